@@ -1,0 +1,167 @@
+/**
+ * config.yaml → a validated, frozen Config. Order: embedded defaults → the file → BBS_* environment
+ * variables → validate (every problem at once, each naming its key) → freeze. Nothing else in the
+ * board reads the environment or the file.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { isValidHandle } from './chat/text.js';
+
+const handle = z.string().refine(isValidHandle, 'must be 2-16 letters, digits, "_" or "-"');
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const schema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().min(1).default('0.0.0.0'),
+      port: int(0, 65535).default(2222),
+      keys_dir: z.string().min(1).default('keys'),
+      data_dir: z.string().min(1).default('data'),
+    })
+    .prefault({}),
+  connection: z
+    .strictObject({
+      max_nodes: int(1, 999).default(16),
+      max_connections: int(1, 10000).default(128),
+      max_per_ip: int(1, 1000).default(8),
+      max_unauthenticated: int(1, 1000).default(16),
+      login_grace_seconds: int(5, 600).default(30),
+      registration_minutes: int(1, 60).default(5),
+      keepalive_seconds: int(0, 3600).default(30),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      max_login_attempts: int(1, 100).default(5),
+      lockout_minutes: int(1, 1440).default(15),
+      sysop_handles: z.array(handle).default(['SysOp']),
+      max_concurrent_hashes: int(1, 64).default(4),
+    })
+    .prefault({}),
+  chat: z
+    .strictObject({
+      capacity: int(1, 10000).default(32),
+      history: int(0, 1000).default(50),
+      max_message_length: int(1, 4000).default(500),
+      flood_burst: int(1, 100).default(5),
+      flood_per_second: z.number().positive().max(100).default(1),
+    })
+    .prefault({}),
+  bbs: z
+    .strictObject({
+      name: z.string().min(1).max(40).default('ssh-bbs'),
+      tagline: z.string().max(80).default('A teleconference for everyone on the board'),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof schema>;
+export type ServerConfig = Config['server'];
+export type ConnectionConfig = Config['connection'];
+export type AuthConfig = Config['auth'];
+export type ChatConfig = Config['chat'];
+export type BbsConfig = Config['bbs'];
+
+/** Start-up stops with this: its message names every bad key, one per line. */
+export class ConfigError extends Error {
+  readonly code = 'ERR_BBS_CONFIG';
+  constructor(readonly problems: string[], source: string) {
+    super(`Invalid configuration (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+const ENV_OVERRIDES: Array<[string, (raw: Record<string, any>, value: string) => void]> = [
+  ['BBS_HOST', (raw, v) => (section(raw, 'server').host = v)],
+  ['BBS_PORT', (raw, v) => (section(raw, 'server').port = /^\d+$/.test(v) ? Number(v) : v)],
+  ['BBS_KEYS_DIR', (raw, v) => (section(raw, 'server').keys_dir = v)],
+  ['BBS_DATA_DIR', (raw, v) => (section(raw, 'server').data_dir = v)],
+  ['BBS_LOG_LEVEL', (raw, v) => (section(raw, 'log').level = v)],
+];
+
+function section(raw: Record<string, any>, name: string): Record<string, unknown> {
+  if (typeof raw[name] !== 'object' || raw[name] === null || Array.isArray(raw[name])) raw[name] = {};
+  return raw[name];
+}
+
+/**
+ * Reads BBS_CONFIG (or ./config.yaml when it exists; embedded defaults when it does not), applies
+ * the BBS_* overrides and validates. Relative directories in the file are taken from the file's own
+ * folder, so the server and the CLI find the same data wherever they are started from.
+ */
+export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadOptions = {}): Readonly<Config> {
+  const explicit = env.BBS_CONFIG;
+  const file = path.resolve(cwd, explicit ?? 'config.yaml');
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (explicit || code !== 'ENOENT') throw new ConfigError([`cannot read ${file}: ${code ?? String(err)}`], file);
+  }
+  const raw = text === undefined ? {} : parseYaml(text, file);
+  const baseDir = text === undefined ? cwd : path.dirname(file);
+  for (const dir of ['keys_dir', 'data_dir'] as const) {
+    const server = raw.server as Record<string, unknown> | undefined;
+    if (server && typeof server[dir] === 'string') server[dir] = path.resolve(baseDir, server[dir] as string);
+  }
+  for (const [name, apply] of ENV_OVERRIDES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') apply(raw, value);
+  }
+  const config = parseConfig(raw, text === undefined ? 'defaults' : file);
+  config.server.keys_dir = path.resolve(cwd, config.server.keys_dir);
+  config.server.data_dir = path.resolve(cwd, config.server.data_dir);
+  return deepFreeze(config);
+}
+
+/** Validates an already-parsed object; used by loadConfig and by tests. */
+export function parseConfig(raw: unknown, source = 'config'): Config {
+  const result = schema.safeParse(raw ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map(describeIssue);
+    throw new ConfigError(problems, source);
+  }
+  return result.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => `${key ? `${key}.` : ''}${k}: unknown key`).join('; ');
+  }
+  return `${key || '(top level)'}: ${issue.message}`;
+}
+
+function parseYaml(text: string, file: string): Record<string, any> {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => e.message.split('\n')[0] ?? 'YAML error'), file);
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 50 });
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(['(top level): must be a mapping of sections (server, connection, auth, chat, bbs, log)'], file);
+  }
+  return value as Record<string, any>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
