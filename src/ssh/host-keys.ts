@@ -1,0 +1,87 @@
+/**
+ * The board's SSH host keys in keys/: ed25519 (modern clients) and RSA (old ones). Generated once,
+ * on the first start, and reused ever after; an existing key that cannot be read stops start-up —
+ * it is never silently replaced, because a new host key makes every caller's ssh cry "MITM".
+ */
+import { createHash, createPublicKey } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { utils } from 'ssh2';
+
+export interface HostKey {
+  type: 'ed25519' | 'rsa';
+  file: string;
+  privateKey: Buffer;
+  /** SHA256:… as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  bits: number;
+}
+
+const KINDS = [
+  { type: 'ed25519', file: 'ssh_host_ed25519_key', generate: () => utils.generateKeyPairSync('ed25519') },
+  { type: 'rsa', file: 'ssh_host_rsa_key', generate: () => utils.generateKeyPairSync('rsa', { bits: 3072 }) },
+] as const;
+
+export class HostKeyError extends Error {
+  readonly code = 'ERR_BBS_HOST_KEY';
+}
+
+/**
+ * Reads every host key in `dir`; with `generate`, makes the missing ones first (0600 files in a
+ * 0700 folder, written with O_EXCL so two processes starting at once cannot overwrite each other).
+ */
+export function loadHostKeys(dir: string, options: { generate: boolean }): { keys: HostKey[]; generated: string[] } {
+  const generated: string[] = [];
+  if (options.generate) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keys: HostKey[] = [];
+  for (const kind of KINDS) {
+    const file = path.join(dir, kind.file);
+    let pem = tryRead(file);
+    if (pem === undefined && options.generate) {
+      try {
+        writeFileSync(file, kind.generate().private, { mode: 0o600, flag: 'wx' });
+        writeFileSync(`${file}.pub`, publicLine(file, readFileSync(file)), { mode: 0o644 });
+        generated.push(file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new HostKeyError(`cannot write host key ${file}: ${(err as Error).message}`);
+        }
+      }
+      pem = tryRead(file);
+    }
+    if (pem !== undefined) keys.push(describe(kind.type, file, pem));
+  }
+  if (keys.length === 0 && options.generate) throw new HostKeyError(`no host keys in ${dir}`);
+  return { keys, generated };
+}
+
+function tryRead(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new HostKeyError(`cannot read host key ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+function parsePrivate(file: string, pem: Buffer) {
+  const parsed = utils.parseKey(pem);
+  if (parsed instanceof Error || Array.isArray(parsed) || !parsed.isPrivateKey()) {
+    throw new HostKeyError(`host key ${file} is not a usable private key (${parsed instanceof Error ? parsed.message : 'wrong format'}); fix or remove it`);
+  }
+  return parsed;
+}
+
+function describe(type: HostKey['type'], file: string, pem: Buffer): HostKey {
+  const parsed = parsePrivate(file, pem);
+  const blob = parsed.getPublicSSH();
+  const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+  const details = createPublicKey(parsed.getPublicPEM()).asymmetricKeyDetails;
+  const bits = type === 'ed25519' ? 256 : (details?.modulusLength ?? 0);
+  return { type, file, privateKey: pem, fingerprint, bits };
+}
+
+function publicLine(file: string, pem: Buffer): string {
+  const parsed = parsePrivate(file, pem);
+  return `${parsed.type} ${parsed.getPublicSSH().toString('base64')} ssh-bbs host key\n`;
+}
