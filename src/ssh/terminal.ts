@@ -1,0 +1,85 @@
+/**
+ * An ssh2 shell channel made to look like the TTY blessed expects (PITFALLS 2, 3, 11): rows and
+ * columns clamped to sane bounds, isTTY and a no-op setRawMode, 'resize' on window-change, and
+ * keystrokes passed through a byte budget so that a paste or a flood costs the caller, not the
+ * board. What ui/ needs is declared in ui/screen.ts; this file only builds it.
+ */
+import { PassThrough } from 'node:stream';
+import type { ServerChannel } from 'ssh2';
+import type { Terminal } from '../ui/screen.js';
+
+export const MIN_COLS = 20;
+export const MAX_COLS = 500;
+export const MIN_ROWS = 6;
+export const MAX_ROWS = 200;
+const DEFAULT_SIZE = { cols: 80, rows: 24 };
+
+/** Input budget: a burst big enough for a pasted paragraph, then a steady rate well above typing. */
+const INPUT_BURST_BYTES = 8 * 1024;
+const INPUT_BYTES_PER_SECOND = 4 * 1024;
+
+export interface PtySize {
+  cols: number;
+  rows: number;
+}
+
+/** Any uint32 arrives from the client; 0 means "unknown" in the protocol. */
+export function clampSize(cols: unknown, rows: unknown): PtySize {
+  return {
+    cols: clamp(cols, MIN_COLS, MAX_COLS, DEFAULT_SIZE.cols),
+    rows: clamp(rows, MIN_ROWS, MAX_ROWS, DEFAULT_SIZE.rows),
+  };
+}
+
+function clamp(value: unknown, min: number, max: number, fallback: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return fallback;
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
+
+export interface ChannelTerminal extends Terminal {
+  /** Apply a window-change: clamp, set rows/columns, emit 'resize' if the size really changed. */
+  resize(cols: unknown, rows: unknown): void;
+  /** Stop forwarding input (teardown). */
+  close(): void;
+}
+
+export function createChannelTerminal(channel: ServerChannel, term: string, size: PtySize, now = Date.now): ChannelTerminal {
+  const output = channel as ServerChannel & { columns: number; rows: number; isTTY: boolean };
+  output.columns = size.cols;
+  output.rows = size.rows;
+  output.isTTY = true;
+
+  const input = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode(mode: boolean): unknown };
+  input.isTTY = true;
+  input.setRawMode = () => input;
+
+  let tokens = INPUT_BURST_BYTES;
+  let last = now();
+  const onData = (chunk: Buffer) => {
+    const t = now();
+    tokens = Math.min(INPUT_BURST_BYTES, tokens + ((t - last) / 1000) * INPUT_BYTES_PER_SECOND);
+    last = t;
+    const allowed = Math.min(chunk.length, Math.floor(tokens));
+    if (allowed <= 0) return;
+    tokens -= allowed;
+    input.write(allowed === chunk.length ? chunk : chunk.subarray(0, allowed));
+  };
+  channel.on('data', onData);
+
+  return {
+    input,
+    output,
+    term,
+    resize(cols, rows) {
+      const next = clampSize(cols, rows);
+      if (next.cols === output.columns && next.rows === output.rows) return;
+      output.columns = next.cols;
+      output.rows = next.rows;
+      output.emit('resize');
+    },
+    close() {
+      channel.off('data', onData);
+      input.end();
+    },
+  };
+}
