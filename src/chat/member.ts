@@ -1,0 +1,220 @@
+/**
+ * One caller in the room: the glue between a typed line and the ChatManager. It parses, cleans,
+ * rate-limits and executes; everything the caller should see comes out of `deliver`, in order, so
+ * the screen around it stays a thin shell. It knows the room, not the screen.
+ */
+
+import type { ChatManager, Participant } from './chat-manager.js';
+import { helpLines, parseCommand, type Command } from './commands.js';
+import { createFloodGate } from './flood.js';
+import type { ChatMessage, SystemMessage } from './messages.js';
+import { cleanText, isValidHandle } from './text.js';
+
+export interface MemberIdentity {
+  userId: string;
+  handle: string;
+  node: number;
+  isSysop: boolean;
+}
+
+export interface MemberOptions {
+  room: ChatManager;
+  identity: MemberIdentity;
+  /** In code points, after cleaning. */
+  maxMessageLength: number;
+  flood: { burst: number; perSecond: number };
+  now: () => number;
+  /**
+   * Everything this caller should see, in order: room traffic, their private messages, and local
+   * replies (help, who, errors, "slow down") as system messages with `official: false`. A direct
+   * message or page arrives for both its parties: the sender's copy is their confirmation.
+   */
+  deliver(message: ChatMessage): void;
+  /** The caller asked to leave (/quit, /q). The member has already left the room. */
+  onQuit(): void;
+}
+
+/**
+ * `history`: what to show as earlier messages. `joined`: what the room said about this arrival
+ * (the caller's own join announcement), to show after the history. enter() itself never calls
+ * deliver, so the screen decides the order.
+ */
+export type EnterResult = { ok: true; history: ChatMessage[]; joined: ChatMessage[] } | { ok: false; error: string };
+
+export interface Member {
+  /**
+   * Subscribe and join. Entering again while in the room is a no-op (nothing new to show). When the
+   * room is full the member stays outside: then /quit quits and any other line tries again, and the
+   * outcome arrives through deliver (the error again, or the history followed by the join).
+   */
+  enter(): EnterResult;
+  /** One typed line: parse, flood-check, execute. Ignored after leave(). */
+  input(line: string): void;
+  /** Unsubscribe and leave the room (the others hear it once). Final and idempotent. */
+  leave(): void;
+  readonly inRoom: boolean;
+}
+
+export const SLOW_DOWN = 'You are typing too fast. Please slow down.';
+export const NOT_SYSOP = 'Only the sysop can make announcements.';
+export const NO_ONE_TO_REPLY = 'No one has sent you a private message yet.';
+const LEFT_FOR_GOOD = 'You have left the room.';
+const NOT_A_HANDLE = 'Handles are 2-16 letters, digits, "_" or "-".';
+
+type Sending = Extract<Command, { kind: 'say' | 'action' | 'msg' | 'reply' | 'page' | 'announce' }>;
+/** A line to send, an error for this caller only, or nothing at all (text that cleaned to empty). */
+type Outgoing = { message: ChatMessage } | { error: string } | undefined;
+
+export function createMember(options: MemberOptions): Member {
+  const { room, identity, now, deliver } = options;
+  const gate = createFloodGate({ ...options.flood, now });
+  let state: 'outside' | 'inside' | 'gone' = 'outside';
+  let unsubscribe: (() => void) | undefined;
+  /** Handle of whoever last sent this caller a direct message, for /r. */
+  let lastSender: string | undefined;
+
+  const isMe = (handle: string) => handle.toLowerCase() === identity.handle.toLowerCase();
+  const tell = (text: string) => deliver(systemLine(text, now()));
+
+  /** The room's listener for this caller: notes who last wrote to them (for /r), then shows it. */
+  function hear(message: ChatMessage, held: ChatMessage[] | undefined): void {
+    if (message.kind === 'direct' && isMe(message.to) && !isMe(message.from)) lastSender = message.from;
+    if (held) held.push(message);
+    else deliver(message);
+  }
+
+  function enter(): EnterResult {
+    if (state === 'gone') return { ok: false, error: LEFT_FOR_GOOD };
+    if (state === 'inside') return { ok: true, history: [], joined: [] };
+    const history = room.recentHistory();
+    // What arrives while joining (our own announcement) is held and returned rather than delivered,
+    // so that the screen can show it after the history.
+    const joined: ChatMessage[] = [];
+    let entering = true;
+    unsubscribe = room.subscribe((message) => hear(message, entering ? joined : undefined), {
+      userId: identity.userId,
+    });
+    const result = room.join(identity.userId, identity.handle, { node: identity.node });
+    entering = false;
+    if (!result.ok) {
+      unsubscribe();
+      unsubscribe = undefined;
+      return result;
+    }
+    state = 'inside';
+    return { ok: true, history, joined };
+  }
+
+  function retryEnter(): void {
+    const result = enter();
+    if (!result.ok) return tell(result.error);
+    for (const message of [...result.history, ...result.joined]) deliver(message);
+  }
+
+  function leave(): void {
+    if (state === 'gone') return;
+    const wasInside = state === 'inside';
+    state = 'gone';
+    unsubscribe?.();
+    unsubscribe = undefined;
+    if (wasInside) room.leave(identity.userId);
+  }
+
+  function quit(): void {
+    leave();
+    options.onQuit();
+  }
+
+  function input(line: string): void {
+    if (state === 'gone') return;
+    const command = parseCommand(line);
+    if (command.kind === 'quit') return quit();
+    if (state === 'outside') return retryEnter();
+    switch (command.kind) {
+      case 'empty':
+        return;
+      case 'who':
+        return tell(whoLine(room.participants()));
+      case 'help':
+        return helpLines({ sysop: identity.isSysop }).forEach(tell);
+      case 'usage':
+      case 'unknown':
+        return tell(command.message);
+      default:
+        return send(command);
+    }
+  }
+
+  function send(command: Sending): void {
+    const outgoing = compose(command);
+    if (!outgoing) return;
+    if ('error' in outgoing) return tell(outgoing.error);
+    // Only lines that reach others count against the caller.
+    if (!gate.take()) return tell(SLOW_DOWN);
+    room.broadcast(outgoing.message);
+  }
+
+  function compose(command: Sending): Outgoing {
+    const from = identity.handle;
+    const at = now();
+    switch (command.kind) {
+      case 'say':
+        return withText(command.text, (text) => ({ kind: 'public', from, text, at }));
+      case 'action':
+        return withText(command.text, (text) => ({ kind: 'action', from, text, at }));
+      case 'announce':
+        if (!identity.isSysop) return { error: NOT_SYSOP };
+        return withText(command.text, (text) => ({ kind: 'system', official: true, from, text, at }));
+      case 'msg':
+        return privately(command.to, command.text);
+      case 'reply':
+        if (lastSender === undefined) return { error: NO_ONE_TO_REPLY };
+        if (!room.participantByHandle(lastSender)) return { error: `${lastSender} has left the room.` };
+        return privately(lastSender, command.text);
+      case 'page': {
+        const target = findTarget(command.to, "You can't page yourself.");
+        return 'error' in target ? target : { message: { kind: 'page', from, to: target.handle, at } };
+      }
+    }
+  }
+
+  function privately(to: string, typed: string): Outgoing {
+    const target = findTarget(to, "You can't send a private message to yourself.");
+    if ('error' in target) return target;
+    return withText(typed, (text) => ({ kind: 'direct', from: identity.handle, to: target.handle, text, at: now() }));
+  }
+
+  /** The typed text cleaned; nothing to send when it cleans to empty. */
+  function withText(typed: string, make: (text: string) => ChatMessage): Outgoing {
+    const text = cleanText(typed, options.maxMessageLength);
+    return text ? { message: make(text) } : undefined;
+  }
+
+  /** Who a private line is for: someone else in the room, named by their handle as registered. */
+  function findTarget(typed: string, toSelf: string): { handle: string } | { error: string } {
+    if (!isValidHandle(typed)) return { error: NOT_A_HANDLE };
+    const target = room.participantByHandle(typed);
+    if (!target) return { error: `No one called ${typed} is in the room.` };
+    if (target.userId === identity.userId) return { error: toSelf };
+    return { handle: target.handle };
+  }
+
+  return {
+    enter,
+    input,
+    leave,
+    get inRoom() {
+      return state === 'inside';
+    },
+  };
+}
+
+/** "In the room (2): alice (node 1), bob (node 2)". */
+export function whoLine(participants: readonly Participant[]): string {
+  const names = participants.map((p) => (p.node === undefined ? p.handle : `${p.handle} (node ${p.node})`));
+  return `In the room (${participants.length}): ${names.join(', ')}`;
+}
+
+function systemLine(text: string, at: number): SystemMessage {
+  return { kind: 'system', text, official: false, at };
+}

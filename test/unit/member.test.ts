@@ -1,0 +1,368 @@
+import { describe, expect, it } from 'vitest';
+import { ChatManager } from '../../src/chat/chat-manager.js';
+import { helpLines } from '../../src/chat/commands.js';
+import { createMember, type Member, type MemberIdentity } from '../../src/chat/member.js';
+import type { ChatMessage } from '../../src/chat/messages.js';
+
+const T0 = 1_700_000_000_000;
+
+function makeBoard(capacity = 10) {
+  let time = T0;
+  const now = () => time;
+  const room = new ChatManager({ capacity, now });
+  const seats: Seat[] = [];
+
+  /** A caller: a member plus everything delivered to their screen. */
+  function seat(handle: string, node: number, extra: Partial<MemberIdentity> = {}): Seat {
+    const seen: ChatMessage[] = [];
+    const identity = { userId: `id-${handle}`, handle, node, isSysop: false, ...extra };
+    const state = { quits: 0 };
+    const member = createMember({
+      room,
+      identity,
+      maxMessageLength: 80,
+      flood: { burst: 5, perSecond: 1 },
+      now,
+      deliver: (m) => seen.push(m),
+      onQuit: () => state.quits++,
+    });
+    const made: Seat = { member, seen, state, texts: () => seen.map(shown), clear: () => void (seen.length = 0) };
+    seats.push(made);
+    return made;
+  }
+
+  /** Seats entered into the room, with the screens cleared of the joins. */
+  function enterAll(...handles: string[]): Seat[] {
+    const entered = handles.map((handle, i) => {
+      const s = seat(handle, i + 1, { isSysop: handle === 'SysOp' });
+      expect(s.member.enter().ok).toBe(true);
+      return s;
+    });
+    for (const s of seats) s.clear();
+    return entered;
+  }
+
+  return { room, seat, enterAll, advance: (ms: number) => (time += ms) };
+}
+
+interface Seat {
+  member: Member;
+  seen: ChatMessage[];
+  state: { quits: number };
+  texts(): string[];
+  clear(): void;
+}
+
+/** One line per message, roughly as a screen would show it. */
+function shown(m: ChatMessage): string {
+  switch (m.kind) {
+    case 'public':
+      return `${m.from}: ${m.text}`;
+    case 'action':
+      return `* ${m.from} ${m.text}`;
+    case 'system':
+      return m.official ? `SysOp! ${m.text}` : `-- ${m.text}`;
+    case 'direct':
+      return `${m.from} -> ${m.to}: ${m.text}`;
+    case 'page':
+      return `PAGE from ${m.from} to ${m.to}`;
+    case 'join':
+      return `*** ${m.handle} joined`;
+    case 'leave':
+      return `*** ${m.handle} left`;
+  }
+}
+
+describe('member: entering and leaving', () => {
+  it('enters with the history and its own join, delivering nothing during enter()', () => {
+    const board = makeBoard();
+    const [alice] = board.enterAll('alice');
+    alice!.member.input('earlier line');
+    const bob = board.seat('bob', 2);
+    const result = bob.member.enter();
+    expect(result).toEqual({
+      ok: true,
+      history: [{ kind: 'public', from: 'alice', text: 'earlier line', at: T0 }],
+      joined: [{ kind: 'join', handle: 'bob', at: T0 }],
+    });
+    expect(bob.seen).toEqual([]);
+    expect(bob.member.inRoom).toBe(true);
+    expect(alice!.texts()).toEqual(['alice: earlier line', '*** bob joined']);
+  });
+
+  it('treats a second enter() as a no-op with nothing new to show', () => {
+    const board = makeBoard();
+    const [alice] = board.enterAll('alice');
+    expect(alice!.member.enter()).toEqual({ ok: true, history: [], joined: [] });
+    expect(board.room.participantCount()).toBe(1);
+  });
+
+  it('leaves once: the others hear it once, and the member hears nothing more', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    bob!.member.leave();
+    bob!.member.leave();
+    alice!.member.input('still there?');
+    bob!.member.input('hello?');
+    expect(alice!.texts()).toEqual(['*** bob left', 'alice: still there?']);
+    expect(bob!.seen).toEqual([]);
+    expect(bob!.member.inRoom).toBe(false);
+    expect(board.room.isInChat('id-bob')).toBe(false);
+  });
+
+  it('does not come back after leave()', () => {
+    const board = makeBoard();
+    const [alice] = board.enterAll('alice');
+    alice!.member.leave();
+    expect(alice!.member.enter()).toEqual({ ok: false, error: 'You have left the room.' });
+    expect(board.room.participantCount()).toBe(0);
+  });
+
+  it.each(['/quit', '/q', '/QUIT'])('%s leaves the room and asks to quit', (line) => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    bob!.member.input(line);
+    expect(bob!.state.quits).toBe(1);
+    expect(bob!.member.inRoom).toBe(false);
+    expect(alice!.texts()).toEqual(['*** bob left']);
+  });
+});
+
+describe('member: a full room', () => {
+  it('stays outside, retries on any line, and gets in once there is room', () => {
+    const board = makeBoard(1);
+    const [alice] = board.enterAll('alice');
+    alice!.member.input('first');
+    const bob = board.seat('bob', 2);
+    expect(bob.member.enter()).toEqual({ ok: false, error: 'Chat room is at capacity. Please try again later.' });
+    expect(bob.member.inRoom).toBe(false);
+
+    bob.member.input('');
+    expect(bob.texts()).toEqual(['-- Chat room is at capacity. Please try again later.']);
+    expect(alice!.texts()).toEqual(['alice: first']);
+
+    alice!.member.leave();
+    bob.clear();
+    bob.member.input('let me in');
+    expect(bob.member.inRoom).toBe(true);
+    expect(bob.texts()).toEqual(['alice: first', '*** bob joined']);
+    expect(board.room.recentHistory()).toHaveLength(1);
+  });
+
+  it('hears nothing of the room while outside', () => {
+    const board = makeBoard(1);
+    const [alice] = board.enterAll('alice');
+    const bob = board.seat('bob', 2);
+    bob.member.enter();
+    alice!.member.input('private party');
+    expect(bob.seen).toEqual([]);
+  });
+
+  it('quits from outside with /quit', () => {
+    const board = makeBoard(1);
+    board.enterAll('alice');
+    const bob = board.seat('bob', 2);
+    bob.member.enter();
+    bob.member.input('/q');
+    expect(bob.state.quits).toBe(1);
+    expect(bob.seen).toEqual([]);
+  });
+});
+
+describe('member: talking', () => {
+  it('says a plain line to everyone, cleaned', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input('  hi \u001b[31mall\u001b]52;c;AA==\u0007 \u202e!  ');
+    expect(alice!.texts()).toEqual(['alice: hi all !']);
+    expect(bob!.seen).toEqual([{ kind: 'public', from: 'alice', text: 'hi all !', at: T0 }]);
+  });
+
+  it('caps a long line at maxMessageLength', () => {
+    const board = makeBoard();
+    const [alice] = board.enterAll('alice');
+    alice!.member.input('x'.repeat(1_000));
+    expect(alice!.texts()).toEqual([`alice: ${'x'.repeat(80)}`]);
+  });
+
+  it.each(['', '   ', '\u001b[0m', '\u0000\u0007'])('sends nothing for %j', (line) => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input(line);
+    expect(alice!.seen).toEqual([]);
+    expect(bob!.seen).toEqual([]);
+  });
+
+  it('sends //text as a public line starting with /', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input('//shrug');
+    expect(bob!.texts()).toEqual(['alice: /shrug']);
+  });
+
+  it('acts with /me', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input('/me waves');
+    expect(bob!.seen).toEqual([{ kind: 'action', from: 'alice', text: 'waves', at: T0 }]);
+  });
+
+  it.each([
+    ['/dance', 'Unknown command. Type /help for available commands.'],
+    ['/msg bob', 'Usage: /msg <handle> <message>'],
+    ['/me', 'Usage: /me <action>'],
+  ])('answers %s to the typist only', (line, answer) => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input(line);
+    expect(alice!.seen).toEqual([{ kind: 'system', text: answer, official: false, at: T0 }]);
+    expect(bob!.seen).toEqual([]);
+  });
+});
+
+describe('member: private messages and pages', () => {
+  it('sends /msg to its two parties only, to the handle as registered', () => {
+    const board = makeBoard();
+    const [alice, bob, carol] = board.enterAll('alice', 'Bob', 'carol');
+    alice!.member.input('/msg BOB psst \u001b[2Jhere');
+    const sent = { kind: 'direct', from: 'alice', to: 'Bob', text: 'psst here', at: T0 };
+    expect(alice!.seen).toEqual([sent]);
+    expect(bob!.seen).toEqual([sent]);
+    expect(carol!.seen).toEqual([]);
+  });
+
+  it.each([
+    ['/msg dave hi', 'No one called dave is in the room.'],
+    ['/msg alice hi', "You can't send a private message to yourself."],
+    ['/msg ALICE hi', "You can't send a private message to yourself."],
+    ['/msg b@d! hi', 'Handles are 2-16 letters, digits, "_" or "-".'],
+    ['/page dave', 'No one called dave is in the room.'],
+    ['/page alice', "You can't page yourself."],
+    ['/r hello', 'No one has sent you a private message yet.'],
+    ['/announce hi', 'Only the sysop can make announcements.'],
+  ])('answers %s with an error for the typist only', (line, answer) => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input(line);
+    expect(alice!.texts()).toEqual([`-- ${answer}`]);
+    expect(bob!.seen).toEqual([]);
+  });
+
+  it('sends nothing for a /msg whose text cleans to empty', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input('/msg bob \u001b[0m');
+    expect(alice!.seen).toEqual([]);
+    expect(bob!.seen).toEqual([]);
+  });
+
+  it('replies with /r to whoever last wrote, and only to them', () => {
+    const board = makeBoard();
+    const [alice, bob, carol] = board.enterAll('alice', 'bob', 'carol');
+    bob!.member.input('/msg alice first');
+    carol!.member.input('/msg alice second');
+    alice!.member.input('/r got it');
+    expect(carol!.texts()).toEqual(['carol -> alice: second', 'alice -> carol: got it']);
+    expect(bob!.texts()).toEqual(['bob -> alice: first']);
+  });
+
+  it('does not count your own messages as someone to reply to', () => {
+    const board = makeBoard();
+    const [alice] = board.enterAll('alice', 'bob');
+    alice!.member.input('/msg bob hi');
+    alice!.clear();
+    alice!.member.input('/r again');
+    expect(alice!.texts()).toEqual(['-- No one has sent you a private message yet.']);
+  });
+
+  it('says so when the one to reply to has left', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    bob!.member.input('/msg alice bye');
+    bob!.member.leave();
+    alice!.clear();
+    alice!.member.input('/r wait');
+    expect(alice!.texts()).toEqual(['-- bob has left the room.']);
+  });
+
+  it('pages the receiver, confirms to the sender, and tells no one else', () => {
+    const board = makeBoard();
+    const [alice, bob, carol] = board.enterAll('alice', 'bob', 'carol');
+    alice!.member.input('/page Bob');
+    const page = { kind: 'page', from: 'alice', to: 'bob', at: T0 };
+    expect(bob!.seen).toEqual([page]);
+    expect(alice!.seen).toEqual([page]);
+    expect(carol!.seen).toEqual([]);
+  });
+});
+
+describe('member: local commands', () => {
+  it('lists who is in the room with node numbers', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob', 'carol');
+    alice!.member.input('/who');
+    expect(alice!.texts()).toEqual(['-- In the room (3): alice (node 1), bob (node 2), carol (node 3)']);
+    expect(bob!.seen).toEqual([]);
+  });
+
+  it('shows help, one system line per command, without /announce for callers', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input('/?');
+    expect(alice!.texts()).toEqual(helpLines({ sysop: false }).map((line) => `-- ${line}`));
+    expect(bob!.seen).toEqual([]);
+  });
+
+  it('shows /announce in the sysop help', () => {
+    const board = makeBoard();
+    const [sysop] = board.enterAll('SysOp');
+    sysop!.member.input('/help');
+    expect(sysop!.texts().some((line) => line.includes('/announce'))).toBe(true);
+  });
+});
+
+describe('member: announcements', () => {
+  it('lets the sysop announce, officially, to everyone and into history', () => {
+    const board = makeBoard();
+    const [sysop, alice] = board.enterAll('SysOp', 'alice');
+    sysop!.member.input('/announce Board restarts at \u001b[1mnoon');
+    const announcement = { kind: 'system', text: 'Board restarts at noon', official: true, from: 'SysOp', at: T0 };
+    expect(alice!.seen).toEqual([announcement]);
+    expect(sysop!.seen).toEqual([announcement]);
+    expect(board.room.recentHistory()).toEqual([announcement]);
+  });
+});
+
+describe('member: flood control', () => {
+  it('lets a burst through, then says slow down and sends nothing, then recovers', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    for (let i = 1; i <= 6; i++) alice!.member.input(`line ${i}`);
+    expect(bob!.texts()).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5'].map((l) => `alice: ${l}`));
+    expect(alice!.texts().at(-1)).toBe('-- You are typing too fast. Please slow down.');
+
+    board.advance(1_000);
+    alice!.member.input('line 7');
+    expect(bob!.texts().at(-1)).toBe('alice: line 7');
+  });
+
+  it.each(['/me waves', '/msg bob hi', '/page bob', '/r hi'])('counts %s against the caller', (line) => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    bob!.member.input('/msg alice hi');
+    for (let i = 0; i < 5; i++) alice!.member.input(`spam ${i}`);
+    alice!.clear();
+    alice!.member.input(line);
+    expect(alice!.texts()).toEqual(['-- You are typing too fast. Please slow down.']);
+  });
+
+  it('does not count /who, /help, errors or empty lines', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    for (const line of ['/who', '/help', '/dance', '/msg nobody hi', '', '\u001b[0m']) {
+      for (let i = 0; i < 3; i++) alice!.member.input(line);
+    }
+    for (let i = 1; i <= 5; i++) alice!.member.input(`line ${i}`);
+    expect(bob!.texts()).toHaveLength(5);
+  });
+});
