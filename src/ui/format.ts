@@ -1,0 +1,200 @@
+/**
+ * ChatMessage → one display line in the board's teleconference style. Pure: no blessed, no clock
+ * (the time shown is the message's own `at`). A line is a list of styled segments, so user text
+ * stays data until the very last step: `toTagged` escapes it as it turns a row into a blessed tag
+ * string, and the message log wraps segments by display width without ever seeing a tag.
+ * The teleconference's title bar is laid out here too, for the same reason: it is pure text.
+ */
+import type { ChatMessage, DirectMessage, PageMessage } from '../chat/messages.js';
+import { displayWidth, truncateToWidth } from './display-width.js';
+
+/** What a piece of a line is, not how it looks; `STYLE_TAGS` decides the look. */
+export type Style =
+  | 'timestamp'
+  | 'handle'
+  | 'text'
+  | 'action'
+  | 'notice'
+  | 'official'
+  | 'private'
+  | 'page'
+  | 'earlier'
+  | 'divider';
+
+export interface Segment {
+  readonly text: string;
+  readonly style: Style;
+}
+
+export type StyledLine = readonly Segment[];
+
+export interface Viewer {
+  readonly handle: string;
+}
+
+export interface FormatOptions {
+  /** A replayed message from before the viewer joined: drawn dim. */
+  readonly earlier?: boolean;
+  /** IANA zone for HH:MM; the server's local zone when omitted. */
+  readonly timeZone?: string;
+}
+
+/** The name official announcements are shown under, whoever made them. */
+export const SYSOP_NAME = 'SysOp';
+
+/** blessed tags per style: handle dark green, said text light green, the board's own lines yellow. */
+export const STYLE_TAGS: Readonly<Record<Style, readonly string[]>> = {
+  timestamp: ['white-fg'],
+  handle: ['green-fg'],
+  text: ['light-green-fg'],
+  action: ['light-green-fg'],
+  notice: ['yellow-fg'],
+  official: ['bold', 'light-yellow-fg'],
+  private: ['light-magenta-fg'],
+  page: ['bold', 'light-cyan-fg'],
+  earlier: ['grey-fg'],
+  divider: ['cyan-fg'],
+};
+
+export function formatMessage(message: ChatMessage, viewer: Viewer, options: FormatOptions = {}): StyledLine {
+  const line = formatBody(message, viewer, options.timeZone);
+  return options.earlier ? line.map((s) => ({ text: s.text, style: 'earlier' as const })) : line;
+}
+
+/** A labelled rule between stretches of the log, e.g. `--- earlier messages ---`. */
+export function formatDivider(label: string): StyledLine {
+  return [{ text: `--- ${clean(label)} ---`, style: 'divider' }];
+}
+
+/** True for a page or direct message addressed to the viewer by someone else: ring their bell. */
+export function needsBell(message: ChatMessage, viewer: Viewer): boolean {
+  if (message.kind !== 'direct' && message.kind !== 'page') return false;
+  return sameHandle(message.to, viewer.handle) && !sameHandle(message.from, viewer.handle);
+}
+
+/** A blessed tag string for one line or row: every piece of text escaped, every style closed. */
+export function toTagged(line: StyledLine): string {
+  return line.map(tagSegment).join('');
+}
+
+/** Makes `{` and `}` literal for blessed's tag parser (what blessed.escape does, without blessed). */
+export function escapeTags(text: string): string {
+  return text.replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}'));
+}
+
+/** HH:MM (24-hour) of `at` in `timeZone`, or in the server's zone. */
+export function formatClock(at: number, timeZone?: string): string {
+  const parts = clockFormat(timeZone).formatToParts(at);
+  const hour = parts.find((p) => p.type === 'hour')?.value ?? '00';
+  const minute = parts.find((p) => p.type === 'minute')?.value ?? '00';
+  return `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`;
+}
+
+export interface TitleParts {
+  bbsName: string;
+  node: number;
+  handle: string;
+  count: number;
+  clock: string;
+}
+
+/** The board's name keeps at least this many columns before the right side loses a piece. */
+const TITLE_NAME_MIN = 12;
+
+/**
+ * The title bar for `width` columns: the board's name on the left, node, handle, head count and
+ * clock on the right. When it does not fit, the node goes first, then the head count, then the
+ * handle, while the name keeps TITLE_NAME_MIN columns; then the name shrinks. The clock stays.
+ */
+export function formatTitle(parts: TitleParts, width: number): string {
+  const name = clean(parts.bbsName);
+  const pieces = [`Node ${parts.node}`, parts.handle, `${parts.count} in room`, parts.clock];
+  const wanted = Math.min(displayWidth(name), TITLE_NAME_MIN);
+  const right = () => pieces.filter((p) => p !== '').join(' | ');
+  for (const index of [0, 2, 1]) {
+    if (displayWidth(right()) + wanted + 3 <= width) break;
+    pieces[index] = '';
+  }
+  const shown = ellipsize(name, width - displayWidth(right()) - 3);
+  const gap = Math.max(1, width - displayWidth(shown) - displayWidth(right()) - 2);
+  return truncateToWidth(` ${shown}${' '.repeat(gap)}${right()} `, width);
+}
+
+/** `text` cut to `width` columns with an ellipsis; nothing when too few columns are left for a word. */
+function ellipsize(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width < 4) return '';
+  return `${truncateToWidth(text, width - 1)}…`;
+}
+
+function formatBody(message: ChatMessage, viewer: Viewer, timeZone: string | undefined): Segment[] {
+  const stamp = (): Segment => ({ text: `[${formatClock(message.at, timeZone)}] `, style: 'timestamp' });
+  switch (message.kind) {
+    case 'public':
+      return [stamp(), seg(message.from, 'handle'), seg(': ', 'handle'), seg(message.text, 'text')];
+    case 'action':
+      return [seg('* ', 'action'), seg(message.from, 'handle'), seg(` ${message.text}`, 'action')];
+    case 'join':
+      return [seg(`*** ${message.handle} has joined the chat ***`, 'notice')];
+    case 'leave':
+      return [seg(`*** ${message.handle} has left the chat ***`, 'notice')];
+    case 'system':
+      if (!message.official) return [seg(message.text, 'notice')];
+      return [{ ...stamp(), style: 'official' }, seg(`${SYSOP_NAME}: ${message.text}`, 'official')];
+    case 'direct':
+      return [stamp(), ...directHeader(message, viewer), seg(message.text, 'private')];
+    case 'page':
+      return [stamp(), seg(pageText(message, viewer), 'page')];
+  }
+}
+
+/** `*alice* → you: ` for the receiver, `you → *bob*: ` for the sender. */
+function directHeader(message: DirectMessage, viewer: Viewer): Segment[] {
+  const from = sameHandle(message.from, viewer.handle) ? 'you' : `*${message.from}*`;
+  const to = sameHandle(message.to, viewer.handle) && from !== 'you' ? 'you' : `*${message.to}*`;
+  return [seg(`${from} → ${to}: `, 'private')];
+}
+
+function pageText(message: PageMessage, viewer: Viewer): string {
+  const { from, to } = message;
+  if (sameHandle(message.from, viewer.handle)) return `You page ${to}.`;
+  if (sameHandle(message.to, viewer.handle)) return `${from} is paging you!`;
+  return `${from} pages ${to}.`;
+}
+
+/** Every piece of text goes through here, so nothing reaches a line uncleaned. */
+function seg(text: string, style: Style): Segment {
+  return { text: clean(text), style };
+}
+
+/**
+ * The chat core already strips control characters; this is the last line of defence before a
+ * terminal, because blessed passes SGR escape sequences in content straight through.
+ */
+function clean(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
+}
+
+function sameHandle(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function tagSegment(segment: Segment): string {
+  const tags = STYLE_TAGS[segment.style];
+  const open = tags.map((t) => `{${t}}`).join('');
+  const close = [...tags].reverse().map((t) => `{/${t}}`).join('');
+  return `${open}${escapeTags(segment.text)}${close}`;
+}
+
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Building a DateTimeFormat costs far more than using one: keep one per zone. */
+function clockFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let format = clockFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+    clockFormats.set(key, format);
+  }
+  return format;
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../src/chat/messages.js';
+import {
+  escapeTags,
+  formatClock,
+  formatDivider,
+  formatMessage,
+  formatTitle,
+  needsBell,
+  toTagged,
+  type StyledLine,
+} from '../../src/ui/format.js';
+
+const at = Date.UTC(2024, 0, 15, 9, 5, 30);
+const utc = { timeZone: 'UTC' };
+const alice = { handle: 'alice' };
+const bob = { handle: 'bob' };
+const carol = { handle: 'carol' };
+
+const plain = (line: StyledLine): string => line.map((s) => s.text).join('');
+
+const messages = {
+  public: { kind: 'public', at, from: 'alice', text: 'hello' },
+  action: { kind: 'action', at, from: 'alice', text: 'waves' },
+  join: { kind: 'join', at, handle: 'alice' },
+  leave: { kind: 'leave', at, handle: 'alice' },
+  system: { kind: 'system', at, text: 'Unknown command. Type /help for available commands.', official: false },
+  official: { kind: 'system', at, text: 'Reboot at noon', official: true, from: 'root' },
+  direct: { kind: 'direct', at, from: 'alice', to: 'bob', text: 'psst' },
+  page: { kind: 'page', at, from: 'alice', to: 'bob' },
+} satisfies Record<string, ChatMessage>;
+
+describe('formatMessage', () => {
+  it.each([
+    ['public', messages.public, '[09:05] alice: hello', '[09:05] alice: hello', '[09:05] alice: hello'],
+    ['action', messages.action, '* alice waves', '* alice waves', '* alice waves'],
+    ['join', messages.join, '*** alice has joined the chat ***', '*** alice has joined the chat ***', '*** alice has joined the chat ***'],
+    ['leave', messages.leave, '*** alice has left the chat ***', '*** alice has left the chat ***', '*** alice has left the chat ***'],
+    ['system', messages.system, messages.system.text, messages.system.text, messages.system.text],
+    ['official', messages.official, '[09:05] SysOp: Reboot at noon', '[09:05] SysOp: Reboot at noon', '[09:05] SysOp: Reboot at noon'],
+    ['direct', messages.direct, '[09:05] you → *bob*: psst', '[09:05] *alice* → you: psst', '[09:05] *alice* → *bob*: psst'],
+    ['page', messages.page, '[09:05] You page bob.', '[09:05] alice is paging you!', '[09:05] alice pages bob.'],
+  ] as const)('%s for the sender, the receiver and a third party', (_kind, message, sender, receiver, third) => {
+    expect(plain(formatMessage(message, alice, utc))).toBe(sender);
+    expect(plain(formatMessage(message, bob, utc))).toBe(receiver);
+    expect(plain(formatMessage(message, carol, utc))).toBe(third);
+  });
+
+  it('styles a public line: timestamp, handle, then the text', () => {
+    expect(formatMessage(messages.public, bob, utc)).toEqual([
+      { text: '[09:05] ', style: 'timestamp' },
+      { text: 'alice', style: 'handle' },
+      { text: ': ', style: 'handle' },
+      { text: 'hello', style: 'text' },
+    ]);
+  });
+
+  it.each([
+    ['join', messages.join, ['notice']],
+    ['leave', messages.leave, ['notice']],
+    ['system', messages.system, ['notice']],
+    ['official', messages.official, ['official', 'official']],
+    ['direct', messages.direct, ['timestamp', 'private', 'private']],
+    ['page', messages.page, ['timestamp', 'page']],
+  ] as const)('styles a %s line as %j', (_kind, message, styles) => {
+    expect(formatMessage(message, bob, utc).map((s) => s.style)).toEqual(styles);
+  });
+
+  it('matches the viewer to a handle whatever its case', () => {
+    expect(plain(formatMessage(messages.direct, { handle: 'BOB' }, utc))).toBe('[09:05] *alice* → you: psst');
+  });
+
+  it('marks every segment of an earlier message as earlier, keeping the text', () => {
+    const line = formatMessage(messages.public, bob, { ...utc, earlier: true });
+    expect(plain(line)).toBe('[09:05] alice: hello');
+    expect(new Set(line.map((s) => s.style))).toEqual(new Set(['earlier']));
+  });
+
+  it('keeps tag-looking text as data', () => {
+    const message: ChatMessage = { kind: 'public', at, from: 'alice', text: '{red-fg}x{/red-fg}' };
+    expect(formatMessage(message, bob, utc).at(-1)).toEqual({ text: '{red-fg}x{/red-fg}', style: 'text' });
+  });
+
+  it('replaces control characters that slipped past the chat core', () => {
+    const message: ChatMessage = { kind: 'public', at, from: 'alice', text: 'a\x1b[31mb\nc\x07d\u009be' };
+    expect(plain(formatMessage(message, bob, utc))).toBe('[09:05] alice: a\uFFFD[31mb\uFFFDc\uFFFDd\uFFFDe');
+  });
+
+  it('shows the time in the zone it is given', () => {
+    expect(plain(formatMessage(messages.public, bob, { timeZone: 'Asia/Tokyo' }))).toBe('[18:05] alice: hello');
+  });
+});
+
+describe('formatClock', () => {
+  it.each([
+    [Date.UTC(2024, 0, 1, 0, 0), '00:00'],
+    [Date.UTC(2024, 0, 1, 0, 7), '00:07'],
+    [Date.UTC(2024, 0, 1, 12, 30), '12:30'],
+    [Date.UTC(2024, 0, 1, 23, 59, 59), '23:59'],
+  ])('%i is %s in UTC, 24-hour', (time, expected) => {
+    expect(formatClock(time, 'UTC')).toBe(expected);
+  });
+});
+
+describe('formatDivider', () => {
+  it('labels a rule', () => {
+    expect(formatDivider('earlier messages')).toEqual([{ text: '--- earlier messages ---', style: 'divider' }]);
+  });
+});
+
+describe('needsBell', () => {
+  const direct = messages.direct;
+  const page = messages.page;
+  it.each([
+    ['a direct message, to its receiver', direct, bob, true],
+    ['a direct message, to its receiver in another case', direct, { handle: 'Bob' }, true],
+    ['a direct message, to its sender', direct, alice, false],
+    ['a direct message, to a third party', direct, carol, false],
+    ['a page, to its receiver', page, bob, true],
+    ['a page, to its sender', page, alice, false],
+    ['a page, to a third party', page, carol, false],
+    ['a page to oneself', { ...page, to: 'alice' }, alice, false],
+    ['a public message naming the viewer', { ...messages.public, text: 'bob!' }, bob, false],
+    ['an official announcement', messages.official, bob, false],
+    ['a join', { ...messages.join, handle: 'bob' }, bob, false],
+  ] as const)('%s: %s', (_what, message, viewer, expected) => {
+    expect(needsBell(message, viewer)).toBe(expected);
+  });
+});
+
+describe('toTagged', () => {
+  it('wraps each segment in its style tags', () => {
+    expect(toTagged(formatMessage(messages.public, bob, utc))).toBe(
+      '{white-fg}[09:05] {/white-fg}{green-fg}alice{/green-fg}{green-fg}: {/green-fg}{light-green-fg}hello{/light-green-fg}',
+    );
+  });
+
+  it('escapes braces so user text cannot open a tag', () => {
+    const tagged = toTagged([{ text: '{red-fg}x{/red-fg}', style: 'text' }]);
+    expect(tagged).toBe('{light-green-fg}{open}red-fg{close}x{open}/red-fg{close}{/light-green-fg}');
+  });
+
+  it('closes nested styles in reverse order', () => {
+    expect(toTagged([{ text: 'hi', style: 'official' }])).toBe('{bold}{light-yellow-fg}hi{/light-yellow-fg}{/bold}');
+  });
+
+  it.each([
+    ['{', '{open}'],
+    ['}', '{close}'],
+    ['{open}', '{open}open{close}'],
+    ['{escape}{/escape}', '{open}escape{close}{open}/escape{close}'],
+    ['no braces', 'no braces'],
+  ])('escapeTags(%j) is %j', (text, expected) => {
+    expect(escapeTags(text)).toBe(expected);
+  });
+});
+
+describe('formatTitle', () => {
+  const parts = { bbsName: 'The Dial-Up Lounge', node: 12, handle: 'alice', count: 7, clock: '09:05' };
+
+  it.each([
+    [80, ' The Dial-Up Lounge                         Node 12 | alice | 7 in room | 09:05 '],
+    [45, ' The Dial-Up Loun… alice | 7 in room | 09:05 '],
+    [40, ' The Dial-Up… alice | 7 in room | 09:05 '],
+    [30, ' The Dial-Up L… alice | 09:05 '],
+    [12, ' The… 09:05 '],
+    [8, '  09:05 '],
+  ])('fits %i columns', (width, expected) => {
+    const title = formatTitle(parts, width);
+    expect(title).toBe(expected);
+    expect(title.length).toBe(width);
+  });
+});
