@@ -1,0 +1,300 @@
+/**
+ * `bbs …`: the sysop's commands — accounts (add, passwd, list, role, ban, keys) and the board's
+ * host-key fingerprints. It reads the same config.yaml and BBS_* variables as the board and opens
+ * the same database, so it works while the board runs (WAL and a busy timeout make that safe).
+ *
+ * Plain output, no logger. Exit status: 0 ok, 1 error, 2 usage. Expected failures (unknown handle,
+ * weak password, bad key, bad config) print one sentence; only a bug prints a stack.
+ */
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { handleProblem, isValidHandle } from './chat/text.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { describeKey, MAX_PUBLIC_KEY_TEXT, parsePublicKey } from './ssh/public-keys.js';
+import { openDatabase } from './store/db.js';
+import { createPasswordHasher } from './store/passwords.js';
+import { readInput, readNewPassword, type CliInput } from './cli-input.js';
+import { isRole, StoreError, UserStore, type User } from './store/users.js';
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdin: CliInput;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+interface Context {
+  io: CliIo;
+  config: Readonly<Config>;
+  users: UserStore;
+  out(line: string): void;
+  fail(line: string): number;
+}
+
+interface Command {
+  words: string;
+  params: string;
+  summary: string;
+  /** Positional arguments [min, max]. */
+  arity: [number, number];
+  flags: string[];
+  run(args: string[], flags: Set<string>, ctx: Context): Promise<number> | number;
+}
+
+const COMMANDS: Command[] = [
+  command('user add', '<handle> [--sysop]', 'create an account (password: stdin, or asked)', [1, 1], addUser, ['--sysop']),
+  command('user passwd', '<handle>', 'set a new password', [1, 1], changePassword),
+  command('user list', '', 'every account: role, ban, created, last login, keys', [0, 0], listUsers),
+  command('user role', '<handle> user|sysop', "change an account's role", [2, 2], changeRole),
+  command('user ban', '<handle>', 'refuse their logins', [1, 1], (args, _flags, ctx) => changeBan(args, true, ctx)),
+  command('user unban', '<handle>', 'let them log in again', [1, 1], (args, _flags, ctx) => changeBan(args, false, ctx)),
+  command('user key add', '<handle> <file|key|->', 'bind a public key (.pub file, key, - for stdin)', [2, Infinity], addKey),
+  command('user key list', '<handle>', 'the keys bound to an account', [1, 1], listKeys),
+];
+
+function command(
+  words: string,
+  params: string,
+  summary: string,
+  arity: [number, number],
+  run: Command['run'],
+  flags: string[] = [],
+): Command {
+  return { words, params, summary, arity, run, flags };
+}
+
+const HOST_KEY_FILE = /^ssh_host_.+_key$/;
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const say = (stream: CliIo['stdout']) => (line: string) => void stream.write(`${line}\n`);
+  if (argv.length === 0) return usageError(io, 'No command given.');
+  if (argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    say(io.stdout)(usage());
+    return 0;
+  }
+  try {
+    if (argv[0] === 'keys') {
+      if (argv.length > 1) return usageError(io, '"bbs keys" takes no arguments.');
+      return listHostKeys(loadConfig({ env: io.env, cwd: io.cwd }).server.keys_dir, io);
+    }
+    const command = findCommand(argv);
+    if (!command) return usageError(io, `Unknown command "${argv.slice(0, 3).join(' ')}".`);
+    const rest = argv.slice(command.words.split(' ').length);
+    const flags = new Set(rest.filter((a) => a.startsWith('--')));
+    const args = rest.filter((a) => !a.startsWith('--'));
+    const unknownFlag = [...flags].find((f) => !command.flags.includes(f));
+    const [min, max] = command.arity;
+    if (unknownFlag || args.length < min || args.length > max) {
+      const problem = unknownFlag ? `Unknown option ${unknownFlag}.` : `Usage: bbs ${command.words} ${command.params}`;
+      return usageError(io, problem);
+    }
+    const config = loadConfig({ env: io.env, cwd: io.cwd });
+    const db = openDatabase(config.server.data_dir);
+    try {
+      const users = new UserStore(db, createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes }));
+      const fail = (line: string) => {
+        io.stderr.write(`bbs: ${line}\n`);
+        return 1;
+      };
+      return await command.run(args, flags, { io, config, users, out: say(io.stdout), fail });
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+function findCommand(argv: readonly string[]): Command | undefined {
+  return COMMANDS.find((c) => c.words.split(' ').every((word, i) => argv[i] === word));
+}
+
+function usage(): string {
+  const lines = COMMANDS.map((c) => [`bbs ${c.words} ${c.params}`.trimEnd(), c.summary] as const);
+  lines.push(['bbs keys', "the board's host-key fingerprints"], ['bbs help', 'this text']);
+  const width = Math.max(...lines.map(([left]) => left.length)) + 2;
+  return [
+    'Usage: bbs <command>',
+    '',
+    'Sysop commands for ssh-bbs. They read the same config.yaml and BBS_* variables as the board',
+    'and work while it runs.',
+    '',
+    ...lines.map(([left, right]) => `  ${left.padEnd(width)}${right}`),
+    '',
+    'Exit status: 0 ok, 1 error, 2 usage.',
+  ].join('\n');
+}
+
+function usageError(io: CliIo, problem: string): number {
+  io.stderr.write(`bbs: ${problem}\nRun "bbs help" for the list of commands.\n`);
+  return 2;
+}
+
+function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof ConfigError || err instanceof StoreError) {
+    io.stderr.write(`bbs: ${err.message}\n`);
+  } else if (err instanceof Error && 'code' in err && typeof err.code === 'string') {
+    io.stderr.write(`bbs: ${err.message} (${err.code})\n`);
+  } else {
+    io.stderr.write(`bbs: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);
+  }
+  return 1;
+}
+
+async function addUser([handle = '']: string[], flags: Set<string>, ctx: Context): Promise<number> {
+  if (!isValidHandle(handle)) return ctx.fail(handleProblem(handle) ?? 'That is not a valid handle.');
+  const existing = ctx.users.findByHandle(handle);
+  if (existing) return ctx.fail(`There is already a user called ${existing.handle}.`);
+  const listed = ctx.config.auth.sysop_handles.some((h) => h.toLowerCase() === handle.toLowerCase());
+  const role = flags.has('--sysop') || listed ? 'sysop' : 'user';
+  const input = await readNewPassword(ctx.io, `New password for ${handle}: `);
+  if ('error' in input) return ctx.fail(input.error);
+  const user = await ctx.users.create({ handle, password: input.password, role });
+  const why = listed && !flags.has('--sysop') ? ', listed in auth.sysop_handles' : '';
+  ctx.out(`Created ${user.handle} (${user.role}${why}).`);
+  return 0;
+}
+
+async function changePassword([handle = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  const user = ctx.users.findByHandle(handle);
+  if (!user) return ctx.fail(`No user called ${handle}.`);
+  const input = await readNewPassword(ctx.io, `New password for ${user.handle}: `);
+  if ('error' in input) return ctx.fail(input.error);
+  await ctx.users.setPassword(user.handle, input.password);
+  ctx.out(`Password changed for ${user.handle}.`);
+  return 0;
+}
+
+function listUsers(_args: string[], _flags: Set<string>, ctx: Context): number {
+  const users = ctx.users.list();
+  if (users.length === 0) {
+    ctx.out('No users yet. Add one with: bbs user add <handle>');
+    return 0;
+  }
+  const rows = users.map((u: User) => [
+    u.handle,
+    u.role,
+    u.banned ? 'yes' : 'no',
+    formatTime(u.createdAt),
+    u.lastLoginAt === null ? 'never' : formatTime(u.lastLoginAt),
+    String(ctx.users.keysFor(u.handle).length),
+  ]);
+  ctx.out(table(['HANDLE', 'ROLE', 'BANNED', 'CREATED (UTC)', 'LAST LOGIN (UTC)', 'KEYS'], rows));
+  return 0;
+}
+
+function changeRole([handle = '', role = '']: string[], _flags: Set<string>, ctx: Context): number {
+  if (!isRole(role)) return ctx.fail(`Unknown role "${role}": use user or sysop.`);
+  const user = ctx.users.setRole(handle, role);
+  ctx.out(`${user.handle} is now ${role === 'sysop' ? 'a sysop' : 'a user'}.`);
+  return 0;
+}
+
+function changeBan([handle = '']: string[], banned: boolean, ctx: Context): number {
+  const user = ctx.users.setBanned(handle, banned);
+  ctx.out(banned ? `${user.handle} is banned.` : `${user.handle} is no longer banned.`);
+  return 0;
+}
+
+async function addKey([handle = '', ...keyWords]: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  const user = ctx.users.findByHandle(handle);
+  if (!user) return ctx.fail(`No user called ${handle}.`);
+  const source = await readKeyArgument(keyWords.join(' '), ctx.io);
+  if ('error' in source) return ctx.fail(source.error);
+  const parsed = parsePublicKey(source.text);
+  if (!parsed.ok) return ctx.fail(source.file ? `${source.file}: ${parsed.error}` : parsed.error);
+  const { key } = parsed;
+  if (ctx.users.findByKey(key.algo, key.blob)?.id === user.id) {
+    ctx.out(`${user.handle} already has that key (${key.fingerprint}).`);
+    return 0;
+  }
+  ctx.users.addKey(user.handle, key);
+  ctx.out(`Added ${key.algo} key ${key.fingerprint}${key.comment ? ` (${key.comment})` : ''} to ${user.handle}.`);
+  return 0;
+}
+
+function listKeys([handle = '']: string[], _flags: Set<string>, ctx: Context): number {
+  const user = ctx.users.findByHandle(handle);
+  if (!user) return ctx.fail(`No user called ${handle}.`);
+  const keys = ctx.users.keysFor(user.handle);
+  if (keys.length === 0) {
+    ctx.out(`${user.handle} has no keys. Add one with: bbs user key add ${user.handle} <file.pub>`);
+    return 0;
+  }
+  const rows = keys.map((k) => [k.algo, k.fingerprint, k.comment, formatTime(k.createdAt)]);
+  ctx.out(table(['TYPE', 'FINGERPRINT', 'COMMENT', 'ADDED (UTC)'], rows));
+  return 0;
+}
+
+/** Host keys as `ssh-keygen -lf` shows them, so a sysop can publish the fingerprints callers should see. */
+function listHostKeys(dir: string, io: CliIo): number {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => HOST_KEY_FILE.test(f)).sort();
+  } catch {
+    files = [];
+  }
+  if (files.length === 0) {
+    io.stderr.write(`bbs: No host keys in ${dir} yet. The board makes them when it first starts.\n`);
+    return 1;
+  }
+  let status = 0;
+  for (const file of files) {
+    const full = path.join(dir, file);
+    try {
+      const key = describeKey(readFileSync(full));
+      if (key) {
+        io.stdout.write(`${key.bits} ${key.fingerprint} ${file} (${key.label})\n`);
+      } else {
+        status = 1;
+        io.stderr.write(`bbs: ${full} is not a key that can be read (encrypted or damaged?).\n`);
+      }
+    } catch (err) {
+      status = 1;
+      io.stderr.write(`bbs: Cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    }
+  }
+  return status;
+}
+
+/** `-` reads stdin; an existing file is read; anything else is taken to be the key itself. */
+async function readKeyArgument(arg: string, io: CliIo): Promise<{ text: string; file?: string } | { error: string }> {
+  if (arg === '-') return { text: (await readInput(io.stdin, { firstLineOnly: false })) ?? '' };
+  const file = path.resolve(io.cwd, arg);
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat?.isFile()) {
+    const looksLikePath = !/\s/.test(arg) && !/^(ssh-|ecdsa-|sk-)/.test(arg);
+    if (!looksLikePath) return { text: arg };
+    return { error: `No file called ${arg}. Give a .pub file, the key itself, or - to read stdin.` };
+  }
+  if (stat.size > MAX_PUBLIC_KEY_TEXT) return { error: `${arg} is too big to be a public key.` };
+  return { text: readFileSync(file, 'utf8'), file: arg };
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function formatTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Wires runCli to this process; bin/bbs.js calls it, and so does running this file directly. */
+export async function main(): Promise<void> {
+  const { stdin, stdout, stderr, env } = process;
+  process.exitCode = await runCli(process.argv.slice(2), { env, cwd: process.cwd(), stdin, stdout, stderr });
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await main();

@@ -1,0 +1,136 @@
+/**
+ * The store: one SQLite file (`bbs.sqlite` in the data folder) holding users, their public keys, the
+ * call log and the teleconference's recent history. This file opens it and brings its schema up to
+ * date; `users.ts` and `history.ts` hold the queries. Nothing here knows about ssh, screens or chat.
+ *
+ * The board and the sysop's CLI open the same file at the same time, so: WAL (readers never block
+ * the writer), a busy timeout instead of instant SQLITE_BUSY, and migrations that take the write
+ * lock before they look at the schema version.
+ */
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { StoreError } from './errors.js';
+
+export type Database = BetterSqlite3.Database;
+
+export const DATABASE_FILE = 'bbs.sqlite';
+
+/** Migration n (0-based) brings the schema from user_version n to n + 1. Append only; never edit. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    handle        TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT    NOT NULL,
+    role          TEXT    NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'sysop')),
+    banned        INTEGER NOT NULL DEFAULT 0 CHECK (banned IN (0, 1)),
+    created_at    INTEGER NOT NULL,
+    last_login_at INTEGER
+  );
+  CREATE TABLE user_keys (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    algo        TEXT    NOT NULL,
+    blob        BLOB    NOT NULL,
+    fingerprint TEXT    NOT NULL,
+    comment     TEXT    NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL,
+    UNIQUE (algo, blob)
+  );
+  CREATE INDEX user_keys_by_user ON user_keys (user_id);
+  CREATE TABLE calls (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    node       INTEGER NOT NULL,
+    remote     TEXT    NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at   INTEGER
+  );
+  CREATE INDEX calls_by_user ON calls (user_id);
+  CREATE TABLE chat_history (
+    id   INTEGER PRIMARY KEY,
+    at   INTEGER NOT NULL,
+    json TEXT    NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Opens (creating when missing) `<dataDir>/bbs.sqlite` and migrates it. Throws StoreError
+ * ERR_DB_OPEN with a sentence naming the file and the reason when it cannot, ERR_DB_TOO_NEW when
+ * the file was written by a newer ssh-bbs.
+ */
+export function openDatabase(dataDir: string): Database {
+  const file = path.join(dataDir, DATABASE_FILE);
+  let db: Database | undefined;
+  try {
+    prepareFile(dataDir, file);
+    db = new BetterSqlite3(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof StoreError) throw err;
+    throw new StoreError('ERR_DB_OPEN', `Cannot open the database ${file}: ${describeOpenFailure(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+/**
+ * The file holds password hashes: make it 0600 before SQLite first touches it (SQLite gives its
+ * -wal and -shm files the same mode). An existing file is left as it is.
+ */
+function prepareFile(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+}
+
+function migrate(db: Database): void {
+  // IMMEDIATE takes the write lock first, so a board and a CLI started together on a new file
+  // cannot both decide to run migration 0.
+  const run = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new StoreError(
+        'ERR_DB_TOO_NEW',
+        `The database ${db.name} has schema version ${current}, newer than this ssh-bbs knows ` +
+          `(${MIGRATIONS.length}). Upgrade ssh-bbs.`,
+      );
+    }
+    if (current === MIGRATIONS.length) return;
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version] as string);
+    }
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  });
+  run.immediate();
+}
+
+function describeOpenFailure(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+    case 'SQLITE_CANTOPEN':
+    case 'SQLITE_READONLY':
+      return 'permission denied (is the data folder writable by this user?)';
+    case 'SQLITE_NOTADB':
+      return 'the file is not an SQLite database';
+    case 'SQLITE_CORRUPT':
+      return 'the database file is corrupt';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'the data folder path is not a folder';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}

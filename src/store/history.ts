@@ -1,0 +1,59 @@
+/**
+ * The teleconference's recent history, kept across restarts: each replayable message as a JSON row.
+ * Only the newest rows matter, so the table is trimmed now and then rather than on every append.
+ * Rows that no longer parse (hand edits, an older message shape) are skipped, never fatal.
+ */
+import type { ChatMessage } from '../chat/messages.js';
+import type { Database } from './db.js';
+
+/** What ChatManager needs to remember its history. */
+export interface HistoryStore {
+  /** The newest `limit` messages, oldest first. */
+  load(limit: number): ChatMessage[];
+  append(message: ChatMessage): void;
+}
+
+/** Rows kept: more than any configured chat.history (at most 1000). */
+export const HISTORY_ROWS_KEPT = 1000;
+/** Appends between trims: keeps the table under HISTORY_ROWS_KEPT + TRIM_EVERY rows. */
+const TRIM_EVERY = 100;
+
+export function createHistoryStore(db: Database): HistoryStore {
+  const insert = db.prepare('INSERT INTO chat_history (at, json) VALUES (?, ?)');
+  const newest = db
+    .prepare('SELECT json FROM (SELECT id, json FROM chat_history ORDER BY id DESC LIMIT ?) ORDER BY id ASC')
+    .pluck();
+  const trim = db.prepare(
+    'DELETE FROM chat_history WHERE id <= (SELECT id FROM chat_history ORDER BY id DESC LIMIT 1 OFFSET ?)',
+  );
+  let appendsSinceTrim = 0;
+  trim.run(HISTORY_ROWS_KEPT);
+
+  return {
+    load(limit) {
+      const count = Math.min(Math.max(0, Math.floor(limit)), HISTORY_ROWS_KEPT);
+      if (count === 0) return [];
+      const rows = newest.all(count) as string[];
+      return rows.map(parseMessage).filter((m): m is ChatMessage => m !== undefined);
+    },
+    append(message) {
+      insert.run(message.at, JSON.stringify(message));
+      appendsSinceTrim += 1;
+      if (appendsSinceTrim >= TRIM_EVERY) {
+        appendsSinceTrim = 0;
+        trim.run(HISTORY_ROWS_KEPT);
+      }
+    },
+  };
+}
+
+function parseMessage(json: string): ChatMessage | undefined {
+  try {
+    const value: unknown = JSON.parse(json);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { kind, at } = value as { kind?: unknown; at?: unknown };
+    return typeof kind === 'string' && typeof at === 'number' ? (value as ChatMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}
