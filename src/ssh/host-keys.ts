@@ -3,10 +3,14 @@
  * on the first start, and reused ever after; an existing key that cannot be read stops start-up —
  * it is never silently replaced, because a new host key makes every caller's ssh cry "MITM".
  */
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
+import { fingerprintOf } from './public-keys.js';
+
+// ssh2 is CommonJS: Node's ESM loader exposes only its default export.
+const { utils } = ssh2;
 
 export interface HostKey {
   type: 'ed25519' | 'rsa';
@@ -18,9 +22,22 @@ export interface HostKey {
 }
 
 const KINDS = [
-  { type: 'ed25519', file: 'ssh_host_ed25519_key', generate: () => utils.generateKeyPairSync('ed25519') },
-  { type: 'rsa', file: 'ssh_host_rsa_key', generate: () => utils.generateKeyPairSync('rsa', { bits: 3072 }) },
+  { type: 'ed25519', file: 'ssh_host_ed25519_key', generate: () => generateReadable('ed25519') },
+  { type: 'rsa', file: 'ssh_host_rsa_key', generate: () => generateReadable('rsa') },
 ] as const;
+
+/**
+ * ssh2's generator drops a leading zero byte of an ed25519 public key about once in 256 keys,
+ * leaving a private key nobody can read (mscdex/ssh2#1390). Check each one before it is written.
+ */
+function generateReadable(type: 'ed25519' | 'rsa'): string {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const pair = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 3072 }) : utils.generateKeyPairSync('ed25519');
+    const parsed = utils.parseKey(pair.private);
+    if (!(parsed instanceof Error) && !Array.isArray(parsed)) return pair.private;
+  }
+  throw new HostKeyError(`could not generate a readable ${type} host key`);
+}
 
 export class HostKeyError extends Error {
   readonly code = 'ERR_BBS_HOST_KEY';
@@ -39,7 +56,7 @@ export function loadHostKeys(dir: string, options: { generate: boolean }): { key
     let pem = tryRead(file);
     if (pem === undefined && options.generate) {
       try {
-        writeFileSync(file, kind.generate().private, { mode: 0o600, flag: 'wx' });
+        writeFileSync(file, kind.generate(), { mode: 0o600, flag: 'wx' });
         writeFileSync(`${file}.pub`, publicLine(file, readFileSync(file)), { mode: 0o644 });
         generated.push(file);
       } catch (err) {
@@ -75,7 +92,7 @@ function parsePrivate(file: string, pem: Buffer) {
 function describe(type: HostKey['type'], file: string, pem: Buffer): HostKey {
   const parsed = parsePrivate(file, pem);
   const blob = parsed.getPublicSSH();
-  const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+  const fingerprint = fingerprintOf(blob);
   const details = createPublicKey(parsed.getPublicPEM()).asymmetricKeyDetails;
   const bits = type === 'ed25519' ? 256 : (details?.modulusLength ?? 0);
   return { type, file, privateKey: pem, fingerprint, bits };
