@@ -1,0 +1,206 @@
+/**
+ * Makes blessed safe to run for many callers inside one server process (PITFALLS 1, 4, 7, 8, 12).
+ * blessed assumes it owns the process: it spawns $EDITOR, sends itself SIGTSTP, installs
+ * process-wide signal and exception handlers, reads the server's environment to guess the
+ * terminal, and compiles terminfo afresh for every screen. prepareBlessed() switches all of that
+ * off, once, before the first screen is made. Nothing here knows about sessions or channels.
+ */
+import blessed from 'blessed';
+
+type AnyFunction = (...args: never[]) => unknown;
+
+/** blessed's classes as the JavaScript has them (the typings leave these statics out). */
+interface Internals {
+  Program: AnyFunction & {
+    instances: unknown[];
+    total: number;
+    global: unknown;
+    _bound?: boolean;
+    _exitHandler?: AnyFunction;
+    bind: (program: { index?: number }) => void;
+    prototype: Record<string, unknown>;
+  };
+  Screen: AnyFunction & {
+    instances: unknown[];
+    total: number;
+    global: unknown;
+    _bound?: boolean;
+    bind: (screen: { index?: number }) => void;
+    prototype: Record<string, unknown>;
+  } & Record<string, unknown>;
+  Tput: AnyFunction & { prototype: TputPrototype };
+  unicode: UnicodeModule;
+}
+
+interface UnicodeModule {
+  charWidth(str: string | number, i?: number): number;
+  codePointAt(str: string, i: number): number;
+  combining: Record<number, boolean>;
+  chars: { all: RegExp; wide: RegExp };
+}
+
+interface TputLike {
+  terminal: string;
+  error: Error | null;
+  info: unknown;
+  options: Record<string, unknown>;
+  inject(info: unknown): void;
+}
+type TputPrototype = { setup: (this: TputLike) => void } & Record<string, unknown>;
+
+export function blessedInternals(): Internals {
+  const b = blessed as unknown as { program: unknown; screen: unknown; Tput: unknown; unicode: unknown };
+  return { Program: b.program, Screen: b.screen, Tput: b.Tput, unicode: b.unicode } as Internals;
+}
+
+/**
+ * Variables of the *server's* environment blessed reads to describe a caller's terminal. With
+ * TMUX set every new program runs `tmux -V` synchronously; the others switch on terminal quirks
+ * (ACS, padding, forced modes, CJK width) the caller's terminal may not have. LANG and LC_* are
+ * left alone: blessed only reads them when forceUnicode is not given (we always give it), and
+ * the rest of the process may rely on them. TERM is left too: every program is given its TERM.
+ */
+const SERVER_TERMINAL_ENV = [
+  'TMUX',
+  'TMUX_PANE',
+  'TERMCAP',
+  'TERMPATH',
+  'TERM_PROGRAM',
+  'ITERM_SESSION_ID',
+  'COLORTERM',
+  'TERMINATOR_UUID',
+  'VTE_VERSION',
+  'BLESSED_FORCE_MODES',
+  'NCURSES_NO_UTF8_ACS',
+  'NCURSES_NO_PADDING',
+  'NCURSES_NO_SETBUF',
+  'NCURSES_NO_MAGIC_COOKIE',
+  'NCURSES_CJK_WIDTH',
+] as const;
+
+let prepared = false;
+
+/**
+ * Idempotent; the board calls it at start-up and createBbsScreen before every screen. blessed is
+ * patched once; the environment is scrubbed on every call (cheap) in case something set a
+ * variable back. Installs and removes no process handlers of its own.
+ */
+export function prepareBlessed(): void {
+  for (const name of SERVER_TERMINAL_ENV) delete process.env[name];
+  if (prepared) return;
+  prepared = true;
+  const { Program, Screen, Tput, unicode } = blessedInternals();
+  disableProgramLaunching(Program, Screen);
+  keepProcessHandlersOurs(Program, Screen);
+  memoiseTerminfo(Tput.prototype);
+  widenEmoji(unicode);
+}
+
+/**
+ * A textarea with `keys` or `mouse` opens $EDITOR through screen.readEditor; Ctrl-Z support
+ * sends SIGTSTP to the whole server; linux-console mouse support opens /dev/gpmctl. None of it
+ * may happen on a server, so each becomes a no-op. readEditor answers "Unsuccessful." as blessed's
+ * own failure does, so a textarea that asked simply goes on reading input.
+ */
+function disableProgramLaunching(Program: Internals['Program'], Screen: Internals['Screen']): void {
+  const screenProto = Screen.prototype;
+  screenProto['spawn'] = () => undefined;
+  screenProto['exec'] = (...args: unknown[]) => {
+    const callback = args.find((a): a is (err: Error, ok: boolean) => void => typeof a === 'function');
+    if (callback) setImmediate(() => callback(new Error('Running programs is disabled.'), false));
+    return undefined;
+  };
+  screenProto['readEditor'] = (...args: unknown[]) => {
+    const callback = args.find((a): a is (err: Error) => void => typeof a === 'function');
+    if (callback) setImmediate(() => callback(new Error('Unsuccessful.')));
+  };
+  screenProto['sigtstp'] = () => undefined;
+  Program.prototype['sigtstp'] = () => undefined;
+  Program.prototype['enableGpm'] = () => undefined;
+}
+
+/**
+ * blessed's first program adds a process 'exit' handler; its first screen adds handlers for
+ * uncaughtException (destroy every screen, print the error, exit 1), SIGTERM, SIGINT and SIGQUIT
+ * (exit 0 when no one else listens) and 'exit'; the last destroy removes them. On a server they
+ * would turn a crash or a signal into blessed's decision, and merely having an uncaughtException
+ * listener stops Node's default crash. So bind() keeps only the bookkeeping (the instance lists
+ * that destroy() needs) and adds no process listener; the handler fields stay set to a no-op so
+ * blessed's destroy() can "remove" them harmlessly. The board owns every process handler.
+ */
+function keepProcessHandlersOurs(Program: Internals['Program'], Screen: Internals['Screen']): void {
+  const noop = () => undefined;
+  const bookkeeping = (cls: Internals['Program'] | Internals['Screen'], handlers: string[]) =>
+    (instance: { index?: number }) => {
+      if (!cls.global) cls.global = instance;
+      if (!cls.instances.includes(instance)) {
+        cls.instances.push(instance);
+        instance.index = cls.total;
+        cls.total++;
+      }
+      const statics = cls as unknown as Record<string, unknown>;
+      for (const handler of handlers) statics[handler] = noop;
+      cls._bound = true;
+    };
+  Program.bind = bookkeeping(Program, ['_exitHandler']);
+  Screen.bind = bookkeeping(Screen, [
+    '_exceptionHandler',
+    '_sigtermHandler',
+    '_sigintHandler',
+    '_sigquitHandler',
+    '_exitHandler',
+  ]);
+}
+
+/**
+ * Parsing and compiling ~960 terminfo capabilities costs ~2.8 ms and ~410 KB per screen
+ * (PITFALLS 12), the same result every time for a given TERM. The compiled capabilities are
+ * functions of their parameters only (no `this`), so one compiled `info` per TERM and set of
+ * options is shared by every Tput; inject() gives each its own bound methods.
+ */
+function memoiseTerminfo(proto: TputPrototype): void {
+  const compile = proto.setup;
+  const compiled = new Map<string, { info: unknown; error: Error | null }>();
+  proto.setup = function setup(this: TputLike) {
+    const key = JSON.stringify([this.terminal, pick(this.options)]);
+    const hit = compiled.get(key);
+    if (hit === undefined) {
+      compile.call(this);
+      compiled.set(key, { info: this.info, error: this.error });
+      return;
+    }
+    this.error = hit.error;
+    this.inject(hit.info);
+  };
+}
+
+/** The Tput options that change what setup() produces. */
+function pick(options: Record<string, unknown>): unknown[] {
+  return ['padding', 'extended', 'printf', 'termcap', 'forceUnicode', 'terminfoFile', 'terminfoPrefix'].map(
+    (name) => options[name] ?? null,
+  );
+}
+
+/** Emoji drawn two columns wide, less regional indicators (a flag is two of them, two columns in all) and skin-tone modifiers. */
+const WIDE_EMOJI = '(?![\\u{1f1e6}-\\u{1f1ff}\\u{1f3fb}-\\u{1f3ff}])\\p{Emoji_Presentation}';
+const IS_WIDE_EMOJI = new RegExp(`^${WIDE_EMOJI}`, 'u');
+
+/**
+ * blessed's width table predates emoji (PITFALLS 13): it gives "😀" one cell where terminals draw
+ * two, so every line holding one is drawn one column too long and borders drift. Teach it that
+ * characters with default emoji presentation are two columns (as wcwidth has since Unicode 9)
+ * and that skin-tone modifiers join the emoji before them. ZWJ sequences and text characters
+ * made emoji by U+FE0F stay as blessed counts them: terminals disagree about those.
+ */
+function widenEmoji(unicode: UnicodeModule): void {
+  const narrow = unicode.charWidth.bind(unicode);
+  for (let point = 0x1f3fb; point <= 0x1f3ff; point++) unicode.combining[point] = true;
+  unicode.charWidth = (str, i = 0) => {
+    const point = typeof str === 'number' ? str : unicode.codePointAt(str, i);
+    if (point >= 0x231a && point <= 0x10ffff && IS_WIDE_EMOJI.test(String.fromCodePoint(point))) return 2;
+    return narrow(str, i);
+  };
+  // parseContent puts a filler cell after every match of chars.all, for the second column.
+  const cjk = unicode.chars.wide.source.slice(1, -1);
+  unicode.chars.all = new RegExp(`(${cjk}|[\\u{20000}-\\u{2fffd}\\u{30000}-\\u{3fffd}]|${WIDE_EMOJI})`, 'gu');
+}

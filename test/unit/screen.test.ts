@@ -1,0 +1,303 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import blessed from 'blessed';
+import {
+  RENDER_MARK,
+  blessedInstanceCounts,
+  createBbsScreen,
+  prepareBlessed,
+  safeTerm,
+  type BbsScreen,
+} from '../../src/ui/screen.js';
+import { displayWidth } from '../../src/ui/display-width.js';
+import { createFakeTerminal, type FakeTerminal } from '../helpers/virtual-terminal.js';
+
+const opened: Array<{ fake: FakeTerminal; screen?: BbsScreen }> = [];
+
+function open(cols = 40, rows = 12, term = 'xterm-256color'): { fake: FakeTerminal; bbs: BbsScreen } {
+  const fake = createFakeTerminal(cols, rows, term);
+  const bbs = createBbsScreen(fake.terminal);
+  opened.push({ fake, screen: bbs });
+  return { fake, bbs };
+}
+
+/** Lets pending setImmediate callbacks (renders, blessed's output flush) run. */
+async function ticks(n = 3): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+afterEach(() => {
+  for (const { fake, screen } of opened.splice(0)) {
+    screen?.destroy();
+    fake.dispose();
+  }
+});
+
+describe('safeTerm', () => {
+  it.each([
+    ['xterm-256color', 'xterm-256color'],
+    ['XTERM-256COLOR', 'xterm-256color'],
+    ['xterm', 'xterm'],
+    ['vt100', 'vt100'],
+    ['vt220', 'vt220'],
+    ['linux', 'linux'],
+    ['screen', 'screen'],
+    ['tmux', 'tmux'],
+    ['rxvt-unicode-256color', 'rxvt-unicode-256color'],
+    ['screen-256color', 'xterm-256color'],
+    ['tmux-256color', 'xterm-256color'],
+    ['putty', 'xterm-256color'],
+    ['xterm-kitty', 'xterm-256color'],
+    ['/etc/passwd', 'xterm-256color'],
+    ['../../x', 'xterm-256color'],
+    ['/dev/zero', 'xterm-256color'],
+    ['xterm/../../etc/passwd', 'xterm-256color'],
+    ['', 'xterm-256color'],
+    [undefined, 'xterm-256color'],
+  ])('%j → %s', (term, expected) => {
+    expect(safeTerm(term)).toBe(expected);
+  });
+});
+
+describe('createBbsScreen', () => {
+  it('draws over the channel, read back by a real terminal emulator', async () => {
+    const { fake, bbs } = open();
+    blessed.box({ parent: bbs.screen, top: 2, left: 3, width: 20, height: 3, border: 'line', content: 'Hello, caller' });
+    bbs.requestRender();
+    await fake.vt.waitFor('Hello, caller');
+    expect(fake.vt.lines()[3]).toBe('   │Hello, caller     │');
+  });
+
+  it('maps a TERM that is a file path to xterm-256color', async () => {
+    const { fake, bbs } = open(40, 12, '/etc/passwd');
+    expect(bbs.term).toBe('xterm-256color');
+    blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'safe' });
+    bbs.requestRender();
+    await fake.vt.waitFor('safe');
+  });
+
+  it('never writes to the server’s stdout or stderr', async () => {
+    const out = vi.spyOn(process.stdout, 'write');
+    const err = vi.spyOn(process.stderr, 'write');
+    try {
+      for (const term of ['screen-256color', 'tmux-256color', 'vt100', 'linux']) {
+        const { fake, bbs } = open(40, 12, term);
+        blessed.text({ parent: bbs.screen, top: 0, left: 0, content: term });
+        bbs.requestRender();
+        await fake.vt.waitFor(bbs.term === term ? term : /\w/);
+        bbs.destroy();
+      }
+      expect(out).not.toHaveBeenCalled();
+      expect(err).not.toHaveBeenCalled();
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  });
+
+  it('coalesces many render requests into one render', async () => {
+    const { fake, bbs } = open();
+    let renders = 0;
+    bbs.screen.on('render', () => renders++);
+    const text = blessed.text({ parent: bbs.screen, top: 0, left: 0, content: '' });
+    for (let i = 0; i < 50; i++) {
+      text.setContent(`message ${i}`);
+      bbs.requestRender();
+    }
+    await fake.vt.waitFor('message 49');
+    expect(renders).toBe(1);
+  });
+
+  it('rings the bell on this caller only', async () => {
+    const one = open();
+    const two = open();
+    one.bbs.bell();
+    await one.fake.vt.until(() => one.fake.vt.bells === 1, 'a bell');
+    await two.fake.vt.settled();
+    expect(two.fake.vt.bells).toBe(0);
+  });
+
+  it('puts the cursor where it is asked to after each render', async () => {
+    const { fake, bbs } = open();
+    blessed.text({ parent: bbs.screen, top: 5, left: 0, content: '> ' });
+    bbs.setCursor({ x: 2, y: 5 });
+    await fake.vt.waitFor('>');
+    await fake.vt.settled();
+    expect(fake.vt.cursor()).toEqual({ x: 2, y: 5 });
+  });
+
+  it('reports a render that throws instead of letting it reach the process', async () => {
+    const fake = createFakeTerminal(40, 12);
+    const errors: Error[] = [];
+    const bbs = createBbsScreen(fake.terminal, { onError: (error) => errors.push(error) });
+    opened.push({ fake, screen: bbs });
+    const box = blessed.box({ parent: bbs.screen, content: 'x' });
+    box.render = () => {
+      throw new Error('bad widget');
+    };
+    bbs.requestRender();
+    await expect.poll(() => errors.map((e) => e.message)).toEqual(['bad widget']);
+  });
+
+  it('draws emoji two columns wide so borders stay straight', async () => {
+    const { fake, bbs } = open();
+    blessed.box({ parent: bbs.screen, top: 0, left: 0, width: 20, height: 5, border: 'line', content: 'smile 😀!\n中文 ok\nthumb 👍🏽.' });
+    bbs.requestRender();
+    await fake.vt.waitFor('ok');
+    for (const line of fake.vt.lines().slice(0, 5)) expect(displayWidth(line)).toBe(20);
+  });
+});
+
+describe('backpressure', () => {
+  it('does not draw while the channel is full, then draws exactly once on drain', async () => {
+    const { fake, bbs } = open();
+    let renders = 0;
+    bbs.screen.on('render', () => renders++);
+    const text = blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'first' });
+    bbs.requestRender();
+    await fake.vt.waitFor('first');
+    const written = fake.output.chunks.length;
+
+    fake.output.backlog = RENDER_MARK + 1;
+    text.setContent('second');
+    bbs.requestRender();
+    await ticks();
+    bbs.requestRender();
+    await ticks();
+    expect(fake.output.chunks.length).toBe(written);
+    expect(renders).toBe(1);
+
+    fake.output.backlog = 0;
+    fake.output.emit('drain');
+    await fake.vt.waitFor('second');
+    await ticks();
+    expect(renders).toBe(2);
+  });
+
+  it('ignores drain when no render was held back', async () => {
+    const { fake, bbs } = open();
+    let renders = 0;
+    bbs.screen.on('render', () => renders++);
+    fake.output.emit('drain');
+    await ticks();
+    expect(renders).toBe(0);
+  });
+});
+
+describe('resize', () => {
+  it('re-lays out the screen for the new size', async () => {
+    const { fake, bbs } = open(40, 12);
+    blessed.text({ parent: bbs.screen, bottom: 0, right: 0, width: 5, height: 1, content: 'RIGHT' });
+    bbs.requestRender();
+    await fake.vt.until(() => fake.vt.lines()[11]?.endsWith('RIGHT') ?? false, 'RIGHT at the bottom right');
+    fake.resize(60, 15);
+    await fake.vt.until(() => fake.vt.lines()[14] === `${' '.repeat(55)}RIGHT`, 'RIGHT at the new bottom right');
+  });
+});
+
+describe('destroy', () => {
+  const processEvents = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'uncaughtException', 'exit'] as const;
+  const processListenerCounts = () => processEvents.map((event) => process.listenerCount(event));
+
+  it('adds no process handlers, and leaves blessed’s instance lists as they were', () => {
+    const before = { counts: blessedInstanceCounts(), listeners: processListenerCounts() };
+    const { bbs } = open();
+    expect(blessedInstanceCounts()).toEqual({ programs: before.counts.programs + 1, screens: before.counts.screens + 1 });
+    expect(processListenerCounts()).toEqual(before.listeners);
+    bbs.destroy();
+    bbs.destroy();
+    expect(bbs.destroyed).toBe(true);
+    expect(blessedInstanceCounts()).toEqual(before.counts);
+    expect(processListenerCounts()).toEqual(before.listeners);
+  });
+
+  it('removes blessed’s listeners from input and output but keeps everyone else’s', () => {
+    const fake = createFakeTerminal(40, 12);
+    opened.push({ fake });
+    const theirs = () => undefined;
+    fake.input.on('end', theirs);
+    const counts = (stream: NodeJS.EventEmitter) => stream.eventNames().map((e) => [e, stream.listenerCount(e)]);
+    const before = { input: counts(fake.input), output: counts(fake.output) };
+    const bbs = createBbsScreen(fake.terminal);
+    fake.input.on('close', theirs);
+    bbs.destroy();
+    fake.input.off('close', theirs);
+    expect(counts(fake.input)).toEqual(before.input);
+    expect(counts(fake.output)).toEqual(before.output);
+    expect(fake.input.listeners('end')).toContain(theirs);
+  });
+
+  it('restores the terminal: normal screen and a visible cursor', async () => {
+    const { fake, bbs } = open();
+    blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'on the alt screen' });
+    bbs.requestRender();
+    await fake.vt.waitFor('on the alt screen');
+    bbs.destroy();
+    await fake.vt.settled();
+    expect(fake.vt.text()).not.toContain('on the alt screen');
+    expect(fake.output.chunks.join('')).toMatch(/\x1b\[\?1049l/);
+    expect(fake.output.chunks.join('')).toMatch(/\x1b\[\?25h[^]*$/);
+  });
+
+  it('lets a new screen take over the same channel, keys included', async () => {
+    const { fake, bbs } = open();
+    bbs.destroy();
+    const next = createBbsScreen(fake.terminal);
+    opened.push({ fake, screen: next });
+    const keys: string[] = [];
+    next.screen.program.on('keypress', (_ch: string | undefined, key: { full?: string }) => keys.push(key.full ?? ''));
+    fake.type('a\x1b[A');
+    await expect.poll(() => keys).toEqual(['a', 'up']);
+  });
+
+  it('cancels a pending render and draws nothing after destroy', async () => {
+    const { fake, bbs } = open();
+    blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'never drawn' });
+    bbs.requestRender();
+    bbs.destroy();
+    bbs.requestRender();
+    bbs.bell();
+    await ticks();
+    await fake.vt.settled();
+    expect(fake.vt.text()).not.toContain('never drawn');
+    expect(fake.vt.bells).toBe(0);
+  });
+});
+
+describe('prepareBlessed', () => {
+  it('scrubs the server’s terminal variables from the environment', () => {
+    process.env['TMUX'] = '/tmp/tmux-0/default,1,0';
+    process.env['TERMCAP'] = 'xx|fake';
+    prepareBlessed();
+    prepareBlessed();
+    expect(process.env['TMUX']).toBeUndefined();
+    expect(process.env['TERMCAP']).toBeUndefined();
+  });
+
+  it('turns $EDITOR, spawn and exec into no-ops', async () => {
+    const { bbs } = open();
+    const screen = bbs.screen as unknown as {
+      spawn(file: string, args: string[]): unknown;
+      exec(file: string, args: string[], options: object, cb: (err: Error | null, ok: boolean) => void): unknown;
+      readEditor(options: object, cb: (err: Error | null) => void): unknown;
+    };
+    expect(screen.spawn('touch', ['/tmp/should-not-exist'])).toBeUndefined();
+    const exec = await new Promise<boolean>((resolve) => screen.exec('true', [], {}, (_err, ok) => resolve(ok)));
+    expect(exec).toBe(false);
+    const editor = await new Promise<Error | null>((resolve) => screen.readEditor({ value: 'x' }, resolve));
+    expect(editor?.message).toBe('Unsuccessful.');
+  });
+
+  it('compiles terminfo once per TERM and draws byte-identical output from the shared copy', async () => {
+    const draw = async () => {
+      const { fake, bbs } = open(30, 6, 'rxvt-unicode-256color');
+      blessed.box({ parent: bbs.screen, top: 1, left: 1, width: 12, height: 3, border: 'line', style: { fg: 'red' }, content: 'same' });
+      bbs.requestRender();
+      await fake.vt.waitFor('same');
+      return { bytes: fake.output.chunks.join(''), info: (bbs.screen.program as unknown as { tput: { info: unknown } }).tput.info };
+    };
+    const first = await draw();
+    const second = await draw();
+    expect(second.info).toBe(first.info);
+    expect(second.bytes).toBe(first.bytes);
+  });
+});
