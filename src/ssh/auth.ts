@@ -1,0 +1,163 @@
+/**
+ * SSH authentication for one connection: `new` is let in as a newcomer (any method; a public key
+ * it proves it holds is remembered so registration can offer to bind it); everyone else logs in
+ * with a password (password or keyboard-interactive) or a public key bound to the account.
+ * Failures are counted (LoginGuard) and a connection that fails too often is ended. Every reject
+ * lists the methods that remain (PuTTY needs that: PITFALLS 18).
+ */
+import ssh2, { type AuthContext, type KeyboardAuthContext, type PublicKeyAuthContext, type PasswordAuthContext } from 'ssh2';
+import type { Logger } from 'pino';
+import { isValidHandle } from '../chat/text.js';
+import type { User, UserStore } from '../store/users.js';
+import { fingerprintOf } from './public-keys.js';
+import type { LoginGuard } from './login-guard.js';
+
+export const NEWCOMER_NAME = 'new';
+const METHODS: AuthContext['method'][] = ['publickey', 'keyboard-interactive', 'password'];
+/** Requests of any kind one connection may make (many agent keys count too), like sshd's MaxAuthTries. */
+const MAX_REQUESTS = 30;
+
+export interface OfferedKey {
+  algo: string;
+  blob: Buffer;
+  fingerprint: string;
+}
+
+export type AuthOutcome =
+  | { kind: 'user'; user: User; method: string }
+  | { kind: 'newcomer'; offeredKey?: OfferedKey };
+
+export interface AuthDeps {
+  users: UserStore;
+  guard: LoginGuard;
+  bbsName: string;
+  maxLoginAttempts: number;
+  remote: string;
+  log: Logger;
+  /** The connection must be dropped (too many failures). */
+  onGiveUp(): void;
+}
+
+export class ConnectionAuth {
+  outcome: AuthOutcome | undefined;
+  private requests = 0;
+  private failures = 0;
+
+  constructor(private readonly deps: AuthDeps) {}
+
+  /** The 'authentication' handler. Never throws: any surprise rejects. */
+  handle(ctx: AuthContext): void {
+    this.requests += 1;
+    if (this.requests > MAX_REQUESTS) return this.giveUp(ctx);
+    const name = ctx.username;
+    const attempt = name.toLowerCase() === NEWCOMER_NAME ? this.newcomer(ctx) : this.member(ctx);
+    attempt.catch((err: unknown) => {
+      this.deps.log.error({ err }, 'authentication failed unexpectedly');
+      safely(() => ctx.reject(METHODS));
+    });
+  }
+
+  private async newcomer(ctx: AuthContext): Promise<void> {
+    switch (ctx.method) {
+      case 'none':
+        // Refuse once so the client offers its keys; registration can then bind one.
+        return ctx.reject(METHODS);
+      case 'publickey': {
+        if (!ctx.signature || !ctx.blob) return ctx.accept();
+        if (!verifySignature(ctx)) return ctx.reject(METHODS);
+        const blob = ctx.key.data;
+        this.succeed(ctx, { kind: 'newcomer', offeredKey: { algo: ctx.key.algo, blob, fingerprint: fingerprintOf(blob) } });
+        return;
+      }
+      default:
+        return this.succeed(ctx, { kind: 'newcomer' });
+    }
+  }
+
+  private async member(ctx: AuthContext): Promise<void> {
+    const handle = ctx.username;
+    switch (ctx.method) {
+      case 'publickey':
+        return this.publicKey(ctx, handle);
+      case 'password':
+        return this.password(ctx, handle, ctx.password);
+      case 'keyboard-interactive':
+        return this.keyboard(ctx, handle);
+      default:
+        return ctx.reject(METHODS);
+    }
+  }
+
+  private publicKey(ctx: PublicKeyAuthContext, handle: string): void {
+    const user = isValidHandle(handle) ? this.deps.users.findByKey(ctx.key.algo, ctx.key.data) : undefined;
+    if (!user || user.handle.toLowerCase() !== handle.toLowerCase()) return ctx.reject(METHODS);
+    if (!ctx.signature || !ctx.blob) return ctx.accept();
+    if (!verifySignature(ctx)) return ctx.reject(METHODS);
+    this.succeed(ctx, { kind: 'user', user, method: 'publickey' });
+  }
+
+  private async password(ctx: PasswordAuthContext | KeyboardAuthContext, handle: string, password: string): Promise<void> {
+    const { guard, remote, users, log } = this.deps;
+    const waitMs = guard.lockedFor(handle, remote);
+    if (waitMs > 0) {
+      log.warn({ user: handle.slice(0, 32), waitMs }, 'login refused: locked out');
+      return this.fail(ctx, lockoutNotice(waitMs));
+    }
+    const user = isValidHandle(handle) && password.length <= 1024 ? await users.verifyPassword(handle, password) : undefined;
+    if (!user) {
+      guard.recordFailure(handle, remote);
+      this.failures += 1;
+      log.info({ user: handle.slice(0, 32), method: ctx.method, failures: this.failures }, 'login failed');
+      if (this.failures >= this.deps.maxLoginAttempts) return this.giveUp(ctx);
+      return this.fail(ctx);
+    }
+    guard.recordSuccess(handle, remote);
+    this.succeed(ctx, { kind: 'user', user, method: ctx.method });
+  }
+
+  private keyboard(ctx: KeyboardAuthContext, handle: string): void {
+    ctx.prompt([{ prompt: 'Password: ', echo: false }], this.deps.bbsName, '', (answers: string[] | Error) => {
+      // An aborted exchange arrives as an Error, not an array (PITFALLS 20).
+      if (!Array.isArray(answers) || typeof answers[0] !== 'string') return safely(() => ctx.reject(METHODS));
+      this.password(ctx, handle, answers[0]).catch(() => safely(() => ctx.reject(METHODS)));
+    });
+  }
+
+  /** Keyboard-interactive can show why; the password method cannot say anything but "no". */
+  private fail(ctx: AuthContext, notice?: string): void {
+    if (notice && ctx.method === 'keyboard-interactive') {
+      return (ctx as KeyboardAuthContext).prompt([], this.deps.bbsName, notice, () => safely(() => ctx.reject(METHODS)));
+    }
+    ctx.reject(METHODS);
+  }
+
+  private succeed(ctx: AuthContext, outcome: AuthOutcome): void {
+    this.outcome = outcome;
+    ctx.accept();
+  }
+
+  private giveUp(ctx: AuthContext): void {
+    this.deps.log.warn({ requests: this.requests, failures: this.failures }, 'too many authentication attempts; disconnecting');
+    safely(() => ctx.reject([]));
+    this.deps.onGiveUp();
+  }
+}
+
+function verifySignature(ctx: PublicKeyAuthContext): boolean {
+  const key = ssh2.utils.parseKey(ctx.key.data);
+  if (key instanceof Error || Array.isArray(key) || !ctx.blob || !ctx.signature) return false;
+  return key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
+}
+
+function lockoutNotice(waitMs: number): string {
+  const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+  return `Too many failed logins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // the connection is already gone; nothing to answer
+  }
+}
