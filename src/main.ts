@@ -1,0 +1,68 @@
+/**
+ * The composition root: read config, make the logger, start the board, own the process's signals.
+ * Start-up failures (bad config, unreadable host key, port in use) print one clear line and exit
+ * non-zero; SIGTERM/SIGINT say goodbye to every caller and exit 0.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { createBoard, type Board } from './board.js';
+import { createLogger } from './log.js';
+
+/** blessed falls back to the server's own TERM/TMUX/… for screens (PITFALLS 4); callers' TERM is the only one we use. */
+const SCRUBBED_ENV = ['TERM', 'TERMCAP', 'TERMINFO', 'TERMINFO_DIRS', 'TMUX', 'TMUX_PANE', 'COLUMNS', 'LINES', 'EDITOR', 'VISUAL'];
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(err.message, 2);
+    throw err;
+  }
+  const log = createLogger({ level: config.log.level });
+  for (const name of SCRUBBED_ENV) delete process.env[name];
+
+  let board: Board | undefined;
+  // Ours first, so shutdown is ours and not blessed's (PITFALLS 8).
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const forced = setTimeout(() => process.exit(1), 10_000);
+    forced.unref();
+    void (board?.close() ?? Promise.resolve()).then(() => {
+      log.flush?.();
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception');
+    log.flush?.();
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+
+  try {
+    board = createBoard(config, { log });
+    await board.listen();
+  } catch (err) {
+    return fail(describeStartupError(err, config.server.host, config.server.port), 1);
+  }
+}
+
+function describeStartupError(err: unknown, host: string, port: number): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') return `Port ${port} on ${host} is already in use. Stop the other program or set server.port (BBS_PORT).`;
+  if (e.code === 'EACCES') return `Not allowed to listen on ${host}:${port}. Use a port above 1023 or set server.port (BBS_PORT).`;
+  if (e.code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine. Set server.host (BBS_HOST).`;
+  return `Cannot start: ${e.message ?? String(err)}`;
+}
+
+function fail(message: string, code: number): void {
+  process.stderr.write(`ssh-bbs: ${message}\n`);
+  process.exit(code);
+}
+
+void main();
