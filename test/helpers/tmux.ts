@@ -1,0 +1,62 @@
+/**
+ * Drives the real OpenSSH client inside tmux, on a private tmux server, the way a person types.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+
+export interface TmuxSsh {
+  /** send-keys: literal text; `enter` presses Enter after it. */
+  type(text: string, options?: { enter?: boolean }): void;
+  key(name: string): void;
+  screen(): string;
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  kill(): void;
+}
+
+export function hasTmuxAndSsh(): boolean {
+  try {
+    execFileSync('tmux', ['-V']);
+    execFileSync('ssh', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function sshInTmux(port: number, user: string, size = { cols: 100, rows: 30 }): TmuxSsh {
+  const socket = `bbs-test-${randomBytes(4).toString('hex')}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  const ssh = [
+    'ssh', '-F', '/dev/null', '-p', String(port),
+    '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+    '-o', 'PubkeyAuthentication=no', '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none',
+    `${user}@127.0.0.1`,
+  ].join(' ');
+  tmux('new-session', '-d', '-s', 'call', '-x', String(size.cols), '-y', String(size.rows), ssh);
+  const api: TmuxSsh = {
+    type(text, options = {}) {
+      tmux('send-keys', '-t', 'call', '-l', text);
+      if (options.enter) tmux('send-keys', '-t', 'call', 'Enter');
+    },
+    key: (name) => void tmux('send-keys', '-t', 'call', name),
+    screen: () => {
+      try {
+        return tmux('capture-pane', '-p', '-t', 'call');
+      } catch {
+        return '';
+      }
+    },
+    async waitFor(text, timeoutMs = 20_000) {
+      await expect.poll(() => api.screen(), { timeout: timeoutMs, interval: 100 }).toMatch(text);
+    },
+    kill() {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone
+      }
+    },
+  };
+  return api;
+}
