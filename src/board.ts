@@ -28,6 +28,8 @@ export interface BoardDeps {
 export interface Board {
   listen(): Promise<AddressInfo>;
   address(): AddressInfo | undefined;
+  /** Open TCP connections, in any state. */
+  connectionCount(): number;
   /** Goodbye to every caller, stop listening, close the database. Idempotent. */
   close(): Promise<void>;
   readonly hostKeys: HostKey[];
@@ -99,6 +101,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
       return address;
     },
     address: () => address,
+    connectionCount: () => server.connectionCount(),
     close: () => (closing ??= shutdown()),
     hostKeys,
     users,

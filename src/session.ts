@@ -112,7 +112,13 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   });
 
   async function run(): Promise<void> {
-    screen = createBbsScreen(terminal);
+    screen = createBbsScreen(terminal, {
+      onError: (err) => log.debug({ err: err.message }, 'screen error'),
+      onStall: () => {
+        log.info('caller stopped reading; hanging up');
+        end('dropped');
+      },
+    });
     user = conn.outcome.kind === 'user' ? deps.users.findById(conn.outcome.user.id) : await register(conn.outcome.offeredKey);
     if (ended || !user) return end('cancelled');
     if (user.banned) {

@@ -58,7 +58,16 @@ export interface BbsScreenOptions {
   title?: string;
   /** Errors from blessed: its program's 'error' events, and a render that threw. */
   onError?: (error: Error) => void;
+  /**
+   * The channel stayed over RENDER_MARK for `stallMs` (default STALL_MS): the caller stopped
+   * reading. The session hangs up; nothing more is queued for them meanwhile (PITFALLS 10).
+   */
+  onStall?: () => void;
+  stallMs?: number;
 }
+
+/** How long a caller may leave their channel full before they count as gone. */
+export const STALL_MS = 60_000;
 
 /** Unsent bytes on the channel above which renders wait for 'drain' (ARCHITECTURE: a slow caller costs only itself). */
 export const RENDER_MARK = 64 * 1024;
@@ -125,7 +134,7 @@ export function createBbsScreen(terminal: Terminal, options: BbsScreenOptions = 
     dockBorders: true,
     ...(options.title === undefined ? {} : { title: stripControls(options.title) }),
   } as blessed.Widgets.IScreenOptions);
-  return new ScreenOverChannel(terminal, term, screen, program, listenersAddedSince(terminal, before), report);
+  return new ScreenOverChannel(terminal, term, screen, program, listenersAddedSince(terminal, before), report, options);
 }
 
 /** The parts of blessed's Program this module uses and the typings leave out. */
@@ -144,6 +153,7 @@ interface ProgramLike {
 class ScreenOverChannel implements BbsScreen {
   private renderTimer: NodeJS.Immediate | undefined;
   private waitingForDrain = false;
+  private stallTimer: NodeJS.Timeout | undefined;
   private cursorAt: { x: number; y: number } | null = null;
   private isDestroyed = false;
   private readonly onDrain = () => this.drained();
@@ -156,6 +166,7 @@ class ScreenOverChannel implements BbsScreen {
     private readonly program: ProgramLike,
     private readonly blessedListeners: AddedListeners,
     private readonly report: (error: unknown) => void,
+    private readonly options: BbsScreenOptions,
   ) {
     // blessed's own resize handler renders at once, into a full channel too; ours goes through requestRender.
     for (const listener of program.listeners('resize')) program.removeListener('resize', listener);
@@ -189,6 +200,7 @@ class ScreenOverChannel implements BbsScreen {
     this.isDestroyed = true;
     if (this.renderTimer) clearImmediate(this.renderTimer);
     this.renderTimer = undefined;
+    clearTimeout(this.stallTimer);
     clearTimeout(this.program._resizeTimer);
     this.terminal.output.removeListener('drain', this.onDrain);
     this.program.removeListener('resize', this.onResize);
@@ -203,6 +215,7 @@ class ScreenOverChannel implements BbsScreen {
     if (this.isDestroyed) return;
     if (this.terminal.output.writableLength > RENDER_MARK) {
       this.waitingForDrain = true;
+      this.stallTimer ??= setTimeout(() => this.options.onStall?.(), this.options.stallMs ?? STALL_MS);
       return;
     }
     try {
@@ -227,6 +240,8 @@ class ScreenOverChannel implements BbsScreen {
   private drained(): void {
     if (!this.waitingForDrain) return;
     this.waitingForDrain = false;
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
     this.requestRender();
   }
 

@@ -173,6 +173,36 @@ describe('backpressure', () => {
     expect(renders).toBe(2);
   });
 
+  it('reports a caller who leaves the channel full for stallMs', async () => {
+    const fake = createFakeTerminal(40, 12);
+    let stalled!: () => void;
+    const onStall = new Promise<void>((resolve) => (stalled = resolve));
+    const bbs = createBbsScreen(fake.terminal, { stallMs: 20, onStall: () => stalled() });
+    opened.push({ fake, screen: bbs });
+    fake.output.backlog = RENDER_MARK + 1;
+    bbs.requestRender();
+    await onStall;
+  });
+
+  it('a drain before stallMs keeps the caller', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const fake = createFakeTerminal(40, 12);
+      const onStall = vi.fn();
+      const bbs = createBbsScreen(fake.terminal, { stallMs: 1000, onStall });
+      opened.push({ fake, screen: bbs });
+      fake.output.backlog = RENDER_MARK + 1;
+      bbs.requestRender();
+      await ticks();
+      fake.output.backlog = 0;
+      fake.output.emit('drain');
+      vi.advanceTimersByTime(5000);
+      expect(onStall).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('ignores drain when no render was held back', async () => {
     const { fake, bbs } = open();
     let renders = 0;
