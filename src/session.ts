@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { handleProblem } from './chat/text.js';
 import type { ChatManager } from './chat/chat-manager.js';
-import { createMember, type Member } from './chat/member.js';
+import { createMember, RETRY_HINT, type Member } from './chat/member.js';
 import type { NodeManager } from './nodes/node-manager.js';
 import type { CallerConnection } from './ssh/server.js';
 import type { ChannelTerminal } from './ssh/terminal.js';
@@ -186,14 +186,14 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       maxMessageLength: config.chat.max_message_length,
       flood: { burst: config.chat.flood_burst, perSecond: config.chat.flood_per_second },
       now,
-      deliver: (message) => tele?.show(message),
+      deliver: (message, options) => tele?.show(message, options),
       onQuit: () => end('quit'),
     });
     tele.onLine((line) => member?.input(line));
     tele.onLeave(() => end('quit'));
     const entered = member.enter();
     if (!entered.ok) {
-      tele.show({ kind: 'system', text: `${entered.error} Press Enter to try again, or type /quit.`, official: false, at: now() });
+      tele.show({ kind: 'system', text: `${entered.error} ${RETRY_HINT}`, official: false, at: now() });
       return;
     }
     tele.showHistory(entered.history);

@@ -29,7 +29,7 @@ export interface MemberOptions {
    * replies (help, who, errors, "slow down") as system messages with `official: false`. A direct
    * message or page arrives for both its parties: the sender's copy is their confirmation.
    */
-  deliver(message: ChatMessage): void;
+  deliver(message: ChatMessage, options?: { earlier?: boolean }): void;
   /** The caller asked to leave (/quit, /q). The member has already left the room. */
   onQuit(): void;
 }
@@ -58,6 +58,8 @@ export interface Member {
 export const SLOW_DOWN = 'You are typing too fast. Please slow down.';
 export const NOT_SYSOP = 'Only the sysop can make announcements.';
 export const NO_ONE_TO_REPLY = 'No one has sent you a private message yet.';
+/** Said after "the room is full": a caller outside retries with any line. */
+export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
 const LEFT_FOR_GOOD = 'You have left the room.';
 const NOT_A_HANDLE = 'Handles are 2-16 letters, digits, "_" or "-".';
 
@@ -107,8 +109,9 @@ export function createMember(options: MemberOptions): Member {
 
   function retryEnter(): void {
     const result = enter();
-    if (!result.ok) return tell(result.error);
-    for (const message of [...result.history, ...result.joined]) deliver(message);
+    if (!result.ok) return tell(`${result.error} ${RETRY_HINT}`);
+    for (const message of result.history) deliver(message, { earlier: true });
+    for (const message of result.joined) deliver(message);
   }
 
   function leave(): void {

@@ -15,6 +15,7 @@ function makeBoard(capacity = 10) {
   /** A caller: a member plus everything delivered to their screen. */
   function seat(handle: string, node: number, extra: Partial<MemberIdentity> = {}): Seat {
     const seen: ChatMessage[] = [];
+    const earlier: ChatMessage[] = [];
     const identity = { userId: `id-${handle}`, handle, node, isSysop: false, ...extra };
     const state = { quits: 0 };
     const member = createMember({
@@ -23,10 +24,17 @@ function makeBoard(capacity = 10) {
       maxMessageLength: 80,
       flood: { burst: 5, perSecond: 1 },
       now,
-      deliver: (m) => seen.push(m),
+      deliver: (m, options) => {
+        seen.push(m);
+        if (options?.earlier) earlier.push(m);
+      },
       onQuit: () => state.quits++,
     });
-    const made: Seat = { member, seen, state, texts: () => seen.map(shown), clear: () => void (seen.length = 0) };
+    const clear = () => {
+      seen.length = 0;
+      earlier.length = 0;
+    };
+    const made: Seat = { member, seen, earlier, state, texts: () => seen.map(shown), clear };
     seats.push(made);
     return made;
   }
@@ -48,6 +56,8 @@ function makeBoard(capacity = 10) {
 interface Seat {
   member: Member;
   seen: ChatMessage[];
+  /** What was delivered marked as earlier (history replayed on a retried entry). */
+  earlier: ChatMessage[];
   state: { quits: number };
   texts(): string[];
   clear(): void;
@@ -138,7 +148,7 @@ describe('member: a full room', () => {
     expect(bob.member.inRoom).toBe(false);
 
     bob.member.input('');
-    expect(bob.texts()).toEqual(['-- Chat room is at capacity. Please try again later.']);
+    expect(bob.texts()).toEqual(['-- Chat room is at capacity. Please try again later. Press Enter to try again, or type /quit.']);
     expect(alice!.texts()).toEqual(['alice: first']);
 
     alice!.member.leave();
@@ -146,6 +156,7 @@ describe('member: a full room', () => {
     bob.member.input('let me in');
     expect(bob.member.inRoom).toBe(true);
     expect(bob.texts()).toEqual(['alice: first', '*** bob joined']);
+    expect(bob.earlier.map(shown)).toEqual(['alice: first']);
     expect(board.room.recentHistory()).toHaveLength(1);
   });
 
