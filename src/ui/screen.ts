@@ -123,6 +123,10 @@ export function createBbsScreen(terminal: Terminal, options: BbsScreenOptions = 
   } as unknown as blessed.Widgets.IScreenOptions) as unknown as ProgramLike;
   const report = (error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error)));
   program.on('error', report);
+  // Every caller gets Unicode (forceUnicode), so boxes are drawn with Unicode line characters, not
+  // the terminal's alternate character set: for TERM=screen (tmux, GNU screen) blessed switches to
+  // ACS with SO without first designating G1, and borders come out as "lqqqk".
+  program.tput.brokenACS = true;
   const screen = blessed.screen({
     program: program as unknown as blessed.Widgets.IScreenOptions['program'],
     smartCSR: true,
@@ -139,6 +143,7 @@ export function createBbsScreen(terminal: Terminal, options: BbsScreenOptions = 
 
 /** The parts of blessed's Program this module uses and the typings leave out. */
 interface ProgramLike {
+  tput: { brokenACS: boolean };
   on(event: string, listener: (...args: never[]) => void): unknown;
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
   listeners(event: string): Array<(...args: never[]) => void>;
@@ -213,11 +218,7 @@ class ScreenOverChannel implements BbsScreen {
 
   private renderNow(): void {
     if (this.isDestroyed) return;
-    if (this.terminal.output.writableLength > RENDER_MARK) {
-      this.waitingForDrain = true;
-      this.stallTimer ??= setTimeout(() => this.options.onStall?.(), this.options.stallMs ?? STALL_MS);
-      return;
-    }
+    if (this.terminal.output.writableLength > RENDER_MARK) return this.holdBack();
     try {
       this.screen.render();
       this.placeCursor();
@@ -235,6 +236,22 @@ class ScreenOverChannel implements BbsScreen {
     }
     this.program.cup(clamp(at.y, this.screen.height), clamp(at.x, this.screen.width));
     if (this.program.cursorHidden) this.program.showCursor();
+  }
+
+  /**
+   * Waits for the channel to empty. Node emits 'drain' only after a write() returned false, that
+   * is above the channel's own high-water mark (2 MiB in ssh2), which this gate keeps it from ever
+   * reaching: so an empty write marks the end of the queue, and its callback says when everything
+   * before it has gone. 'drain' still counts when it does come.
+   */
+  private holdBack(): void {
+    this.stallTimer ??= setTimeout(() => this.options.onStall?.(), this.options.stallMs ?? STALL_MS);
+    if (this.waitingForDrain) return;
+    this.waitingForDrain = true;
+    const { output } = this.terminal;
+    output.write('', (error?: Error | null) => {
+      if (!error && output.writableLength <= RENDER_MARK) this.drained();
+    });
   }
 
   private drained(): void {

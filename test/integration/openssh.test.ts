@@ -21,6 +21,9 @@ describe.runIf(hasTmuxAndSsh())('OpenSSH ssh', () => {
     const reg = sshInTmux(board.port, 'new');
     sessions.push(reg);
     await reg.waitFor('Handle');
+    // tmux says TERM=screen or tmux: the form's border must come out as lines, not "lqqqk".
+    expect(reg.screen()).toMatch(/[┌│└]/);
+    expect(reg.screen()).not.toMatch(/lqqq|qqqk|^\s*x /m);
     reg.type('Zelda', { enter: true });
     reg.type(PASSWORD, { enter: true });
     reg.type(PASSWORD, { enter: true });

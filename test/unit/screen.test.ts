@@ -147,6 +147,16 @@ describe('createBbsScreen', () => {
   });
 });
 
+describe('line drawing', () => {
+  it.each(['screen', 'tmux', 'xterm-256color', 'vt100', 'linux'])('draws borders as Unicode lines for TERM=%s', async (term) => {
+    const { fake, bbs } = open(20, 6, term);
+    blessed.box({ parent: bbs.screen, top: 0, left: 0, width: 10, height: 3, border: 'line', content: 'hi' });
+    bbs.requestRender();
+    await fake.vt.waitFor('hi');
+    expect(fake.vt.lines().slice(0, 3)).toEqual(['┌────────┐', '│hi      │', '└────────┘']);
+  });
+});
+
 describe('backpressure', () => {
   it('does not draw while the channel is full, then draws exactly once on drain', async () => {
     const { fake, bbs } = open();
