@@ -26,10 +26,21 @@ export interface TestBoard {
   close(): Promise<void>;
 }
 
-export async function startBoard(overrides: Overrides = {}, options: { lineBusyMs?: number } = {}): Promise<TestBoard> {
+export interface StartOptions {
+  lineBusyMs?: number;
+  /** The board's clock (default Date.now), e.g. one a test moves on to refill a flood bucket. */
+  now?: () => number;
+  /**
+   * A data folder to use instead of a fresh one; close() leaves it behind, so a second board on
+   * the same folder finds what the first one stored.
+   */
+  dataDir?: string;
+}
+
+export async function startBoard(overrides: Overrides = {}, options: StartOptions = {}): Promise<TestBoard> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'bbs-test-'));
   const keysDir = path.join(root, 'keys');
-  const dataDir = path.join(root, 'data');
+  const dataDir = options.dataDir ?? path.join(root, 'data');
   cpSync(inject('hostKeysDir'), keysDir, { recursive: true });
   const raw = {
     ...overrides,
@@ -44,7 +55,7 @@ export async function startBoard(overrides: Overrides = {}, options: { lineBusyM
     },
   });
   const log = pino({ level: 'debug' }, sink);
-  const board = createBoard(config, { log, lineBusyMs: options.lineBusyMs ?? 60_000 });
+  const board = createBoard(config, { log, now: options.now, lineBusyMs: options.lineBusyMs ?? 60_000 });
   const address = await board.listen();
   return {
     board,

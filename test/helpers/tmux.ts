@@ -26,7 +26,9 @@ export function hasTmuxAndSsh(): boolean {
 
 export function sshInTmux(port: number, user: string, size = { cols: 100, rows: 30 }): TmuxSsh {
   const socket = `bbs-test-${randomBytes(4).toString('hex')}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  // stderr is kept with the error rather than printed: "no server running" once ssh has exited is expected.
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const ssh = [
     'ssh', '-F', '/dev/null', '-p', String(port),
     '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',

@@ -137,7 +137,8 @@ export class FakeChannelOutput extends Writable {
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    this.chunks.push(text);
+    // An empty write carries nothing to the terminal (the screen uses one to learn when the queue is flushed).
+    if (text !== '') this.chunks.push(text);
     this.vt.write(text);
     callback();
   }

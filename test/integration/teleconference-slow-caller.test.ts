@@ -1,0 +1,57 @@
+/**
+ * A slow caller costs only itself (ARCHITECTURE): a caller who stops reading does not hold the
+ * others up, what the board queues for them stays bounded, and once they read again one fresh
+ * render brings their screen up to date.
+ */
+import { expect, it } from 'vitest';
+import { RENDER_MARK } from '../../src/ui/screen.js';
+import { useRoom } from '../helpers/room.js';
+
+const room = useRoom();
+
+/** `handle: text` alone at the end of its row. */
+const said = (handle: string, text: string) => new RegExp(`${handle}: ${text} *$`, 'm');
+
+it('a caller who stops reading neither slows the room nor makes the board queue without bound', async () => {
+  // The board's clock gains a second per line sent, so the flood gate never holds a line back.
+  let ahead = 0;
+  await room.start({}, { now: () => Date.now() + ahead });
+  await room.addUsers(['alice', 'bob', 'carol']);
+  const alice = await room.enter('alice');
+  const bob = await room.enter('bob');
+  // A tall screen: each render of carol's log is big, so her SSH window fills in a few hundred.
+  const carol = await room.enter('carol', { cols: 100, rows: 200 });
+  await Promise.all([alice, bob].map((caller) => caller.sees('*** carol has joined the chat ***')));
+
+  // carol stops reading. ssh2's client buffers 2 MiB and grants 2 MiB of window before it stops
+  // the board; only then does anything queue on the board's side. carol's own /help and /who
+  // answers (a whole new log each) fill it fastest; her public line says each was handled.
+  carol.stream.pause();
+  const window = () => (carol.stream as unknown as { incoming: { window: number } }).incoming.window;
+  for (let i = 1; window() > 0; i++) {
+    if (i > 2000) throw new Error(`carol's window never filled (${window()} bytes left)`);
+    ahead += 1000;
+    carol.type(`${i % 2 ? '/help' : '/who'}\rfilling-${i}\r`);
+    await bob.sees(said('carol', `filling-${i}`));
+  }
+  // With the window shut, nothing more can be on its way: this is all the board sent her so far.
+  const sentBeforeTheQueue = carol.receivedBytes() + carol.stream.readableLength;
+
+  // One line per write, each waited for: each is a render of its own for carol, the most a queue
+  // could hold.
+  for (let i = 1; i <= 300; i++) {
+    ahead += 1000;
+    alice.type(`line-${i}\r`);
+    await bob.sees(said('alice', `line-${i}`));
+  }
+  bob.type('/who\r');
+  await bob.sees('In the room (3): alice (node 1), bob (node 2), carol (node 3)');
+
+  carol.stream.resume();
+  await carol.sees(said('alice', 'line-300'));
+  // What the board held for carol while her window was shut, plus the fresh render: 300 renders
+  // of her 200-row screen would be megabytes.
+  expect(carol.receivedBytes() - sentBeforeTheQueue).toBeLessThan(4 * RENDER_MARK);
+  carol.type('/who\r');
+  await carol.sees('In the room (3)');
+}, 120_000);
