@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { handleProblem } from './chat/text.js';
 import type { ChatManager } from './chat/chat-manager.js';
+import type { ChatMessage } from './chat/messages.js';
 import { createMember, RETRY_HINT, type Member } from './chat/member.js';
 import type { NodeManager } from './nodes/node-manager.js';
 import type { CallerConnection } from './ssh/server.js';
@@ -186,7 +187,8 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       maxMessageLength: config.chat.max_message_length,
       flood: { burst: config.chat.flood_burst, perSecond: config.chat.flood_per_second },
       now,
-      deliver: (message, options) => tele?.show(message, options),
+      deliver: (message) => tele?.show(message),
+      onEnter: showEntry,
       onQuit: () => end('quit'),
     });
     tele.onLine((line) => member?.input(line));
@@ -196,8 +198,12 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       tele.show({ kind: 'system', text: `${entered.error} ${RETRY_HINT}`, official: false, at: now() });
       return;
     }
-    tele.showHistory(entered.history);
-    for (const message of entered.joined) tele.show(message);
+    showEntry(entered.history, entered.joined);
+  }
+
+  function showEntry(history: ChatMessage[], joined: ChatMessage[]): void {
+    tele?.showHistory(history);
+    for (const message of joined) tele?.show(message);
   }
 
   return session;

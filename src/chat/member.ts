@@ -29,7 +29,12 @@ export interface MemberOptions {
    * replies (help, who, errors, "slow down") as system messages with `official: false`. A direct
    * message or page arrives for both its parties: the sender's copy is their confirmation.
    */
-  deliver(message: ChatMessage, options?: { earlier?: boolean }): void;
+  deliver(message: ChatMessage): void;
+  /**
+   * A caller who was kept out by a full room got in on a later line: what to show, as enter()
+   * would have returned it (the first enter() returns it instead of calling this).
+   */
+  onEnter(history: ChatMessage[], joined: ChatMessage[]): void;
   /** The caller asked to leave (/quit, /q). The member has already left the room. */
   onQuit(): void;
 }
@@ -110,8 +115,7 @@ export function createMember(options: MemberOptions): Member {
   function retryEnter(): void {
     const result = enter();
     if (!result.ok) return tell(`${result.error} ${RETRY_HINT}`);
-    for (const message of result.history) deliver(message, { earlier: true });
-    for (const message of result.joined) deliver(message);
+    options.onEnter(result.history, result.joined);
   }
 
   function leave(): void {

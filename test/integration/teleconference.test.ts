@@ -139,6 +139,7 @@ describe('a full room', () => {
     await expect.poll(seated, { timeout: WAIT_MS }).toBe(0);
     bob.type('\r');
     await bob.sees('*** bob has joined the chat ***');
+    await bob.sees('--- earlier messages ---');
     await bob.sees('alice: said-while-full');
     await bob.sees('bob | 1 in room');
     expect(seated()).toBe(1);

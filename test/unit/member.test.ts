@@ -24,9 +24,10 @@ function makeBoard(capacity = 10) {
       maxMessageLength: 80,
       flood: { burst: 5, perSecond: 1 },
       now,
-      deliver: (m, options) => {
-        seen.push(m);
-        if (options?.earlier) earlier.push(m);
+      deliver: (m) => seen.push(m),
+      onEnter: (history, joined) => {
+        earlier.push(...history);
+        seen.push(...history, ...joined);
       },
       onQuit: () => state.quits++,
     });
