@@ -1,0 +1,92 @@
+/**
+ * How long lines take to reach every screen. Each measured line carries a numbered marker
+ * (`fan-0007`); a caller counts as having a line once its screen shows that marker or a later one,
+ * because under load the board may draw several lines in one frame and an early one can scroll
+ * past before a frame ever shows it.
+ */
+import { performance } from 'node:perf_hooks';
+import type { BenchCaller } from './caller.js';
+
+export interface Arrival {
+  /** Milliseconds from sending to the first screen that showed it. */
+  firstMs: number;
+  /** Milliseconds from sending to the last screen that showed it (every caller has it). */
+  lastMs: number;
+  /** Callers whose screens never showed it before the timeout. */
+  missing: number;
+}
+
+interface Expected {
+  seq: number;
+  sentAt: number;
+  waiting: Set<BenchCaller>;
+  first: number;
+  last: number;
+  timer: NodeJS.Timeout;
+  resolve: (arrival: Arrival) => void;
+}
+
+export class DeliveryTracker {
+  private readonly pattern: RegExp;
+  private readonly expected = new Set<Expected>();
+  private readonly stops: Array<() => void>;
+
+  constructor(
+    private readonly tag: string,
+    private readonly callers: readonly BenchCaller[],
+  ) {
+    this.pattern = new RegExp(`${tag}-(\\d{4})`, 'g');
+    this.stops = callers.map((caller) => caller.watch((screen, at) => this.saw(caller, screen, at)));
+  }
+
+  /** The line that carries marker `seq`, e.g. "fan-0007 hello". */
+  marker(seq: number): string {
+    return `${this.tag}-${String(seq).padStart(4, '0')}`;
+  }
+
+  /**
+   * Call just before the line numbered `seq` is sent. Resolves when every caller's screen has it,
+   * or after `timeoutMs` with the number still missing.
+   */
+  expect(seq: number, timeoutMs: number): Promise<Arrival> {
+    return new Promise((resolve) => {
+      const entry: Expected = {
+        seq,
+        sentAt: performance.now(),
+        waiting: new Set(this.callers),
+        first: Infinity,
+        last: 0,
+        timer: setTimeout(() => this.settle(entry), timeoutMs),
+        resolve,
+      };
+      this.expected.add(entry);
+    });
+  }
+
+  dispose(): void {
+    for (const stop of this.stops) stop();
+    for (const entry of this.expected) this.settle(entry);
+  }
+
+  private saw(caller: BenchCaller, screen: string, at: number): void {
+    if (this.expected.size === 0 || !screen.includes(this.tag)) return;
+    let highest = -1;
+    for (const match of screen.matchAll(this.pattern)) highest = Math.max(highest, Number(match[1]));
+    for (const entry of this.expected) {
+      if (entry.seq > highest || !entry.waiting.delete(caller)) continue;
+      entry.first = Math.min(entry.first, at);
+      entry.last = Math.max(entry.last, at);
+      if (entry.waiting.size === 0) this.settle(entry);
+    }
+  }
+
+  private settle(entry: Expected): void {
+    if (!this.expected.delete(entry)) return;
+    clearTimeout(entry.timer);
+    entry.resolve({
+      firstMs: entry.first - entry.sentAt,
+      lastMs: entry.last - entry.sentAt,
+      missing: entry.waiting.size,
+    });
+  }
+}
