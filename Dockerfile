@@ -1,5 +1,6 @@
 # ssh-bbs — docker build -t ssh-bbs . && docker run -p 2222:2222 -v bbs-keys:/app/keys -v bbs-data:/app/data ssh-bbs
-ARG NODE_VERSION=24
+# Node 22 LTS: better-sqlite3 12 aborts under Node 24.19+ (see src/runtime.ts).
+ARG NODE_VERSION=22
 
 # What compiling better-sqlite3 needs: a C++ toolchain and Node's headers. node-gyp would
 # download the headers; the official image already ships them in /usr/local/include/node, and

@@ -6,11 +6,14 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createBoard, type Board } from './board.js';
 import { createLogger } from './log.js';
+import { runtimeProblem } from './runtime.js';
 
 /** blessed falls back to the server's own TERM/TMUX/… for screens (PITFALLS 4); callers' TERM is the only one we use. */
 const SCRUBBED_ENV = ['TERM', 'TERMCAP', 'TERMINFO', 'TERMINFO_DIRS', 'TMUX', 'TMUX_PANE', 'COLUMNS', 'LINES', 'EDITOR', 'VISUAL'];
 
 async function main(): Promise<void> {
+  const unsupported = runtimeProblem(process.version);
+  if (unsupported) return fail(unsupported, 1);
   let config;
   try {
     config = loadConfig();
