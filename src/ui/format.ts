@@ -4,8 +4,9 @@
  * stays data until the very last step: `toTagged` escapes it as it turns a row into a blessed tag
  * string, and the message log wraps segments by display width without ever seeing a tag.
  * The teleconference's title bar is laid out here too, for the same reason: it is pure text.
+ * Its only state is memos that change no answer: lines shared between viewers, the last HH:MM.
  */
-import type { ChatMessage, DirectMessage, PageMessage } from '../chat/messages.js';
+import { isPrivate, type ChatMessage, type DirectMessage, type PageMessage } from '../chat/messages.js';
 import { displayWidth, truncateToWidth } from './display-width.js';
 
 /** What a piece of a line is, not how it looks; `STYLE_TAGS` decides the look. */
@@ -56,7 +57,27 @@ export const STYLE_TAGS: Readonly<Record<Style, readonly string[]>> = {
   divider: ['cyan-fg'],
 };
 
+/** Lines by message, then by `earlier` and zone; an entry goes when its message does. */
+const sharedLines = new WeakMap<ChatMessage, Map<string, StyledLine>>();
+
+/**
+ * A line that reads the same for every viewer (all but direct messages and pages) is made once
+ * per message, zone and dimming and the same StyledLine is handed to every screen: hundreds of
+ * screens each keep up to 1000 lines, and a copy per screen was most of the board's memory. A
+ * message is never changed once made, so the message object itself is the key. Never mutate a
+ * StyledLine this returns.
+ */
 export function formatMessage(message: ChatMessage, viewer: Viewer, options: FormatOptions = {}): StyledLine {
+  if (isPrivate(message)) return formatFor(message, viewer, options);
+  const key = `${options.earlier ? 'earlier' : 'now'} ${options.timeZone ?? ''}`;
+  let made = sharedLines.get(message);
+  if (!made) sharedLines.set(message, (made = new Map()));
+  let line = made.get(key);
+  if (!line) made.set(key, (line = formatFor(message, viewer, options)));
+  return line;
+}
+
+function formatFor(message: ChatMessage, viewer: Viewer, options: FormatOptions): StyledLine {
   const line = formatBody(message, viewer, options.timeZone);
   return options.earlier ? line.map((s) => ({ text: s.text, style: 'earlier' as const })) : line;
 }
@@ -74,7 +95,12 @@ export function needsBell(message: ChatMessage, viewer: Viewer): boolean {
 
 /** A blessed tag string for one line or row: every piece of text escaped, every style closed. */
 export function toTagged(line: StyledLine): string {
-  return line.map(tagSegment).join('');
+  let tagged = '';
+  for (const segment of line) {
+    const { open, close } = STYLE_BRACKETS[segment.style];
+    tagged += open + escapeTags(segment.text) + close;
+  }
+  return tagged;
 }
 
 /** Makes `{` and `}` literal for blessed's tag parser (what blessed.escape does, without blessed). */
@@ -82,12 +108,27 @@ export function escapeTags(text: string): string {
   return text.replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}'));
 }
 
-/** HH:MM (24-hour) of `at` in `timeZone`, or in the server's zone. */
+const MINUTE_MS = 60_000;
+/** The last HH:MM made per zone ('' for the server's), with the minute of the epoch it is for. */
+const lastClock = new Map<string, { minute: number; text: string }>();
+
+/**
+ * HH:MM (24-hour) of `at` in `timeZone`, or in the server's zone. Every screen asks for the same
+ * minute (each message's stamp, each title bar), and Intl formatting is costly, so the last answer
+ * per zone is kept for the rest of its minute. Every zone's offset is a whole number of minutes
+ * (since 1972), so HH:MM cannot change within a minute of the epoch.
+ */
 export function formatClock(at: number, timeZone?: string): string {
+  const minute = Math.floor(at / MINUTE_MS);
+  const key = timeZone ?? '';
+  const last = lastClock.get(key);
+  if (last?.minute === minute) return last.text;
   const parts = clockFormat(timeZone).formatToParts(at);
   const hour = parts.find((p) => p.type === 'hour')?.value ?? '00';
-  const minute = parts.find((p) => p.type === 'minute')?.value ?? '00';
-  return `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`;
+  const minutes = parts.find((p) => p.type === 'minute')?.value ?? '00';
+  const text = `${hour.padStart(2, '0')}:${minutes.padStart(2, '0')}`;
+  lastClock.set(key, { minute, text });
+  return text;
 }
 
 export interface TitleParts {
@@ -179,12 +220,13 @@ function sameHandle(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
-function tagSegment(segment: Segment): string {
-  const tags = STYLE_TAGS[segment.style];
-  const open = tags.map((t) => `{${t}}`).join('');
-  const close = [...tags].reverse().map((t) => `{/${t}}`).join('');
-  return `${open}${escapeTags(segment.text)}${close}`;
-}
+/** Each style's opening and closing tags, made once: toTagged runs for every row of every frame. */
+const STYLE_BRACKETS = Object.fromEntries(
+  Object.entries(STYLE_TAGS).map(([style, tags]) => [
+    style,
+    { open: tags.map((t) => `{${t}}`).join(''), close: [...tags].reverse().map((t) => `{/${t}}`).join('') },
+  ]),
+) as Record<Style, { open: string; close: string }>;
 
 const clockFormats = new Map<string, Intl.DateTimeFormat>();
 

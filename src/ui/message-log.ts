@@ -4,6 +4,11 @@
  * nothing is ever split), and a view that either follows the newest row or stays where a reader
  * scrolled to while new lines arrive below it. Pure: it knows nothing of blessed or terminals;
  * the screen asks it for exactly the rows it can show.
+ *
+ * Memory rule: every caller keeps up to `capacity` lines, so a line costs a caller only a
+ * reference to its StyledLine (which the formatter shares between callers) and the number of rows
+ * it wraps to at the width last asked for. Rows are built only for the lines on screen, when they
+ * are asked for, and are not kept.
  */
 import { displayWidth, graphemes } from './display-width.js';
 import type { Segment, Style, StyledLine } from './format.js';
@@ -13,18 +18,11 @@ export interface MessageLogOptions {
   readonly capacity: number;
 }
 
-/** One grapheme with its style and width: wrapping works on these, measured once per line. */
+/** One grapheme with its style and width: wrapping works on these, made only while wrapping one line. */
 interface Cell {
   readonly text: string;
   readonly style: Style;
   readonly width: number;
-}
-
-interface Entry {
-  readonly id: number;
-  readonly cells: readonly Cell[];
-  wrapWidth: number;
-  rows: StyledLine[];
 }
 
 /** A row in the log: the line it belongs to (by id) and its index among that line's rows. */
@@ -33,10 +31,17 @@ interface Position {
   readonly row: number;
 }
 
+/** Marks a line whose rows have not been counted at `countedWidth` (every line has at least one row). */
+const UNCOUNTED = 0;
+
 export class MessageLog {
   private readonly capacity: number;
-  private readonly entries: Entry[] = [];
-  private nextId = 0;
+  /** Oldest first; `lines[i]` has id `firstId + i` (ids are consecutive). */
+  private readonly lines: StyledLine[] = [];
+  /** Rows each line wraps to at `countedWidth`, or UNCOUNTED; parallel to `lines`. */
+  private readonly rowCounts: number[] = [];
+  private countedWidth = -1;
+  private firstId = 0;
   /** The bottom row of the view while scrolled up; undefined while following the newest row. */
   private anchor: Position | undefined;
 
@@ -48,7 +53,7 @@ export class MessageLog {
   }
 
   get length(): number {
-    return this.entries.length;
+    return this.lines.length;
   }
 
   /** True while the view follows new lines. */
@@ -56,16 +61,22 @@ export class MessageLog {
     return this.anchor === undefined;
   }
 
+  /** Keeps `line` itself, not a copy: it must not change afterwards (the formatter's lines never do). */
   append(line: StyledLine): void {
-    this.entries.push({ id: this.nextId++, cells: toCells(line), wrapWidth: -1, rows: [] });
-    if (this.entries.length > this.capacity) this.entries.shift();
-    if (this.anchor && this.anchor.id < this.firstId()) this.anchor = { id: this.firstId(), row: 0 };
+    this.lines.push(line);
+    this.rowCounts.push(UNCOUNTED);
+    if (this.lines.length > this.capacity) {
+      this.lines.shift();
+      this.rowCounts.shift();
+      this.firstId++;
+    }
+    if (this.anchor && this.anchor.id < this.firstId) this.anchor = { id: this.firstId, row: 0 };
   }
 
   /** Lines entirely below the view: what arrived (or was left) under a reader who scrolled up. */
   linesBelow(): number {
     if (!this.anchor) return 0;
-    return this.entries.length - 1 - this.indexOf(this.anchor.id);
+    return this.lines.length - 1 - this.indexOf(this.anchor.id);
   }
 
   /** The rows on screen, oldest first: at most `height`, each at most `width` columns. */
@@ -75,7 +86,7 @@ export class MessageLog {
     const rows: StyledLine[] = [];
     let row = bottom.row;
     for (let index = this.indexOf(bottom.id); index >= 0 && rows.length < height; index--) {
-      const lineRows = this.rowsOf(index, width);
+      const lineRows = wrapLine(this.lines[index]!, width);
       for (let r = Math.min(row, lineRows.length - 1); r >= 0 && rows.length < height; r--) rows.push(lineRows[r]!);
       row = Infinity;
     }
@@ -103,49 +114,48 @@ export class MessageLog {
     this.anchor = undefined;
   }
 
-  private firstId(): number {
-    return this.entries[0]?.id ?? this.nextId;
-  }
-
   /** Ids are consecutive, so a line's index is arithmetic. */
   private indexOf(id: number): number {
-    return id - this.firstId();
+    return id - this.firstId;
   }
 
-  private rowsOf(index: number, width: number): StyledLine[] {
-    const entry = this.entries[index];
-    if (!entry) return [];
-    if (entry.wrapWidth !== width) {
-      entry.rows = wrapCells(entry.cells, width);
-      entry.wrapWidth = width;
+  /** How many rows line `index` wraps to at `width`: counted once per width, then remembered. */
+  private rowCount(index: number, width: number): number {
+    if (width !== this.countedWidth) {
+      this.countedWidth = width;
+      this.rowCounts.fill(UNCOUNTED);
     }
-    return entry.rows;
+    let count = this.rowCounts[index] ?? UNCOUNTED;
+    if (count === UNCOUNTED) {
+      count = countRows(this.lines[index]!, width);
+      this.rowCounts[index] = count;
+    }
+    return count;
   }
 
   private end(width: number): Position | undefined {
-    const last = this.entries.length - 1;
+    const last = this.lines.length - 1;
     if (last < 0) return undefined;
-    return { id: this.entries[last]!.id, row: this.rowsOf(last, width).length - 1 };
+    return { id: this.firstId + last, row: this.rowCount(last, width) - 1 };
   }
 
   /** Walks `delta` rows from `from`, stopping at the first and last rows of the log. */
   private move(from: Position, delta: number, width: number): Position {
     let index = this.indexOf(from.id);
-    let row = Math.min(from.row, this.rowsOf(index, width).length - 1) + delta;
-    while (row < 0 && index > 0) row += this.rowsOf(--index, width).length;
-    while (index < this.entries.length - 1 && row >= this.rowsOf(index, width).length) {
-      row -= this.rowsOf(index++, width).length;
+    let row = Math.min(from.row, this.rowCount(index, width) - 1) + delta;
+    while (row < 0 && index > 0) row += this.rowCount(--index, width);
+    while (index < this.lines.length - 1 && row >= this.rowCount(index, width)) {
+      row -= this.rowCount(index++, width);
     }
-    row = Math.max(0, Math.min(row, this.rowsOf(index, width).length - 1));
-    return { id: this.entries[index]!.id, row };
+    row = Math.max(0, Math.min(row, this.rowCount(index, width) - 1));
+    return { id: this.firstId + index, row };
   }
 
   /** A bottom row so high that the view would start above the first row is lowered to fill the view. */
   private clampBottom(bottom: Position | undefined, width: number, height: number): Position | undefined {
-    const first = this.entries[0];
-    if (!bottom || !first) return undefined;
-    const lowest = this.move({ id: first.id, row: 0 }, height - 1, width);
-    const wrapped = { id: bottom.id, row: Math.min(bottom.row, this.rowsOf(this.indexOf(bottom.id), width).length - 1) };
+    if (!bottom || this.lines.length === 0) return undefined;
+    const lowest = this.move({ id: this.firstId, row: 0 }, height - 1, width);
+    const wrapped = { id: bottom.id, row: Math.min(bottom.row, this.rowCount(this.indexOf(bottom.id), width) - 1) };
     return comparePositions(wrapped, lowest) < 0 ? lowest : wrapped;
   }
 }
@@ -158,6 +168,30 @@ function comparePositions(a: Position, b: Position): number {
   return a.id === b.id ? a.row - b.row : a.id - b.id;
 }
 
+/** Rows `line` wraps to at `width`; always wrapLine(line, width).length, without building them. */
+export function countRows(line: StyledLine, width: number): number {
+  if (fitsOneRow(line, width)) return 1;
+  return rowSpans(toCells(line), width).length;
+}
+
+/**
+ * `line` as rows of at most `width` columns, adjacent pieces of one style joined and empty ones
+ * left out. Greedy word wrap: a row breaks after the last space that fits, or mid-word when a
+ * word is wider than a row. The space a row breaks on is dropped.
+ */
+export function wrapLine(line: StyledLine, width: number): StyledLine[] {
+  if (fitsOneRow(line, width)) return [joinStyles(line)];
+  const cells = toCells(line);
+  return rowSpans(cells, width).map(([start, end]) => toSegments(cells, start, end));
+}
+
+/** The common case, answered without splitting the line into graphemes. */
+function fitsOneRow(line: StyledLine, width: number): boolean {
+  let used = 0;
+  for (const segment of line) used += displayWidth(segment.text);
+  return used <= width;
+}
+
 function toCells(line: StyledLine): Cell[] {
   return line.flatMap((segment) =>
     graphemes(segment.text).map((g) => ({ text: g, style: segment.style, width: displayWidth(g) })),
@@ -165,20 +199,19 @@ function toCells(line: StyledLine): Cell[] {
 }
 
 /**
- * Greedy word wrap: a row breaks after the last space that fits, or mid-word when a word is
- * wider than a row. The space a row breaks on is dropped. Every row gets at least one grapheme,
- * so a 2-column grapheme in a 1-column log overflows rather than loops.
+ * Where each row starts and ends (end exclusive). Every row gets at least one grapheme, so a
+ * 2-column grapheme in a 1-column log overflows rather than loops. No cells: one empty row.
  */
-function wrapCells(cells: readonly Cell[], width: number): StyledLine[] {
-  const rows: StyledLine[] = [];
+function rowSpans(cells: readonly Cell[], width: number): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
   let start = 0;
   while (start < cells.length) {
     const end = rowEnd(cells, start, Math.max(1, width));
-    rows.push(toSegments(cells.slice(start, end)));
+    spans.push([start, end]);
     start = end;
     if (cells[start]?.text === ' ') start++;
   }
-  return rows.length > 0 ? rows : [[]];
+  return spans.length > 0 ? spans : [[0, 0]];
 }
 
 /** The index just past the last cell of the row that starts at `start`. */
@@ -197,13 +230,27 @@ function rowEnd(cells: readonly Cell[], start: number, width: number): number {
   return cells.length;
 }
 
-function toSegments(cells: readonly Cell[]): StyledLine {
+function toSegments(cells: readonly Cell[], start: number, end: number): StyledLine {
   const segments: Segment[] = [];
-  let from = 0;
-  for (let i = 1; i <= cells.length; i++) {
-    if (i < cells.length && cells[i]!.style === cells[from]!.style) continue;
+  let from = start;
+  for (let i = start + 1; i <= end; i++) {
+    if (i < end && cells[i]!.style === cells[from]!.style) continue;
     segments.push({ text: cells.slice(from, i).map((c) => c.text).join(''), style: cells[from]!.style });
     from = i;
+  }
+  return segments;
+}
+
+/** `line` with empty pieces left out and neighbours of one style joined; `line` itself when it already is. */
+function joinStyles(line: StyledLine): StyledLine {
+  const joined = line.every((s, i) => s.text !== '' && (i === 0 || line[i - 1]!.style !== s.style));
+  if (joined) return line;
+  const segments: Segment[] = [];
+  for (const segment of line) {
+    if (segment.text === '') continue;
+    const last = segments[segments.length - 1];
+    if (last?.style === segment.style) segments[segments.length - 1] = { text: last.text + segment.text, style: last.style };
+    else segments.push(segment);
   }
   return segments;
 }

@@ -89,6 +89,36 @@ describe('formatMessage', () => {
   it('shows the time in the zone it is given', () => {
     expect(plain(formatMessage(messages.public, bob, { timeZone: 'Asia/Tokyo' }))).toBe('[18:05] alice: hello');
   });
+
+  it.each(['public', 'action', 'join', 'leave', 'system', 'official'] as const)(
+    'hands every viewer one shared line for a %s message',
+    (kind) => {
+      const message: ChatMessage = { ...messages[kind] };
+      const first = formatMessage(message, alice, utc);
+      expect(formatMessage(message, bob, utc)).toBe(first);
+      expect(formatMessage(message, carol, utc)).toBe(first);
+    },
+  );
+
+  it('shares a line only between viewers with the same zone and dimming', () => {
+    const message: ChatMessage = { ...messages.public };
+    const now = formatMessage(message, alice, utc);
+    const earlier = formatMessage(message, bob, { ...utc, earlier: true });
+    const tokyo = formatMessage(message, carol, { timeZone: 'Asia/Tokyo' });
+    expect(plain(now)).toBe('[09:05] alice: hello');
+    expect(new Set(earlier.map((s) => s.style))).toEqual(new Set(['earlier']));
+    expect(plain(tokyo)).toBe('[18:05] alice: hello');
+    expect(formatMessage(message, carol, { ...utc, earlier: true })).toBe(earlier);
+    expect(formatMessage(message, bob, utc)).toBe(now);
+  });
+
+  it('makes a private line for each of its parties', () => {
+    const message: ChatMessage = { ...messages.direct };
+    const sender = formatMessage(message, alice, utc);
+    const receiver = formatMessage(message, bob, utc);
+    expect(plain(sender)).toBe('[09:05] you → *bob*: psst');
+    expect(plain(receiver)).toBe('[09:05] *alice* → you: psst');
+  });
 });
 
 describe('formatClock', () => {
@@ -98,6 +128,27 @@ describe('formatClock', () => {
     [Date.UTC(2024, 0, 1, 12, 30), '12:30'],
     [Date.UTC(2024, 0, 1, 23, 59, 59), '23:59'],
   ])('%i is %s in UTC, 24-hour', (time, expected) => {
+    expect(formatClock(time, 'UTC')).toBe(expected);
+  });
+
+  it('answers for each zone within one minute, whichever was asked first', () => {
+    const time = Date.UTC(2024, 0, 15, 9, 5, 10);
+    expect([formatClock(time, 'UTC'), formatClock(time, 'Asia/Tokyo'), formatClock(time, 'Asia/Kolkata')]).toEqual([
+      '09:05',
+      '18:05',
+      '14:35',
+    ]);
+    expect([formatClock(time + 1000, 'Asia/Kolkata'), formatClock(time + 2000, 'UTC')]).toEqual(['14:35', '09:05']);
+  });
+
+  it.each([
+    [Date.UTC(2024, 0, 15, 9, 5, 59, 999), '09:05'],
+    [Date.UTC(2024, 0, 15, 9, 6, 0, 0), '09:06'],
+    [Date.UTC(2024, 0, 15, 9, 5, 0, 0), '09:05'],
+    [Date.UTC(2024, 0, 16, 9, 5, 30), '09:05'],
+    [Date.UTC(2024, 0, 15, 23, 59, 59, 999), '23:59'],
+    [Date.UTC(2024, 0, 16, 0, 0, 0, 0), '00:00'],
+  ])('moves on at the turn of each minute, in order and out of order: %i is %s', (time, expected) => {
     expect(formatClock(time, 'UTC')).toBe(expected);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import type { StyledLine } from '../../src/ui/format.js';
-import { MessageLog } from '../../src/ui/message-log.js';
+import { MessageLog, countRows, wrapLine } from '../../src/ui/message-log.js';
 
 const line = (text: string): StyledLine => [{ text, style: 'text' }];
 const texts = (rows: readonly StyledLine[]): string[] => rows.map((r) => r.map((s) => s.text).join(''));
@@ -14,8 +14,7 @@ function logOf(lines: readonly string[], capacity = 1000): MessageLog {
 
 const numbered = (n: number): string[] => Array.from({ length: n }, (_, i) => `line ${i + 1}`);
 
-describe('MessageLog wrapping', () => {
-  it.each([
+const WRAP_CASES = [
     ['breaks at the last space that fits', 'the quick brown fox', 10, ['the quick', 'brown fox']],
     ['breaks a word longer than a row', 'abcdefghijkl', 5, ['abcde', 'fghij', 'kl']],
     ['keeps a line that fits whole', 'hello', 5, ['hello']],
@@ -26,7 +25,10 @@ describe('MessageLog wrapping', () => {
     ['keeps a skin-toned emoji whole', '👍🏽👍🏽👍🏽', 4, ['👍🏽👍🏽', '👍🏽']],
     ['keeps a ZWJ family whole', 'ab👨‍👩‍👧', 3, ['ab', '👨‍👩‍👧']],
     ['counts combining marks as zero columns', 'e\u0301e\u0301e\u0301e\u0301', 2, ['e\u0301e\u0301', 'e\u0301e\u0301']],
-  ])('%s', (_what, text, width, expected) => {
+] as const;
+
+describe('MessageLog wrapping', () => {
+  it.each(WRAP_CASES)('%s', (_what, text, width, expected) => {
     const rows = texts(logOf([text]).visibleRows(width, 10));
     expect(rows).toEqual(expected);
     for (const row of rows) expect(stringWidth(row)).toBeLessThanOrEqual(width);
@@ -56,6 +58,68 @@ describe('MessageLog wrapping', () => {
     const log = logOf(['one two three four']);
     expect(texts(log.visibleRows(9, 10))).toEqual(['one two', 'three', 'four']);
     expect(texts(log.visibleRows(40, 10))).toEqual(['one two three four']);
+  });
+
+  it('re-counts rows for a new width, and again for the old one', () => {
+    const log = logOf(['one two three four', 'five six', 'seven']);
+    expect(texts(log.visibleRows(9, 4))).toEqual(['three', 'four', 'five six', 'seven']);
+    expect(texts(log.visibleRows(40, 4))).toEqual(['one two three four', 'five six', 'seven']);
+    log.scroll(-1, 9, 2);
+    expect(texts(log.visibleRows(9, 2))).toEqual(['four', 'five six']);
+  });
+
+  it('shows a line that fits and needs no joining as the very line it was given', () => {
+    const given: StyledLine = [
+      { text: 'alice: ', style: 'handle' },
+      { text: 'hi', style: 'text' },
+    ];
+    const log = new MessageLog({ capacity: 5 });
+    log.append(given);
+    expect(log.visibleRows(20, 3)[0]).toBe(given);
+  });
+
+  it('joins pieces of one style and leaves out empty ones in a line that fits', () => {
+    expect(
+      wrapLine(
+        [
+          { text: '', style: 'timestamp' },
+          { text: 'alice', style: 'handle' },
+          { text: ': ', style: 'handle' },
+          { text: 'hi', style: 'text' },
+        ],
+        20,
+      ),
+    ).toEqual([
+      [
+        { text: 'alice: ', style: 'handle' },
+        { text: 'hi', style: 'text' },
+      ],
+    ]);
+  });
+});
+
+describe('countRows', () => {
+  const mixed: StyledLine = [
+    { text: '[09:05] ', style: 'timestamp' },
+    { text: 'alice', style: 'handle' },
+    { text: ': ', style: 'handle' },
+    { text: 'a 古古 👍🏽 word-longer-than-the-row e\u0301 ', style: 'text' },
+  ];
+
+  it.each(WRAP_CASES)('agrees with the rows built: %s', (_what, text, width) => {
+    expect(countRows(line(text), width)).toBe(wrapLine(line(text), width).length);
+  });
+
+  it.each([1, 2, 3, 5, 8, 13, 21, 40, 80])('agrees with the rows built for a styled line %i columns wide', (width) => {
+    expect(countRows(mixed, width)).toBe(wrapLine(mixed, width).length);
+  });
+
+  it.each([
+    ['no segments', [] as StyledLine],
+    ['an empty segment', line('')],
+  ])('gives %s one row', (_what, given) => {
+    expect(countRows(given, 10)).toBe(1);
+    expect(wrapLine(given, 10)).toEqual([[]]);
   });
 });
 
