@@ -4,7 +4,7 @@
  * like a TTY by src/ssh/terminal.ts). blessed was written for one terminal per process; here it
  * serves hundreds, so this module keeps it from touching the server itself (files named by TERM,
  * $EDITOR, the server's env, stdin/stdout, process handlers — see blessed-guard.ts) and gives
- * each caller a screen that renders at most once per tick, never into a full channel, and
+ * each caller a screen that renders at most once per frame, never into a full channel, and
  * frees everything on destroy. It must not know about sessions, chat, users or ssh2.
  */
 import blessed from 'blessed';
@@ -33,8 +33,10 @@ export interface BbsScreen {
   /** The safe TERM blessed was given. */
   readonly term: string;
   /**
-   * Asks for a render. Coalesced: at most one render per tick per screen. While the channel holds
-   * more than RENDER_MARK unsent bytes nothing is drawn; on 'drain' the screen is drawn once, fresh.
+   * Asks for a render. Coalesced: at most one render per FRAME_MS per screen. The first request
+   * after a quiet spell renders on the next tick; requests within FRAME_MS of a render make one
+   * render when that frame ends. While the channel holds more than RENDER_MARK unsent bytes
+   * nothing is drawn; on 'drain' the screen is drawn once, fresh.
    */
   requestRender(): void;
   /**
@@ -71,6 +73,13 @@ export const STALL_MS = 60_000;
 
 /** Unsent bytes on the channel above which renders wait for 'drain' (ARCHITECTURE: a slow caller costs only itself). */
 export const RENDER_MARK = 64 * 1024;
+
+/**
+ * After a render, a screen waits at least this long before the next. A render costs about the
+ * same for 1 new line as for 20 (PITFALLS 9), so a stream of messages costs each caller at most
+ * ~33 renders a second, and the board's CPU no longer grows with the message rate times the callers.
+ */
+export const FRAME_MS = 30;
 
 /** Resize events closer together than this make one re-layout (PITFALLS 2). */
 const RESIZE_TIMEOUT_MS = 50;
@@ -156,7 +165,11 @@ interface ProgramLike {
 }
 
 class ScreenOverChannel implements BbsScreen {
+  /** A render due on the next tick. */
   private renderTimer: NodeJS.Immediate | undefined;
+  /** Runs from the end of a render for FRAME_MS; requests meanwhile set renderDue. */
+  private frameTimer: NodeJS.Timeout | undefined;
+  private renderDue = false;
   private waitingForDrain = false;
   private stallTimer: NodeJS.Timeout | undefined;
   private cursorAt: { x: number; y: number } | null = null;
@@ -185,6 +198,10 @@ class ScreenOverChannel implements BbsScreen {
 
   requestRender(): void {
     if (this.isDestroyed || this.renderTimer) return;
+    if (this.frameTimer) {
+      this.renderDue = true;
+      return;
+    }
     this.renderTimer = setImmediate(() => {
       this.renderTimer = undefined;
       this.renderNow();
@@ -205,6 +222,9 @@ class ScreenOverChannel implements BbsScreen {
     this.isDestroyed = true;
     if (this.renderTimer) clearImmediate(this.renderTimer);
     this.renderTimer = undefined;
+    clearTimeout(this.frameTimer);
+    this.frameTimer = undefined;
+    this.renderDue = false;
     clearTimeout(this.stallTimer);
     clearTimeout(this.program._resizeTimer);
     this.terminal.output.removeListener('drain', this.onDrain);
@@ -223,9 +243,18 @@ class ScreenOverChannel implements BbsScreen {
       this.screen.render();
       this.placeCursor();
     } catch (error) {
-      // Runs from setImmediate: a throw here would be an uncaught exception for the whole board.
+      // Runs from setImmediate or a timer: a throw here would be an uncaught exception for the whole board.
       this.report(error);
     }
+    this.frameTimer = setTimeout(() => this.endFrame(), FRAME_MS);
+  }
+
+  /** A render asked for during the frame goes out now; with none, the next request renders on the next tick. */
+  private endFrame(): void {
+    this.frameTimer = undefined;
+    if (!this.renderDue) return;
+    this.renderDue = false;
+    this.renderNow();
   }
 
   private placeCursor(): void {

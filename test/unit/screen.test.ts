@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import blessed from 'blessed';
 import {
+  FRAME_MS,
   RENDER_MARK,
   blessedInstanceCounts,
   createBbsScreen,
@@ -105,6 +106,67 @@ describe('createBbsScreen', () => {
     }
     await fake.vt.waitFor('message 49');
     expect(renders).toBe(1);
+  });
+
+  it('renders at most once per frame: the first request at once, the next when the frame ends', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { fake, bbs } = open();
+      let renders = 0;
+      bbs.screen.on('render', () => renders++);
+      const text = blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'one' });
+      bbs.requestRender();
+      await ticks();
+      expect(renders).toBe(1);
+
+      vi.advanceTimersByTime(5);
+      text.setContent('two');
+      bbs.requestRender();
+      bbs.requestRender();
+      await ticks();
+      expect(renders).toBe(1);
+      vi.advanceTimersByTime(FRAME_MS - 6);
+      expect(renders).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(renders).toBe(2);
+      await ticks();
+      expect(fake.output.chunks.join('')).toContain('two');
+
+      vi.advanceTimersByTime(FRAME_MS);
+      expect(renders).toBe(2);
+      text.setContent('xyz');
+      bbs.requestRender();
+      await ticks();
+      expect(renders).toBe(3);
+      expect(fake.output.chunks.join('')).toContain('xyz');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('holds a frame’s render back while the channel is full, and draws it once on drain', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { fake, bbs } = open();
+      let renders = 0;
+      bbs.screen.on('render', () => renders++);
+      const text = blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'first' });
+      bbs.requestRender();
+      await ticks();
+      text.setContent('second');
+      bbs.requestRender();
+      fake.output.backlog = RENDER_MARK + 1;
+      vi.advanceTimersByTime(FRAME_MS);
+      await ticks();
+      expect(renders).toBe(1);
+      fake.output.backlog = 0;
+      fake.output.emit('drain');
+      await ticks();
+      expect(renders).toBe(2);
+      expect(fake.output.chunks.join('')).toContain('second');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rings the bell on this caller only', async () => {
@@ -287,6 +349,47 @@ describe('destroy', () => {
     next.screen.program.on('keypress', (_ch: string | undefined, key: { full?: string }) => keys.push(key.full ?? ''));
     fake.type('a\x1b[A');
     await expect.poll(() => keys).toEqual(['a', 'up']);
+  });
+
+  it('draws nothing after destroy, not even a render that was waiting for its frame to end', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { fake, bbs } = open();
+      let renders = 0;
+      bbs.screen.on('render', () => renders++);
+      blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'drawn' });
+      bbs.requestRender();
+      await ticks();
+      const text = blessed.text({ parent: bbs.screen, top: 1, left: 0, content: 'never drawn' });
+      text.setContent('never drawn');
+      bbs.requestRender();
+      bbs.destroy();
+      vi.advanceTimersByTime(FRAME_MS * 2);
+      await ticks();
+      expect(renders).toBe(1);
+      expect(fake.output.chunks.join('')).toContain('drawn');
+      expect(fake.output.chunks.join('')).not.toContain('never drawn');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('stops the stall clock on destroy', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const fake = createFakeTerminal(40, 12);
+      const onStall = vi.fn();
+      const bbs = createBbsScreen(fake.terminal, { stallMs: 1000, onStall });
+      opened.push({ fake, screen: bbs });
+      fake.output.backlog = RENDER_MARK + 1;
+      bbs.requestRender();
+      await ticks();
+      bbs.destroy();
+      vi.advanceTimersByTime(5000);
+      expect(onStall).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('cancels a pending render and draws nothing after destroy', async () => {
