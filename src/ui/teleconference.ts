@@ -6,6 +6,9 @@
  *
  * Cost rules: show() only appends to the model and asks for a render; the rows, the title and the
  * status are worked out once per frame, in 'prerender', so a burst of messages costs one render.
+ * A box is given new content only when its text changed (blessed re-parses and redraws a box on
+ * every setContent), and when the log moved up by whole rows the terminal scrolls them (blessed's
+ * deleteLine: a scroll region and DL), so a new line costs its own rows, not the whole log.
  * Only the log box parses tags, and every text in it went through toTagged's escaping.
  */
 import blessed from 'blessed';
@@ -80,6 +83,11 @@ class TeleconferenceScreen implements Teleconference {
   private readonly leaveHandlers: Array<() => void> = [];
   private clockTimer: NodeJS.Timeout | undefined;
   private size = { cols: -1, rows: -1 };
+  /** The log's rows as last drawn (tagged); empty when the log must be drawn afresh. */
+  private logFrame: readonly string[] = [];
+  /** The log changed (a line, a scroll) since it was last drawn. */
+  private logChanged = true;
+  private title = { key: '', text: '' };
   /** Tab's list of choices, shown in the status line until the next key. */
   private hint: string | undefined;
   private left = false;
@@ -105,6 +113,7 @@ class TeleconferenceScreen implements Teleconference {
     const earlier = options.earlier ?? false;
     this.log.append(formatMessage(message, this.viewer(), { earlier, timeZone: this.options.timeZone }));
     if (!earlier && needsBell(message, this.viewer())) this.bbs.bell();
+    this.logChanged = true;
     this.bbs.requestRender();
   }
 
@@ -166,6 +175,7 @@ class TeleconferenceScreen implements Teleconference {
 
   private submit(): void {
     const line = this.editor.submit();
+    if (!this.log.atBottom) this.logChanged = true;
     this.log.scrollToBottom();
     this.drawInput();
     for (const handler of [...this.lineHandlers]) handler(line);
@@ -181,6 +191,7 @@ class TeleconferenceScreen implements Teleconference {
     if (height < 1) return;
     if (direction === 'pageup') this.log.pageUp(width, height);
     else this.log.pageDown(width, height);
+    this.logChanged = true;
     this.bbs.requestRender();
   }
 
@@ -214,19 +225,37 @@ class TeleconferenceScreen implements Teleconference {
     if (width !== this.size.cols || height !== this.size.rows) {
       this.size = { cols: width, rows: height };
       layout(this.widgets, width, height);
+      this.logFrame = [];
+      this.logChanged = true;
     }
-    this.widgets.title.setContent(this.titleText(width));
-    const logSize = this.logSize();
-    const rows = this.log.visibleRows(logSize.width, logSize.height).map(toTagged);
-    const padding = new Array<string>(Math.max(0, logSize.height - rows.length)).fill('');
-    this.widgets.log.setContent([...padding, ...rows].join('\n'));
+    setText(this.widgets.title, this.titleText(width));
+    if (this.logChanged) this.drawLog();
     this.drawStatus(width);
   }
 
+  /** The visible rows, bottom-aligned; rows that only moved up are scrolled on the terminal, not redrawn. */
+  private drawLog(): void {
+    this.logChanged = false;
+    const { width, height } = this.logSize();
+    const rows = this.log.visibleRows(width, height).map(toTagged);
+    const frame = [...new Array<string>(Math.max(0, height - rows.length)).fill(''), ...rows];
+    const moved = rowsMovedUp(this.logFrame, frame);
+    if (moved === undefined) return;
+    // The log's rows on screen are 1..height (see layout); the scroll keeps blessed's idea of the
+    // terminal in step, so the redraw that follows writes only the rows that really changed.
+    if (moved > 0) this.bbs.screen.deleteLine(moved, 1, 1, height);
+    this.logFrame = frame;
+    setText(this.widgets.log, frame.join('\n'));
+  }
+
+  /** Laid out again only when the width, the head count or the minute changed. */
   private titleText(width: number): string {
     const { bbsName, node, handle, timeZone } = this.options;
     const count = this.options.roomCount();
-    return formatTitle({ bbsName, node, handle, count, clock: formatClock(this.options.now(), timeZone) }, width);
+    const clock = formatClock(this.options.now(), timeZone);
+    const key = `${width} ${count} ${clock}`;
+    if (key !== this.title.key) this.title = { key, text: formatTitle({ bbsName, node, handle, count, clock }, width) };
+    return this.title.text;
   }
 
   private drawStatus(width: number): void {
@@ -237,7 +266,7 @@ class TeleconferenceScreen implements Teleconference {
     else text = this.hint ?? HINTS.find((h) => displayWidth(h) <= width) ?? '';
     status.style.fg = below !== undefined ? 'yellow' : this.hint ? 'white' : 'grey';
     status.style.bold = below !== undefined;
-    status.setContent(truncateToWidth(text, width));
+    setText(status, displayWidth(text) <= width ? text : truncateToWidth(text, width));
   }
 
   private screenSize(): { width: number; height: number } {
@@ -285,6 +314,32 @@ function layout(widgets: Widgets, width: number, height: number): void {
   place(widgets.log, 1, height - 3);
   place(widgets.status, height - 2, height >= 3 ? 1 : 0);
   place(widgets.input, height - 1, 1);
+}
+
+/**
+ * blessed re-parses a box's content on every setContent: skip it when nothing changed. Nor is the
+ * box's old area blanked first (blessed's default): these boxes paint every cell of their area on
+ * each render, and blessed clears the old area itself when a box is moved or resized.
+ */
+function setText(box: blessed.Widgets.BoxElement, text: string): void {
+  const noClear = true;
+  if (box.content !== text) (box as BoxWithNoClear).setContent(text, noClear);
+}
+
+/** setContent's second parameter, which the typings leave out. */
+type BoxWithNoClear = { setContent(text: string, noClear: boolean): void };
+
+/**
+ * How far the log moved up from `before` to `after` (frames of one height): the smallest shift
+ * that leaves every row still on screen in place, 0 when none does, undefined when nothing changed.
+ * Scrolling by it is only ever an economy: blessed shifts its copy of the screen with the terminal.
+ */
+function rowsMovedUp(before: readonly string[], after: readonly string[]): number | undefined {
+  if (before.length !== after.length) return 0;
+  const same = (shift: number) => after.every((row, i) => i + shift >= after.length || row === before[i + shift]);
+  if (same(0)) return undefined;
+  for (let shift = 1; shift < after.length; shift++) if (same(shift)) return shift;
+  return 0;
 }
 
 function toNumber(value: unknown): number {

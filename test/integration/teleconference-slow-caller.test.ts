@@ -24,16 +24,22 @@ it('a caller who stops reading neither slows the room nor makes the board queue 
   await Promise.all([alice, bob].map((caller) => caller.sees('*** carol has joined the chat ***')));
 
   // carol stops reading. ssh2's client buffers 2 MiB and grants 2 MiB of window before it stops
-  // the board; only then does anything queue on the board's side. carol's own /help and /who
-  // answers (a whole new log each) fill it fastest; her public line says each was handled.
+  // the board; only then does anything queue on the board's side. The board draws only the cells
+  // that changed and scrolls rows that merely moved up, so to fill it fast carol's lines read
+  // unlike each other and every other line of hers ends with PgUp: her view jumps between the
+  // newest rows and a page above them, and each frame rewrites her whole log.
   carol.stream.pause();
   const window = () => (carol.stream as unknown as { incoming: { window: number } }).incoming.window;
+  /** 48 letters that differ from line to line at almost every column. */
+  const noise = (i: number) => Array.from({ length: 48 }, (_, k) => String.fromCharCode(97 + ((i * 7 + k * 13 + k * k) % 26))).join('');
   for (let i = 1; window() > 0; i++) {
     if (i > 2000) throw new Error(`carol's window never filled (${window()} bytes left)`);
     ahead += 1000;
-    carol.type(`${i % 2 ? '/help' : '/who'}\rfilling-${i}\r`);
-    await bob.sees(said('carol', `filling-${i}`));
+    carol.type(`filling-${i} ${noise(i)}\r${i % 2 ? '\x1b[5~' : ''}`);
+    await bob.sees(said('carol', `filling-${i} ${noise(i)}`));
   }
+  // Her last key may have been PgUp: back to the newest rows, so they are what she sees later.
+  carol.type('\x1b[6~');
   // With the window shut, nothing more can be on its way: this is all the board sent her so far.
   const sentBeforeTheQueue = carol.receivedBytes() + carol.stream.readableLength;
 

@@ -216,6 +216,54 @@ describe('teleconference screen', () => {
     expect(bob.renders() - before).toBe(1);
   });
 
+  it('draws the same screen one line per frame as all lines in one frame', async () => {
+    const text = (i: number) => (i % 3 === 0 ? `long line ${i} ${'word '.repeat(i % 7 + 4)}end` : `line ${i}`);
+    const stepwise = open('bob', 40, 12);
+    const atOnce = open('bob', 40, 12);
+    for (let i = 1; i <= 16; i++) {
+      const drawn = new Promise((resolve) => stepwise.bbs.screen.once('render', resolve));
+      stepwise.tele.show(say('alice', text(i)));
+      await drawn;
+    }
+    await stepwise.fake.vt.settled();
+    for (let i = 1; i <= 16; i++) atOnce.tele.show(say('alice', text(i)));
+    await nextFrame(atOnce);
+    const screenOf = (caller: Caller) => caller.fake.vt.lines().map((line) => line.trimEnd());
+    expect(screenOf(stepwise)).toEqual(screenOf(atOnce));
+    expect(row(stepwise, 9)).toBe('[09:05] alice: line 16');
+  });
+
+  it('scrolls the terminal for a new line instead of writing the log again', async () => {
+    const bob = open('bob', 80, 24);
+    for (let i = 1; i <= 30; i++) bob.tele.show(say('alice', `message number ${i} with some words in it`));
+    await bob.fake.vt.waitFor('message number 30 with');
+    await nextFrame(bob);
+    const written = bob.fake.output.chunks.length;
+    bob.tele.show(say('carol', 'one more'));
+    await bob.fake.vt.waitFor('[09:05] carol: one more');
+    expect(row(bob, 20)).toBe('[09:05] alice: message number 30 with some words in it');
+    expect(row(bob, 1)).toBe('[09:05] alice: message number 11 with some words in it');
+    const bytes = bob.fake.output.chunks.slice(written).join('').length;
+    const logText = bob.fake.vt.lines().slice(1, 22).join('').length;
+    expect(bytes).toBeLessThan(logText / 4);
+  });
+
+  it('does not lay the log out again for a keystroke', async () => {
+    const bob = open('bob');
+    bob.tele.show(say('alice', 'hello'));
+    await bob.fake.vt.waitFor('alice: hello');
+    const log = bob.bbs.screen.children.find((child) => String((child as { content?: unknown }).content).includes('hello'));
+    let laidOut = 0;
+    log?.on('set content', () => laidOut++);
+    bob.fake.type('typing');
+    await bob.fake.vt.waitFor('> typing');
+    expect(log).toBeDefined();
+    expect(laidOut).toBe(0);
+    bob.tele.show(say('alice', 'again'));
+    await bob.fake.vt.waitFor('alice: again');
+    expect(laidOut).toBe(1);
+  });
+
   it('replays earlier messages between dividers', async () => {
     const bob = open('bob');
     bob.tele.showHistory([say('alice', 'old news'), { kind: 'action', at, from: 'carol', text: 'yawns' }]);
