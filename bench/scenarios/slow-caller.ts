@@ -7,7 +7,8 @@
  * Filling a window takes volume: it is 2 MiB, and blessed redraws only the cells that changed, so
  * a frame of short chat lines is a few KiB. The stalled caller therefore has the largest PTY the
  * board accepts and, before it stops reading, sends long private messages to one other caller
- * (each is drawn on its own screen too) until its unread bytes stop growing. Private messages
+ * (each is drawn on its own screen too), paging its view up and down between them so that every
+ * frame redraws its whole log, until its unread bytes stop growing. Private messages
  * keep that traffic off everyone else's screens and out of their scrollback.
  */
 import { performance } from 'node:perf_hooks';
@@ -31,6 +32,8 @@ const SSH_WINDOW_BYTES = 2 * 1024 * 1024;
 const FILL_LINE_CHARS = 200;
 const FILL_INTERVAL_MS = 60;
 const FILL_TIMEOUT_MS = 20_000;
+const PAGE_UP = '\x1b[5~';
+const PAGE_DOWN = '\x1b[6~';
 /** How long a caller that reads again is given to show the latest line by itself. */
 const CATCH_UP_TIMEOUT_MS = 5_000;
 
@@ -135,11 +138,18 @@ async function fillWindow(stalled: BenchCaller, recipient: BenchCaller): Promise
     if (bytes !== last.bytes) last = { bytes, at: performance.now() };
     return bytes >= SSH_WINDOW_BYTES && performance.now() - last.at >= 500;
   };
-  const typing = setInterval(() => stalled.type(`/msg ${recipient.handle} ${randomWords(FILL_LINE_CHARS)}\r`), FILL_INTERVAL_MS);
+  // The board scrolls the terminal for a new line, so new lines alone are cheap; flipping the view
+  // a page up and back down with every message makes each frame redraw the whole (500×200) log.
+  let page = 0;
+  const typing = setInterval(() => {
+    const flip = page++ % 2 === 0 ? PAGE_UP : PAGE_DOWN;
+    stalled.type(`/msg ${recipient.handle} ${randomWords(FILL_LINE_CHARS)}\r${flip}`);
+  }, FILL_INTERVAL_MS);
   try {
     return (await waitUntil(full, FILL_TIMEOUT_MS)) ? performance.now() - started : undefined;
   } finally {
     clearInterval(typing);
+    stalled.type(PAGE_DOWN);
   }
 }
 
