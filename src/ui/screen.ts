@@ -4,13 +4,17 @@
  * like a TTY by src/ssh/terminal.ts). blessed was written for one terminal per process; here it
  * serves hundreds, so this module keeps it from touching the server itself (files named by TERM,
  * $EDITOR, the server's env, stdin/stdout, process handlers — see blessed-guard.ts) and gives
- * each caller a screen that renders at most once per frame, never into a full channel, and
- * frees everything on destroy. It must not know about sessions, chat, users or ssh2.
+ * each caller a screen that renders at most once per frame, never into a full channel (see
+ * render-gate.ts), and frees everything on destroy (see blessed-traces.ts). It must not know about
+ * sessions, chat, users or ssh2.
  */
 import blessed from 'blessed';
 import { blessedInternals, prepareBlessed } from './blessed-guard.js';
+import { listenersAddedSince, listenersOf, removeBlessedTraces, streamsOf, type AddedListeners } from './blessed-traces.js';
+import { RenderGate } from './render-gate.js';
 
 export { prepareBlessed } from './blessed-guard.js';
+export { FRAME_MS, RENDER_MARK, STALL_MS } from './render-gate.js';
 
 /** What ui needs from a caller's terminal; src/ssh/terminal.ts builds this from an ssh2 channel. */
 export interface Terminal {
@@ -67,19 +71,6 @@ export interface BbsScreenOptions {
   onStall?: () => void;
   stallMs?: number;
 }
-
-/** How long a caller may leave their channel full before they count as gone. */
-export const STALL_MS = 60_000;
-
-/** Unsent bytes on the channel above which renders wait for 'drain' (ARCHITECTURE: a slow caller costs only itself). */
-export const RENDER_MARK = 64 * 1024;
-
-/**
- * After a render, a screen waits at least this long before the next. A render costs about the
- * same for 1 new line as for 20 (PITFALLS 9), so a stream of messages costs each caller at most
- * ~33 renders a second, and the board's CPU no longer grows with the message rate times the callers.
- */
-export const FRAME_MS = 30;
 
 /** Resize events closer together than this make one re-layout (PITFALLS 2). */
 const RESIZE_TIMEOUT_MS = 50;
@@ -165,16 +156,9 @@ interface ProgramLike {
 }
 
 class ScreenOverChannel implements BbsScreen {
-  /** A render due on the next tick. */
-  private renderTimer: NodeJS.Immediate | undefined;
-  /** Runs from the end of a render for FRAME_MS; requests meanwhile set renderDue. */
-  private frameTimer: NodeJS.Timeout | undefined;
-  private renderDue = false;
-  private waitingForDrain = false;
-  private stallTimer: NodeJS.Timeout | undefined;
+  private readonly gate: RenderGate;
   private cursorAt: { x: number; y: number } | null = null;
   private isDestroyed = false;
-  private readonly onDrain = () => this.drained();
   private readonly onResize = () => this.relayout();
 
   constructor(
@@ -183,13 +167,19 @@ class ScreenOverChannel implements BbsScreen {
     readonly screen: blessed.Widgets.Screen,
     private readonly program: ProgramLike,
     private readonly blessedListeners: AddedListeners,
-    private readonly report: (error: unknown) => void,
-    private readonly options: BbsScreenOptions,
+    report: (error: unknown) => void,
+    options: BbsScreenOptions,
   ) {
     // blessed's own resize handler renders at once, into a full channel too; ours goes through requestRender.
     for (const listener of program.listeners('resize')) program.removeListener('resize', listener);
     program.on('resize', this.onResize);
-    terminal.output.on('drain', this.onDrain);
+    this.gate = new RenderGate({
+      output: terminal.output,
+      draw: () => this.draw(),
+      onError: report,
+      onStall: () => options.onStall?.(),
+      stallMs: options.stallMs,
+    });
   }
 
   get destroyed(): boolean {
@@ -197,15 +187,7 @@ class ScreenOverChannel implements BbsScreen {
   }
 
   requestRender(): void {
-    if (this.isDestroyed || this.renderTimer) return;
-    if (this.frameTimer) {
-      this.renderDue = true;
-      return;
-    }
-    this.renderTimer = setImmediate(() => {
-      this.renderTimer = undefined;
-      this.renderNow();
-    });
+    if (!this.isDestroyed) this.gate.request();
   }
 
   setCursor(at: { x: number; y: number } | null): void {
@@ -220,14 +202,8 @@ class ScreenOverChannel implements BbsScreen {
   destroy(): void {
     if (this.isDestroyed) return;
     this.isDestroyed = true;
-    if (this.renderTimer) clearImmediate(this.renderTimer);
-    this.renderTimer = undefined;
-    clearTimeout(this.frameTimer);
-    this.frameTimer = undefined;
-    this.renderDue = false;
-    clearTimeout(this.stallTimer);
+    this.gate.close();
     clearTimeout(this.program._resizeTimer);
-    this.terminal.output.removeListener('drain', this.onDrain);
     this.program.removeListener('resize', this.onResize);
     try {
       this.screen.destroy(); // leaves the alternate screen, shows the cursor, destroys the program
@@ -236,25 +212,9 @@ class ScreenOverChannel implements BbsScreen {
     }
   }
 
-  private renderNow(): void {
-    if (this.isDestroyed) return;
-    if (this.terminal.output.writableLength > RENDER_MARK) return this.holdBack();
-    try {
-      this.screen.render();
-      this.placeCursor();
-    } catch (error) {
-      // Runs from setImmediate or a timer: a throw here would be an uncaught exception for the whole board.
-      this.report(error);
-    }
-    this.frameTimer = setTimeout(() => this.endFrame(), FRAME_MS);
-  }
-
-  /** A render asked for during the frame goes out now; with none, the next request renders on the next tick. */
-  private endFrame(): void {
-    this.frameTimer = undefined;
-    if (!this.renderDue) return;
-    this.renderDue = false;
-    this.renderNow();
+  private draw(): void {
+    this.screen.render();
+    this.placeCursor();
   }
 
   private placeCursor(): void {
@@ -265,30 +225,6 @@ class ScreenOverChannel implements BbsScreen {
     }
     this.program.cup(clamp(at.y, this.screen.height), clamp(at.x, this.screen.width));
     if (this.program.cursorHidden) this.program.showCursor();
-  }
-
-  /**
-   * Waits for the channel to empty. Node emits 'drain' only after a write() returned false, that
-   * is above the channel's own high-water mark (2 MiB in ssh2), which this gate keeps it from ever
-   * reaching: so an empty write marks the end of the queue, and its callback says when everything
-   * before it has gone. 'drain' still counts when it does come.
-   */
-  private holdBack(): void {
-    this.stallTimer ??= setTimeout(() => this.options.onStall?.(), this.options.stallMs ?? STALL_MS);
-    if (this.waitingForDrain) return;
-    this.waitingForDrain = true;
-    const { output } = this.terminal;
-    output.write('', (error?: Error | null) => {
-      if (!error && output.writableLength <= RENDER_MARK) this.drained();
-    });
-  }
-
-  private drained(): void {
-    if (!this.waitingForDrain) return;
-    this.waitingForDrain = false;
-    clearTimeout(this.stallTimer);
-    this.stallTimer = undefined;
-    this.requestRender();
   }
 
   private relayout(): void {
@@ -311,49 +247,4 @@ function clamp(value: number, size: unknown): number {
 
 function stripControls(text: string): string {
   return text.replace(/[\p{Cc}]/gu, '');
-}
-
-/**
- * blessed adds listeners to the streams it is given and marks them with properties
- * (`_blessedInput`, `_keypressDecoder`, …) that make a later program skip its own set-up. The
- * listeners that appeared while the program and screen were being made are blessed's; destroy()
- * removes exactly those (never one the session added) and the marks, so both streams are as
- * they were and the session can put up another screen on the same channel.
- */
-type Listener = (...args: unknown[]) => void;
-type AddedListeners = Array<{ stream: NodeJS.EventEmitter; event: string | symbol; listener: Listener }>;
-
-const BLESSED_STREAM_MARKS = [
-  '_blessedInput',
-  '_blessedOutput',
-  '_keypressDecoder',
-  '_keypressHandler',
-  '_dataHandler',
-  '_resizeHandler',
-] as const;
-
-function streamsOf(terminal: Terminal): NodeJS.EventEmitter[] {
-  return [terminal.input, terminal.output];
-}
-
-function listenersOf(stream: NodeJS.EventEmitter): Map<string | symbol, Listener[]> {
-  return new Map(stream.eventNames().map((event) => [event, stream.listeners(event) as Listener[]]));
-}
-
-function listenersAddedSince(terminal: Terminal, before: Map<string | symbol, Listener[]>[]): AddedListeners {
-  return streamsOf(terminal).flatMap((stream, i) =>
-    [...listenersOf(stream)].flatMap(([event, now]) =>
-      now
-        .filter((listener) => !(before[i]?.get(event) ?? []).includes(listener))
-        .map((listener) => ({ stream, event, listener })),
-    ),
-  );
-}
-
-function removeBlessedTraces(terminal: Terminal, added: AddedListeners): void {
-  for (const { stream, event, listener } of added) stream.removeListener(event, listener);
-  for (const stream of streamsOf(terminal)) {
-    const marked = stream as unknown as Record<string, unknown>;
-    for (const mark of BLESSED_STREAM_MARKS) delete marked[mark];
-  }
 }

@@ -10,15 +10,16 @@
  * every setContent), and when the log moved up by whole rows the terminal scrolls them (blessed's
  * deleteLine: a scroll region and DL), so a new line costs its own rows, not the whole log.
  * Only the log box parses tags, and every text in it went through toTagged's escaping.
+ * The log's drawing is in log-view.ts, the boxes and their layout in teleconference-widgets.ts.
  */
-import blessed from 'blessed';
 import type { ChatMessage } from '../chat/messages.js';
 import { displayWidth, graphemes, truncateToWidth } from './display-width.js';
-import { formatClock, formatDivider, formatMessage, formatTitle, needsBell, toTagged } from './format.js';
+import { formatClock, formatDivider, formatMessage, formatTitle, needsBell } from './format.js';
 import { completeHandle } from './handle-completion.js';
 import { LineEditor, type KeyLike } from './line-editor.js';
-import { MessageLog } from './message-log.js';
+import { LogView } from './log-view.js';
 import type { BbsScreen } from './screen.js';
+import { createWidgets, layout, setText, type Widgets } from './teleconference-widgets.js';
 
 export interface TeleconferenceOptions {
   screen: BbsScreen;
@@ -67,26 +68,15 @@ export function createTeleconference(options: TeleconferenceOptions): Teleconfer
   return new TeleconferenceScreen(options);
 }
 
-interface Widgets {
-  title: blessed.Widgets.BoxElement;
-  log: blessed.Widgets.BoxElement;
-  status: blessed.Widgets.BoxElement;
-  input: blessed.Widgets.BoxElement;
-}
-
 class TeleconferenceScreen implements Teleconference {
   private readonly bbs: BbsScreen;
-  private readonly log: MessageLog;
   private readonly editor: LineEditor;
   private readonly widgets: Widgets;
+  private readonly log: LogView;
   private readonly lineHandlers: Array<(line: string) => void> = [];
   private readonly leaveHandlers: Array<() => void> = [];
   private clockTimer: NodeJS.Timeout | undefined;
   private size = { cols: -1, rows: -1 };
-  /** The log's rows as last drawn (tagged); empty when the log must be drawn afresh. */
-  private logFrame: readonly string[] = [];
-  /** The log changed (a line, a scroll) since it was last drawn. */
-  private logChanged = true;
   private title = { key: '', text: '' };
   /** Tab's list of choices, shown in the status line until the next key. */
   private hint: string | undefined;
@@ -98,9 +88,9 @@ class TeleconferenceScreen implements Teleconference {
 
   constructor(private readonly options: TeleconferenceOptions) {
     this.bbs = options.screen;
-    this.log = new MessageLog({ capacity: options.scrollback ?? 1000 });
     this.editor = new LineEditor({ maxLength: options.maxMessageLength, historySize: options.inputHistory ?? 50 });
     this.widgets = createWidgets(this.bbs.screen);
+    this.log = new LogView(this.bbs.screen, this.widgets.log, options.scrollback ?? 1000);
     this.bbs.screen.on('keypress', this.onKeypress);
     this.bbs.screen.on('prerender', this.onPrerender);
     this.bbs.screen.on('resize', this.onResize);
@@ -113,7 +103,6 @@ class TeleconferenceScreen implements Teleconference {
     const earlier = options.earlier ?? false;
     this.log.append(formatMessage(message, this.viewer(), { earlier, timeZone: this.options.timeZone }));
     if (!earlier && needsBell(message, this.viewer())) this.bbs.bell();
-    this.logChanged = true;
     this.bbs.requestRender();
   }
 
@@ -175,7 +164,6 @@ class TeleconferenceScreen implements Teleconference {
 
   private submit(): void {
     const line = this.editor.submit();
-    if (!this.log.atBottom) this.logChanged = true;
     this.log.scrollToBottom();
     this.drawInput();
     for (const handler of [...this.lineHandlers]) handler(line);
@@ -189,9 +177,7 @@ class TeleconferenceScreen implements Teleconference {
   private page(direction: 'pageup' | 'pagedown'): void {
     const { width, height } = this.logSize();
     if (height < 1) return;
-    if (direction === 'pageup') this.log.pageUp(width, height);
-    else this.log.pageDown(width, height);
-    this.logChanged = true;
+    this.log.page(direction, width, height);
     this.bbs.requestRender();
   }
 
@@ -225,27 +211,12 @@ class TeleconferenceScreen implements Teleconference {
     if (width !== this.size.cols || height !== this.size.rows) {
       this.size = { cols: width, rows: height };
       layout(this.widgets, width, height);
-      this.logFrame = [];
-      this.logChanged = true;
+      this.log.invalidate();
     }
     setText(this.widgets.title, this.titleText(width));
-    if (this.logChanged) this.drawLog();
+    const log = this.logSize();
+    this.log.draw(log.width, log.height);
     this.drawStatus(width);
-  }
-
-  /** The visible rows, bottom-aligned; rows that only moved up are scrolled on the terminal, not redrawn. */
-  private drawLog(): void {
-    this.logChanged = false;
-    const { width, height } = this.logSize();
-    const rows = this.log.visibleRows(width, height).map(toTagged);
-    const frame = [...new Array<string>(Math.max(0, height - rows.length)).fill(''), ...rows];
-    const moved = rowsMovedUp(this.logFrame, frame);
-    if (moved === undefined) return;
-    // The log's rows on screen are 1..height (see layout); the scroll keeps blessed's idea of the
-    // terminal in step, so the redraw that follows writes only the rows that really changed.
-    if (moved > 0) this.bbs.screen.deleteLine(moved, 1, 1, height);
-    this.logFrame = frame;
-    setText(this.widgets.log, frame.join('\n'));
   }
 
   /** Laid out again only when the width, the head count or the minute changed. */
@@ -260,10 +231,8 @@ class TeleconferenceScreen implements Teleconference {
 
   private drawStatus(width: number): void {
     const { status } = this.widgets;
-    const below = this.log.atBottom ? undefined : this.log.linesBelow();
-    let text: string;
-    if (below !== undefined) text = below > 0 ? `-- ${below} more below (PgDn) --` : '-- more below (PgDn) --';
-    else text = this.hint ?? HINTS.find((h) => displayWidth(h) <= width) ?? '';
+    const below = this.log.moreBelow();
+    const text = below ?? this.hint ?? HINTS.find((h) => displayWidth(h) <= width) ?? '';
     status.style.fg = below !== undefined ? 'yellow' : this.hint ? 'white' : 'grey';
     status.style.bold = below !== undefined;
     setText(status, displayWidth(text) <= width ? text : truncateToWidth(text, width));
@@ -287,59 +256,6 @@ class TeleconferenceScreen implements Teleconference {
     }, wait);
     this.clockTimer.unref();
   }
-}
-
-function createWidgets(screen: blessed.Widgets.Screen): Widgets {
-  const line = (style: Record<string, unknown>) =>
-    blessed.box({ parent: screen, left: 0, height: 1, tags: false, wrap: false, style });
-  return {
-    title: line({ fg: 'white', bg: 'blue', bold: true }),
-    // The one tag-parsing box: its content is built only by toTagged.
-    log: blessed.box({ parent: screen, left: 0, top: 1, tags: true, wrap: false }),
-    status: line({ fg: 'grey' }),
-    input: line({}),
-  };
-}
-
-/** Fixed rows for the bars, the rest for the log; on tiny screens the input line wins. */
-function layout(widgets: Widgets, width: number, height: number): void {
-  const place = (el: blessed.Widgets.BoxElement, top: number, rows: number) => {
-    if (rows < 1 || top < 0) return el.hide();
-    el.top = top;
-    el.width = width;
-    el.height = rows;
-    el.show();
-  };
-  place(widgets.title, 0, height >= 2 ? 1 : 0);
-  place(widgets.log, 1, height - 3);
-  place(widgets.status, height - 2, height >= 3 ? 1 : 0);
-  place(widgets.input, height - 1, 1);
-}
-
-/**
- * blessed re-parses a box's content on every setContent: skip it when nothing changed. Nor is the
- * box's old area blanked first (blessed's default): these boxes paint every cell of their area on
- * each render, and blessed clears the old area itself when a box is moved or resized.
- */
-function setText(box: blessed.Widgets.BoxElement, text: string): void {
-  const noClear = true;
-  if (box.content !== text) (box as BoxWithNoClear).setContent(text, noClear);
-}
-
-/** setContent's second parameter, which the typings leave out. */
-type BoxWithNoClear = { setContent(text: string, noClear: boolean): void };
-
-/**
- * How far the log moved up from `before` to `after` (frames of one height): the smallest shift
- * that leaves every row still on screen in place, 0 when none does, undefined when nothing changed.
- * Scrolling by it is only ever an economy: blessed shifts its copy of the screen with the terminal.
- */
-function rowsMovedUp(before: readonly string[], after: readonly string[]): number | undefined {
-  if (before.length !== after.length) return 0;
-  const same = (shift: number) => after.every((row, i) => i + shift >= after.length || row === before[i + shift]);
-  if (same(0)) return undefined;
-  for (let shift = 1; shift < after.length; shift++) if (same(shift)) return shift;
-  return 0;
 }
 
 function toNumber(value: unknown): number {
