@@ -103,6 +103,17 @@ function withRecording(caller: Caller, handle: string): RoomCaller {
 }
 
 /** How many times `needle` occurs in `text`. */
+/** A fresh board with alice, bob and carol in the room, each having seen everyone arrive. */
+export async function threeInTheRoom(room: Room): Promise<{ alice: RoomCaller; bob: RoomCaller; carol: RoomCaller }> {
+  await room.start();
+  await room.addUsers(['alice', 'bob', 'carol']);
+  const alice = await room.enter('alice');
+  const bob = await room.enter('bob');
+  const carol = await room.enter('carol');
+  await Promise.all([alice, bob].map((caller) => caller.sees('*** carol has joined the chat ***')));
+  return { alice, bob, carol };
+}
+
 export function occurrences(text: string, needle: string): number {
   return text.split(needle).length - 1;
 }

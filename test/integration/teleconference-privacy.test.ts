@@ -5,20 +5,9 @@
  * both her screen and every byte her stream ever received are checked.
  */
 import { describe, expect, it } from 'vitest';
-import { occurrences, sayMarker, useRoom, WAIT_MS, type RoomCaller } from '../helpers/room.js';
+import { occurrences, sayMarker, threeInTheRoom, useRoom, WAIT_MS, type RoomCaller } from '../helpers/room.js';
 
 const room = useRoom();
-
-/** alice, bob and carol in the room, each having seen everyone arrive. */
-async function threeInTheRoom(): Promise<{ alice: RoomCaller; bob: RoomCaller; carol: RoomCaller }> {
-  await room.start();
-  await room.addUsers(['alice', 'bob', 'carol']);
-  const alice = await room.enter('alice');
-  const bob = await room.enter('bob');
-  const carol = await room.enter('carol');
-  await Promise.all([alice, bob].map((caller) => caller.sees('*** carol has joined the chat ***')));
-  return { alice, bob, carol };
-}
 
 function neverReached(caller: RoomCaller, text: string): void {
   expect(caller.screen()).not.toContain(text);
@@ -27,7 +16,7 @@ function neverReached(caller: RoomCaller, text: string): void {
 
 describe('/msg', () => {
   it('reaches its two parties only, and rings the receiver’s bell', async () => {
-    const { alice, bob, carol } = await threeInTheRoom();
+    const { alice, bob, carol } = await threeInTheRoom(room);
     alice.type('/msg bob secret-xyz\r');
     await alice.sees(/^\[\d\d:\d\d\] you → \*bob\*: secret-xyz *$/m);
     await bob.sees(/^\[\d\d:\d\d\] \*alice\* → you: secret-xyz *$/m);
@@ -40,7 +29,7 @@ describe('/msg', () => {
   });
 
   it('explains a /msg to someone not in the room', async () => {
-    const { alice } = await threeInTheRoom();
+    const { alice } = await threeInTheRoom(room);
     alice.type('/msg zed are you there\r');
     await alice.sees('No one called zed is in the room.');
   });
@@ -48,7 +37,7 @@ describe('/msg', () => {
 
 describe('/r', () => {
   it('replies to whoever wrote last, and says so clearly when no one has', async () => {
-    const { alice, bob, carol } = await threeInTheRoom();
+    const { alice, bob, carol } = await threeInTheRoom(room);
     bob.type('/r anyone there\r');
     await bob.sees('No one has sent you a private message yet.');
 
@@ -71,7 +60,7 @@ describe('/r', () => {
 
 describe('/page', () => {
   it('rings the paged caller’s bell only', async () => {
-    const { alice, bob, carol } = await threeInTheRoom();
+    const { alice, bob, carol } = await threeInTheRoom(room);
     alice.type('/page bob\r');
     await bob.sees('alice is paging you!');
     await bob.vt.until(() => bob.vt.bells === 1, 'a bell', WAIT_MS);

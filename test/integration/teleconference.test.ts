@@ -5,7 +5,7 @@
  * terminal emulator; every wait is on what a screen shows or on the board's state.
  */
 import { describe, expect, it } from 'vitest';
-import { occurrences, sayMarker, useRoom, WAIT_MS, type RoomCaller } from '../helpers/room.js';
+import { occurrences, sayMarker, threeInTheRoom, useRoom, WAIT_MS, type RoomCaller } from '../helpers/room.js';
 
 const room = useRoom();
 const nodes = () => room.board.board.nodes.inUse();
@@ -72,12 +72,7 @@ describe('commands', () => {
 
 describe('arrivals and departures', () => {
   it('announces each join and leave exactly once, also for a connection that just drops', async () => {
-    await room.start();
-    await room.addUsers(['alice', 'bob', 'carol']);
-    const alice = await room.enter('alice');
-    const bob = await room.enter('bob');
-    const carol = await room.enter('carol');
-    await Promise.all([alice, bob].map((caller) => caller.sees('*** carol has joined the chat ***')));
+    const { alice, bob, carol } = await threeInTheRoom(room);
 
     carol.type('/quit\r');
     await carol.closed;

@@ -21,6 +21,18 @@ function open(cols = 40, rows = 12, term = 'xterm-256color'): { fake: FakeTermin
   return { fake, bbs };
 }
 
+/** A screen whose channel is over the render mark, with a render held back and the stall clock (1 s) running. */
+async function heldBackScreen(): Promise<{ fake: FakeTerminal; bbs: BbsScreen; onStall: ReturnType<typeof vi.fn> }> {
+  const fake = createFakeTerminal(40, 12);
+  const onStall = vi.fn();
+  const bbs = createBbsScreen(fake.terminal, { stallMs: 1000, onStall });
+  opened.push({ fake, screen: bbs });
+  fake.output.backlog = RENDER_MARK + 1;
+  bbs.requestRender();
+  await ticks();
+  return { fake, bbs, onStall };
+}
+
 /** Lets pending setImmediate callbacks (renders, blessed's output flush) run. */
 async function ticks(n = 3): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -259,13 +271,7 @@ describe('backpressure', () => {
   it('a drain before stallMs keeps the caller', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const fake = createFakeTerminal(40, 12);
-      const onStall = vi.fn();
-      const bbs = createBbsScreen(fake.terminal, { stallMs: 1000, onStall });
-      opened.push({ fake, screen: bbs });
-      fake.output.backlog = RENDER_MARK + 1;
-      bbs.requestRender();
-      await ticks();
+      const { fake, onStall } = await heldBackScreen();
       fake.output.backlog = 0;
       fake.output.emit('drain');
       vi.advanceTimersByTime(5000);
@@ -377,13 +383,7 @@ describe('destroy', () => {
   it('stops the stall clock on destroy', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const fake = createFakeTerminal(40, 12);
-      const onStall = vi.fn();
-      const bbs = createBbsScreen(fake.terminal, { stallMs: 1000, onStall });
-      opened.push({ fake, screen: bbs });
-      fake.output.backlog = RENDER_MARK + 1;
-      bbs.requestRender();
-      await ticks();
+      const { bbs, onStall } = await heldBackScreen();
       bbs.destroy();
       vi.advanceTimersByTime(5000);
       expect(onStall).not.toHaveBeenCalled();
