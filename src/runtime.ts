@@ -1,18 +1,18 @@
 /**
- * Which Node.js versions the board can run on. better-sqlite3 12 (the newest that still supports
- * Node 20) derives its objects from node::ObjectWrap, and from Node 24.19 on ObjectWrap's
- * destructor asserts that a JS environment is current: a statement collected by a background GC
- * aborts the whole process (nodejs/node#65446, WiseLibs/better-sqlite3#1515). better-sqlite3 13
- * fixes it but needs Node 22+ (it crashes on 20). Until Node 20 support ends, refuse to start on
- * an affected Node rather than abort at random with every caller on board.
+ * Which Node.js versions the board can run on: the LTS lines 22 and 24 (and later). Node 20 is
+ * past its end of life, and better-sqlite3 13, the SQLite driver, needs Node 22. Older drivers
+ * (12) aborted the process under Node 24.19+ when a background GC collected a statement
+ * (nodejs/node#65446, WiseLibs/better-sqlite3#1515); 13 is built on node-addon-api and does not.
  */
+
+/** The oldest release line, and the oldest release of it, the board runs on. */
+export const OLDEST_NODE = { major: 22, minor: 12 } as const;
 
 /** Why this Node.js version cannot run the board, or undefined when it can. */
 export function runtimeProblem(version: string): string | undefined {
   const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 12)) return `Node.js ${version} is too old: use Node.js 20.12 or newer (22 recommended).`;
-  if (major > 24 || (major === 24 && minor >= 19)) {
-    return `Node.js ${version} aborts inside the SQLite driver (better-sqlite3 12) during garbage collection: use Node.js 20 or 22.`;
+  if (major < OLDEST_NODE.major || (major === OLDEST_NODE.major && minor < OLDEST_NODE.minor)) {
+    return `Node.js ${version} is too old: use Node.js 22.12 or newer (24 LTS recommended).`;
   }
   return undefined;
 }
