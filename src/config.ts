@@ -9,6 +9,10 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { isValidHandle } from './chat/text.js';
 
+/** `host:port` (`[v6]:port` for IPv6), e.g. 127.0.0.1:9464. */
+const LISTEN = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/;
+const listen = z.string().refine((v) => LISTEN.test(v) && Number(v.split(':').pop()) <= 65535, 'must be host:port, e.g. 127.0.0.1:9464');
+
 const handle = z.string().refine(isValidHandle, 'must be 2-16 letters, digits, "_" or "-"');
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -60,6 +64,12 @@ const schema = z.strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     })
     .prefault({}),
+  metrics: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      listen: listen.default('127.0.0.1:9464'),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -68,12 +78,21 @@ export type ConnectionConfig = Config['connection'];
 export type AuthConfig = Config['auth'];
 export type ChatConfig = Config['chat'];
 export type BbsConfig = Config['bbs'];
+export type MetricsConfig = Config['metrics'];
 
-/** Start-up stops with this: its message names every bad key, one per line. */
+/** A `listen` value split into what net.Server.listen takes. */
+export function parseListen(value: string): { host: string; port: number } {
+  const match = LISTEN.exec(value);
+  if (!match) throw new Error(`not a host:port: ${value}`);
+  return { host: (match[1] ?? match[2]) as string, port: Number(match[3]) };
+}
+
+/** Start-up stops with this: its message names every bad key, one per line, and where it was set. */
 export class ConfigError extends Error {
   readonly code = 'ERR_BBS_CONFIG';
   constructor(readonly problems: string[], source: string) {
-    super(`Invalid configuration (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    const indent = (problem: string) => problem.split('\n').map((line, i) => (i === 0 ? line : `    ${line}`.trimEnd()));
+    super(`Invalid configuration (${source}):\n${problems.map((p) => `  - ${indent(p).join('\n')}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -83,12 +102,13 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-const ENV_OVERRIDES: Array<[string, (raw: Record<string, any>, value: string) => void]> = [
-  ['BBS_HOST', (raw, v) => (section(raw, 'server').host = v)],
-  ['BBS_PORT', (raw, v) => (section(raw, 'server').port = /^\d+$/.test(v) ? Number(v) : v)],
-  ['BBS_KEYS_DIR', (raw, v) => (section(raw, 'server').keys_dir = v)],
-  ['BBS_DATA_DIR', (raw, v) => (section(raw, 'server').data_dir = v)],
-  ['BBS_LOG_LEVEL', (raw, v) => (section(raw, 'log').level = v)],
+/** Each BBS_* variable and the key it overrides. */
+const ENV_OVERRIDES: ReadonlyArray<{ name: string; section: string; key: string; numeric?: boolean }> = [
+  { name: 'BBS_HOST', section: 'server', key: 'host' },
+  { name: 'BBS_PORT', section: 'server', key: 'port', numeric: true },
+  { name: 'BBS_KEYS_DIR', section: 'server', key: 'keys_dir' },
+  { name: 'BBS_DATA_DIR', section: 'server', key: 'data_dir' },
+  { name: 'BBS_LOG_LEVEL', section: 'log', key: 'level' },
 ];
 
 function section(raw: Record<string, any>, name: string): Record<string, unknown> {
@@ -99,7 +119,8 @@ function section(raw: Record<string, any>, name: string): Record<string, unknown
 /**
  * Reads BBS_CONFIG (or ./config.yaml when it exists; embedded defaults when it does not), applies
  * the BBS_* overrides and validates. Relative directories in the file are taken from the file's own
- * folder, so the server and the CLI find the same data wherever they are started from.
+ * folder, so the server and the CLI find the same data wherever they are started from. A bad value
+ * is reported against where it came from: the variable when one set it, else the file.
  */
 export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadOptions = {}): Readonly<Config> {
   const explicit = env.BBS_CONFIG;
@@ -109,7 +130,7 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadOptio
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (explicit || code !== 'ENOENT') throw new ConfigError([`cannot read ${file}: ${code ?? String(err)}`], file);
+    if (explicit || code !== 'ENOENT') throw new ConfigError([`cannot read ${file}: ${code ?? String(err)}`], `BBS_CONFIG=${file}`);
   }
   const raw = text === undefined ? {} : parseYaml(text, file);
   const baseDir = text === undefined ? cwd : path.dirname(file);
@@ -117,43 +138,56 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadOptio
     const server = raw.server as Record<string, unknown> | undefined;
     if (server && typeof server[dir] === 'string') server[dir] = path.resolve(baseDir, server[dir] as string);
   }
-  for (const [name, apply] of ENV_OVERRIDES) {
+  const fromEnv = new Map<string, string>();
+  for (const { name, section: sectionName, key, numeric } of ENV_OVERRIDES) {
     const value = env[name];
-    if (value !== undefined && value !== '') apply(raw, value);
+    if (value === undefined || value === '') continue;
+    section(raw, sectionName)[key] = numeric && /^\d+$/.test(value) ? Number(value) : value;
+    fromEnv.set(`${sectionName}.${key}`, `${name}=${JSON.stringify(value.slice(0, 64))}`);
   }
-  const config = parseConfig(raw, text === undefined ? 'defaults' : file);
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues;
+    const envIssue = (issue: z.core.$ZodIssue) => fromEnv.get(issue.path.join('.'));
+    const sources = [
+      ...(issues.some((i) => !envIssue(i)) ? [text === undefined ? 'defaults' : file] : []),
+      ...(issues.some(envIssue) ? ['environment'] : []),
+    ];
+    throw new ConfigError(issues.map((i) => describeIssue(i, envIssue(i))), sources.join(', '));
+  }
+  const config = result.data;
   config.server.keys_dir = path.resolve(cwd, config.server.keys_dir);
   config.server.data_dir = path.resolve(cwd, config.server.data_dir);
   return deepFreeze(config);
 }
 
-/** Validates an already-parsed object; used by loadConfig and by tests. */
+/** Validates an already-parsed object; used by tests. */
 export function parseConfig(raw: unknown, source = 'config'): Config {
   const result = schema.safeParse(raw ?? {});
-  if (!result.success) {
-    const problems = result.error.issues.map(describeIssue);
-    throw new ConfigError(problems, source);
-  }
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => describeIssue(i)), source);
   return result.data;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** `server.port: …`, or `BBS_PORT="abc" (server.port): …` when a variable set the value. */
+function describeIssue(issue: z.core.$ZodIssue, envSetting?: string): string {
   const key = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => `${key ? `${key}.` : ''}${k}: unknown key`).join('; ');
   }
+  if (envSetting) return `${envSetting} (${key}): ${issue.message}`;
   return `${key || '(top level)'}: ${issue.message}`;
 }
 
+/** YAML errors keep their whole message: it shows the offending line with a caret under it. */
 function parseYaml(text: string, file: string): Record<string, any> {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => e.message.split('\n')[0] ?? 'YAML error'), file);
+    throw new ConfigError(doc.errors.map((e) => e.message.trimEnd() || 'YAML error'), file);
   }
   const value: unknown = doc.toJS({ maxAliasCount: 50 });
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(['(top level): must be a mapping of sections (server, connection, auth, chat, bbs, log)'], file);
+    throw new ConfigError(['(top level): must be a mapping of sections (server, connection, auth, chat, bbs, log, metrics)'], file);
   }
   return value as Record<string, any>;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, parseConfig, parseListen } from '../../src/config.js';
 
 let dir: string;
 beforeEach(() => {
@@ -80,7 +80,59 @@ describe('config', () => {
     expect(problems(() => loadConfig({ env: {}, cwd: dir })).join('\n')).toMatch(expected);
   });
 
-  it('a bad BBS_PORT is named', () => {
-    expect(problems(() => loadConfig({ env: { BBS_PORT: 'abc' }, cwd: dir }))[0]).toMatch(/^server\.port: /);
+  it.each([
+    ['BBS_PORT', 'abc', /^BBS_PORT="abc" \(server\.port\): /],
+    ['BBS_LOG_LEVEL', 'loud', /^BBS_LOG_LEVEL="loud" \(log\.level\): /],
+  ])('a bad %s is reported against the variable, not the file', (name, value, expected) => {
+    writeFileSync(path.join(dir, 'config.yaml'), 'server:\n  port: 2300\n');
+    let error: unknown;
+    try {
+      loadConfig({ env: { [name]: value }, cwd: dir });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(expected)]);
+    expect((error as ConfigError).message).toMatch(/^Invalid configuration \(environment\):/);
+    expect((error as ConfigError).message).not.toContain('config.yaml');
+  });
+
+  it('a problem in the file and one in a variable are each reported against their source', () => {
+    writeFileSync(path.join(dir, 'config.yaml'), 'chat:\n  capacity: 0\n');
+    const message = (() => {
+      try {
+        loadConfig({ env: { BBS_PORT: '99999' }, cwd: dir });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toContain(`(${path.join(dir, 'config.yaml')}, environment)`);
+    expect(message).toMatch(/- chat\.capacity: /);
+    expect(message).toMatch(/- BBS_PORT="99999" \(server\.port\): /);
+  });
+
+  it('a YAML syntax error shows the whole message: where, the line itself and a caret', () => {
+    writeFileSync(path.join(dir, 'config.yaml'), 'server:\n  port: 2222\n bad indent: [\n');
+    const [problem = ''] = problems(() => loadConfig({ env: {}, cwd: dir }));
+    expect(problem).toMatch(/at line \d+, column \d+:\n/);
+    expect(problem).toContain('bad indent');
+    expect(problem).toContain('^');
+  });
+
+  it.each([
+    ['127.0.0.1:9464', { host: '127.0.0.1', port: 9464 }],
+    ['[::1]:0', { host: '::1', port: 0 }],
+    ['localhost:80', { host: 'localhost', port: 80 }],
+  ])('metrics.listen %s is a host and a port', (listen, expected) => {
+    expect(parseListen(parseConfig({ metrics: { listen } }).metrics.listen)).toEqual(expected);
+  });
+
+  it.each(['9464', '127.0.0.1', '127.0.0.1:99999', ':9464'])('metrics.listen %j is refused', (listen) => {
+    expect(problems(() => parseConfig({ metrics: { listen } }))).toEqual([expect.stringMatching(/^metrics\.listen: /)]);
+  });
+
+  it('metrics are off by default, on loopback when turned on', () => {
+    expect(parseConfig({}).metrics).toEqual({ enabled: false, listen: '127.0.0.1:9464' });
   });
 });
