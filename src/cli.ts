@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { handleProblem, isValidHandle } from './chat/text.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { describeKey, MAX_PUBLIC_KEY_TEXT, parsePublicKey } from './ssh/public-keys.js';
-import { openDatabase } from './store/db.js';
+import { chooseDatabase, describeChoice, openChosenDatabase } from './cli-database.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { readInput, readNewPassword, type CliInput } from './cli-input.js';
 import { isRole, StoreError, UserStore, type User } from './store/users.js';
@@ -67,8 +67,10 @@ function command(
 
 const HOST_KEY_FILE = /^ssh_host_.+_key$/;
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(allArgs: readonly string[], io: CliIo): Promise<number> {
   const say = (stream: CliIo['stdout']) => (line: string) => void stream.write(`${line}\n`);
+  const create = allArgs.includes('--create');
+  const argv = allArgs.filter((a) => a !== '--create');
   if (argv.length === 0) return usageError(io, 'No command given.');
   if (argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
     say(io.stdout)(usage());
@@ -91,7 +93,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return usageError(io, problem);
     }
     const config = loadConfig({ env: io.env, cwd: io.cwd });
-    const db = openDatabase(config.server.data_dir);
+    const choice = chooseDatabase(config, io.env, io.cwd);
+    const db = openChosenDatabase(config, choice, create);
+    io.stderr.write(`${describeChoice(choice)}\n`);
     try {
       const users = new UserStore(db, createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes }));
       const fail = (line: string) => {
@@ -119,7 +123,8 @@ function usage(): string {
     'Usage: bbs <command>',
     '',
     'Sysop commands for ssh-bbs. They read the same config.yaml and BBS_* variables as the board',
-    'and work while it runs.',
+    'and work while it runs. They use only an existing board database, and name it on stderr;',
+    '--create makes a new one.',
     '',
     ...lines.map(([left, right]) => `  ${left.padEnd(width)}${right}`),
     '',

@@ -7,7 +7,7 @@
  * the writer), a busy timeout instead of instant SQLITE_BUSY, and migrations that take the write
  * lock before they look at the schema version.
  */
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { StoreError } from './errors.js';
@@ -59,12 +59,16 @@ const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Opens (creating when missing) `<dataDir>/bbs.sqlite` and migrates it. Throws StoreError
- * ERR_DB_OPEN with a sentence naming the file and the reason when it cannot, ERR_DB_TOO_NEW when
- * the file was written by a newer ssh-bbs.
+ * Opens `<dataDir>/bbs.sqlite` (creating it when missing, unless `create` is false) and migrates
+ * it. Throws StoreError ERR_DB_MISSING when it is missing and may not be made, ERR_DB_OPEN with a
+ * sentence naming the file and the reason when it cannot, ERR_DB_TOO_NEW when the file was written
+ * by a newer ssh-bbs.
  */
-export function openDatabase(dataDir: string): Database {
-  const file = path.join(dataDir, DATABASE_FILE);
+export function openDatabase(dataDir: string, { create = true }: { create?: boolean } = {}): Database {
+  const file = databaseFile(dataDir);
+  if (!create && isMissing(file)) {
+    throw new StoreError('ERR_DB_MISSING', `There is no board database at ${file}.`);
+  }
   let db: Database | undefined;
   try {
     prepareFile(dataDir, file);
@@ -82,6 +86,20 @@ export function openDatabase(dataDir: string): Database {
       cause: err,
     });
   }
+}
+
+/** Only "no such file" counts: other failures (a file where the folder should be) are openDatabase's to explain. */
+function isMissing(file: string): boolean {
+  try {
+    statSync(file);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+export function databaseFile(dataDir: string): string {
+  return path.join(dataDir, DATABASE_FILE);
 }
 
 /**

@@ -22,6 +22,15 @@ interface Run {
   stderr: string;
 }
 
+/** The "bbs: database <file> (<source>)" line of the last run, taken out of its stderr. */
+let databaseLine: string | undefined;
+
+function withoutDatabaseLine(run: Run): Run {
+  const match = /^bbs: database .*\n/m.exec(run.stderr);
+  databaseLine = match?.[0].trimEnd();
+  return { ...run, stderr: match ? run.stderr.replace(match[0], '') : run.stderr };
+}
+
 /** Runs the CLI in-process, the way bin/bbs.js does, with `stdin` as its standard input. */
 async function bbs(argv: string[], stdin: CliIo['stdin'] = Readable.from([])): Promise<Run> {
   let stdout = '';
@@ -33,7 +42,7 @@ async function bbs(argv: string[], stdin: CliIo['stdin'] = Readable.from([])): P
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
   });
-  return { code, stdout, stderr };
+  return withoutDatabaseLine({ code, stdout, stderr });
 }
 
 const piped = (text: string) => Readable.from([Buffer.from(text)]);
@@ -41,6 +50,8 @@ const piped = (text: string) => Readable.from([Buffer.from(text)]);
 beforeEach(() => {
   cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'bbs-cli-'));
   env = { BBS_DATA_DIR: path.join(cwd, 'data'), BBS_KEYS_DIR: path.join(cwd, 'keys') };
+  // The board made its database on its first start.
+  openDatabase(env.BBS_DATA_DIR as string).close();
 });
 
 afterEach(() => {
@@ -227,6 +238,7 @@ describe('bbs usage and errors', () => {
   });
 
   it('explains a database it cannot open', async () => {
+    fs.rmSync(path.join(cwd, 'data'), { recursive: true });
     fs.writeFileSync(path.join(cwd, 'data'), 'a file where the data folder should be');
     const run = await bbs(['user', 'list']);
     expect(run).toMatchObject({ code: 1, stderr: expect.stringMatching(/^bbs: Cannot open the database .*bbs\.sqlite: /) });
@@ -234,9 +246,48 @@ describe('bbs usage and errors', () => {
   });
 });
 
+describe('which database', () => {
+  const file = () => path.join(cwd, 'data', 'bbs.sqlite');
+
+  it('names the database it used, and where that choice came from', async () => {
+    await bbs(['user', 'list']);
+    expect(databaseLine).toBe(`bbs: database ${file()} (BBS_DATA_DIR)`);
+    fs.writeFileSync(path.join(cwd, 'config.yaml'), 'server:\n  data_dir: data\n');
+    delete env.BBS_DATA_DIR;
+    expect(await bbs(['user', 'list'])).toMatchObject({ code: 0, stderr: '' });
+    expect(databaseLine).toBe(`bbs: database ${file()} (server.data_dir in ${path.join(cwd, 'config.yaml')})`);
+  });
+
+  it('will not make a new, empty database where the board has none: it says where it looked', async () => {
+    env.BBS_DATA_DIR = path.join(cwd, 'elsewhere');
+    const run = await bbs(['user', 'list']);
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(/^bbs: There is no board database at .*elsewhere\/bbs\.sqlite \(BBS_DATA_DIR\)\. .*--create\.\n$/),
+    });
+    expect(fs.existsSync(path.join(cwd, 'elsewhere'))).toBe(false);
+  });
+
+  it('without config.yaml or BBS_DATA_DIR it says it looked in the default folder', async () => {
+    delete env.BBS_DATA_DIR;
+    fs.rmSync(path.join(cwd, 'data'), { recursive: true });
+    const run = await bbs(['user', 'list']);
+    expect(run.stderr).toContain(`There is no board database at ${path.join(cwd, 'data', 'bbs.sqlite')}`);
+    expect(run.stderr).toContain('(the default data folder: no config.yaml here, no BBS_DATA_DIR)');
+  });
+
+  it('--create makes a new database when asked', async () => {
+    env.BBS_DATA_DIR = path.join(cwd, 'new-board');
+    expect(await bbs(['user', 'add', 'bob', '--create'], piped(PASSWORD))).toEqual({ code: 0, stdout: 'Created bob (user).\n', stderr: '' });
+    expect(databaseLine).toBe(`bbs: database ${path.join(cwd, 'new-board', 'bbs.sqlite')} (BBS_DATA_DIR)`);
+    expect((await bbs(['user', 'list'])).stdout).toMatch(/^bob\s+user/m);
+  });
+});
+
 describe('the entry point', () => {
   it('runs as a program: npx tsx src/cli.ts', async () => {
-    const add = await runProgram(['user', 'add', 'bob'], `${PASSWORD}\n`);
+    const add = withoutDatabaseLine(await runProgram(['user', 'add', 'bob'], `${PASSWORD}\n`));
     expect(add).toEqual({ code: 0, stdout: 'Created bob (user).\n', stderr: '' });
     const list = await runProgram(['user', 'list']);
     expect(list.code).toBe(0);

@@ -1,0 +1,44 @@
+/**
+ * Which board database a CLI command uses, and saying so. The CLI finds the database the way the
+ * board does (config.yaml beside the working folder, or BBS_CONFIG; BBS_DATA_DIR over both), so
+ * run from the wrong folder or without the board's variables it would look somewhere else: it
+ * opens only a database that exists (creating one only with --create) and names the one it used.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.js';
+import { databaseFile, openDatabase, type Database } from './store/db.js';
+import { StoreError } from './store/errors.js';
+
+export interface DatabaseChoice {
+  file: string;
+  /** Where the data folder came from, in the words a sysop would use to change it. */
+  source: string;
+}
+
+export function chooseDatabase(config: Readonly<Config>, env: NodeJS.ProcessEnv, cwd: string): DatabaseChoice {
+  const file = databaseFile(config.server.data_dir);
+  if (env.BBS_DATA_DIR) return { file, source: 'BBS_DATA_DIR' };
+  const configFile = path.resolve(cwd, env.BBS_CONFIG ?? 'config.yaml');
+  if (existsSync(configFile)) return { file, source: `server.data_dir in ${configFile}` };
+  return { file, source: 'the default data folder: no config.yaml here, no BBS_DATA_DIR' };
+}
+
+/** The line the CLI prints (on stderr, so stdout stays clean for scripts) before it uses a database. */
+export function describeChoice(choice: DatabaseChoice): string {
+  return `bbs: database ${choice.file} (${choice.source})`;
+}
+
+/** Opens the chosen database; a missing one is an error that says where to look, unless `create`. */
+export function openChosenDatabase(config: Readonly<Config>, choice: DatabaseChoice, create: boolean): Database {
+  try {
+    return openDatabase(config.server.data_dir, { create });
+  } catch (err) {
+    if (!(err instanceof StoreError) || err.code !== 'ERR_DB_MISSING') throw err;
+    throw new StoreError(
+      'ERR_DB_MISSING',
+      `There is no board database at ${choice.file} (${choice.source}). Run bbs where the board's ` +
+        'config.yaml is, or with its BBS_CONFIG / BBS_DATA_DIR; to start a new board here, add --create.',
+    );
+  }
+}
