@@ -17,6 +17,7 @@ import { createHistoryStore } from './store/history.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { UserStore } from './store/users.js';
 import { prepareBlessed } from './ui/screen.js';
+import { createTelemetry } from './metrics/telemetry.js';
 
 export interface BoardDeps {
   log: Logger;
@@ -30,6 +31,8 @@ export interface Board {
   address(): AddressInfo | undefined;
   /** Open TCP connections, in any state. */
   connectionCount(): number;
+  /** Where the metrics endpoint listens; undefined when metrics are off. */
+  metricsAddress(): AddressInfo | undefined;
   /** Goodbye to every caller, stop listening, close the database. Idempotent. */
   close(): Promise<void>;
   readonly hostKeys: HostKey[];
@@ -62,6 +65,17 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
   });
   const guard = new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now });
   const sessions = new Set<CallerSession>();
+  const telemetry = createTelemetry(
+    config.metrics,
+    {
+      connections: () => server.connectionCount(),
+      nodesInUse: () => nodes.inUse(),
+      nodeCount: () => nodes.maxNodes,
+      roomMembers: () => room.participantCount(),
+    },
+    room,
+    log,
+  );
   const sessionDeps: SessionDeps = { config, users, nodes, room, callers: new ActiveCallers(), now, lineBusyMs: deps.lineBusyMs };
 
   const server = createSshServer({
@@ -72,10 +86,14 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
     users,
     guard,
     log,
+    metrics: telemetry.metrics,
     onShell({ conn, channel, terminal }) {
       const session = startSession(sessionDeps, conn, channel, terminal);
       sessions.add(session);
-      void session.finished.then(() => sessions.delete(session));
+      void session.finished.then((reason) => {
+        sessions.delete(session);
+        if (reason === 'line-busy' || reason === 'banned') telemetry.metrics.connectionRefused(reason === 'banned' ? 'banned' : 'line_busy');
+      });
     },
   });
 
@@ -89,6 +107,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
     // Sessions ended their connections after writing a goodbye; give the bytes time to leave.
     await server.whenIdle(SHUTDOWN_GRACE_MS);
     server.destroyAll();
+    await telemetry.close();
     room.close();
     db.close();
     log.info({ sessions: open.length }, 'board closed');
@@ -96,12 +115,14 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
 
   return {
     async listen() {
+      await telemetry.listen();
       address = await server.listen(config.server.port, config.server.host);
       log.info({ host: address.address, port: address.port, nodes: config.connection.max_nodes }, `listening on ${address.address}:${address.port}`);
       return address;
     },
     address: () => address,
     connectionCount: () => server.connectionCount(),
+    metricsAddress: () => telemetry.address(),
     close: () => (closing ??= shutdown()),
     hostKeys,
     users,

@@ -55,8 +55,14 @@ async function main(): Promise<void> {
   }
 }
 
-function describeStartupError(err: unknown, host: string, port: number): string {
-  const e = err as NodeJS.ErrnoException;
+function describeStartupError(err: unknown, sshHost: string, sshPort: number): string {
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  // The metrics endpoint listens too: name whichever listener failed.
+  if (e.port !== undefined && e.port !== sshPort) {
+    return `Cannot serve metrics on ${e.address}:${e.port} (${e.code ?? e.message}). Set metrics.listen, or turn metrics.enabled off.`;
+  }
+  const host = sshHost;
+  const port = sshPort;
   if (e.code === 'EADDRINUSE') return `Port ${port} on ${host} is already in use. Stop the other program or set server.port (BBS_PORT).`;
   if (e.code === 'EACCES') return `Not allowed to listen on ${host}:${port}. Use a port above 1023 or set server.port (BBS_PORT).`;
   if (e.code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine. Set server.host (BBS_HOST).`;

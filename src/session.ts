@@ -58,8 +58,8 @@ export interface SessionDeps {
 export interface CallerSession {
   /** Say goodbye and end (board shutdown). */
   end(reason: EndReason): void;
-  /** Settles once everything the session held is released. */
-  readonly finished: Promise<void>;
+  /** Settles, with why it ended, once everything the session held is released. */
+  readonly finished: Promise<EndReason>;
 }
 
 export function startSession(deps: SessionDeps, conn: CallerConnection, channel: ServerChannel, terminal: ChannelTerminal): CallerSession {
@@ -71,8 +71,8 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   let member: Member | undefined;
   let tele: Teleconference | undefined;
   let ended = false;
-  let resolveFinished!: () => void;
-  const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
+  let resolveFinished!: (reason: EndReason) => void;
+  const finished = new Promise<EndReason>((resolve) => (resolveFinished = resolve));
 
   function end(reason: EndReason, extra?: string): void {
     if (ended) return;
@@ -93,7 +93,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     }
     log.info({ reason, node }, 'session end');
     conn.end();
-    resolveFinished();
+    resolveFinished(reason);
   }
 
   function goodbyeFor(reason: Exclude<EndReason, 'dropped'>): string {

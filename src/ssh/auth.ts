@@ -11,6 +11,7 @@ import { isValidHandle } from '../chat/text.js';
 import type { User, UserStore } from '../store/users.js';
 import { fingerprintOf } from './public-keys.js';
 import type { LoginGuard } from './login-guard.js';
+import type { LoginFailure } from '../metrics/board-metrics.js';
 
 export const NEWCOMER_NAME = 'new';
 const METHODS: AuthContext['method'][] = ['publickey', 'keyboard-interactive', 'password'];
@@ -36,6 +37,8 @@ export interface AuthDeps {
   log: Logger;
   /** The connection must be dropped (too many failures). */
   onGiveUp(): void;
+  /** A login failed (counted by the board's metrics). */
+  onFailure?(reason: LoginFailure): void;
 }
 
 export class ConnectionAuth {
@@ -101,6 +104,7 @@ export class ConnectionAuth {
     const waitMs = guard.lockedFor(handle, remote);
     if (waitMs > 0) {
       log.warn({ user: handle.slice(0, 32), waitMs }, 'login refused: locked out');
+      this.deps.onFailure?.('locked_out');
       return this.fail(ctx, lockoutNotice(waitMs));
     }
     const user = isValidHandle(handle) && password.length <= 1024 ? await users.verifyPassword(handle, password) : undefined;
@@ -108,6 +112,7 @@ export class ConnectionAuth {
       guard.recordFailure(handle, remote);
       this.failures += 1;
       log.info({ user: handle.slice(0, 32), method: ctx.method, failures: this.failures }, 'login failed');
+      this.deps.onFailure?.('password');
       if (this.failures >= this.deps.maxLoginAttempts) return this.giveUp(ctx);
       return this.fail(ctx);
     }
@@ -138,6 +143,7 @@ export class ConnectionAuth {
 
   private giveUp(ctx: AuthContext): void {
     this.deps.log.warn({ requests: this.requests, failures: this.failures }, 'too many authentication attempts; disconnecting');
+    this.deps.onFailure?.('too_many_attempts');
     safely(() => ctx.reject([]));
     this.deps.onGiveUp();
   }

@@ -15,6 +15,7 @@ import type { UserStore } from '../store/users.js';
 import { ConnectionAuth, type AuthOutcome } from './auth.js';
 import type { HostKey } from './host-keys.js';
 import type { LoginGuard } from './login-guard.js';
+import type { BoardMetrics, RefusalReason } from '../metrics/board-metrics.js';
 import { clampSize, createChannelTerminal, type ChannelTerminal, type PtySize } from './terminal.js';
 
 const ALGORITHMS = {
@@ -56,6 +57,8 @@ export interface SshServerDeps {
   users: UserStore;
   guard: LoginGuard;
   log: Logger;
+  /** Counts refusals and failed logins. */
+  metrics?: BoardMetrics;
   onShell(start: ShellStart): void;
 }
 
@@ -96,6 +99,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
     const refusal = refuse(address);
     if (refusal) {
       log.warn({ remote, reason: refusal }, 'connection refused');
+      deps.metrics?.connectionRefused(refusal);
       socket.destroy();
       return;
     }
@@ -129,7 +133,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
     setUpConnection(client, entry.socket, entry.id, remote, entry.connectedAt);
   });
 
-  function refuse(address: string): string | undefined {
+  function refuse(address: string): RefusalReason | undefined {
     if (sockets.size >= deps.connection.max_connections) return 'max_connections';
     if ((perAddress.get(address) ?? 0) >= deps.connection.max_per_ip) return 'max_per_ip';
     if (notOnNode.size >= deps.connection.max_unauthenticated) return 'max_unauthenticated';
@@ -184,6 +188,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       remote: socket.remoteAddress ?? '?',
       log: connLog,
       onGiveUp: () => conn.end(),
+      onFailure: (reason) => deps.metrics?.loginFailed(reason),
     });
 
     client.on('error', (err: Error) => connLog.debug({ err: err.message }, 'client error'));

@@ -1,0 +1,43 @@
+/**
+ * What the board tells its metrics, as a small interface: the front door and the session report
+ * events here and never touch the Prometheus library, so a board without metrics passes
+ * NO_METRICS and one split over several processes can swap in an implementation that forwards
+ * the events to the primary over IPC. Counts that are state (connections, nodes, room members)
+ * are not events: the metrics read them from a BoardState when scraped.
+ *
+ * Several processes: each worker's counters and histograms are its own and add up (prom-client's
+ * AggregatorRegistry sums counters and merges histograms from every worker's registry), but the
+ * state gauges must come from the one process that owns the room and the nodes, not be summed.
+ */
+
+/** Why a connection or a caller was turned away (the front door's caps, then the session's). */
+export type RefusalReason = 'max_connections' | 'max_per_ip' | 'max_unauthenticated' | 'line_busy' | 'banned';
+export const REFUSAL_REASONS: readonly RefusalReason[] = ['max_connections', 'max_per_ip', 'max_unauthenticated', 'line_busy', 'banned'];
+
+/** A wrong password, a try while locked out, or a connection cut for too many attempts. */
+export type LoginFailure = 'password' | 'locked_out' | 'too_many_attempts';
+export const LOGIN_FAILURES: readonly LoginFailure[] = ['password', 'locked_out', 'too_many_attempts'];
+
+export interface BoardMetrics {
+  connectionRefused(reason: RefusalReason): void;
+  loginFailed(reason: LoginFailure): void;
+  /** A message went to the room (its kind: public, action, join, …). */
+  roomMessage(kind: string): void;
+  /** Seconds from a room message's delivery to the renders it set off having run. */
+  fanOut(seconds: number): void;
+}
+
+/** Read at each scrape. */
+export interface BoardState {
+  connections(): number;
+  nodesInUse(): number;
+  nodeCount(): number;
+  roomMembers(): number;
+}
+
+export const NO_METRICS: BoardMetrics = {
+  connectionRefused: () => undefined,
+  loginFailed: () => undefined,
+  roomMessage: () => undefined,
+  fanOut: () => undefined,
+};
