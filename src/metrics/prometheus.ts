@@ -33,24 +33,14 @@ export function createPrometheusMetrics(state: BoardState): PrometheusMetrics {
   gauge('bbs_nodes', 'Nodes the board has (connection.max_nodes).', state.nodeCount);
   gauge('bbs_room_members', 'Callers in the teleconference.', state.roomMembers);
 
-  const refused = new client.Counter({
-    name: 'bbs_connections_refused_total',
-    help: 'Connections or callers turned away, by reason.',
-    labelNames: ['reason'],
-    registers,
-  });
-  const failedLogins = new client.Counter({
-    name: 'bbs_login_failures_total',
-    help: 'Failed logins: wrong password, tried while locked out, or cut off after too many attempts.',
-    labelNames: ['reason'],
-    registers,
-  });
-  const lines = new client.Counter({
-    name: 'bbs_room_messages_total',
-    help: 'Messages to the teleconference, by kind; rate() gives lines per second.',
-    labelNames: ['kind'],
-    registers,
-  });
+  const counter = (name: string, help: string, label: string) => new client.Counter({ name, help, labelNames: [label], registers });
+  const refused = counter('bbs_connections_refused_total', 'Connections or callers turned away, by reason.', 'reason');
+  const failedLogins = counter(
+    'bbs_login_failures_total',
+    'Failed logins: wrong password, tried while locked out, or cut off after too many attempts.',
+    'reason',
+  );
+  const lines = counter('bbs_room_messages_total', 'Messages to the teleconference, by kind; rate() gives lines per second.', 'kind');
   const fanOut = new client.Histogram({
     name: 'bbs_fanout_seconds',
     help: 'From a room message reaching the board to the screen renders it started having run.',
