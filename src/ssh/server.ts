@@ -98,7 +98,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
     const remote = `${address}:${socket.remotePort ?? 0}`;
     const refusal = refuse(address);
     if (refusal) {
-      log.warn({ remote, reason: refusal }, 'connection refused');
+      log.warn({ ip: plainAddress(address), port: socket.remotePort, reason: refusal }, 'connection refused');
       deps.metrics?.connectionRefused(refusal);
       socket.destroy();
       return;
@@ -141,7 +141,8 @@ export function createSshServer(deps: SshServerDeps): SshServer {
   }
 
   function setUpConnection(client: Connection, socket: net.Socket, id: number, remote: string, startedAt: number): void {
-    const connLog = log.child({ conn: id, remote });
+    // The address in a field of its own (and the port apart), so fail2ban and log queries match it exactly.
+    const connLog = log.child({ conn: id, ip: plainAddress(socket.remoteAddress ?? '?'), port: socket.remotePort });
     connLog.info('connect');
     let deadline: NodeJS.Timeout | undefined;
     let closed = false;
@@ -284,4 +285,9 @@ export function createSshServer(deps: SshServerDeps): SshServer {
     },
     connectionCount: () => sockets.size,
   };
+}
+
+/** An IPv4 caller reaching a dual-stack (::) listener shows as ::ffff:a.b.c.d; a ban needs a.b.c.d. */
+function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }

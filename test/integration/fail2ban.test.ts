@@ -1,0 +1,74 @@
+/**
+ * The shipped fail2ban filter against the board's own log: a real board, real SSH clients that log
+ * in, fail, get locked out and crowd one address; then fail2ban-regex (the Debian package's tool)
+ * runs the filter over those very lines. Every line that blames an address must match, and no other.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectClient } from '../helpers/caller.js';
+import { useRoom } from '../helpers/room.js';
+
+const FILTER = fileURLToPath(new URL('../../contrib/fail2ban/filter.d/ssh-bbs.conf', import.meta.url));
+const room = useRoom();
+let dir: string | undefined;
+afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+/** The lines the filter is for: each blames the address in its "ip" field. */
+const BLAMING = new Set(['login failed', 'login refused: locked out', 'too many authentication attempts; disconnecting']);
+const isFailure = (entry: Record<string, unknown>) =>
+  BLAMING.has(String(entry.msg)) || (entry.msg === 'connection refused' && entry.reason === 'max_per_ip');
+
+/** fail2ban-regex's "Lines: N lines, I ignored, M matched, K missed" for `lines`. */
+function runFilter(lines: string[], name: string): { lines: number; matched: number; missed: number } {
+  const file = path.join(dir as string, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const output = execFileSync('fail2ban-regex', [file, FILTER], { encoding: 'utf8' });
+  const summary = /^Lines: (\d+) lines, \d+ ignored, (\d+) matched, (\d+) missed/m.exec(output);
+  if (!summary) throw new Error(`fail2ban-regex said:\n${output}`);
+  return { lines: Number(summary[1]), matched: Number(summary[2]), missed: Number(summary[3]) };
+}
+
+const closed = (socket: net.Socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+describe('fail2ban', () => {
+  it('the filter matches every failure line of a real run and no other line', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bbs-f2b-'));
+    const board = await room.start({ auth: { max_login_attempts: 2, lockout_minutes: 1 }, connection: { max_per_ip: 2 } });
+    await room.addUsers(['alice', 'bob']);
+
+    // A good login, a whole call.
+    const alice = await room.enter('alice');
+    alice.type('/quit\r');
+    await alice.closed;
+    // Wrong passwords until the connection is cut, then a try while that pair is locked out.
+    await expect(connectClient(board.port, { username: 'alice', password: 'wrong password' })).rejects.toThrow();
+    await expect(connectClient(board.port, { username: 'alice', password: 'wrong again' })).rejects.toThrow();
+    // One address over max_per_ip: bob on a node and a silent socket hold both places.
+    const again = await room.enter('bob');
+    const silent = net.connect(board.port, '127.0.0.1');
+    await new Promise((resolve) => silent.once('connect', resolve));
+    const third = net.connect(board.port, '127.0.0.1');
+    third.on('error', () => undefined);
+    await closed(third);
+    silent.destroy();
+    again.type('/quit\r');
+    await again.closed;
+    await board.close();
+
+    const lines = board.rawLogs().split('\n').filter(Boolean);
+    const failures = lines.filter((line) => isFailure(JSON.parse(line) as Record<string, unknown>));
+    const others = lines.filter((line) => !failures.includes(line));
+    const kinds = new Set(failures.map((line) => (JSON.parse(line) as { msg: string }).msg));
+    expect([...kinds].sort()).toEqual([...BLAMING, 'connection refused'].sort());
+    for (const line of failures) expect(JSON.parse(line)).toMatchObject({ ip: '127.0.0.1', port: expect.any(Number) });
+
+    expect(runFilter(failures, 'failures.log')).toEqual({ lines: failures.length, matched: failures.length, missed: 0 });
+    expect(runFilter(others, 'others.log')).toEqual({ lines: others.length, matched: 0, missed: others.length });
+    expect(others.length).toBeGreaterThan(10);
+  });
+});
