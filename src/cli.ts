@@ -6,13 +6,16 @@
  * Plain output, no logger. Exit status: 0 ok, 1 error, 2 usage. Expected failures (unknown handle,
  * weak password, bad key, bad config) print one sentence; only a bug prints a stack.
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handleProblem, isValidHandle } from './chat/text.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { describeKey, MAX_PUBLIC_KEY_TEXT, parsePublicKey } from './ssh/public-keys.js';
+import { MAX_PUBLIC_KEY_TEXT, parsePublicKey } from './ssh/public-keys.js';
+import { runBackup } from './cli-backup.js';
 import { chooseDatabase, describeChoice, openChosenDatabase } from './cli-database.js';
+import { runDoctor } from './cli-doctor.js';
+import { listHostKeys } from './cli-host-keys.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { readInput, readNewPassword, type CliInput } from './cli-input.js';
 import { isRole, StoreError, UserStore, type User } from './store/users.js';
@@ -65,8 +68,6 @@ function command(
   return { words, params, summary, arity, run, flags };
 }
 
-const HOST_KEY_FILE = /^ssh_host_.+_key$/;
-
 export async function runCli(allArgs: readonly string[], io: CliIo): Promise<number> {
   const say = (stream: CliIo['stdout']) => (line: string) => void stream.write(`${line}\n`);
   const create = allArgs.includes('--create');
@@ -77,6 +78,14 @@ export async function runCli(allArgs: readonly string[], io: CliIo): Promise<num
     return 0;
   }
   try {
+    if (argv[0] === 'doctor') {
+      if (argv.length > 1) return usageError(io, '"bbs doctor" takes no arguments.');
+      return await runDoctor(io);
+    }
+    if (argv[0] === 'backup') {
+      if (argv.length !== 2 || argv[1]?.startsWith('-')) return usageError(io, 'Usage: bbs backup <file>');
+      return await runBackup(argv[1] as string, io);
+    }
     if (argv[0] === 'keys') {
       if (argv.length > 1) return usageError(io, '"bbs keys" takes no arguments.');
       return listHostKeys(loadConfig({ env: io.env, cwd: io.cwd }).server.keys_dir, io);
@@ -117,7 +126,12 @@ function findCommand(argv: readonly string[]): Command | undefined {
 
 function usage(): string {
   const lines = COMMANDS.map((c) => [`bbs ${c.words} ${c.params}`.trimEnd(), c.summary] as const);
-  lines.push(['bbs keys', "the board's host-key fingerprints"], ['bbs help', 'this text']);
+  lines.push(
+    ['bbs keys', "the board's host-key fingerprints"],
+    ['bbs doctor', 'check config, host keys, database, port and Node.js, one line each'],
+    ['bbs backup <file>', 'a consistent copy of the database, also while the board runs'],
+    ['bbs help', 'this text'],
+  );
   const width = Math.max(...lines.map(([left]) => left.length)) + 2;
   return [
     'Usage: bbs <command>',
@@ -231,37 +245,6 @@ function listKeys([handle = '']: string[], _flags: Set<string>, ctx: Context): n
   const rows = keys.map((k) => [k.algo, k.fingerprint, k.comment, formatTime(k.createdAt)]);
   ctx.out(table(['TYPE', 'FINGERPRINT', 'COMMENT', 'ADDED (UTC)'], rows));
   return 0;
-}
-
-/** Host keys as `ssh-keygen -lf` shows them, so a sysop can publish the fingerprints callers should see. */
-function listHostKeys(dir: string, io: CliIo): number {
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((f) => HOST_KEY_FILE.test(f)).sort();
-  } catch {
-    files = [];
-  }
-  if (files.length === 0) {
-    io.stderr.write(`bbs: No host keys in ${dir} yet. The board makes them when it first starts.\n`);
-    return 1;
-  }
-  let status = 0;
-  for (const file of files) {
-    const full = path.join(dir, file);
-    try {
-      const key = describeKey(readFileSync(full));
-      if (key) {
-        io.stdout.write(`${key.bits} ${key.fingerprint} ${file} (${key.label})\n`);
-      } else {
-        status = 1;
-        io.stderr.write(`bbs: ${full} is not a key that can be read (encrypted or damaged?).\n`);
-      }
-    } catch (err) {
-      status = 1;
-      io.stderr.write(`bbs: Cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
-    }
-  }
-  return status;
 }
 
 /** `-` reads stdin; an existing file is read; anything else is taken to be the key itself. */
