@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { ChatManager } from './chat/chat-manager.js';
 import type { Config } from './config.js';
 import { NodeManager } from './nodes/node-manager.js';
-import { ActiveCallers, startSession, type CallerSession, type SessionDeps } from './session.js';
+import { ActiveCallers, startSession, type CallerSession, type EndReason, type SessionDeps } from './session.js';
 import { loadHostKeys, type HostKey } from './ssh/host-keys.js';
 import { LoginGuard } from './ssh/login-guard.js';
 import { createSshServer } from './ssh/server.js';
@@ -17,6 +17,7 @@ import { createHistoryStore } from './store/history.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { UserStore } from './store/users.js';
 import { prepareBlessed } from './ui/screen.js';
+import type { RefusalReason } from './metrics/board-metrics.js';
 import { createTelemetry } from './metrics/telemetry.js';
 
 export interface BoardDeps {
@@ -40,6 +41,9 @@ export interface Board {
   readonly nodes: NodeManager;
   readonly room: ChatManager;
 }
+
+/** Sessions that end this way were callers turned away, as the metrics count them. */
+const SESSION_REFUSALS: Partial<Record<EndReason, RefusalReason>> = { 'line-busy': 'line_busy', banned: 'banned' };
 
 /** How long callers' goodbyes may take to flush before their sockets are cut. */
 const SHUTDOWN_GRACE_MS = 2000;
@@ -92,7 +96,8 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
       sessions.add(session);
       void session.finished.then((reason) => {
         sessions.delete(session);
-        if (reason === 'line-busy' || reason === 'banned') telemetry.metrics.connectionRefused(reason === 'banned' ? 'banned' : 'line_busy');
+        const refusal = SESSION_REFUSALS[reason];
+        if (refusal) telemetry.metrics.connectionRefused(refusal);
       });
     },
   });
