@@ -20,8 +20,15 @@ esac
 package="node-linux-$arch"
 cache="${SSH_BBS_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ssh-bbs/node}"
 
-# The newest release of that line, or (offline) the newest one already unpacked.
-version="$(npm view "$package@$want" version 2>/dev/null | tail -1 | sed "s/.*'\(.*\)'.*/\1/" || true)"
+# The newest release of that line (asked of the registry at most once a day), or, offline, the
+# newest one already unpacked.
+resolved="$cache/.resolved-$want"
+version=""
+if [ -n "$(find "$resolved" -mmin -1440 2>/dev/null)" ]; then version="$(cat "$resolved")"; fi
+if [ -z "$version" ]; then
+  version="$(npm view "$package@$want" version 2>/dev/null | tail -1 | sed "s/.*'\(.*\)'.*/\1/" || true)"
+  if [ -n "$version" ]; then mkdir -p "$cache" && echo "$version" > "$resolved"; fi
+fi
 if [ -z "$version" ]; then
   version="$(ls "$cache" 2>/dev/null | grep -E "^${want//./\\.}(\.|$)" | sort -V | tail -1 || true)"
   [ -n "$version" ] || { echo "node.sh: cannot resolve $package@$want (offline, nothing cached)" >&2; exit 1; }
@@ -35,6 +42,7 @@ if [ ! -x "$dir/bin/node" ]; then
   mkdir -p "$tmp/unpacked"
   tar -xzf "$tmp"/*.tgz -C "$tmp/unpacked" --strip-components=1
   rm -rf "$dir" && mv "$tmp/unpacked" "$dir"
+  rm -rf "$tmp" && trap - EXIT   # exec below would skip an EXIT trap
 fi
 
 if [ $# -eq 0 ]; then
