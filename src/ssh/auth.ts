@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { isValidHandle } from '../chat/text.js';
 import type { User, UserStore } from '../store/users.js';
 import { fingerprintOf } from './public-keys.js';
-import type { LoginGuard } from './login-guard.js';
+import type { LoginAttempts } from './login-guard.js';
 
 export const NEWCOMER_NAME = 'new';
 const METHODS: AuthContext['method'][] = ['publickey', 'keyboard-interactive', 'password'];
@@ -29,7 +29,7 @@ export type AuthOutcome =
 
 export interface AuthDeps {
   users: UserStore;
-  guard: LoginGuard;
+  guard: LoginAttempts;
   bbsName: string;
   maxLoginAttempts: number;
   remote: string;
@@ -98,7 +98,7 @@ export class ConnectionAuth {
 
   private async password(ctx: PasswordAuthContext | KeyboardAuthContext, handle: string, password: string): Promise<void> {
     const { guard, remote, users, log } = this.deps;
-    const waitMs = guard.lockedFor(handle, remote);
+    const waitMs = await guard.lockedFor(handle, remote);
     if (waitMs > 0) {
       log.warn({ user: handle.slice(0, 32), waitMs }, 'login refused: locked out');
       return this.fail(ctx, lockoutNotice(waitMs));
