@@ -19,6 +19,7 @@ const schema = z.strictObject({
       port: int(0, 65535).default(2222),
       keys_dir: z.string().min(1).default('keys'),
       data_dir: z.string().min(1).default('data'),
+      workers: z.union([z.literal('auto'), int(1, 64)], { error: 'must be "auto" or a whole number from 1 to 64' }).default('auto'),
     })
     .prefault({}),
   connection: z
@@ -88,6 +89,7 @@ const ENV_OVERRIDES: Array<[string, (raw: Record<string, any>, value: string) =>
   ['BBS_PORT', (raw, v) => (section(raw, 'server').port = /^\d+$/.test(v) ? Number(v) : v)],
   ['BBS_KEYS_DIR', (raw, v) => (section(raw, 'server').keys_dir = v)],
   ['BBS_DATA_DIR', (raw, v) => (section(raw, 'server').data_dir = v)],
+  ['BBS_WORKERS', (raw, v) => (section(raw, 'server').workers = /^\d+$/.test(v) ? Number(v) : v)],
   ['BBS_LOG_LEVEL', (raw, v) => (section(raw, 'log').level = v)],
 ];
 

@@ -60,7 +60,12 @@ export interface ConnectionCounts {
   closed(ticket: number): void;
 }
 
-export function createConnectionCaps(config: ConnectionConfig): ConnectionCounts {
+/** The caps where they are counted: the answer is at hand. */
+export interface ConnectionCaps extends ConnectionCounts {
+  admit(address: string): Admission;
+}
+
+export function createConnectionCaps(config: ConnectionConfig): ConnectionCaps {
   const open = new Map<number, { address: string; onNode: boolean }>();
   const perAddress = new Map<string, number>();
   let notOnNode = 0;
