@@ -139,6 +139,8 @@ function boardEnv(workspace: Workspace): NodeJS.ProcessEnv {
     BBS_PORT: '0',
     BBS_DATA_DIR: workspace.dataDir,
     BBS_KEYS_DIR: workspace.keysDir,
+    // The board's default is one worker per core; BBS_WORKERS=1 npm run bench measures one process.
+    ...(process.env.BBS_WORKERS ? { BBS_WORKERS: process.env.BBS_WORKERS } : {}),
   };
 }
 

@@ -16,7 +16,8 @@ import { NodeManager } from './nodes/node-manager.js';
 import { startSession, type CallerSession, type SessionDeps } from './session.js';
 import { loadHostKeys, type HostKey } from './ssh/host-keys.js';
 import { LoginGuard, type LoginAttempts } from './ssh/login-guard.js';
-import { createConnectionCaps, createSshServer, type ConnectionCounts } from './ssh/server.js';
+import { createConnectionCaps, type ConnectionCounts } from './ssh/connection-caps.js';
+import { createSshServer } from './ssh/server.js';
 import { openDatabase } from './store/db.js';
 import { createHistoryStore } from './store/history.js';
 import { createPasswordHasher } from './store/passwords.js';
@@ -65,7 +66,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoa
   const links: BoardLinks = {
     bus: createInProcessBus(),
     lines: createLocalLines(nodes),
-    counts: createConnectionCaps(config.connection),
+    counts: createConnectionCaps(config),
     logins: new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now }),
   };
   return { ...assemble(config, deps, links, hostKeys, { announce: true }), nodes };

@@ -148,9 +148,29 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
   return result.kind === 'registered' ? result.user : undefined;
 }
 
+/** Into the room first (the seat may take a moment), then the screen, so its first frame counts the caller in. */
 async function teleconference(call: Call, end: End, who: User, node: number, screen: BbsScreen): Promise<void> {
   const { config, room, now } = call.deps;
-  const tele = createTeleconference({
+  let tele: Teleconference | undefined;
+  const showEntry = (history: ChatMessage[], joined: ChatMessage[]) => {
+    tele?.showHistory(history);
+    for (const message of joined) tele?.show(message);
+  };
+  const member = createMember({
+    room,
+    identity: { userId: String(who.id), handle: who.handle, node, isSysop: who.role === 'sysop' },
+    maxMessageLength: config.chat.max_message_length,
+    flood: { burst: config.chat.flood_burst, perSecond: config.chat.flood_per_second },
+    now,
+    deliver: (message) => tele?.show(message),
+    onEnter: showEntry,
+    onQuit: () => end('quit'),
+  });
+  call.member = member;
+  // Nothing reaches deliver until enter() settles: what the room says meanwhile comes back with it.
+  const entered = await member.enter();
+  if (call.ended) return;
+  tele = createTeleconference({
     screen,
     bbsName: config.bbs.name,
     handle: who.handle,
@@ -160,26 +180,9 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     roomCount: () => room.participantCount(),
     completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
   });
-  const showEntry = (history: ChatMessage[], joined: ChatMessage[]) => {
-    tele.showHistory(history);
-    for (const message of joined) tele.show(message);
-  };
-  const member = createMember({
-    room,
-    identity: { userId: String(who.id), handle: who.handle, node, isSysop: who.role === 'sysop' },
-    maxMessageLength: config.chat.max_message_length,
-    flood: { burst: config.chat.flood_burst, perSecond: config.chat.flood_per_second },
-    now,
-    deliver: (message) => tele.show(message),
-    onEnter: showEntry,
-    onQuit: () => end('quit'),
-  });
   call.tele = tele;
-  call.member = member;
   tele.onLine((line) => member.input(line));
   tele.onLeave(() => end('quit'));
-  const entered = await member.enter();
-  if (call.ended) return;
   if (!entered.ok) {
     tele.show({ kind: 'system', text: `${entered.error} ${RETRY_HINT}`, official: false, at: now() });
     return;

@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { ActiveCallers, type CallerHandle } from '../nodes/lines.js';
 import { NodeManager } from '../nodes/node-manager.js';
 import { LoginGuard } from '../ssh/login-guard.js';
-import { createConnectionCaps } from '../ssh/server.js';
+import { createConnectionCaps } from '../ssh/connection-caps.js';
 import type { AskName, Asks, PrimaryMessage, TellName, Tells, WorkerMessage } from './protocol.js';
 
 /** A worker as the authority sees it: something to send to. */
@@ -43,7 +43,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
   const roster = new Roster();
   const nodes = new NodeManager(config.connection.max_nodes);
   const callers = new ActiveCallers();
-  const caps = createConnectionCaps(config.connection);
+  const caps = createConnectionCaps(config);
   const guard = new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now });
   const workers = new Map<number, Holdings>();
 

@@ -29,6 +29,8 @@ export class WorkerStartError extends Error {
 
 /** How long workers get to say goodbye before they are killed. */
 const STOP_GRACE_MS = 8000;
+/** A worker that dies sooner than this after it started is replaced only after as long again. */
+const YOUNG_MS = 2000;
 
 export function startPrimary(config: Readonly<Config>, log: Logger, count: number): Primary {
   loadAndLogHostKeys(config, log);
@@ -48,6 +50,7 @@ export function startPrimary(config: Readonly<Config>, log: Logger, count: numbe
   function fork(): Worker {
     const worker = cluster.fork();
     const pid = worker.process.pid;
+    const bornAt = Date.now();
     if (!started) waitingFor.add(worker.id);
     const send = (message: PrimaryMessage) => {
       if (worker.isConnected()) worker.send(message, () => undefined);
@@ -64,7 +67,9 @@ export function startPrimary(config: Readonly<Config>, log: Logger, count: numbe
       if (stopping) return;
       log.warn({ worker: pid, code, signal, ...freed }, 'worker died; starting another');
       if (!started) return fail(new WorkerStartError(`Cannot start: a worker stopped while starting (exit ${code ?? signal}).`));
-      fork();
+      // One that dies young may die again at once: do not spin.
+      const wait = Date.now() - bornAt < YOUNG_MS ? YOUNG_MS : 0;
+      setTimeout(() => stopping || fork(), wait);
     });
     log.info({ worker: pid }, 'worker started');
     return worker;

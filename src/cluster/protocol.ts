@@ -8,7 +8,7 @@
 import type { ChatMessage } from '../chat/messages.js';
 import type { Participant, RoomEvent, SeatResult } from '../chat/roster.js';
 import type { NodeHolder } from '../nodes/node-manager.js';
-import type { Admission } from '../ssh/server.js';
+import type { Admission } from '../ssh/connection-caps.js';
 
 /** Questions, with what they carry and what the answer is. */
 export interface Asks {

@@ -14,6 +14,7 @@ import { logSafe } from '../log.js';
 import type { UserStore } from '../store/users.js';
 import { ConnectionAuth, type AuthOutcome } from './auth.js';
 import type { HostKey } from './host-keys.js';
+import type { Admission, ConnectionCounts } from './connection-caps.js';
 import type { LoginAttempts } from './login-guard.js';
 import { clampSize, createChannelTerminal, type ChannelTerminal, type PtySize } from './terminal.js';
 
@@ -43,67 +44,6 @@ export interface CallerConnection {
   readonly closed: boolean;
   /** The connection or its terminal's channel closed. */
   onClose(listener: () => void): void;
-}
-
-/** A connection counted by the caps, or the cap that refused it. */
-export type Admission = { ok: true; ticket: number } | { ok: false; reason: string };
-
-/**
- * The connection caps (total, per address, not yet on a node), counted where the front door's
- * authority lives: in this process, or in the primary process of a board with workers (then the
- * answer comes over IPC). Tickets are the authority's, so closing one is never counted twice.
- */
-export interface ConnectionCounts {
-  admit(address: string): Admission | Promise<Admission>;
-  /** The caller now holds a node: they no longer count against the not-yet-on-a-node cap. */
-  onNode(ticket: number): void;
-  closed(ticket: number): void;
-}
-
-/** The caps where they are counted: the answer is at hand. */
-export interface ConnectionCaps extends ConnectionCounts {
-  admit(address: string): Admission;
-}
-
-export function createConnectionCaps(config: ConnectionConfig): ConnectionCaps {
-  const open = new Map<number, { address: string; onNode: boolean }>();
-  const perAddress = new Map<string, number>();
-  let notOnNode = 0;
-  let nextTicket = 1;
-
-  function refuse(address: string): string | undefined {
-    if (open.size >= config.max_connections) return 'max_connections';
-    if ((perAddress.get(address) ?? 0) >= config.max_per_ip) return 'max_per_ip';
-    if (notOnNode >= config.max_unauthenticated) return 'max_unauthenticated';
-    return undefined;
-  }
-
-  return {
-    admit(address) {
-      const reason = refuse(address);
-      if (reason) return { ok: false, reason };
-      const ticket = nextTicket++;
-      open.set(ticket, { address, onNode: false });
-      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-      notOnNode += 1;
-      return { ok: true, ticket };
-    },
-    onNode(ticket) {
-      const entry = open.get(ticket);
-      if (!entry || entry.onNode) return;
-      entry.onNode = true;
-      notOnNode -= 1;
-    },
-    closed(ticket) {
-      const entry = open.get(ticket);
-      if (!entry) return;
-      open.delete(ticket);
-      if (!entry.onNode) notOnNode -= 1;
-      const left = (perAddress.get(entry.address) ?? 1) - 1;
-      if (left > 0) perAddress.set(entry.address, left);
-      else perAddress.delete(entry.address);
-    },
-  };
 }
 
 export interface ShellStart {

@@ -42,6 +42,7 @@ describe('a board with two workers', () => {
     const bob = await enter('bob');
     expect(board.workerOf('alice')).not.toBe(board.workerOf('bob'));
     await alice.waitFor('*** bob has joined the chat ***', WAIT_MS);
+    await Promise.all([alice.waitFor('alice | 2 in room', WAIT_MS), bob.waitFor('bob | 2 in room', WAIT_MS)]);
 
     alice.type('/who\r');
     await alice.waitFor('In the room (2): alice (node 1), bob (node 2)', WAIT_MS);
