@@ -44,6 +44,13 @@ describe('the primary’s authority', () => {
     expect(ask(a, 'admit', { address: '10.0.0.1' })).toEqual({ ok: false, reason: 'max_per_ip' });
   });
 
+  it('locks out a handle on every worker after failures reported by any', () => {
+    const { a, b, ask, tell } = setUp();
+    for (let i = 0; i < 5; i++) tell(a, 'loginFailure', { handle: 'alice', address: '10.0.0.9' });
+    expect(ask(b, 'lockedFor', { handle: 'ALICE', address: '10.0.0.9' })).toBeGreaterThan(0);
+    expect(ask(b, 'lockedFor', { handle: 'alice', address: '10.0.0.8' })).toBe(0);
+  });
+
   it('tells the worker holding an account to end that session when another worker claims it', () => {
     const { a, b, tell } = setUp();
     tell(a, 'claim', { userId: 7, key: 11 });
