@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import { createLocalLines, type Lines } from './nodes/lines.js';
 import { NodeManager } from './nodes/node-manager.js';
 import { startSession, type CallerSession, type SessionDeps } from './session.js';
-import { loadHostKeys, type HostKey } from './ssh/host-keys.js';
+import { loadAndLogHostKeys, loadHostKeys, type HostKey } from './ssh/host-keys.js';
 import { LoginGuard, type LoginAttempts } from './ssh/login-guard.js';
 import { createConnectionCaps, type ConnectionCounts } from './ssh/connection-caps.js';
 import { createSshServer } from './ssh/server.js';
@@ -61,7 +61,7 @@ const SHUTDOWN_GRACE_MS = 2000;
 
 export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoard {
   const now = deps.now ?? Date.now;
-  const hostKeys = loadAndLogHostKeys(config, deps.log);
+  const hostKeys = loadAndLogHostKeys(config.server.keys_dir, deps.log);
   const nodes = new NodeManager(config.connection.max_nodes);
   const links: BoardLinks = {
     bus: createInProcessBus(),
@@ -76,14 +76,6 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoa
 export function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks): Board {
   const { keys } = loadHostKeys(config.server.keys_dir, { generate: false });
   return assemble(config, deps, links, keys, { announce: false });
-}
-
-/** Host keys, generated on first start; their fingerprints go to the log. */
-export function loadAndLogHostKeys(config: Readonly<Config>, log: Logger): HostKey[] {
-  const { keys, generated } = loadHostKeys(config.server.keys_dir, { generate: true });
-  for (const file of generated) log.info({ file }, 'generated a new host key');
-  for (const key of keys) log.info({ type: key.type, bits: key.bits, fingerprint: key.fingerprint }, 'host key');
-  return keys;
 }
 
 function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, hostKeys: HostKey[], options: { announce: boolean }): Board {

@@ -7,9 +7,7 @@
 import cluster from 'node:cluster';
 import os from 'node:os';
 import { ConfigError, loadConfig } from './config.js';
-import { createBoard } from './board.js';
 import { startPrimary, WorkerStartError } from './cluster/primary.js';
-import { runWorker } from './cluster/worker.js';
 import { createLogger } from './log.js';
 import { runtimeProblem } from './runtime.js';
 
@@ -36,7 +34,8 @@ async function main(): Promise<void> {
   });
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   const describe = (err: unknown) => describeStartupError(err, config.server.host, config.server.port);
-  if (cluster.isWorker) return runWorker(config, log, describe);
+  // The board (blessed, the screens) is loaded only where callers are served, not in a primary.
+  if (cluster.isWorker) return (await import('./cluster/worker.js')).runWorker(config, log, describe);
 
   let closeBoard: (() => Promise<void>) | undefined;
   // Ours first, so shutdown is ours and not blessed's (PITFALLS 8).
@@ -62,6 +61,7 @@ async function main(): Promise<void> {
       closeBoard = primary.stop;
       await primary.listening;
     } else {
+      const { createBoard } = await import('./board.js');
       const board = createBoard(config, { log });
       closeBoard = () => board.close();
       await board.listen();

@@ -4,13 +4,14 @@
  * each connection and hands it to the next worker in turn (cluster round-robin), and the worker
  * does the SSH work — handshake, encryption, screens. The primary holds the board's authority
  * (./authority.ts) and answers the workers over IPC. A worker that dies is given back its callers'
- * nodes and seats and is replaced; the primary itself does no SSH and draws no screen.
+ * nodes and seats and is replaced; the primary itself does no SSH and draws no screen (it does not
+ * even load the screen code: less memory for a process that holds no caller).
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { loadAndLogHostKeys } from '../board.js';
 import type { Config } from '../config.js';
+import { loadAndLogHostKeys } from '../ssh/host-keys.js';
 import { openDatabase } from '../store/db.js';
 import { createAuthority } from './authority.js';
 import type { PrimaryMessage, WorkerMessage } from './protocol.js';
@@ -33,7 +34,7 @@ const STOP_GRACE_MS = 8000;
 const YOUNG_MS = 2000;
 
 export function startPrimary(config: Readonly<Config>, log: Logger, count: number): Primary {
-  loadAndLogHostKeys(config, log);
+  loadAndLogHostKeys(config.server.keys_dir, log);
   openDatabase(config.server.data_dir).close();
   const authority = createAuthority(config);
   cluster.schedulingPolicy = cluster.SCHED_RR;
