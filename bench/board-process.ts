@@ -139,6 +139,8 @@ function boardEnv(workspace: Workspace): NodeJS.ProcessEnv {
     BBS_PORT: '0',
     BBS_DATA_DIR: workspace.dataDir,
     BBS_KEYS_DIR: workspace.keysDir,
+    // The board's default is one worker per core; BBS_WORKERS=1 npm run bench measures one process.
+    ...(process.env.BBS_WORKERS ? { BBS_WORKERS: process.env.BBS_WORKERS } : {}),
   };
 }
 
@@ -298,16 +300,54 @@ function tryRead(file: string): string | undefined {
   }
 }
 
-function readMemory(pid: number): Memory {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssKb: field('VmRSS'), peakKb: field('VmHWM') };
+/** The board and its worker processes (a board with server.workers above 1 forks them). */
+function boardPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const task of safeList(`/proc/${pid}/task`)) {
+    const text = safeRead(`/proc/${pid}/task/${task}/children`);
+    for (const child of text.split(' ').filter(Boolean)) children.push(Number(child));
+  }
+  return [pid, ...children];
 }
 
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Summed over the board's processes; the peak is the sum of each one's peak (an upper bound). */
+function readMemory(pid: number): Memory {
+  const total: Memory = { rssKb: 0, peakKb: 0 };
+  for (const one of boardPids(pid)) {
+    const status = safeRead(`/proc/${one}/status`);
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    total.rssKb += field('VmRSS');
+    total.peakKb += field('VmHWM');
+  }
+  return total;
+}
+
+/** CPU of the board's processes now running, plus what its exited (waited-for) workers used. */
 function readCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which is in parentheses and may itself contain spaces.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime and stime: fields 14 and 15 of stat
+  let ticks = 0;
+  for (const one of boardPids(pid)) {
+    const stat = safeRead(`/proc/${one}/stat`);
+    if (!stat) continue;
+    // Fields after the command name, which is in parentheses and may itself contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]); // utime and stime: fields 14 and 15 of stat
+    if (one === pid) ticks += Number(fields[13]) + Number(fields[14]); // cutime and cstime: reaped children
+  }
   return (ticks * 1000) / TICKS_PER_SECOND;
 }

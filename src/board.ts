@@ -1,16 +1,22 @@
 /**
- * createBoard(config, deps) → a whole board: host keys, database, users, nodes, the room and the
- * SSH front door, wired together. It is what main.ts runs and what tests start on port 0. It reads
- * no environment and installs no process handlers: main.ts owns the process.
+ * createBoard(config, deps) → a whole board in one process: host keys, database, users, nodes, the
+ * room and the SSH front door, wired together. It is what main.ts runs with one worker and what
+ * tests start on port 0. createBoardWorker is the same board with the authority elsewhere (the
+ * room's seats, the nodes, the accounts' sessions, the connection caps and login failures, reached
+ * through BoardLinks): one of several worker processes. Neither reads the environment or installs
+ * process handlers: main.ts owns the process.
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { createInProcessBus, type ChatBus } from './chat/bus.js';
 import { ChatManager } from './chat/chat-manager.js';
 import type { Config } from './config.js';
+import { createLocalLines, type Lines } from './nodes/lines.js';
 import { NodeManager } from './nodes/node-manager.js';
-import { ActiveCallers, startSession, type CallerSession, type EndReason, type SessionDeps } from './session.js';
-import { loadHostKeys, type HostKey } from './ssh/host-keys.js';
-import { LoginGuard } from './ssh/login-guard.js';
+import { startSession, type CallerSession, type EndReason, type SessionDeps } from './session.js';
+import { loadAndLogHostKeys, loadHostKeys, type HostKey } from './ssh/host-keys.js';
+import { LoginGuard, type LoginAttempts } from './ssh/login-guard.js';
+import { createConnectionCaps, type ConnectionCounts } from './ssh/connection-caps.js';
 import { createSshServer } from './ssh/server.js';
 import { openDatabase } from './store/db.js';
 import { createHistoryStore } from './store/history.js';
@@ -38,49 +44,75 @@ export interface Board {
   close(): Promise<void>;
   readonly hostKeys: HostKey[];
   readonly users: UserStore;
-  readonly nodes: NodeManager;
   readonly room: ChatManager;
 }
 
 /** Sessions that end this way were callers turned away, as the metrics count them. */
 const SESSION_REFUSALS: Partial<Record<EndReason, RefusalReason>> = { 'line-busy': 'line_busy', banned: 'banned' };
 
+/** A board whose authority is in this process: its nodes can be looked at directly. */
+export interface LocalBoard extends Board {
+  readonly nodes: NodeManager;
+}
+
+/** Where the decisions one board makes in one place are taken. */
+export interface BoardLinks {
+  bus: ChatBus;
+  lines: Lines;
+  counts: ConnectionCounts;
+  logins: LoginAttempts;
+}
+
 /** How long callers' goodbyes may take to flush before their sockets are cut. */
 const SHUTDOWN_GRACE_MS = 2000;
 
-export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
+export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoard {
+  const now = deps.now ?? Date.now;
+  const hostKeys = loadAndLogHostKeys(config.server.keys_dir, deps.log);
+  const nodes = new NodeManager(config.connection.max_nodes);
+  const links: BoardLinks = {
+    bus: createInProcessBus(),
+    lines: createLocalLines(nodes),
+    counts: createConnectionCaps(config),
+    logins: new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now }),
+  };
+  return { ...assemble(config, deps, links, hostKeys, { announce: true, nodesInUse: () => nodes.inUse() }), nodes };
+}
+
+/** A worker: host keys were made by the primary before it started; the authority is behind links. */
+export function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks): Board {
+  const { keys } = loadHostKeys(config.server.keys_dir, { generate: false });
+  return assemble(config, deps, links, keys, { announce: false });
+}
+
+function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, hostKeys: HostKey[], options: { announce: boolean; nodesInUse?: () => number }): Board {
   const { log } = deps;
   const now = deps.now ?? Date.now;
   prepareBlessed();
-  const { keys: hostKeys, generated } = loadHostKeys(config.server.keys_dir, { generate: true });
-  for (const file of generated) log.info({ file }, 'generated a new host key');
-  for (const key of hostKeys) log.info({ type: key.type, bits: key.bits, fingerprint: key.fingerprint }, 'host key');
-
   const db = openDatabase(config.server.data_dir);
   const users = new UserStore(db, createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes }));
-  const nodes = new NodeManager(config.connection.max_nodes);
   const room = new ChatManager({
     capacity: config.chat.capacity,
     now,
     historyLimit: config.chat.history,
     history: createHistoryStore(db),
+    bus: links.bus,
     onListenerError: (err) => log.error({ err }, 'a chat listener failed'),
     onHistoryError: (err) => log.error({ err }, 'could not save chat history'),
   });
-  const guard = new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now });
   const sessions = new Set<CallerSession>();
   const telemetry = createTelemetry(
     config.metrics,
     {
       connections: () => server.connectionCount(),
-      nodesInUse: () => nodes.inUse(),
-      nodeCount: () => nodes.maxNodes,
+      nodesInUse: options.nodesInUse ?? (() => 0),
+      nodeCount: () => config.connection.max_nodes,
       roomMembers: () => room.participantCount(),
     },
     room,
     log,
   );
-  const sessionDeps: SessionDeps = { config, users, nodes, room, callers: new ActiveCallers(), now, lineBusyMs: deps.lineBusyMs };
+  const sessionDeps: SessionDeps = { config, users, lines: links.lines, room, now, lineBusyMs: deps.lineBusyMs };
 
   const server = createSshServer({
     connection: config.connection,
@@ -88,11 +120,12 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
     bbsName: config.bbs.name,
     hostKeys,
     users,
-    guard,
+    guard: links.logins,
+    counts: links.counts,
     log,
     metrics: telemetry.metrics,
-    onShell({ conn, channel, terminal }) {
-      const session = startSession(sessionDeps, conn, channel, terminal);
+    onShell({ conn, terminal }) {
+      const session = startSession(sessionDeps, conn, terminal);
       sessions.add(session);
       void session.finished.then((reason) => {
         sessions.delete(session);
@@ -122,6 +155,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
     async listen() {
       await telemetry.listen();
       address = await server.listen(config.server.port, config.server.host);
+      if (!options.announce) return address;
       log.info({ host: address.address, port: address.port, nodes: config.connection.max_nodes }, `listening on ${address.address}:${address.port}`);
       return address;
     },
@@ -131,7 +165,6 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
     close: () => (closing ??= shutdown()),
     hostKeys,
     users,
-    nodes,
     room,
   };
 }

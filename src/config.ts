@@ -23,6 +23,7 @@ const schema = z.strictObject({
       port: int(0, 65535).default(2222),
       keys_dir: z.string().min(1).default('keys'),
       data_dir: z.string().min(1).default('data'),
+      workers: z.union([z.literal('auto'), int(1, 64)], { error: 'must be "auto" or a whole number from 1 to 64' }).default('auto'),
     })
     .prefault({}),
   connection: z
@@ -108,6 +109,7 @@ const ENV_OVERRIDES: ReadonlyArray<{ name: string; section: string; key: string;
   { name: 'BBS_PORT', section: 'server', key: 'port', numeric: true },
   { name: 'BBS_KEYS_DIR', section: 'server', key: 'keys_dir' },
   { name: 'BBS_DATA_DIR', section: 'server', key: 'data_dir' },
+  { name: 'BBS_WORKERS', section: 'server', key: 'workers', numeric: true },
   { name: 'BBS_LOG_LEVEL', section: 'log', key: 'level' },
 ];
 

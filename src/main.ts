@@ -1,10 +1,13 @@
 /**
  * The composition root: read config, make the logger, start the board, own the process's signals.
+ * With server.workers above 1 this process is the primary and the same file runs in each worker.
  * Start-up failures (bad config, unreadable host key, port in use) print one clear line and exit
  * non-zero; SIGTERM/SIGINT say goodbye to every caller and exit 0.
  */
+import cluster from 'node:cluster';
+import os from 'node:os';
 import { ConfigError, loadConfig } from './config.js';
-import { createBoard, type Board } from './board.js';
+import { startPrimary, WorkerStartError } from './cluster/primary.js';
 import { createLogger } from './log.js';
 import { runtimeProblem } from './runtime.js';
 
@@ -24,7 +27,17 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.log.level });
   for (const name of SCRUBBED_ENV) delete process.env[name];
 
-  let board: Board | undefined;
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception');
+    log.flush?.();
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+  const describe = (err: unknown) => describeStartupError(err, config.server.host, config.server.port);
+  // The board (blessed, the screens) is loaded only where callers are served, not in a primary.
+  if (cluster.isWorker) return (await import('./cluster/worker.js')).runWorker(config, log, describe);
+
+  let closeBoard: (() => Promise<void>) | undefined;
   // Ours first, so shutdown is ours and not blessed's (PITFALLS 8).
   let stopping = false;
   const stop = (signal: string) => {
@@ -33,25 +46,34 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     const forced = setTimeout(() => process.exit(1), 10_000);
     forced.unref();
-    void (board?.close() ?? Promise.resolve()).then(() => {
+    void (closeBoard?.() ?? Promise.resolve()).then(() => {
       log.flush?.();
       process.exit(0);
     });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('uncaughtException', (err) => {
-    log.fatal({ err }, 'uncaught exception');
-    log.flush?.();
-    process.exit(1);
-  });
-  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
+  let workers = config.server.workers === 'auto' ? os.availableParallelism() : config.server.workers;
+  if (workers > 1 && config.metrics.enabled) {
+    // Each worker would serve only its own counters on the shared port: one process gives true figures.
+    log.warn({ workers }, 'metrics are on: running the board in one process (server.workers 1)');
+    workers = 1;
+  }
   try {
-    board = createBoard(config, { log });
-    await board.listen();
+    if (workers > 1) {
+      const primary = startPrimary(config, log, workers);
+      closeBoard = primary.stop;
+      await primary.listening;
+    } else {
+      const { createBoard } = await import('./board.js');
+      const board = createBoard(config, { log });
+      closeBoard = () => board.close();
+      await board.listen();
+    }
   } catch (err) {
-    return fail(describeStartupError(err, config.server.host, config.server.port), 1);
+    await closeBoard?.();
+    return fail(err instanceof WorkerStartError ? err.message : describe(err), 1);
   }
 }
 

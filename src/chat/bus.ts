@@ -1,28 +1,38 @@
 /**
- * The seam between a room and the other instances of the board. ChatManager publishes every
- * message here and delivers what the bus hands back, so a bus that crosses processes (Redis) lets
- * several instances share one room. The in-process bus, the default, just hands messages back.
+ * The seam between a room and the other instances of the board: it carries messages and presence.
+ * ChatManager publishes every message here and asks it for a seat; what the bus hands back (the
+ * messages, who joined, who left) is what every room delivers, in one order for all of them. The
+ * seat is decided once, wherever the authority lives: in this process (the default), in the
+ * primary process of a board with workers, or in a shared store. Asking for a seat is therefore
+ * asynchronous; hearing the room is not.
  */
 
 import type { ChatMessage } from './messages.js';
+import { Roster, type Participant, type RoomEvent, type SeatResult } from './roster.js';
 
-export type BusHandler = (message: ChatMessage) => void;
+export type BusHandler = (event: RoomEvent) => void;
 
 export interface ChatBus {
   publish(message: ChatMessage): void;
+  /**
+   * Take a seat (capacity and handle uniqueness are decided by the authority). On success every
+   * room hears 'joined' and the join announcement before the promise settles.
+   */
+  join(participant: Participant, capacity: number): Promise<SeatResult>;
+  /** Give the seat back: every room hears 'left' and the announcement, once. */
+  leave(userId: string, seat: string, at: number): void;
   /** Returns the unsubscribe function. Handlers must not throw (ChatManager's never does). */
   subscribe(handler: BusHandler): () => void;
 }
 
-export function createInProcessBus(): ChatBus {
+/** An ordered fan-out: an event raised while another is being handed out waits its turn. */
+export function createFanOut(): { emit(events: RoomEvent[]): void; subscribe(handler: BusHandler): () => void } {
   const handlers = new Set<BusHandler>();
-  // A message published while another is being handed out (a listener that answers, or leaves)
-  // waits its turn, so every handler sees every message in the same order.
-  const queue: ChatMessage[] = [];
+  const queue: RoomEvent[] = [];
   let handing = false;
   return {
-    publish(message) {
-      queue.push(message);
+    emit(events) {
+      queue.push(...events);
       if (handing) return;
       handing = true;
       try {
@@ -34,11 +44,27 @@ export function createInProcessBus(): ChatBus {
       }
     },
     subscribe(handler) {
-      const entry: BusHandler = (message) => handler(message);
+      const entry: BusHandler = (event) => handler(event);
       handlers.add(entry);
       return () => {
         handlers.delete(entry);
       };
     },
+  };
+}
+
+/** Rooms in one process: the roster is here and events are handed back at once. */
+export function createInProcessBus(): ChatBus {
+  const roster = new Roster();
+  const fanOut = createFanOut();
+  return {
+    publish: (message) => fanOut.emit([{ type: 'message', message }]),
+    join(participant, capacity) {
+      const { result, events } = roster.seat(participant, capacity);
+      fanOut.emit(events);
+      return Promise.resolve(result);
+    },
+    leave: (userId, seat, at) => fanOut.emit(roster.unseat(userId, seat, at)),
+    subscribe: fanOut.subscribe,
   };
 }

@@ -11,15 +11,10 @@
 
 import { createInProcessBus, type ChatBus } from './bus.js';
 import { isPrivate, isReplayable, type ChatMessage } from './messages.js';
+import type { JoinResult, Participant, RoomEvent } from './roster.js';
 import { isValidHandle } from './text.js';
 
-export interface Participant {
-  userId: string;
-  handle: string;
-  node?: number;
-  /** Milliseconds since the epoch, from the room's clock. */
-  joinedAt: number;
-}
+export { ROOM_FULL, type JoinResult, type Participant } from './roster.js';
 
 /** Where replayable messages are kept between runs (SQLite lives elsewhere). */
 export interface HistoryStore {
@@ -42,10 +37,7 @@ export interface ChatManagerOptions {
   onHistoryError?: (error: unknown, message: ChatMessage) => void;
 }
 
-export type JoinResult = { ok: true } | { ok: false; error: string };
 export type Listener = (message: ChatMessage) => void;
-
-export const ROOM_FULL = 'Chat room is at capacity. Please try again later.';
 
 interface Subscription {
   listener: Listener;
@@ -60,10 +52,12 @@ export class ChatManager {
   private readonly options: ChatManagerOptions;
   private readonly bus: ChatBus;
   private readonly detachBus: () => void;
-  /** By user id, in join order. */
+  /** Everyone in the room, on any instance, by user id in join order: as the bus reported it. */
   private readonly present = new Map<string, Participant>();
   /** Lower-cased handle → user id. */
   private readonly userIds = new Map<string, string>();
+  /** The seats this room took, by user id: only these does leave() give back. */
+  private readonly ownSeats = new Map<string, string>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly recent: ChatMessage[];
 
@@ -74,7 +68,7 @@ export class ChatManager {
     this.clock = options.now ?? (() => Date.now());
     this.recent = this.loadHistory();
     this.bus = options.bus ?? createInProcessBus();
-    this.detachBus = this.bus.subscribe((message) => this.deliver(message));
+    this.detachBus = this.bus.subscribe((event) => this.onEvent(event));
   }
 
   now(): number {
@@ -103,31 +97,28 @@ export class ChatManager {
     }
   }
 
-  /** Enter the room; the others hear "has joined" once. Joining again is a no-op. */
-  join(userId: string, handle: string, details: { node?: number } = {}): JoinResult {
-    if (this.present.has(userId)) return { ok: true };
-    if (this.present.size >= this.capacity) return { ok: false, error: ROOM_FULL };
-    // Handles reach other terminals as they are: only valid ones, and only one of each, get in.
+  /**
+   * Enter the room; the others hear "has joined" once. Joining again is a no-op. The seat is
+   * decided by the bus's authority (capacity, one handle once), so the answer may take a moment.
+   */
+  async join(userId: string, handle: string, details: { node?: number } = {}): Promise<JoinResult> {
+    if (this.ownSeats.has(userId)) return { ok: true };
+    // Handles reach other terminals as they are: only valid ones get in.
     if (!isValidHandle(handle)) return { ok: false, error: 'That handle cannot be used in the chat.' };
-    if (this.userIds.has(handle.toLowerCase())) {
-      return { ok: false, error: `Someone called ${handle} is already in the room.` };
-    }
-    const joinedAt = this.clock();
-    const participant: Participant = { userId, handle, joinedAt };
+    const participant: Participant = { userId, handle, joinedAt: this.clock() };
     if (details.node !== undefined) participant.node = details.node;
-    this.present.set(userId, participant);
-    this.userIds.set(handle.toLowerCase(), userId);
-    this.broadcast({ kind: 'join', handle, at: joinedAt });
+    const result = await this.bus.join(participant, this.capacity);
+    if (!result.ok) return result;
+    this.ownSeats.set(userId, result.seat);
     return { ok: true };
   }
 
   /** Leave the room; the others hear "has left" once. Leaving when not in the room is a no-op. */
   leave(userId: string): void {
-    const participant = this.present.get(userId);
-    if (!participant) return;
-    this.present.delete(userId);
-    this.userIds.delete(participant.handle.toLowerCase());
-    this.broadcast({ kind: 'leave', handle: participant.handle, at: this.clock() });
+    const seat = this.ownSeats.get(userId);
+    if (seat === undefined) return;
+    this.ownSeats.delete(userId);
+    this.bus.leave(userId, seat, this.clock());
   }
 
   /** Everyone in the room, in join order (copies). */
@@ -171,6 +162,22 @@ export class ChatManager {
   private loadHistory(): ChatMessage[] {
     if (!this.options.history || this.historyLimit === 0) return [];
     return this.options.history.load(this.historyLimit).filter(isReplayable).slice(-this.historyLimit);
+  }
+
+  private onEvent(event: RoomEvent): void {
+    if (event.type === 'message') return this.deliver(event.message);
+    if (event.type === 'joined') {
+      const { participant } = event;
+      this.present.set(participant.userId, participant);
+      this.userIds.set(participant.handle.toLowerCase(), participant.userId);
+      return;
+    }
+    const participant = this.present.get(event.userId);
+    if (!participant || participant.seat !== event.seat) return;
+    this.present.delete(event.userId);
+    this.userIds.delete(participant.handle.toLowerCase());
+    // Another instance took this account's seat over: this room's claim on it is gone too.
+    if (this.ownSeats.get(event.userId) === event.seat) this.ownSeats.delete(event.userId);
   }
 
   private deliver(message: ChatMessage): void {

@@ -50,9 +50,10 @@ export interface Member {
   /**
    * Subscribe and join. Entering again while in the room is a no-op (nothing new to show). When the
    * room is full the member stays outside: then /quit quits and any other line tries again, and the
-   * outcome arrives through deliver (the error again, or the history followed by the join).
+   * outcome arrives through deliver (the error again, or the history followed by the join). Lines
+   * typed while a seat is being asked for are not taken as another try.
    */
-  enter(): EnterResult;
+  enter(): Promise<EnterResult>;
   /** One typed line: parse, flood-check, execute. Ignored after leave(). */
   input(line: string): void;
   /** Unsubscribe and leave the room (the others hear it once). Final and idempotent. */
@@ -68,6 +69,7 @@ export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
 const LEFT_FOR_GOOD = 'You have left the room.';
 const NOT_A_HANDLE = 'Handles are 2-16 letters, digits, "_" or "-".';
 
+type State = 'outside' | 'joining' | 'inside' | 'gone';
 type Sending = Extract<Command, { kind: 'say' | 'action' | 'msg' | 'reply' | 'page' | 'announce' }>;
 /** A line to send, an error for this caller only, or nothing at all (text that cleaned to empty). */
 type Outgoing = { message: ChatMessage } | { error: string } | undefined;
@@ -75,7 +77,7 @@ type Outgoing = { message: ChatMessage } | { error: string } | undefined;
 export function createMember(options: MemberOptions): Member {
   const { room, identity, now, deliver } = options;
   const gate = createFloodGate({ ...options.flood, now });
-  let state: 'outside' | 'inside' | 'gone' = 'outside';
+  let state: State = 'outside';
   let unsubscribe: (() => void) | undefined;
   /** Handle of whoever last sent this caller a direct message, for /r. */
   let lastSender: string | undefined;
@@ -90,30 +92,39 @@ export function createMember(options: MemberOptions): Member {
     else deliver(message);
   }
 
-  function enter(): EnterResult {
+  async function enter(): Promise<EnterResult> {
     if (state === 'gone') return { ok: false, error: LEFT_FOR_GOOD };
-    if (state === 'inside') return { ok: true, history: [], joined: [] };
+    if (state === 'inside' || state === 'joining') return { ok: true, history: [], joined: [] };
+    state = 'joining';
     const history = room.recentHistory();
-    // What arrives while joining (our own announcement) is held and returned rather than delivered,
-    // so that the screen can show it after the history.
+    // What arrives while joining (our own announcement, and anything said meanwhile) is held and
+    // returned rather than delivered, so that the screen can show it after the history.
     const joined: ChatMessage[] = [];
     let entering = true;
-    unsubscribe = room.subscribe((message) => hear(message, entering ? joined : undefined), {
+    const stopHearing = room.subscribe((message) => hear(message, entering ? joined : undefined), {
       userId: identity.userId,
     });
-    const result = room.join(identity.userId, identity.handle, { node: identity.node });
+    unsubscribe = stopHearing;
+    const result = await room.join(identity.userId, identity.handle, { node: identity.node });
     entering = false;
+    if ((state as State) === 'gone') {
+      // Left while the seat was being decided: give it straight back.
+      room.leave(identity.userId);
+      return { ok: false, error: LEFT_FOR_GOOD };
+    }
     if (!result.ok) {
-      unsubscribe();
+      stopHearing();
       unsubscribe = undefined;
+      state = 'outside';
       return result;
     }
     state = 'inside';
     return { ok: true, history, joined };
   }
 
-  function retryEnter(): void {
-    const result = enter();
+  async function retryEnter(): Promise<void> {
+    const result = await enter();
+    if (state === 'gone') return;
     if (!result.ok) return tell(`${result.error} ${RETRY_HINT}`);
     options.onEnter(result.history, result.joined);
   }
@@ -136,7 +147,8 @@ export function createMember(options: MemberOptions): Member {
     if (state === 'gone') return;
     const command = parseCommand(line);
     if (command.kind === 'quit') return quit();
-    if (state === 'outside') return retryEnter();
+    if (state === 'joining') return;
+    if (state === 'outside') return void retryEnter();
     switch (command.kind) {
       case 'empty':
         return;

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { isValidHandle } from '../chat/text.js';
 import type { User, UserStore } from '../store/users.js';
 import { fingerprintOf } from './public-keys.js';
-import type { LoginGuard } from './login-guard.js';
+import type { LoginAttempts } from './login-guard.js';
 import type { LoginFailure } from '../metrics/board-metrics.js';
 
 export const NEWCOMER_NAME = 'new';
@@ -30,7 +30,7 @@ export type AuthOutcome =
 
 export interface AuthDeps {
   users: UserStore;
-  guard: LoginGuard;
+  guard: LoginAttempts;
   bbsName: string;
   maxLoginAttempts: number;
   remote: string;
@@ -101,7 +101,7 @@ export class ConnectionAuth {
 
   private async password(ctx: PasswordAuthContext | KeyboardAuthContext, handle: string, password: string): Promise<void> {
     const { guard, remote, users, log } = this.deps;
-    const waitMs = guard.lockedFor(handle, remote);
+    const waitMs = await guard.lockedFor(handle, remote);
     if (waitMs > 0) {
       log.warn({ user: handle.slice(0, 32), waitMs }, 'login refused: locked out');
       this.deps.onFailure?.('locked_out');

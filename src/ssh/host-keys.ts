@@ -47,6 +47,14 @@ export class HostKeyError extends Error {
  * Reads every host key in `dir`; with `generate`, makes the missing ones first (0600 files in a
  * 0700 folder, written with O_EXCL so two processes starting at once cannot overwrite each other).
  */
+/** The host keys, generated on first start; which were made and their fingerprints go to the log. */
+export function loadAndLogHostKeys(dir: string, log: { info(details: object, msg: string): void }): HostKey[] {
+  const { keys, generated } = loadHostKeys(dir, { generate: true });
+  for (const file of generated) log.info({ file }, 'generated a new host key');
+  for (const key of keys) log.info({ type: key.type, bits: key.bits, fingerprint: key.fingerprint }, 'host key');
+  return keys;
+}
+
 export function loadHostKeys(dir: string, options: { generate: boolean }): { keys: HostKey[]; generated: string[] } {
   const generated: string[] = [];
   if (options.generate) mkdirSync(dir, { recursive: true, mode: 0o700 });

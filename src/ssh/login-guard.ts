@@ -6,6 +6,16 @@
  * lock a real user out. State is in memory, bounded, and forgets on restart — by design.
  */
 
+/**
+ * What authentication asks of the failure counters. The answer may come from another process (the
+ * primary of a board with workers) or a shared store, so it may be a promise.
+ */
+export interface LoginAttempts {
+  lockedFor(handle: string, address: string): number | Promise<number>;
+  recordFailure(handle: string, address: string): void;
+  recordSuccess(handle: string, address: string): void;
+}
+
 export interface LoginGuardOptions {
   maxAttempts: number;
   lockoutMinutes: number;
@@ -22,7 +32,7 @@ interface Entry {
 
 const ADDRESS_FACTOR = 4;
 
-export class LoginGuard {
+export class LoginGuard implements LoginAttempts {
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
   private readonly windowMs: number;

@@ -14,8 +14,9 @@ import { logSafe } from '../log.js';
 import type { UserStore } from '../store/users.js';
 import { ConnectionAuth, type AuthOutcome } from './auth.js';
 import type { HostKey } from './host-keys.js';
-import type { LoginGuard } from './login-guard.js';
-import type { BoardMetrics, RefusalReason } from '../metrics/board-metrics.js';
+import type { BoardMetrics } from '../metrics/board-metrics.js';
+import type { Admission, ConnectionCounts } from './connection-caps.js';
+import type { LoginAttempts } from './login-guard.js';
 import { clampSize, createChannelTerminal, type ChannelTerminal, type PtySize } from './terminal.js';
 
 const ALGORITHMS = {
@@ -38,14 +39,16 @@ export interface CallerConnection {
   clearDeadline(): void;
   /** The caller now holds a node: they no longer count against the not-yet-on-a-node cap. */
   holdNode(): void;
+  /** Say `text` on the caller's terminal (when it still takes bytes), close it, end the connection. */
+  hangUp(text?: string): void;
   end(): void;
   readonly closed: boolean;
+  /** The connection or its terminal's channel closed. */
   onClose(listener: () => void): void;
 }
 
 export interface ShellStart {
   conn: CallerConnection;
-  channel: ServerChannel;
   terminal: ChannelTerminal;
 }
 
@@ -55,7 +58,8 @@ export interface SshServerDeps {
   bbsName: string;
   hostKeys: HostKey[];
   users: UserStore;
-  guard: LoginGuard;
+  guard: LoginAttempts;
+  counts: ConnectionCounts;
   log: Logger;
   /** Counts refusals and failed logins. */
   metrics?: BoardMetrics;
@@ -85,43 +89,46 @@ export function createSshServer(deps: SshServerDeps): SshServer {
   ssh.on('error', (err: Error) => log.error({ err }, 'ssh server error'));
 
   const sockets = new Set<net.Socket>();
-  const perAddress = new Map<string, number>();
-  const notOnNode = new Set<net.Socket>();
   const idleWaiters: Array<() => void> = [];
   /** Sockets accepted but not yet identified by ssh2 (it emits 'connection' after the client's version line). */
-  const unidentified = new Map<string, { socket: net.Socket; id: number; connectedAt: number; deadline: NodeJS.Timeout }>();
-  let nextId = 1;
+  const unidentified = new Map<string, { socket: net.Socket; ticket: number; connectedAt: number; deadline: NodeJS.Timeout }>();
 
   const tcp = net.createServer({ noDelay: true }, (socket) => {
     socket.on('error', () => undefined);
-    const address = socket.remoteAddress ?? '?';
-    const remote = `${address}:${socket.remotePort ?? 0}`;
-    const refusal = refuse(address);
-    if (refusal) {
-      log.warn({ ip: plainAddress(address), port: socket.remotePort, reason: refusal }, 'connection refused');
-      deps.metrics?.connectionRefused(refusal);
+    // Until admitted the socket is not read: ssh2 gets it only then.
+    void Promise.resolve(deps.counts.admit(socket.remoteAddress ?? '?')).then(
+      (admission) => take(socket, admission),
+      (err: unknown) => {
+        log.error({ err }, 'could not count a connection');
+        socket.destroy();
+      },
+    );
+  });
+  tcp.on('error', (err) => log.error({ err }, 'listener error'));
+
+  function take(socket: net.Socket, admission: Admission): void {
+    const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    if (!admission.ok) {
+      log.warn({ ip: plainAddress(socket.remoteAddress ?? '?'), port: socket.remotePort, reason: admission.reason }, 'connection refused');
+      deps.metrics?.connectionRefused(admission.reason);
       socket.destroy();
       return;
     }
+    const { ticket } = admission;
+    if (socket.destroyed) return deps.counts.closed(ticket);
     sockets.add(socket);
-    notOnNode.add(socket);
-    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
     // A client that never sends its version line is invisible to ssh2 (PITFALLS 15): our own clock.
     const deadline = setTimeout(() => socket.destroy(), deps.connection.login_grace_seconds * 1000);
-    unidentified.set(remote, { socket, id: nextId++, connectedAt: Date.now(), deadline });
+    unidentified.set(remote, { socket, ticket, connectedAt: Date.now(), deadline });
     socket.once('close', () => {
       clearTimeout(deadline);
       unidentified.delete(remote);
       sockets.delete(socket);
-      notOnNode.delete(socket);
+      deps.counts.closed(ticket);
       if (sockets.size === 0) for (const wake of idleWaiters.splice(0)) wake();
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left > 0) perAddress.set(address, left);
-      else perAddress.delete(address);
     });
     ssh.injectSocket(socket);
-  });
-  tcp.on('error', (err) => log.error({ err }, 'listener error'));
+  }
 
   ssh.on('connection', (client: Connection, info: { ip: string; port: number }) => {
     const remote = `${info.ip}:${info.port}`;
@@ -130,15 +137,8 @@ export function createSshServer(deps: SshServerDeps): SshServer {
     if (!entry) return client.end();
     unidentified.delete(remote);
     clearTimeout(entry.deadline);
-    setUpConnection(client, entry.socket, entry.id, remote, entry.connectedAt);
+    setUpConnection(client, entry.socket, entry.ticket, remote, entry.connectedAt);
   });
-
-  function refuse(address: string): RefusalReason | undefined {
-    if (sockets.size >= deps.connection.max_connections) return 'max_connections';
-    if ((perAddress.get(address) ?? 0) >= deps.connection.max_per_ip) return 'max_per_ip';
-    if (notOnNode.size >= deps.connection.max_unauthenticated) return 'max_unauthenticated';
-    return undefined;
-  }
 
   function setUpConnection(client: Connection, socket: net.Socket, id: number, remote: string, startedAt: number): void {
     // The address in a field of its own (and the port apart), so fail2ban and log queries match it exactly.
@@ -147,6 +147,10 @@ export function createSshServer(deps: SshServerDeps): SshServer {
     let deadline: NodeJS.Timeout | undefined;
     let closed = false;
     const closeListeners: Array<() => void> = [];
+    let shell: ServerChannel | undefined;
+    const notifyClose = () => {
+      for (const listener of closeListeners.splice(0)) listener();
+    };
 
     const conn: CallerConnection & { outcome: AuthOutcome } = {
       id,
@@ -164,7 +168,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
         deadline.unref();
       },
       clearDeadline: () => clearTimeout(deadline),
-      holdNode: () => notOnNode.delete(socket),
+      holdNode: () => deps.counts.onNode(id),
       end() {
         try {
           client.end();
@@ -174,10 +178,26 @@ export function createSshServer(deps: SshServerDeps): SshServer {
         // A client that ignores our disconnect must not keep the socket.
         setTimeout(() => socket.destroy(), 2000).unref();
       },
+      hangUp(text) {
+        if (shell?.writable) {
+          if (text) shell.write(text);
+          try {
+            shell.exit(0);
+          } catch {
+            // the channel is going anyway; the end below still runs
+          }
+          shell.end();
+        }
+        conn.end();
+      },
       get closed() {
         return closed;
       },
       onClose: (listener) => closeListeners.push(listener),
+    };
+    const onShellChannel = (channel: ServerChannel) => {
+      shell = channel;
+      channel.on('close', notifyClose);
     };
     conn.setDeadline(deps.connection.login_grace_seconds * 1000, () => undefined);
 
@@ -198,7 +218,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       conn.outcome = auth.outcome ?? { kind: 'newcomer' };
       const who = conn.outcome.kind === 'user' ? conn.outcome.user.handle : 'new';
       connLog.info({ user: who, method: conn.outcome.kind === 'user' ? conn.outcome.method : 'newcomer' }, 'authenticated');
-      client.on('session', (accept, reject) => onSession(conn, accept, reject));
+      client.on('session', (accept, reject) => onSession(conn, onShellChannel, accept, reject));
     });
     client.on('handshake', (info) => connLog.debug({ kex: info.kex, cipher: info.cs.cipher }, 'handshake'));
     client.on('tcpip', (_accept, reject) => reject());
@@ -208,11 +228,11 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       closed = true;
       clearTimeout(deadline);
       connLog.info({ durationMs: Date.now() - startedAt }, 'disconnect');
-      for (const listener of closeListeners.splice(0)) listener();
+      notifyClose();
     });
   }
 
-  function onSession(conn: CallerConnection, accept: () => Session, reject: () => void): void {
+  function onSession(conn: CallerConnection, onShellChannel: (channel: ServerChannel) => void, accept: () => Session, reject: () => void): void {
     if (sessionTaken.has(conn.id)) return reject();
     sessionTaken.add(conn.id);
     conn.onClose(() => sessionTaken.delete(conn.id));
@@ -249,8 +269,9 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       const channel = accept();
       channel.on('error', (err: Error) => conn.log.debug({ err: err.message }, 'channel error'));
       terminal = createChannelTerminal(channel, pty.term, pty.size);
+      onShellChannel(channel);
       conn.log.info({ term: logSafe(pty.term, 32), cols: pty.size.cols, rows: pty.size.rows }, 'shell');
-      deps.onShell({ conn, channel, terminal });
+      deps.onShell({ conn, terminal });
     });
   }
   const sessionTaken = new Set<number>();

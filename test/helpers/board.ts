@@ -8,13 +8,13 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { inject } from 'vitest';
-import { createBoard, type Board } from '../../src/board.js';
+import { createBoard, type LocalBoard } from '../../src/board.js';
 import { parseConfig, type Config } from '../../src/config.js';
 
 type Overrides = { [S in keyof Config]?: Partial<Config[S]> };
 
 export interface TestBoard {
-  board: Board;
+  board: LocalBoard;
   port: number;
   config: Config;
   dataDir: string;

@@ -27,30 +27,30 @@ function arrayStore(initial: ChatMessage[] = []): HistoryStore & { saved: ChatMe
 const say = (from: string, text: string, at = 1): ChatMessage => ({ kind: 'public', from, text, at });
 
 describe('ChatManager membership', () => {
-  it('refuses a join past capacity with the exact message, and lets one in after a leave', () => {
+  it('refuses a join past capacity with the exact message, and lets one in after a leave', async () => {
     const { room } = makeRoom({ capacity: 2 });
-    expect(room.join('u1', 'alice')).toEqual({ ok: true });
-    expect(room.join('u2', 'bob')).toEqual({ ok: true });
-    expect(room.join('u3', 'carol')).toEqual({ ok: false, error: FULL });
+    expect(await room.join('u1', 'alice')).toEqual({ ok: true });
+    expect(await room.join('u2', 'bob')).toEqual({ ok: true });
+    expect(await room.join('u3', 'carol')).toEqual({ ok: false, error: FULL });
     expect(room.isInChat('u3')).toBe(false);
     room.leave('u1');
-    expect(room.join('u3', 'carol')).toEqual({ ok: true });
+    expect(await room.join('u3', 'carol')).toEqual({ ok: true });
     expect(room.participantCount()).toBe(2);
   });
 
-  it('treats a second join as a no-op: one participant, one announcement', () => {
+  it('treats a second join as a no-op: one participant, one announcement', async () => {
     const { room } = makeRoom({ capacity: 1 });
     const { heard } = ear(room);
-    expect(room.join('u1', 'alice')).toEqual({ ok: true });
-    expect(room.join('u1', 'alice')).toEqual({ ok: true });
+    expect(await room.join('u1', 'alice')).toEqual({ ok: true });
+    expect(await room.join('u1', 'alice')).toEqual({ ok: true });
     expect(room.participantCount()).toBe(1);
     expect(heard.filter((m) => m.kind === 'join')).toHaveLength(1);
   });
 
-  it('announces a join and a leave once each, stamped by the clock', () => {
+  it('announces a join and a leave once each, stamped by the clock', async () => {
     const { room, tick } = makeRoom();
     const { heard } = ear(room);
-    room.join('u1', 'alice');
+    await room.join('u1', 'alice');
     const joinedAt = room.now();
     tick();
     room.leave('u1');
@@ -63,60 +63,60 @@ describe('ChatManager membership', () => {
     expect(room.isInChat('u1')).toBe(false);
   });
 
-  it('lists participants in join order with node and join time', () => {
+  it('lists participants in join order with node and join time', async () => {
     const { room, tick } = makeRoom();
-    room.join('u2', 'bob', { node: 2 });
+    await room.join('u2', 'bob', { node: 2 });
     tick();
-    room.join('u1', 'alice', { node: 1 });
-    room.join('u3', 'carol');
+    await room.join('u1', 'alice', { node: 1 });
+    await room.join('u3', 'carol');
     expect(room.participants().map((p) => [p.handle, p.node])).toEqual([
       ['bob', 2],
       ['alice', 1],
       ['carol', undefined],
     ]);
-    expect(room.participant('u1')).toEqual({ userId: 'u1', handle: 'alice', node: 1, joinedAt: room.now() });
+    expect(room.participant('u1')).toEqual({ userId: 'u1', handle: 'alice', node: 1, joinedAt: room.now(), seat: expect.any(String) });
   });
 
-  it('hands out copies: changing them changes nothing', () => {
+  it('hands out copies: changing them changes nothing', async () => {
     const { room } = makeRoom();
-    room.join('u1', 'alice');
+    await room.join('u1', 'alice');
     const [first] = room.participants();
     if (first) first.handle = 'mallory';
     expect(room.participant('u1')?.handle).toBe('alice');
   });
 
-  it.each(['alice', 'ALICE', 'Alice', 'aLiCe'])('finds %s whatever the case', (typed) => {
+  it.each(['alice', 'ALICE', 'Alice', 'aLiCe'])('finds %s whatever the case', async (typed) => {
     const { room } = makeRoom();
-    room.join('u1', 'Alice');
+    await room.join('u1', 'Alice');
     expect(room.userIdForHandle(typed)).toBe('u1');
     expect(room.participantByHandle(typed)?.handle).toBe('Alice');
   });
 
-  it('forgets a handle once its owner leaves', () => {
+  it('forgets a handle once its owner leaves', async () => {
     const { room } = makeRoom();
-    room.join('u1', 'alice');
+    await room.join('u1', 'alice');
     room.leave('u1');
     expect(room.userIdForHandle('alice')).toBeUndefined();
   });
 
-  it('refuses a second participant with the same handle in another case', () => {
+  it('refuses a second participant with the same handle in another case', async () => {
     const { room } = makeRoom();
-    room.join('u1', 'alice');
-    expect(room.join('u2', 'ALICE')).toEqual({ ok: false, error: 'Someone called ALICE is already in the room.' });
+    await room.join('u1', 'alice');
+    expect(await room.join('u2', 'ALICE')).toEqual({ ok: false, error: 'Someone called ALICE is already in the room.' });
   });
 
-  it.each(['a', 'bad handle', 'x\u001b[31m', ''])('refuses the invalid handle %j', (handle) => {
+  it.each(['a', 'bad handle', 'x\u001b[31m', ''])('refuses the invalid handle %j', async (handle) => {
     const { room } = makeRoom();
-    expect(room.join('u1', handle)).toEqual({ ok: false, error: 'That handle cannot be used in the chat.' });
+    expect(await room.join('u1', handle)).toEqual({ ok: false, error: 'That handle cannot be used in the chat.' });
   });
 });
 
 describe('ChatManager delivery', () => {
-  function roomOfThree() {
+  async function roomOfThree() {
     const made = makeRoom();
-    made.room.join('u1', 'alice');
-    made.room.join('u2', 'bob');
-    made.room.join('u3', 'carol');
+    await made.room.join('u1', 'alice');
+    await made.room.join('u2', 'bob');
+    await made.room.join('u3', 'carol');
     return {
       ...made,
       alice: ear(made.room, 'u1'),
@@ -126,8 +126,8 @@ describe('ChatManager delivery', () => {
     };
   }
 
-  it('broadcasts room traffic to every listener', () => {
-    const { room, alice, bob, carol, lurker } = roomOfThree();
+  it('broadcasts room traffic to every listener', async () => {
+    const { room, alice, bob, carol, lurker } = await roomOfThree();
     room.broadcast(say('alice', 'hi all'));
     for (const listener of [alice, bob, carol, lurker]) expect(listener.heard).toEqual([say('alice', 'hi all')]);
   });
@@ -136,8 +136,8 @@ describe('ChatManager delivery', () => {
     ['a direct message', { kind: 'direct', from: 'alice', to: 'bob', text: 'psst', at: 1 }],
     ['a page', { kind: 'page', from: 'alice', to: 'bob', at: 1 }],
     ['a direct message addressed in another case', { kind: 'direct', from: 'ALICE', to: 'Bob', text: 'x', at: 1 }],
-  ])('hands %s to its two parties only', (_name, message) => {
-    const { room, alice, bob, carol, lurker } = roomOfThree();
+  ])('hands %s to its two parties only', async (_name, message) => {
+    const { room, alice, bob, carol, lurker } = await roomOfThree();
     room.broadcast(message);
     expect(alice.heard).toEqual([message]);
     expect(bob.heard).toEqual([message]);
@@ -145,8 +145,8 @@ describe('ChatManager delivery', () => {
     expect(lurker.heard).toEqual([]);
   });
 
-  it('hands a private message to no one when its receiver is not in the room', () => {
-    const { room, alice, carol } = roomOfThree();
+  it('hands a private message to no one when its receiver is not in the room', async () => {
+    const { room, alice, carol } = await roomOfThree();
     room.leave('u2');
     alice.heard.length = carol.heard.length = 0;
     room.broadcast({ kind: 'direct', from: 'carol', to: 'bob', text: 'hello?', at: 1 });
@@ -154,12 +154,12 @@ describe('ChatManager delivery', () => {
     expect(carol.heard).toHaveLength(1);
   });
 
-  it('is fine with no listeners at all', () => {
+  it('is fine with no listeners at all', async () => {
     const { room } = makeRoom();
     expect(() => room.broadcast(say('alice', 'anyone?'))).not.toThrow();
   });
 
-  it('stops delivering after unsubscribe; unsubscribing twice is fine', () => {
+  it('stops delivering after unsubscribe; unsubscribing twice is fine', async () => {
     const { room } = makeRoom();
     const { heard, stop } = ear(room);
     room.broadcast(say('a1', 'one'));
@@ -169,7 +169,7 @@ describe('ChatManager delivery', () => {
     expect(heard).toEqual([say('a1', 'one')]);
   });
 
-  it('keeps delivering when a listener throws, and reports the error', () => {
+  it('keeps delivering when a listener throws, and reports the error', async () => {
     const errors: unknown[] = [];
     const { room } = makeRoom({ onListenerError: (error) => errors.push(error) });
     const before = ear(room);
@@ -183,7 +183,7 @@ describe('ChatManager delivery', () => {
     expect(errors).toEqual([new Error('broken screen')]);
   });
 
-  it('keeps delivering when a listener throws and no error handler is set', () => {
+  it('keeps delivering when a listener throws and no error handler is set', async () => {
     const { room } = makeRoom();
     room.subscribe(() => {
       throw new Error('broken');
@@ -193,7 +193,7 @@ describe('ChatManager delivery', () => {
     expect(after.heard).toHaveLength(1);
   });
 
-  it('does not deliver to a listener unsubscribed by an earlier one during the same message', () => {
+  it('does not deliver to a listener unsubscribed by an earlier one during the same message', async () => {
     const { room } = makeRoom();
     let stopSecond = () => {};
     room.subscribe(() => stopSecond());
@@ -203,7 +203,7 @@ describe('ChatManager delivery', () => {
     expect(second.heard).toEqual([]);
   });
 
-  it('delivers a message sent from inside a listener after the current one, to everyone in order', () => {
+  it('delivers a message sent from inside a listener after the current one, to everyone in order', async () => {
     const { room } = makeRoom();
     room.subscribe((m) => {
       if (m.kind === 'public' && m.text === 'ping') room.broadcast(say('bot', 'pong'));
@@ -221,29 +221,29 @@ describe('ChatManager history', () => {
   const direct: ChatMessage = { kind: 'direct', from: 'alice', to: 'bob', text: 'secret', at: 1 };
   const page: ChatMessage = { kind: 'page', from: 'alice', to: 'bob', at: 1 };
 
-  it('keeps public lines, actions and official announcements — never private or local ones', () => {
+  it('keeps public lines, actions and official announcements — never private or local ones', async () => {
     const { room } = makeRoom();
-    room.join('u1', 'alice');
-    room.join('u2', 'bob');
+    await room.join('u1', 'alice');
+    await room.join('u2', 'bob');
     for (const m of [say('alice', 'hi'), action, official, unofficial, direct, page]) room.broadcast(m);
     room.leave('u2');
     expect(room.recentHistory()).toEqual([say('alice', 'hi'), action, official]);
   });
 
-  it('keeps only the last historyLimit messages', () => {
+  it('keeps only the last historyLimit messages', async () => {
     const { room } = makeRoom({ historyLimit: 3 });
     for (const text of ['1', '2', '3', '4', '5']) room.broadcast(say('alice', text));
     expect(room.recentHistory()).toEqual([say('alice', '3'), say('alice', '4'), say('alice', '5')]);
   });
 
-  it('defaults to 50 messages', () => {
+  it('defaults to 50 messages', async () => {
     const { room } = makeRoom();
     for (let i = 0; i < 60; i++) room.broadcast(say('alice', String(i)));
     expect(room.recentHistory()).toHaveLength(50);
     expect(room.recentHistory()[0]).toEqual(say('alice', '10'));
   });
 
-  it('keeps nothing with historyLimit 0 and does not touch the store', () => {
+  it('keeps nothing with historyLimit 0 and does not touch the store', async () => {
     const store = arrayStore([say('old', 'x')]);
     const { room } = makeRoom({ historyLimit: 0, history: store });
     room.broadcast(say('alice', 'hi'));
@@ -251,23 +251,23 @@ describe('ChatManager history', () => {
     expect(store.saved).toEqual([say('old', 'x')]);
   });
 
-  it('starts from the store, keeping only replayable messages up to the limit', () => {
+  it('starts from the store, keeping only replayable messages up to the limit', async () => {
     const store = arrayStore([say('a', '1'), direct, say('a', '2'), page, say('a', '3'), say('a', '4')]);
     const { room } = makeRoom({ historyLimit: 2, history: store });
     expect(room.recentHistory()).toEqual([say('a', '3'), say('a', '4')]);
   });
 
-  it('appends each new replayable message to the store, and nothing else', () => {
+  it('appends each new replayable message to the store, and nothing else', async () => {
     const store = arrayStore();
     const { room } = makeRoom({ history: store });
-    room.join('u1', 'alice');
-    room.join('u2', 'bob');
+    await room.join('u1', 'alice');
+    await room.join('u2', 'bob');
     for (const m of [say('alice', 'hi'), direct, page, unofficial, action, official]) room.broadcast(m);
     room.leave('u1');
     expect(store.saved).toEqual([say('alice', 'hi'), action, official]);
   });
 
-  it('delivers a message even when the store fails, and reports the failure', () => {
+  it('delivers a message even when the store fails, and reports the failure', async () => {
     const failures: unknown[] = [];
     const store: HistoryStore = {
       load: () => [],
@@ -283,7 +283,7 @@ describe('ChatManager history', () => {
     expect(failures).toHaveLength(1);
   });
 
-  it('hands out a copy', () => {
+  it('hands out a copy', async () => {
     const { room } = makeRoom();
     room.broadcast(say('alice', 'hi'));
     room.recentHistory().length = 0;
@@ -301,7 +301,7 @@ describe('ChatManager on a shared bus', () => {
     return { a, b, storeA, storeB };
   }
 
-  it('shares room traffic between instances, stored once by the instance it was said on', () => {
+  it('shares room traffic between instances, stored once by the instance it was said on', async () => {
     const { a, b, storeA, storeB } = twoInstances();
     const onB = ear(b);
     a.broadcast(say('alice', 'hello from A'));
@@ -311,11 +311,11 @@ describe('ChatManager on a shared bus', () => {
     expect(storeB.saved).toHaveLength(0);
   });
 
-  it('hands a private message to its parties on whichever instance they are', () => {
+  it('hands a private message to its parties on whichever instance they are', async () => {
     const { a, b } = twoInstances();
-    a.join('u1', 'alice');
-    b.join('u2', 'bob');
-    b.join('u3', 'carol');
+    await a.join('u1', 'alice');
+    await b.join('u2', 'bob');
+    await b.join('u3', 'carol');
     const alice = ear(a, 'u1');
     const bob = ear(b, 'u2');
     const carol = ear(b, 'u3');
@@ -326,11 +326,39 @@ describe('ChatManager on a shared bus', () => {
     expect(carol.heard).toEqual([]);
   });
 
-  it('stops hearing the bus after close', () => {
+  it('stops hearing the bus after close', async () => {
     const { a, b } = twoInstances();
     const onB = ear(b);
     b.close();
     a.broadcast(say('alice', 'gone?'));
     expect(onB.heard).toEqual([]);
+  });
+});
+
+describe('ChatManager presence on a shared bus', () => {
+  function twoRooms(capacity = 5) {
+    const bus = createInProcessBus();
+    return { a: new ChatManager({ capacity, now: () => 1, bus }), b: new ChatManager({ capacity, now: () => 1, bus }) };
+  }
+
+  it('counts capacity and handles once for every room on the bus', async () => {
+    const { a, b } = twoRooms(2);
+    await a.join('u1', 'alice');
+    expect(await b.join('u2', 'ALICE')).toEqual({ ok: false, error: 'Someone called ALICE is already in the room.' });
+    await b.join('u2', 'bob');
+    expect(await a.join('u3', 'carol')).toEqual({ ok: false, error: FULL });
+    expect(a.participants().map((p) => p.handle)).toEqual(['alice', 'bob']);
+    expect(b.participants().map((p) => p.handle)).toEqual(['alice', 'bob']);
+  });
+
+  it('moves an account that joins on another room: the old seat leaves once, and its late leave does nothing', async () => {
+    const { a, b } = twoRooms();
+    const { heard } = ear(b);
+    await a.join('u1', 'alice');
+    await b.join('u1', 'alice');
+    a.leave('u1');
+    expect(heard.map((m) => m.kind)).toEqual(['join', 'leave', 'join']);
+    expect(b.participants().map((p) => p.handle)).toEqual(['alice']);
+    expect(a.isInChat('u1')).toBe(true);
   });
 });

@@ -23,7 +23,7 @@ function problems(fn: () => unknown): string[] {
 describe('config', () => {
   it('runs on embedded defaults when there is no config.yaml', () => {
     const config = loadConfig({ env: {}, cwd: dir });
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 2222, keys_dir: path.join(dir, 'keys'), data_dir: path.join(dir, 'data') });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 2222, keys_dir: path.join(dir, 'keys'), data_dir: path.join(dir, 'data'), workers: 'auto' });
     expect(config.connection.max_nodes).toBe(16);
     expect(config.chat.capacity).toBe(32);
     expect(config.chat.history).toBe(50);
@@ -37,6 +37,18 @@ describe('config', () => {
     const defaults = loadConfig({ env: {}, cwd: path.resolve('.') });
     expect({ ...committed, server: undefined }).toEqual({ ...defaults, server: undefined });
     expect(committed.server.port).toBe(2222);
+    expect(committed.server.workers).toBe(defaults.server.workers);
+  });
+
+  it.each([
+    ['BBS_WORKERS=1', { BBS_WORKERS: '1' }, 1],
+    ['BBS_WORKERS=auto', { BBS_WORKERS: 'auto' }, 'auto'],
+  ])('takes the worker count from %s', (_name, env, workers) => {
+    expect(loadConfig({ env, cwd: dir }).server.workers).toBe(workers);
+  });
+
+  it.each([0, 65, 2.5, 'many'])('names server.workers when it is %j', (workers) => {
+    expect(() => parseConfig({ server: { workers } })).toThrow(/server\.workers: /);
   });
 
   it('reads the file, resolving its folders from the file, then applies BBS_* overrides', () => {

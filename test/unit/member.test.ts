@@ -41,12 +41,13 @@ function makeBoard(capacity = 10) {
   }
 
   /** Seats entered into the room, with the screens cleared of the joins. */
-  function enterAll(...handles: string[]): Seat[] {
-    const entered = handles.map((handle, i) => {
+  async function enterAll(...handles: string[]): Promise<Seat[]> {
+    const entered: Seat[] = [];
+    for (const [i, handle] of handles.entries()) {
       const s = seat(handle, i + 1, { isSysop: handle === 'SysOp' });
-      expect(s.member.enter().ok).toBe(true);
-      return s;
-    });
+      expect((await s.member.enter()).ok).toBe(true);
+      entered.push(s);
+    }
     for (const s of seats) s.clear();
     return entered;
   }
@@ -85,12 +86,12 @@ function shown(m: ChatMessage): string {
 }
 
 describe('member: entering and leaving', () => {
-  it('enters with the history and its own join, delivering nothing during enter()', () => {
+  it('enters with the history and its own join, delivering nothing during enter()', async () => {
     const board = makeBoard();
-    const [alice] = board.enterAll('alice');
+    const [alice] = await board.enterAll('alice');
     alice!.member.input('earlier line');
     const bob = board.seat('bob', 2);
-    const result = bob.member.enter();
+    const result = await bob.member.enter();
     expect(result).toEqual({
       ok: true,
       history: [{ kind: 'public', from: 'alice', text: 'earlier line', at: T0 }],
@@ -101,16 +102,16 @@ describe('member: entering and leaving', () => {
     expect(alice!.texts()).toEqual(['alice: earlier line', '*** bob joined']);
   });
 
-  it('treats a second enter() as a no-op with nothing new to show', () => {
+  it('treats a second enter() as a no-op with nothing new to show', async () => {
     const board = makeBoard();
-    const [alice] = board.enterAll('alice');
-    expect(alice!.member.enter()).toEqual({ ok: true, history: [], joined: [] });
+    const [alice] = await board.enterAll('alice');
+    expect(await alice!.member.enter()).toEqual({ ok: true, history: [], joined: [] });
     expect(board.room.participantCount()).toBe(1);
   });
 
-  it('leaves once: the others hear it once, and the member hears nothing more', () => {
+  it('leaves once: the others hear it once, and the member hears nothing more', async () => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     bob!.member.leave();
     bob!.member.leave();
     alice!.member.input('still there?');
@@ -121,17 +122,17 @@ describe('member: entering and leaving', () => {
     expect(board.room.isInChat('id-bob')).toBe(false);
   });
 
-  it('does not come back after leave()', () => {
+  it('does not come back after leave()', async () => {
     const board = makeBoard();
-    const [alice] = board.enterAll('alice');
+    const [alice] = await board.enterAll('alice');
     alice!.member.leave();
-    expect(alice!.member.enter()).toEqual({ ok: false, error: 'You have left the room.' });
+    expect(await alice!.member.enter()).toEqual({ ok: false, error: 'You have left the room.' });
     expect(board.room.participantCount()).toBe(0);
   });
 
-  it.each(['/quit', '/q', '/QUIT'])('%s leaves the room and asks to quit', (line) => {
+  it.each(['/quit', '/q', '/QUIT'])('%s leaves the room and asks to quit', async (line) => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     bob!.member.input(line);
     expect(bob!.state.quits).toBe(1);
     expect(bob!.member.inRoom).toBe(false);
@@ -140,41 +141,41 @@ describe('member: entering and leaving', () => {
 });
 
 describe('member: a full room', () => {
-  it('stays outside, retries on any line, and gets in once there is room', () => {
+  it('stays outside, retries on any line, and gets in once there is room', async () => {
     const board = makeBoard(1);
-    const [alice] = board.enterAll('alice');
+    const [alice] = await board.enterAll('alice');
     alice!.member.input('first');
     const bob = board.seat('bob', 2);
-    expect(bob.member.enter()).toEqual({ ok: false, error: 'Chat room is at capacity. Please try again later.' });
+    expect(await bob.member.enter()).toEqual({ ok: false, error: 'Chat room is at capacity. Please try again later.' });
     expect(bob.member.inRoom).toBe(false);
 
     bob.member.input('');
-    expect(bob.texts()).toEqual(['-- Chat room is at capacity. Please try again later. Press Enter to try again, or type /quit.']);
+    await expect.poll(() => bob.texts()).toEqual(['-- Chat room is at capacity. Please try again later. Press Enter to try again, or type /quit.']);
     expect(alice!.texts()).toEqual(['alice: first']);
 
     alice!.member.leave();
     bob.clear();
     bob.member.input('let me in');
-    expect(bob.member.inRoom).toBe(true);
+    await expect.poll(() => bob.member.inRoom).toBe(true);
     expect(bob.texts()).toEqual(['alice: first', '*** bob joined']);
     expect(bob.earlier.map(shown)).toEqual(['alice: first']);
     expect(board.room.recentHistory()).toHaveLength(1);
   });
 
-  it('hears nothing of the room while outside', () => {
+  it('hears nothing of the room while outside', async () => {
     const board = makeBoard(1);
-    const [alice] = board.enterAll('alice');
+    const [alice] = await board.enterAll('alice');
     const bob = board.seat('bob', 2);
-    bob.member.enter();
+    await bob.member.enter();
     alice!.member.input('private party');
     expect(bob.seen).toEqual([]);
   });
 
-  it('quits from outside with /quit', () => {
+  it('quits from outside with /quit', async () => {
     const board = makeBoard(1);
-    board.enterAll('alice');
+    await board.enterAll('alice');
     const bob = board.seat('bob', 2);
-    bob.member.enter();
+    await bob.member.enter();
     bob.member.input('/q');
     expect(bob.state.quits).toBe(1);
     expect(bob.seen).toEqual([]);
@@ -182,39 +183,39 @@ describe('member: a full room', () => {
 });
 
 describe('member: talking', () => {
-  it('says a plain line to everyone, cleaned', () => {
+  it('says a plain line to everyone, cleaned', async () => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     alice!.member.input('  hi \u001b[31mall\u001b]52;c;AA==\u0007 \u202e!  ');
     expect(alice!.texts()).toEqual(['alice: hi all !']);
     expect(bob!.seen).toEqual([{ kind: 'public', from: 'alice', text: 'hi all !', at: T0 }]);
   });
 
-  it('caps a long line at maxMessageLength', () => {
+  it('caps a long line at maxMessageLength', async () => {
     const board = makeBoard();
-    const [alice] = board.enterAll('alice');
+    const [alice] = await board.enterAll('alice');
     alice!.member.input('x'.repeat(1_000));
     expect(alice!.texts()).toEqual([`alice: ${'x'.repeat(80)}`]);
   });
 
-  it.each(['', '   ', '\u001b[0m', '\u0000\u0007'])('sends nothing for %j', (line) => {
+  it.each(['', '   ', '\u001b[0m', '\u0000\u0007'])('sends nothing for %j', async (line) => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     alice!.member.input(line);
     expect(alice!.seen).toEqual([]);
     expect(bob!.seen).toEqual([]);
   });
 
-  it('sends //text as a public line starting with /', () => {
+  it('sends //text as a public line starting with /', async () => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     alice!.member.input('//shrug');
     expect(bob!.texts()).toEqual(['alice: /shrug']);
   });
 
-  it('acts with /me', () => {
+  it('acts with /me', async () => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     alice!.member.input('/me waves');
     expect(bob!.seen).toEqual([{ kind: 'action', from: 'alice', text: 'waves', at: T0 }]);
   });
@@ -223,9 +224,9 @@ describe('member: talking', () => {
     ['/dance', 'Unknown command. Type /help for available commands.'],
     ['/msg bob', 'Usage: /msg <handle> <message>'],
     ['/me', 'Usage: /me <action>'],
-  ])('answers %s to the typist only', (line, answer) => {
+  ])('answers %s to the typist only', async (line, answer) => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     alice!.member.input(line);
     expect(alice!.seen).toEqual([{ kind: 'system', text: answer, official: false, at: T0 }]);
     expect(bob!.seen).toEqual([]);
@@ -233,9 +234,9 @@ describe('member: talking', () => {
 });
 
 describe('member: private messages and pages', () => {
-  it('sends /msg to its two parties only, to the handle as registered', () => {
+  it('sends /msg to its two parties only, to the handle as registered', async () => {
     const board = makeBoard();
-    const [alice, bob, carol] = board.enterAll('alice', 'Bob', 'carol');
+    const [alice, bob, carol] = await board.enterAll('alice', 'Bob', 'carol');
     alice!.member.input('/msg BOB psst \u001b[2Jhere');
     const sent = { kind: 'direct', from: 'alice', to: 'Bob', text: 'psst here', at: T0 };
     expect(alice!.seen).toEqual([sent]);
@@ -252,25 +253,25 @@ describe('member: private messages and pages', () => {
     ['/page alice', "You can't page yourself."],
     ['/r hello', 'No one has sent you a private message yet.'],
     ['/announce hi', 'Only the sysop can make announcements.'],
-  ])('answers %s with an error for the typist only', (line, answer) => {
+  ])('answers %s with an error for the typist only', async (line, answer) => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     alice!.member.input(line);
     expect(alice!.texts()).toEqual([`-- ${answer}`]);
     expect(bob!.seen).toEqual([]);
   });
 
-  it('sends nothing for a /msg whose text cleans to empty', () => {
+  it('sends nothing for a /msg whose text cleans to empty', async () => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     alice!.member.input('/msg bob \u001b[0m');
     expect(alice!.seen).toEqual([]);
     expect(bob!.seen).toEqual([]);
   });
 
-  it('replies with /r to whoever last wrote, and only to them', () => {
+  it('replies with /r to whoever last wrote, and only to them', async () => {
     const board = makeBoard();
-    const [alice, bob, carol] = board.enterAll('alice', 'bob', 'carol');
+    const [alice, bob, carol] = await board.enterAll('alice', 'bob', 'carol');
     bob!.member.input('/msg alice first');
     carol!.member.input('/msg alice second');
     alice!.member.input('/r got it');
@@ -278,18 +279,18 @@ describe('member: private messages and pages', () => {
     expect(bob!.texts()).toEqual(['bob -> alice: first']);
   });
 
-  it('does not count your own messages as someone to reply to', () => {
+  it('does not count your own messages as someone to reply to', async () => {
     const board = makeBoard();
-    const [alice] = board.enterAll('alice', 'bob');
+    const [alice] = await board.enterAll('alice', 'bob');
     alice!.member.input('/msg bob hi');
     alice!.clear();
     alice!.member.input('/r again');
     expect(alice!.texts()).toEqual(['-- No one has sent you a private message yet.']);
   });
 
-  it('says so when the one to reply to has left', () => {
+  it('says so when the one to reply to has left', async () => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     bob!.member.input('/msg alice bye');
     bob!.member.leave();
     alice!.clear();
@@ -297,9 +298,9 @@ describe('member: private messages and pages', () => {
     expect(alice!.texts()).toEqual(['-- bob has left the room.']);
   });
 
-  it('pages the receiver, confirms to the sender, and tells no one else', () => {
+  it('pages the receiver, confirms to the sender, and tells no one else', async () => {
     const board = makeBoard();
-    const [alice, bob, carol] = board.enterAll('alice', 'bob', 'carol');
+    const [alice, bob, carol] = await board.enterAll('alice', 'bob', 'carol');
     alice!.member.input('/page Bob');
     const page = { kind: 'page', from: 'alice', to: 'bob', at: T0 };
     expect(bob!.seen).toEqual([page]);
@@ -309,34 +310,34 @@ describe('member: private messages and pages', () => {
 });
 
 describe('member: local commands', () => {
-  it('lists who is in the room with node numbers', () => {
+  it('lists who is in the room with node numbers', async () => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob', 'carol');
+    const [alice, bob] = await board.enterAll('alice', 'bob', 'carol');
     alice!.member.input('/who');
     expect(alice!.texts()).toEqual(['-- In the room (3): alice (node 1), bob (node 2), carol (node 3)']);
     expect(bob!.seen).toEqual([]);
   });
 
-  it('shows help, one system line per command, without /announce for callers', () => {
+  it('shows help, one system line per command, without /announce for callers', async () => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     alice!.member.input('/?');
     expect(alice!.texts()).toEqual(helpLines({ sysop: false }).map((line) => `-- ${line}`));
     expect(bob!.seen).toEqual([]);
   });
 
-  it('shows /announce in the sysop help', () => {
+  it('shows /announce in the sysop help', async () => {
     const board = makeBoard();
-    const [sysop] = board.enterAll('SysOp');
+    const [sysop] = await board.enterAll('SysOp');
     sysop!.member.input('/help');
     expect(sysop!.texts().some((line) => line.includes('/announce'))).toBe(true);
   });
 });
 
 describe('member: announcements', () => {
-  it('lets the sysop announce, officially, to everyone and into history', () => {
+  it('lets the sysop announce, officially, to everyone and into history', async () => {
     const board = makeBoard();
-    const [sysop, alice] = board.enterAll('SysOp', 'alice');
+    const [sysop, alice] = await board.enterAll('SysOp', 'alice');
     sysop!.member.input('/announce Board restarts at \u001b[1mnoon');
     const announcement = { kind: 'system', text: 'Board restarts at noon', official: true, from: 'SysOp', at: T0 };
     expect(alice!.seen).toEqual([announcement]);
@@ -346,9 +347,9 @@ describe('member: announcements', () => {
 });
 
 describe('member: flood control', () => {
-  it('lets a burst through, then says slow down and sends nothing, then recovers', () => {
+  it('lets a burst through, then says slow down and sends nothing, then recovers', async () => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     for (let i = 1; i <= 6; i++) alice!.member.input(`line ${i}`);
     expect(bob!.texts()).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5'].map((l) => `alice: ${l}`));
     expect(alice!.texts().at(-1)).toBe('-- You are typing too fast. Please slow down.');
@@ -358,9 +359,9 @@ describe('member: flood control', () => {
     expect(bob!.texts().at(-1)).toBe('alice: line 7');
   });
 
-  it.each(['/me waves', '/msg bob hi', '/page bob', '/r hi'])('counts %s against the caller', (line) => {
+  it.each(['/me waves', '/msg bob hi', '/page bob', '/r hi'])('counts %s against the caller', async (line) => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     bob!.member.input('/msg alice hi');
     for (let i = 0; i < 5; i++) alice!.member.input(`spam ${i}`);
     alice!.clear();
@@ -368,9 +369,9 @@ describe('member: flood control', () => {
     expect(alice!.texts()).toEqual(['-- You are typing too fast. Please slow down.']);
   });
 
-  it('does not count /who, /help, errors or empty lines', () => {
+  it('does not count /who, /help, errors or empty lines', async () => {
     const board = makeBoard();
-    const [alice, bob] = board.enterAll('alice', 'bob');
+    const [alice, bob] = await board.enterAll('alice', 'bob');
     for (const line of ['/who', '/help', '/dance', '/msg nobody hi', '', '\u001b[0m']) {
       for (let i = 0; i < 3; i++) alice!.member.input(line);
     }

@@ -1,0 +1,80 @@
+/**
+ * Who is in the room, decided in one place: the capacity, one handle once, and a seat per
+ * participant. Whatever holds the room's authority (the in-process bus, the primary process of a
+ * board with workers, later a shared store) runs this and hands the events it returns to every
+ * room in one order. Pure: no clock of its own (the joiner stamps its record), no I/O.
+ */
+
+import type { ChatMessage } from './messages.js';
+
+/**
+ * One participant as every instance sees it. Records travel whole between instances, so a field a
+ * later feature adds (away, muted) reaches the others without touching the seam.
+ */
+export interface Participant {
+  userId: string;
+  handle: string;
+  node?: number;
+  /** Milliseconds since the epoch, from the joiner's clock. */
+  joinedAt: number;
+  /** Which seat this is: a later session of the same account takes a new one. */
+  seat?: string;
+}
+
+export type JoinResult = { ok: true } | { ok: false; error: string };
+export type SeatResult = { ok: true; seat: string } | { ok: false; error: string };
+
+/** What every room on a bus hears, in the same order everywhere. */
+export type RoomEvent =
+  | { type: 'message'; message: ChatMessage }
+  | { type: 'joined'; participant: Participant }
+  | { type: 'left'; userId: string; seat: string };
+
+export const ROOM_FULL = 'Chat room is at capacity. Please try again later.';
+
+export class Roster {
+  /** By user id, in join order. */
+  private readonly seated = new Map<string, Participant & { seat: string }>();
+  /** Lower-cased handle → user id. */
+  private readonly handles = new Map<string, string>();
+  private nextSeat = 1;
+
+  constructor(private readonly seatPrefix = 's') {}
+
+  /**
+   * Seat a participant. The same account seated elsewhere is moved here (its old seat leaves
+   * first: the later login wins); otherwise capacity and handle uniqueness decide.
+   */
+  seat(participant: Participant, capacity: number): { result: SeatResult; events: RoomEvent[] } {
+    const events: RoomEvent[] = [];
+    const earlier = this.seated.get(participant.userId);
+    if (earlier) events.push(...this.unseat(earlier.userId, earlier.seat, participant.joinedAt));
+    const fail = (error: string) => ({ result: { ok: false as const, error }, events });
+    if (this.seated.size >= capacity) return fail(ROOM_FULL);
+    if (this.handles.has(participant.handle.toLowerCase())) return fail(`Someone called ${participant.handle} is already in the room.`);
+    const seat = `${this.seatPrefix}${this.nextSeat++}`;
+    const record = { ...participant, seat };
+    this.seated.set(record.userId, record);
+    this.handles.set(record.handle.toLowerCase(), record.userId);
+    events.push({ type: 'joined', participant: { ...record } });
+    events.push({ type: 'message', message: { kind: 'join', handle: record.handle, at: record.joinedAt } });
+    return { result: { ok: true, seat }, events };
+  }
+
+  /** Give a seat back: the room hears "has left" once. An old or unknown seat does nothing. */
+  unseat(userId: string, seat: string, at: number): RoomEvent[] {
+    const participant = this.seated.get(userId);
+    if (!participant || participant.seat !== seat) return [];
+    this.seated.delete(userId);
+    this.handles.delete(participant.handle.toLowerCase());
+    return [
+      { type: 'left', userId, seat },
+      { type: 'message', message: { kind: 'leave', handle: participant.handle, at } },
+    ];
+  }
+
+  /** Everyone seated, in join order (copies): what a room starting late needs to hear. */
+  participants(): Participant[] {
+    return [...this.seated.values()].map((p) => ({ ...p }));
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The board's one authority when it runs as several worker processes, held by the primary: the
+ * room's roster, the nodes, which session holds each account, the connection caps and the login
+ * failure counters — the same policy objects a single process uses, here answering every worker.
+ * It notes what each worker holds, so that a worker that dies gives back exactly its own callers'
+ * nodes, seats, accounts and connection slots, and the room hears each of them leave once.
+ */
+import { Roster, type RoomEvent } from '../chat/roster.js';
+import type { Config } from '../config.js';
+import { ActiveCallers, type CallerHandle } from '../nodes/lines.js';
+import { NodeManager } from '../nodes/node-manager.js';
+import { LoginGuard } from '../ssh/login-guard.js';
+import { createConnectionCaps } from '../ssh/connection-caps.js';
+import type { AskName, Asks, PrimaryMessage, TellName, Tells, WorkerMessage } from './protocol.js';
+
+/** A worker as the authority sees it: something to send to. */
+export interface WorkerPort {
+  readonly id: number;
+  send(message: PrimaryMessage): void;
+}
+
+interface Holdings {
+  port: WorkerPort;
+  nodes: Set<number>;
+  tickets: Set<number>;
+  /** userId → seat */
+  seats: Map<string, string>;
+  /** session key → the handle ActiveCallers holds for it, with its account */
+  sessions: Map<number, { userId: number; handle: CallerHandle }>;
+}
+
+export interface Authority {
+  /** A worker joined: it hears who is in the room before anything later. */
+  addWorker(port: WorkerPort): void;
+  /** A worker's message: answered (to it) or acted on (room events go to every worker). */
+  handle(workerId: number, message: WorkerMessage): void;
+  /** A worker is gone: give back everything it held; the others hear its callers leave. Returns how many seats that was. */
+  removeWorker(workerId: number): { seats: number; nodes: number };
+  nodesInUse(): number;
+}
+
+export function createAuthority(config: Readonly<Config>, now: () => number = Date.now): Authority {
+  const roster = new Roster();
+  const nodes = new NodeManager(config.connection.max_nodes);
+  const callers = new ActiveCallers();
+  const caps = createConnectionCaps(config);
+  const guard = new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now });
+  const workers = new Map<number, Holdings>();
+
+  const toEveryone = (events: RoomEvent[]) => {
+    if (events.length === 0) return;
+    for (const worker of workers.values()) worker.port.send({ t: 'room', events });
+  };
+
+  type Answerers = { [K in AskName]: (w: Holdings, args: Asks[K]['args']) => Asks[K]['answer'] };
+  const answer: Answerers = {
+    join(w, { participant, capacity }) {
+      const { result, events } = roster.seat(participant, capacity);
+      // Whichever worker held the account's earlier seat no longer does.
+      for (const other of workers.values()) if (other.seats.get(participant.userId)) other.seats.delete(participant.userId);
+      if (result.ok) w.seats.set(participant.userId, result.seat);
+      toEveryone(events);
+      return result;
+    },
+    acquire(w, holder) {
+      const node = nodes.acquire(holder);
+      if (node === undefined) return null;
+      w.nodes.add(node);
+      return node;
+    },
+    admit(w, { address }) {
+      const admission = caps.admit(address);
+      if (admission.ok) w.tickets.add(admission.ticket);
+      return admission;
+    },
+    lockedFor: (_w, { handle, address }) => guard.lockedFor(handle, address),
+  };
+
+  type Doers = { [K in TellName]: (w: Holdings, args: Tells[K]) => void };
+  const act: Doers = {
+    publish: (_w, message) => toEveryone([{ type: 'message', message }]),
+    leave(w, { userId, seat, at }) {
+      if (w.seats.get(userId) === seat) w.seats.delete(userId);
+      toEveryone(roster.unseat(userId, seat, at));
+    },
+    release(w, { node }) {
+      if (!w.nodes.delete(node)) return;
+      nodes.release(node);
+    },
+    claim(w, { userId, key }) {
+      const handle: CallerHandle = { end: () => w.port.send({ t: 'end', key }) };
+      w.sessions.set(key, { userId, handle });
+      callers.claim(userId, handle);
+    },
+    unclaim(w, { key }) {
+      const session = w.sessions.get(key);
+      if (!session) return;
+      w.sessions.delete(key);
+      callers.release(session.userId, session.handle);
+    },
+    onNode: (_w, { ticket }) => caps.onNode(ticket),
+    closed(w, { ticket }) {
+      if (w.tickets.delete(ticket)) caps.closed(ticket);
+    },
+    loginFailure: (_w, { handle, address }) => guard.recordFailure(handle, address),
+    loginSuccess: (_w, { handle, address }) => guard.recordSuccess(handle, address),
+  };
+
+  return {
+    addWorker(port) {
+      workers.set(port.id, { port, nodes: new Set(), tickets: new Set(), seats: new Map(), sessions: new Map() });
+      const present = roster.participants().map((participant): RoomEvent => ({ type: 'joined', participant }));
+      if (present.length > 0) port.send({ t: 'room', events: present });
+    },
+    handle(workerId, message) {
+      const w = workers.get(workerId);
+      if (!w || message.t === 'ready' || message.t === 'failed') return;
+      if (message.t === 'ask') {
+        const value = (answer[message.op] as (w: Holdings, args: unknown) => unknown)(w, message.args);
+        w.port.send({ t: 'reply', id: message.id, value });
+        return;
+      }
+      (act[message.op] as (w: Holdings, args: unknown) => void)(w, message.args);
+    },
+    removeWorker(workerId) {
+      const w = workers.get(workerId);
+      if (!w) return { seats: 0, nodes: 0 };
+      workers.delete(workerId);
+      for (const ticket of w.tickets) caps.closed(ticket);
+      for (const node of w.nodes) nodes.release(node);
+      for (const { userId, handle } of w.sessions.values()) callers.release(userId, handle);
+      const at = now();
+      for (const [userId, seat] of w.seats) toEveryone(roster.unseat(userId, seat, at));
+      return { seats: w.seats.size, nodes: w.nodes.size };
+    },
+    nodesInUse: () => nodes.inUse(),
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The primary process of a board with workers. It makes the host keys and runs the database's
+ * migrations once, then forks the workers, which share the listening port: the primary accepts
+ * each connection and hands it to the next worker in turn (cluster round-robin), and the worker
+ * does the SSH work — handshake, encryption, screens. The primary holds the board's authority
+ * (./authority.ts) and answers the workers over IPC. A worker that dies is given back its callers'
+ * nodes and seats and is replaced; the primary itself does no SSH and draws no screen (it does not
+ * even load the screen code: less memory for a process that holds no caller).
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { loadAndLogHostKeys } from '../ssh/host-keys.js';
+import { openDatabase } from '../store/db.js';
+import { createAuthority } from './authority.js';
+import type { PrimaryMessage, WorkerMessage } from './protocol.js';
+
+export interface Primary {
+  /** Resolves once every worker listens; rejects with the sysop's line when one cannot start. */
+  readonly listening: Promise<AddressInfo>;
+  /** Say goodbye on every worker, wait for them to exit. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A worker could not start; the message is the line to show the sysop as it is. */
+export class WorkerStartError extends Error {
+  readonly code = 'ERR_BBS_WORKER_START';
+}
+
+/** How long workers get to say goodbye before they are killed. */
+const STOP_GRACE_MS = 8000;
+/** A worker that dies sooner than this after it started is replaced only after as long again. */
+const YOUNG_MS = 2000;
+
+export function startPrimary(config: Readonly<Config>, log: Logger, count: number): Primary {
+  loadAndLogHostKeys(config.server.keys_dir, log);
+  openDatabase(config.server.data_dir).close();
+  const authority = createAuthority(config);
+  cluster.schedulingPolicy = cluster.SCHED_RR;
+  let stopping: Promise<void> | undefined;
+  let started = false;
+  let resolveListening!: (address: AddressInfo) => void;
+  let rejectListening!: (err: Error) => void;
+  const listening = new Promise<AddressInfo>((resolve, reject) => {
+    resolveListening = resolve;
+    rejectListening = reject;
+  });
+  const waitingFor = new Set<number>();
+
+  function fork(): Worker {
+    const worker = cluster.fork();
+    const pid = worker.process.pid;
+    const bornAt = Date.now();
+    if (!started) waitingFor.add(worker.id);
+    const send = (message: PrimaryMessage) => {
+      if (worker.isConnected()) worker.send(message, () => undefined);
+    };
+    worker.on('error', (err) => log.debug({ err: err.message, worker: pid }, 'worker channel error'));
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.t === 'ready') authority.addWorker({ id: worker.id, send });
+      else if (message.t === 'failed') fail(new WorkerStartError(message.message));
+      else authority.handle(worker.id, message);
+    });
+    worker.on('listening', (address: AddressInfo) => onListening(worker, address));
+    worker.on('exit', (code, signal) => {
+      const freed = authority.removeWorker(worker.id);
+      if (stopping) return;
+      log.warn({ worker: pid, code, signal, ...freed }, 'worker died; starting another');
+      if (!started) return fail(new WorkerStartError(`Cannot start: a worker stopped while starting (exit ${code ?? signal}).`));
+      // One that dies young may die again at once: do not spin.
+      const wait = Date.now() - bornAt < YOUNG_MS ? YOUNG_MS : 0;
+      setTimeout(() => stopping || fork(), wait);
+    });
+    log.info({ worker: pid }, 'worker started');
+    return worker;
+  }
+
+  function onListening(worker: Worker, address: AddressInfo): void {
+    if (started) return void log.info({ worker: worker.process.pid }, 'worker listening');
+    waitingFor.delete(worker.id);
+    if (waitingFor.size > 0) return;
+    started = true;
+    log.info({ host: address.address, port: address.port, nodes: config.connection.max_nodes, workers: count }, `listening on ${address.address}:${address.port}`);
+    resolveListening(address);
+  }
+
+  function fail(err: Error): void {
+    if (started) return void log.error({ err }, 'a worker failed');
+    rejectListening(err);
+  }
+
+  function stop(): Promise<void> {
+    return (stopping ??= new Promise<void>((resolve) => {
+      const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+      if (workers.length === 0) return resolve();
+      let left = workers.length;
+      const killer = setTimeout(() => workers.forEach((w) => w.process.kill('SIGKILL')), STOP_GRACE_MS);
+      for (const worker of workers) {
+        worker.once('exit', () => {
+          if (--left > 0) return;
+          clearTimeout(killer);
+          resolve();
+        });
+        if (worker.isConnected()) worker.send({ t: 'shutdown' } satisfies PrimaryMessage, () => undefined);
+        else worker.process.kill('SIGKILL');
+      }
+    }));
+  }
+
+  for (let i = 0; i < count; i++) fork();
+  return { listening, stop };
+}

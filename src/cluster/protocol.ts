@@ -1,0 +1,48 @@
+/**
+ * What the primary process and its workers say to each other over the IPC channel (JSON). A
+ * worker asks (`ask`, answered by a `reply` with the same id) when it needs a decision — a seat, a
+ * node, a connection slot, a lockout — and tells (`tell`) when it only reports. The primary sends
+ * every room event to every worker in one order, and tells a worker to end a session taken over
+ * by a later login of the same account.
+ */
+import type { ChatMessage } from '../chat/messages.js';
+import type { Participant, RoomEvent, SeatResult } from '../chat/roster.js';
+import type { NodeHolder } from '../nodes/node-manager.js';
+import type { Admission } from '../ssh/connection-caps.js';
+
+/** Questions, with what they carry and what the answer is. */
+export interface Asks {
+  join: { args: { participant: Participant; capacity: number }; answer: SeatResult };
+  acquire: { args: NodeHolder; answer: number | null };
+  admit: { args: { address: string }; answer: Admission };
+  lockedFor: { args: { handle: string; address: string }; answer: number };
+}
+
+/** Reports, with what they carry. */
+export interface Tells {
+  publish: ChatMessage;
+  leave: { userId: string; seat: string; at: number };
+  release: { node: number };
+  claim: { userId: number; key: number };
+  unclaim: { userId: number; key: number };
+  onNode: { ticket: number };
+  closed: { ticket: number };
+  loginFailure: { handle: string; address: string };
+  loginSuccess: { handle: string; address: string };
+}
+
+export type AskName = keyof Asks;
+export type TellName = keyof Tells;
+
+export type WorkerMessage =
+  | { [K in AskName]: { t: 'ask'; id: number; op: K; args: Asks[K]['args'] } }[AskName]
+  | { [K in TellName]: { t: 'tell'; op: K; args: Tells[K] } }[TellName]
+  | { t: 'ready' }
+  /** The worker could not start (the port is taken, …): the one line a sysop should read. */
+  | { t: 'failed'; message: string };
+
+export type PrimaryMessage =
+  | { t: 'reply'; id: number; value: unknown }
+  | { t: 'room'; events: RoomEvent[] }
+  | { t: 'end'; key: number }
+  | { t: 'shutdown' };

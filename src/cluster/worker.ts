@@ -1,0 +1,46 @@
+/**
+ * One worker process of a board with workers: the same board as a single process, its authority
+ * reached through the primary (./worker-links.ts). It listens on the shared port, says goodbye to
+ * its callers and exits when the primary says so, and does the same if the primary goes away.
+ */
+import type { Logger } from 'pino';
+import { createBoardWorker, type Board } from '../board.js';
+import type { Config } from '../config.js';
+import type { PrimaryMessage, WorkerMessage } from './protocol.js';
+import { createWorkerLinks } from './worker-links.js';
+
+export async function runWorker(config: Readonly<Config>, log: Logger, describeError: (err: unknown) => string): Promise<void> {
+  const send = (message: WorkerMessage) => process.send?.(message);
+  const links = createWorkerLinks(
+    { send, onMessage: (listener) => process.on('message', (message) => listener(message as PrimaryMessage)) },
+    config.connection.max_nodes,
+  );
+  let board: Board | undefined;
+  let closing = false;
+  const close = (why: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ why }, 'worker stopping');
+    void (board?.close() ?? Promise.resolve()).then(() => {
+      log.flush?.();
+      process.exit(0);
+    });
+  };
+  process.on('message', (message: PrimaryMessage) => {
+    if (message.t === 'shutdown') close('shutdown');
+  });
+  process.on('disconnect', () => close('primary gone'));
+  // The primary decides when the board stops: a Ctrl-C reaches the whole process group, and the
+  // primary then tells each worker. A SIGTERM sent to this worker alone ends it (it is replaced).
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => close('SIGTERM'));
+
+  try {
+    board = createBoardWorker(config, { log }, links);
+    send({ t: 'ready' });
+    await board.listen();
+  } catch (err) {
+    // Exit once the line has reached the primary: it is the one the sysop reads.
+    if (!process.send?.({ t: 'failed', message: describeError(err) } satisfies WorkerMessage, () => process.exit(1))) process.exit(1);
+  }
+}

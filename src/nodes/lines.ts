@@ -1,0 +1,50 @@
+/**
+ * The board's lines as one authority sees them: which nodes are taken, and which session holds
+ * each account ("one account, one session": a second login takes over and the first says
+ * goodbye — usually a caller whose old connection has not noticed yet that it dropped). The
+ * in-process Lines below is the default; a board with workers runs it in its primary process and
+ * reaches it over IPC, so taking a node may take a moment.
+ */
+import { NodeManager, type NodeHolder } from './node-manager.js';
+
+/** A session as the authority knows it: something it can tell to end. */
+export interface CallerHandle {
+  end(reason: 'replaced'): void;
+}
+
+export interface Lines {
+  readonly maxNodes: number;
+  /** The lowest free node, or undefined when every line is busy. */
+  acquire(holder: NodeHolder): Promise<number | undefined>;
+  /** Idempotent. */
+  release(node: number): void;
+  /** This session now holds the account; one that held it before is told to end. */
+  claimAccount(userId: number, caller: CallerHandle): void;
+  /** Given back only by the session that holds it. */
+  releaseAccount(userId: number, caller: CallerHandle): void;
+}
+
+export class ActiveCallers {
+  private readonly byUser = new Map<number, CallerHandle>();
+
+  claim(userId: number, caller: CallerHandle): void {
+    const previous = this.byUser.get(userId);
+    this.byUser.set(userId, caller);
+    if (previous && previous !== caller) previous.end('replaced');
+  }
+
+  release(userId: number, caller: CallerHandle): void {
+    if (this.byUser.get(userId) === caller) this.byUser.delete(userId);
+  }
+}
+
+export function createLocalLines(nodes: NodeManager): Lines {
+  const callers = new ActiveCallers();
+  return {
+    maxNodes: nodes.maxNodes,
+    acquire: (holder) => Promise.resolve(nodes.acquire(holder)),
+    release: (node) => nodes.release(node),
+    claimAccount: (userId, caller) => callers.claim(userId, caller),
+    releaseAccount: (userId, caller) => callers.release(userId, caller),
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The board with several worker processes keeps one room: callers on different workers see one
+ * /who, one capacity, one count of nodes and one session per account; a worker killed outright
+ * gives back its callers' nodes and seats, the others hear them leave once, and it is replaced.
+ * The real entry point runs with server.workers: 2; callers are real ssh2 clients.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectCaller, type Caller } from '../helpers/caller.js';
+import { occurrences } from '../helpers/room.js';
+import { startWorkerBoard, type WorkerBoard } from '../helpers/workers.js';
+
+const PASSWORD = 'correct horse battery';
+const WAIT_MS = 20_000;
+let board: WorkerBoard | undefined;
+const callers: Caller[] = [];
+
+afterEach(async () => {
+  for (const caller of callers.splice(0)) caller.client.destroy();
+  await board?.close();
+  board = undefined;
+});
+
+async function call(handle: string): Promise<Caller> {
+  const caller = await connectCaller(board!.port, { username: handle, password: PASSWORD });
+  caller.client.on('error', () => undefined);
+  callers.push(caller);
+  return caller;
+}
+
+async function enter(handle: string): Promise<Caller> {
+  const caller = await call(handle);
+  await caller.waitFor(`*** ${handle} has joined the chat ***`, WAIT_MS);
+  await expect.poll(() => board!.workerOf(handle)).toBeDefined();
+  return caller;
+}
+
+describe('a board with two workers', () => {
+  it('keeps one /who, one capacity and one count of nodes for callers on different workers', async () => {
+    const config = 'bbs:\n  name: Test BBS\nconnection:\n  max_nodes: 3\nchat:\n  capacity: 2\n';
+    board = await startWorkerBoard({ workers: 2, config, users: ['alice', 'bob', 'carol', 'dave'], password: PASSWORD });
+    const alice = await enter('alice');
+    const bob = await enter('bob');
+    expect(board.workerOf('alice')).not.toBe(board.workerOf('bob'));
+    await alice.waitFor('*** bob has joined the chat ***', WAIT_MS);
+    await Promise.all([alice.waitFor('alice | 2 in room', WAIT_MS), bob.waitFor('bob | 2 in room', WAIT_MS)]);
+
+    alice.type('/who\r');
+    await alice.waitFor('In the room (2): alice (node 1), bob (node 2)', WAIT_MS);
+
+    const carol = await call('carol');
+    await carol.waitFor('Chat room is at capacity', WAIT_MS);
+    const dave = await call('dave');
+    await dave.waitFor('All 3 lines of Test BBS are busy', WAIT_MS);
+    expect(new Set([board.workerOf('alice'), board.workerOf('bob'), board.workerOf('carol')]).size).toBe(2);
+  });
+
+  it('ends the first session when the same account logs in on another worker', async () => {
+    board = await startWorkerBoard({ workers: 2, config: 'bbs:\n  name: Test BBS\n', users: ['alice'], password: PASSWORD });
+    const first = await enter('alice');
+    const firstWorker = board.workerOf('alice');
+    const second = await call('alice');
+    await first.waitFor('You logged in to Test BBS from somewhere else', WAIT_MS);
+    await first.closed;
+    await second.waitFor('*** alice has joined the chat ***', WAIT_MS);
+    expect(board.workerOf('alice')).not.toBe(firstWorker);
+    second.type('/who\r');
+    await second.waitFor(/In the room \(1\): alice \(node \d\)/, WAIT_MS);
+  });
+
+  it('gives back the nodes and seats of a worker killed with SIGKILL, once, and replaces it', async () => {
+    const config = 'connection:\n  max_nodes: 3\nchat:\n  capacity: 3\n';
+    board = await startWorkerBoard({ workers: 2, config, users: ['alice', 'bob', 'carol', 'dave'], password: PASSWORD });
+    const inRoom = { alice: await enter('alice'), bob: await enter('bob'), carol: await enter('carol') };
+    const victim = board.workerOf('alice')!;
+    const gone = (['alice', 'bob', 'carol'] as const).filter((h) => board!.workerOf(h) === victim);
+    const staying = (['alice', 'bob', 'carol'] as const).filter((h) => board!.workerOf(h) !== victim);
+    expect(staying.length).toBeGreaterThan(0);
+    for (const handle of staying) await inRoom[handle].waitFor('*** carol has joined the chat ***', WAIT_MS);
+
+    process.kill(victim, 'SIGKILL');
+    for (const handle of staying) {
+      for (const left of gone) await inRoom[handle].waitFor(`*** ${left} has left the chat ***`, WAIT_MS);
+    }
+    // Every line was taken and the room held three: dave gets in only if the dead worker's were given back.
+    await expect.poll(() => board!.workers().length, { timeout: WAIT_MS }).toBe(3);
+    const dave = await enter('dave');
+    const listener = inRoom[staying[0]!];
+    listener.type('still here\r');
+    await dave.waitFor(`${staying[0]}: still here`, WAIT_MS);
+    await listener.waitFor('still here', WAIT_MS);
+    for (const left of gone) expect(occurrences(listener.screen(), `*** ${left} has left the chat ***`)).toBe(1);
+    expect(board.process.lines.filter((l) => l.msg === 'worker died; starting another' && l.worker === victim)).toHaveLength(1);
+  });
+});
