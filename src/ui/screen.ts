@@ -12,25 +12,10 @@ import blessed from 'blessed';
 import { blessedInternals, prepareBlessed } from './blessed-guard.js';
 import { listenersAddedSince, listenersOf, removeBlessedTraces, streamsOf, type AddedListeners } from './blessed-traces.js';
 import { RenderGate } from './render-gate.js';
+import type { Terminal } from './terminal.js';
 
 export { prepareBlessed } from './blessed-guard.js';
 export { FRAME_MS, RENDER_MARK, STALL_MS } from './render-gate.js';
-
-/** What ui needs from a caller's terminal; src/ssh/terminal.ts builds this from an ssh2 channel. */
-export interface Terminal {
-  /** Keystrokes (already rate-limited by the ssh adapter). blessed may call setRawMode/isTTY on it. */
-  input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
-  /** The channel: emits 'resize' (after columns/rows changed) and 'drain'. */
-  output: NodeJS.WritableStream & {
-    columns: number;
-    rows: number;
-    isTTY: boolean;
-    writableLength: number;
-    writableHighWaterMark?: number;
-  };
-  /** TERM as the client sent it — untrusted; mapped through safeTerm. */
-  term: string;
-}
 
 export interface BbsScreen {
   readonly screen: blessed.Widgets.Screen;

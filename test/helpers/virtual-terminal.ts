@@ -5,7 +5,7 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import xterm from '@xterm/headless';
-import type { Terminal as UiTerminal } from '../../src/ui/screen.js';
+import type { Terminal as UiTerminal } from '../../src/ui/terminal.js';
 
 const { Terminal: XtermTerminal } = xterm;
 
