@@ -16,6 +16,7 @@ import { openDatabase } from './store/db.js';
 import { createHistoryStore } from './store/history.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { UserStore } from './store/users.js';
+import { createDrawing } from './ui/drawing.js';
 import { prepareBlessed } from './ui/screen.js';
 
 export interface BoardDeps {
@@ -62,7 +63,16 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
   });
   const guard = new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now });
   const sessions = new Set<CallerSession>();
-  const sessionDeps: SessionDeps = { config, users, nodes, room, callers: new ActiveCallers(), now, lineBusyMs: deps.lineBusyMs };
+  const sessionDeps: SessionDeps = {
+    config,
+    users,
+    nodes,
+    room,
+    callers: new ActiveCallers(),
+    drawing: createDrawing(),
+    now,
+    lineBusyMs: deps.lineBusyMs,
+  };
 
   const server = createSshServer({
     connection: config.connection,

@@ -18,6 +18,7 @@ import type { ChannelTerminal } from './ssh/terminal.js';
 import type { OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';
 import { StoreError, type User, type UserStore } from './store/users.js';
+import type { Drawing } from './ui/drawing.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { runRegistration } from './ui/registration.js';
 import { goodbyeText, showLineBusy } from './ui/banners.js';
@@ -50,6 +51,8 @@ export interface SessionDeps {
   nodes: NodeManager;
   room: ChatManager;
   callers: ActiveCallers;
+  /** The process's frame clock and shared log rows, for every caller's screen. */
+  drawing: Drawing;
   now: () => number;
   /** How long the line-busy screen stays up (tests shorten it). */
   lineBusyMs?: number;
@@ -114,6 +117,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
 
   async function run(): Promise<void> {
     screen = createBbsScreen(terminal, {
+      clock: deps.drawing.clock,
       onError: (err) => log.debug({ err: err.message }, 'screen error'),
       onStall: () => {
         log.info('caller stopped reading; hanging up');
@@ -178,6 +182,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       node: onNode,
       maxMessageLength: config.chat.max_message_length,
       now,
+      rows: deps.drawing.rows,
       roomCount: () => room.participantCount(),
       completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
     });

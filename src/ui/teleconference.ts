@@ -4,22 +4,25 @@
  * on a BbsScreen it does not own, and knows nothing of the chat room beyond the messages it is
  * shown and the two questions it may ask (how many are here, whose handle starts so).
  *
- * Cost rules: show() only appends to the model and asks for a render; the rows, the title and the
- * status are worked out once per frame, in 'prerender', so a burst of messages costs one render.
- * A box is given new content only when its text changed (blessed re-parses and redraws a box on
- * every setContent), and when the log moved up by whole rows the terminal scrolls them (blessed's
- * deleteLine: a scroll region and DL), so a new line costs its own rows, not the whole log.
- * Only the log box parses tags, and every text in it went through toTagged's escaping.
- * The log's drawing is in log-view.ts, the boxes and their layout in teleconference-widgets.ts.
+ * Cost rules: show() only appends to the model and asks for a frame; the rows, the title and the
+ * status are worked out once per frame, so a burst of messages costs one frame. When nothing but
+ * new lines for everyone arrived and the view follows them, the frame is the log's shared one:
+ * the same bytes for every screen of this shape, made once (log-view.ts). Otherwise the screen
+ * renders: in 'prerender' a box is given new content only when its text changed (blessed
+ * re-parses and redraws a box on every setContent) and the log draws the rows that changed.
+ * The boxes and their layout are in teleconference-widgets.ts.
  */
-import type { ChatMessage } from '../chat/messages.js';
+import { isPrivate, type ChatMessage } from '../chat/messages.js';
 import { displayWidth, graphemes, truncateToWidth } from './display-width.js';
 import { formatClock, formatDivider, formatMessage, formatTitle, needsBell } from './format.js';
 import { completeHandle } from './handle-completion.js';
 import { LineEditor, type KeyLike } from './line-editor.js';
+import type { SharedFrame } from './frame-clock.js';
+import type { PaintedScreen } from './log-painter.js';
+import { createLogRows, type LogRows } from './log-rows.js';
 import { LogView } from './log-view.js';
 import type { BbsScreen } from './screen.js';
-import { createWidgets, layout, setText, type Widgets } from './teleconference-widgets.js';
+import { createWidgets, layout, logArea, setText, type Widgets } from './teleconference-widgets.js';
 
 export interface TeleconferenceOptions {
   screen: BbsScreen;
@@ -38,6 +41,8 @@ export interface TeleconferenceOptions {
   scrollback?: number;
   /** Typed lines kept for Up/Down recall (default 50). */
   inputHistory?: number;
+  /** The board's cache of encoded log rows, shared by every screen; one of its own when omitted. */
+  rows?: LogRows;
 }
 
 export interface Teleconference {
@@ -90,10 +95,12 @@ class TeleconferenceScreen implements Teleconference {
     this.bbs = options.screen;
     this.editor = new LineEditor({ maxLength: options.maxMessageLength, historySize: options.inputHistory ?? 50 });
     this.widgets = createWidgets(this.bbs.screen);
-    this.log = new LogView(this.bbs.screen, this.widgets.log, options.scrollback ?? 1000);
+    const painted = this.bbs.screen as unknown as PaintedScreen;
+    this.log = new LogView(painted, options.rows ?? createLogRows(), this.bbs.term, options.scrollback ?? 1000);
     this.bbs.screen.on('keypress', this.onKeypress);
     this.bbs.screen.on('prerender', this.onPrerender);
     this.bbs.screen.on('resize', this.onResize);
+    this.bbs.setSharedFrames(() => this.sharedFrame());
     this.scheduleClock();
     this.drawInput();
   }
@@ -101,16 +108,17 @@ class TeleconferenceScreen implements Teleconference {
   show(message: ChatMessage, options: { earlier?: boolean } = {}): void {
     if (this.destroyed) return;
     const earlier = options.earlier ?? false;
-    this.log.append(formatMessage(message, this.viewer(), { earlier, timeZone: this.options.timeZone }));
+    const line = formatMessage(message, this.viewer(), { earlier, timeZone: this.options.timeZone });
+    this.log.append(line, !isPrivate(message));
     if (!earlier && needsBell(message, this.viewer())) this.bbs.bell();
-    this.bbs.requestRender();
+    this.bbs.requestFrame();
   }
 
   showHistory(messages: readonly ChatMessage[]): void {
     if (this.destroyed || messages.length === 0) return;
-    this.log.append(formatDivider('earlier messages'));
+    this.log.append(formatDivider('earlier messages'), true);
     for (const message of messages) this.show(message, { earlier: true });
-    this.log.append(formatDivider('end of earlier messages'));
+    this.log.append(formatDivider('end of earlier messages'), true);
   }
 
   onLine(handler: (line: string) => void): void {
@@ -125,6 +133,8 @@ class TeleconferenceScreen implements Teleconference {
     if (this.destroyed) return;
     this.destroyed = true;
     clearTimeout(this.clockTimer);
+    this.bbs.setSharedFrames(undefined);
+    this.log.release();
     this.bbs.screen.removeListener('keypress', this.onKeypress);
     this.bbs.screen.removeListener('prerender', this.onPrerender);
     this.bbs.screen.removeListener('resize', this.onResize);
@@ -211,12 +221,22 @@ class TeleconferenceScreen implements Teleconference {
     if (width !== this.size.cols || height !== this.size.rows) {
       this.size = { cols: width, rows: height };
       layout(this.widgets, width, height);
-      this.log.invalidate();
     }
     setText(this.widgets.title, this.titleText(width));
-    const log = this.logSize();
-    this.log.draw(log.width, log.height);
+    this.log.draw(logArea(width, height));
     this.drawStatus(width);
+  }
+
+  /**
+   * The frame as the log's shared bytes, when nothing but the log changed since the last one:
+   * same size, same title (head count, minute), no key since (keys ask for a full render).
+   */
+  private sharedFrame(): SharedFrame | undefined {
+    if (this.destroyed) return undefined;
+    const { width, height } = this.screenSize();
+    if (width !== this.size.cols || height !== this.size.rows) return undefined;
+    if (this.titleText(width) !== this.widgets.title.content) return undefined;
+    return this.log.sharedFrame(logArea(width, height));
   }
 
   /** Laid out again only when the width, the head count or the minute changed. */

@@ -1,0 +1,169 @@
+/**
+ * Draws the log's rows of one blessed screen from encoded rows (log-rows.ts) and keeps blessed's
+ * picture of those rows — `screen.lines` (what it will draw) and `screen.olines` (what the
+ * terminal shows) — equal to what was drawn. blessed draws a cell only where the two differ, so
+ * it never draws a log row itself, and its next render and damage diff stay right for the title,
+ * status and input lines around them. The log rows belong to this painter: no blessed element
+ * may be placed over them.
+ *
+ * Two ways in: frame() inside a full render (the bytes go into blessed's own output buffer, at
+ * the head of its draw), and scrollBytes()/commitScroll() for bytes shared by many screens of one
+ * shape and written to their channels directly. Both rely on one fact: blessed allocates new line
+ * arrays when the screen is cleared or resized, so a change of array means the terminal no longer
+ * shows what was painted.
+ */
+import type { EncodedRow } from './log-rows.js';
+import { DEFAULT_ATTR } from './log-rows.js';
+
+type Cell = [number, string];
+type Row = Cell[] & { dirty?: boolean };
+
+/** The parts of a blessed screen the painter reads and writes (the typings leave them out). */
+export interface PaintedScreen {
+  lines: Row[];
+  olines: Row[];
+  _buf: string;
+  tput: {
+    csr(top: number, bottom: number): string;
+    cup(y: number, x: number): string;
+    dl(n: number): string;
+    sc(): string;
+    rc(): string;
+    civis(): string;
+    cnorm(): string;
+    el(): string;
+    colors: number;
+  };
+  program: { cursorHidden?: boolean };
+}
+
+export class LogPainter {
+  /** The row drawn at each log row (index 0 is the top row), undefined where not known. */
+  private shown: Array<EncodedRow | undefined> = [];
+  private top = 0;
+  private screenRows = 0;
+  /** blessed's line arrays when last painted. */
+  private painted: { lines: Row[]; olines: Row[] } | undefined;
+
+  constructor(private readonly screen: PaintedScreen) {}
+
+  /** True when the terminal still shows what was last painted at this position and size. */
+  inStep(top: number, height: number, screenRows: number): boolean {
+    const { painted, screen } = this;
+    return (
+      painted !== undefined &&
+      painted.lines === screen.lines &&
+      painted.olines === screen.olines &&
+      this.top === top &&
+      this.shown.length === height &&
+      this.screenRows === screenRows
+    );
+  }
+
+  /**
+   * Inside a full render: scrolls the terminal up `scrolled` rows when what was painted is still
+   * there, then draws every row that differs from `rows` (one per log row, top first).
+   */
+  frame(top: number, rows: readonly EncodedRow[], scrolled: number, screenRows: number): void {
+    const height = rows.length;
+    let bytes = '';
+    if (this.inStep(top, height, screenRows)) {
+      if (scrolled > 0 && scrolled < height) {
+        bytes += this.scrollBytes(scrolled);
+        this.commitScrollOnly(scrolled);
+      }
+    } else {
+      this.shown = new Array<EncodedRow | undefined>(height).fill(undefined);
+      this.top = top;
+      this.screenRows = screenRows;
+      this.painted = { lines: this.screen.lines, olines: this.screen.olines };
+    }
+    for (let i = 0; i < height; i++) {
+      const row = rows[i]!;
+      if (this.shown[i] === row) continue;
+      bytes += this.screen.tput.cup(top + i, 0) + row.bytes;
+      this.setRow(i, row);
+    }
+    this.screen._buf += bytes;
+  }
+
+  /** Scroll the log region up `n` rows (blank rows come in at the bottom). */
+  scrollBytes(n: number): string {
+    const { tput } = this.screen;
+    const bottom = this.top + this.shown.length - 1;
+    return tput.csr(this.top, bottom) + tput.cup(this.top, 0) + tput.dl(n) + tput.csr(0, this.screenRows - 1);
+  }
+
+  /** The bytes that draw `rows` as the bottom rows of the log. */
+  bottomBytes(rows: readonly EncodedRow[]): string {
+    const first = this.top + this.shown.length - rows.length;
+    let bytes = '';
+    for (let i = 0; i < rows.length; i++) bytes += this.screen.tput.cup(first + i, 0) + rows[i]!.bytes;
+    return bytes;
+  }
+
+  /**
+   * Records that the terminal scrolled up by `rows.length` (when fewer than the log's height)
+   * and shows `rows` at the bottom: what scrollBytes + bottomBytes drew.
+   */
+  commitBottom(rows: readonly EncodedRow[]): void {
+    const height = this.shown.length;
+    if (rows.length < height) this.commitScrollOnly(rows.length);
+    for (let i = 0; i < rows.length; i++) this.setRow(height - rows.length + i, rows[i]!);
+  }
+
+  /** Moves the log's rows up `n` in blessed's buffers, as the terminal did; the rows that come in are unknown. */
+  private commitScrollOnly(n: number): void {
+    const { lines, olines } = this.screen;
+    const height = this.shown.length;
+    for (const buffer of [lines, olines]) {
+      // Rotate rather than allocate: the rows that left are overwritten before anything reads them.
+      const gone = buffer.splice(this.top, n);
+      buffer.splice(this.top + height - n, 0, ...gone);
+    }
+    this.shown.splice(0, n);
+    for (let i = 0; i < n; i++) this.shown.push(undefined);
+  }
+
+  /**
+   * Gives the log's rows back to blessed: its next render blanks them (they are marked for
+   * drawing blank while its picture of the terminal still holds what was painted).
+   */
+  release(): void {
+    const { lines, olines } = this.screen;
+    if (this.painted?.lines === lines && this.painted.olines === olines) {
+      for (let i = 0; i < this.shown.length; i++) {
+        const row = lines[this.top + i];
+        if (!row) continue;
+        fillCells(row, BLANK);
+        row.dirty = true;
+      }
+    }
+    this.shown = [];
+    this.painted = undefined;
+  }
+
+  private setRow(index: number, row: EncodedRow): void {
+    const y = this.top + index;
+    const { lines, olines } = this.screen;
+    if (lines[y]) fillCells(lines[y], row);
+    if (olines[y]) fillCells(olines[y], row);
+    this.shown[index] = row;
+  }
+}
+
+const BLANK: EncodedRow = { bytes: '', attrs: [], chars: [] };
+
+function fillCells(cells: Row, row: EncodedRow): void {
+  const filled = row.chars.length;
+  for (let x = 0; x < cells.length; x++) {
+    const cell = cells[x]!;
+    if (x < filled) {
+      cell[0] = row.attrs[x]!;
+      cell[1] = row.chars[x]!;
+    } else {
+      cell[0] = DEFAULT_ATTR;
+      cell[1] = ' ';
+    }
+  }
+}
