@@ -1,10 +1,12 @@
 /**
  * Draws the log's rows of one blessed screen from encoded rows (log-rows.ts) and keeps blessed's
  * picture of those rows — `screen.lines` (what it will draw) and `screen.olines` (what the
- * terminal shows) — equal to what was drawn. blessed draws a cell only where the two differ, so
- * it never draws a log row itself, and its next render and damage diff stay right for the title,
- * status and input lines around them. The log rows belong to this painter: no blessed element
- * may be placed over them.
+ * terminal shows) — equal to what was drawn: both hold the encoded row's own frozen cell array,
+ * shared with every screen of the shape. blessed draws a row only when it is marked dirty and
+ * then only cells where the two differ, so it never draws a log row itself, and its next render
+ * and damage diff stay right for the title, status and input lines around them. The log rows
+ * belong to this painter: no blessed element may be placed over them (blessed would try to write
+ * into a frozen row and the element would not show).
  *
  * Two ways in: frame() inside a full render (the bytes go into blessed's own output buffer, at
  * the head of its draw), and scrollBytes()/commitScroll() for bytes shared by many screens of one
@@ -12,11 +14,9 @@
  * arrays when the screen is cleared or resized, so a change of array means the terminal no longer
  * shows what was painted.
  */
-import type { EncodedRow } from './log-rows.js';
-import { DEFAULT_ATTR } from './log-rows.js';
+import type { Cell, EncodedRow } from './log-rows.js';
 
-type Cell = [number, string];
-type Row = Cell[] & { dirty?: boolean };
+type Row = readonly Cell[] & { dirty?: boolean };
 
 /** The parts of a blessed screen the painter reads and writes (the typings leave them out). */
 export interface PaintedScreen {
@@ -35,6 +35,8 @@ export interface PaintedScreen {
     colors: number;
   };
   program: { cursorHidden?: boolean };
+  /** A fresh row of `ch` in the default attribute. */
+  blankLine(ch: string, dirty: boolean): Row;
 }
 
 export class LogPainter {
@@ -117,7 +119,7 @@ export class LogPainter {
     const { lines, olines } = this.screen;
     const height = this.shown.length;
     for (const buffer of [lines, olines]) {
-      // Rotate rather than allocate: the rows that left are overwritten before anything reads them.
+      // The rows that left come back in at the bottom; they are replaced before anything reads them.
       const gone = buffer.splice(this.top, n);
       buffer.splice(this.top + height - n, 0, ...gone);
     }
@@ -126,17 +128,17 @@ export class LogPainter {
   }
 
   /**
-   * Gives the log's rows back to blessed: its next render blanks them (they are marked for
-   * drawing blank while its picture of the terminal still holds what was painted).
+   * Gives the log's rows back to blessed, as rows of its own: its next render blanks them (a
+   * blank row marked for drawing, over a copy of what the terminal shows).
    */
   release(): void {
     const { lines, olines } = this.screen;
     if (this.painted?.lines === lines && this.painted.olines === olines) {
       for (let i = 0; i < this.shown.length; i++) {
-        const row = lines[this.top + i];
-        if (!row) continue;
-        fillCells(row, BLANK);
-        row.dirty = true;
+        const y = this.top + i;
+        if (!lines[y] || !olines[y]) continue;
+        olines[y] = olines[y].map((cell) => [cell[0], cell[1]] as const);
+        lines[y] = this.screen.blankLine(' ', true);
       }
     }
     this.shown = [];
@@ -146,24 +148,9 @@ export class LogPainter {
   private setRow(index: number, row: EncodedRow): void {
     const y = this.top + index;
     const { lines, olines } = this.screen;
-    if (lines[y]) fillCells(lines[y], row);
-    if (olines[y]) fillCells(olines[y], row);
+    if (y >= lines.length || y >= olines.length) return;
+    lines[y] = row.cells;
+    olines[y] = row.cells;
     this.shown[index] = row;
-  }
-}
-
-const BLANK: EncodedRow = { bytes: '', attrs: [], chars: [] };
-
-function fillCells(cells: Row, row: EncodedRow): void {
-  const filled = row.chars.length;
-  for (let x = 0; x < cells.length; x++) {
-    const cell = cells[x]!;
-    if (x < filled) {
-      cell[0] = row.attrs[x]!;
-      cell[1] = row.chars[x]!;
-    } else {
-      cell[0] = DEFAULT_ATTR;
-      cell[1] = ' ';
-    }
   }
 }

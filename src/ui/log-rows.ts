@@ -5,7 +5,9 @@
  * seen by 500 callers of one shape is wrapped and encoded once, not 500 times.
  *
  * A row is kept twice, as bytes for the terminal and as cells (blessed's attribute and character
- * per column) for blessed's picture of the screen, so the two always agree. Widths come from
+ * per column) for blessed's picture of the screen, so the two always agree. The cells are one
+ * frozen array per row that every screen of the shape puts in its line buffers as it is: a row
+ * costs a screen one reference, not a copy, and no screen can change another's. Widths come from
  * display-width.ts alone: a grapheme of width 2 takes its column and the next, whose cell holds ''
  * (nothing is written for it), so an emoji, a ZWJ sequence or a flag is never split or miscounted.
  */
@@ -39,12 +41,14 @@ export function styleAttr(style: Style): number {
   return (flags << 18) | (fg << 9) | 0x1ff;
 }
 
+/** One column as blessed keeps it: attribute and character ('' for the second column of a wide grapheme). */
+export type Cell = readonly [number, string];
+
 export interface EncodedRow {
   /** Draws the row from the cursor (column 0) to the end of the row, ending with attributes reset. */
   readonly bytes: string;
-  /** blessed's cells for the columns the row fills; the rest of the row is blank. */
-  readonly attrs: readonly number[];
-  readonly chars: readonly string[];
+  /** blessed's cells for every column of the row; frozen, shared by every screen of the shape. */
+  readonly cells: readonly Cell[];
 }
 
 export interface EncodedLine {
@@ -65,13 +69,15 @@ export class ShapeRows {
   /** An empty row: only cleared. */
   readonly blank: EncodedRow;
   private readonly lines = new WeakMap<StyledLine, EncodedLine>();
+  /** Each (attribute, ASCII character) pair once, so most of a row's cells are references to shared pairs. */
+  private readonly pairs = new Map<string, Cell>();
 
   constructor(
     readonly width: number,
     private readonly terminal: ShapeTerminal,
     private readonly nextId: () => number,
   ) {
-    this.blank = { bytes: terminal.el, attrs: [], chars: [] };
+    this.blank = { bytes: terminal.el, cells: this.toCells([], []) };
   }
 
   /** `line`'s rows at this shape; made on first use, kept while the line lives. */
@@ -117,7 +123,28 @@ export class ShapeRows {
     if (current !== DEFAULT_ATTR) bytes += '\x1b[m';
     // At the last column the cursor waits to wrap, and clearing from there would erase that column.
     if (chars.length < this.width) bytes += this.terminal.el;
-    return { bytes, attrs, chars };
+    return { bytes, cells: this.toCells(attrs, chars) };
+  }
+
+  /** Exactly `width` cells, blank past the text; frozen so that blessed can never write into a shared row. */
+  private toCells(attrs: readonly number[], chars: readonly string[]): readonly Cell[] {
+    const cells: Cell[] = [];
+    for (let x = 0; x < this.width; x++) {
+      cells.push(x < chars.length ? this.pair(attrs[x]!, chars[x]!) : this.pair(DEFAULT_ATTR, ' '));
+    }
+    return Object.freeze(cells);
+  }
+
+  /** Only ASCII is pooled: the pool stays small whatever graphemes callers send. */
+  private pair(attr: number, ch: string): Cell {
+    if (ch.length !== 1 || ch.charCodeAt(0) > 0x7e) return Object.freeze([attr, ch] as const);
+    const key = `${attr} ${ch}`;
+    let cell = this.pairs.get(key);
+    if (!cell) {
+      cell = Object.freeze([attr, ch] as const);
+      this.pairs.set(key, cell);
+    }
+    return cell;
   }
 
   /** The SGR sequence for `style`, with the colour brought down to what the terminal has. */

@@ -34,6 +34,7 @@ export class LogView {
   private arrivedPrivate = false;
   /** The view moved (paging, back to the bottom) since the last frame: draw afresh. */
   private moved = true;
+  private shapeRows: ShapeRows | undefined;
 
   constructor(
     private readonly screen: PaintedScreen & { program: { cursorHidden?: boolean } },
@@ -137,8 +138,12 @@ export class LogView {
     this.moved = false;
   }
 
+  /** The shape's rows, looked up again only when the width changed. */
   private shape(width: number): ShapeRows {
-    const { tput } = this.screen;
-    return this.rows.shape({ term: this.term, colors: tput.colors, el: tput.el() }, width);
+    if (this.shapeRows?.width !== width) {
+      const { tput } = this.screen;
+      this.shapeRows = this.rows.shape({ term: this.term, colors: tput.colors, el: tput.el() }, width);
+    }
+    return this.shapeRows;
   }
 }
