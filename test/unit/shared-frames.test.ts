@@ -9,10 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/messages.js';
 import { createDrawing, type Drawing } from '../../src/ui/drawing.js';
 import { createBbsScreen, type BbsScreen } from '../../src/ui/screen.js';
-import { createTeleconference, type Teleconference } from '../../src/ui/teleconference.js';
+import type { Teleconference } from '../../src/ui/teleconference.js';
+import { TEST_TIME, testTeleconference } from '../helpers/teleconference.js';
 import { createFakeTerminal, type FakeTerminal } from '../helpers/virtual-terminal.js';
 
-const at = Date.UTC(2024, 0, 15, 9, 5);
+const at = TEST_TIME;
 const say = (from: string, text: string): ChatMessage => ({ kind: 'public', at, from, text });
 const PAGE_UP = '\x1b[5~';
 
@@ -38,18 +39,7 @@ afterEach(() => {
 function open(drawing: Drawing, handle = 'bob', cols = 60, rows = 14): Caller {
   const fake = createFakeTerminal(cols, rows);
   const bbs = createBbsScreen(fake.terminal, { clock: drawing.clock });
-  const tele = createTeleconference({
-    screen: bbs,
-    bbsName: 'Test BBS',
-    handle,
-    node: 2,
-    maxMessageLength: 200,
-    now: () => at,
-    roomCount: () => 3,
-    completions: () => [],
-    timeZone: 'UTC',
-    rows: drawing.rows,
-  });
+  const tele = testTeleconference(bbs, handle, { rows: drawing.rows });
   const caller = { fake, bbs, tele, renders: 0 };
   bbs.screen.on('render', () => caller.renders++);
   opened.push(caller);

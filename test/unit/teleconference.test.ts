@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/messages.js';
 import { createBbsScreen, type BbsScreen } from '../../src/ui/screen.js';
-import { createTeleconference, type Teleconference, type TeleconferenceOptions } from '../../src/ui/teleconference.js';
+import type { Teleconference, TeleconferenceOptions } from '../../src/ui/teleconference.js';
+import { TEST_TIME, testTeleconference } from '../helpers/teleconference.js';
 import { createFakeTerminal, type FakeTerminal } from '../helpers/virtual-terminal.js';
 
-const at = Date.UTC(2024, 0, 15, 9, 5);
+const at = TEST_TIME;
 const HANDLES = ['alice', 'alfred', 'bob', 'carol'];
 
 const KEYS = { enter: '\r', up: '\x1b[A', pageUp: '\x1b[5~', pageDown: '\x1b[6~', tab: '\t', ctrlC: '\x03', ctrlD: '\x04' };
@@ -27,16 +28,8 @@ function open(handle: string, cols = 80, rows = 24, options: Partial<Teleconfere
   const bbs = createBbsScreen(fake.terminal);
   let renders = 0;
   bbs.screen.on('render', () => renders++);
-  const tele = createTeleconference({
-    screen: bbs,
-    bbsName: 'Test BBS',
-    handle,
-    node: 2,
-    maxMessageLength: 200,
-    now: () => at,
-    roomCount: () => 3,
+  const tele = testTeleconference(bbs, handle, {
     completions: (prefix) => HANDLES.filter((h) => h.startsWith(prefix.toLowerCase())),
-    timeZone: 'UTC',
     ...options,
   });
   const caller: Caller = { fake, bbs, tele, lines: [], leaves: 0, renders: () => renders };
