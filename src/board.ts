@@ -69,7 +69,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
     nodes,
     room,
     callers: new ActiveCallers(),
-    drawing: createDrawing(),
+    drawing: createDrawing(now),
     now,
     lineBusyMs: deps.lineBusyMs,
   };

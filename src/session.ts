@@ -51,7 +51,7 @@ export interface SessionDeps {
   nodes: NodeManager;
   room: ChatManager;
   callers: ActiveCallers;
-  /** The process's frame clock and shared log rows, for every caller's screen. */
+  /** The process's frame clock, shared log rows and minute ticker, for every caller's screen. */
   drawing: Drawing;
   now: () => number;
   /** How long the line-busy screen stays up (tests shorten it). */
@@ -183,6 +183,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       maxMessageLength: config.chat.max_message_length,
       now,
       rows: deps.drawing.rows,
+      minutes: deps.drawing.minutes,
       roomCount: () => room.participantCount(),
       completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
     });

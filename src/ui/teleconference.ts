@@ -10,7 +10,7 @@
  * the same bytes for every screen of this shape, made once (log-view.ts). Otherwise the screen
  * renders: in 'prerender' a box is given new content only when its text changed (blessed
  * re-parses and redraws a box on every setContent) and the log draws the rows that changed.
- * The boxes and their layout are in teleconference-widgets.ts.
+ * The boxes and their layout are in teleconference-layout.ts.
  */
 import { isPrivate, type ChatMessage } from '../chat/messages.js';
 import { displayWidth, graphemes, truncateToWidth } from './display-width.js';
@@ -21,8 +21,9 @@ import type { SharedFrame } from './frame-clock.js';
 import type { PaintedScreen } from './log-painter.js';
 import { createLogRows, type LogRows } from './log-rows.js';
 import { LogView } from './log-view.js';
+import { createMinuteTicker, type MinuteTicker } from './minute-ticker.js';
 import type { BbsScreen } from './screen.js';
-import { createWidgets, layout, logArea, setText, type Widgets } from './teleconference-widgets.js';
+import { createWidgets, layout, logArea, setText, type Widgets } from './teleconference-layout.js';
 
 export interface TeleconferenceOptions {
   screen: BbsScreen;
@@ -43,6 +44,8 @@ export interface TeleconferenceOptions {
   inputHistory?: number;
   /** The board's cache of encoded log rows, shared by every screen; one of its own when omitted. */
   rows?: LogRows;
+  /** The board's minute ticker for the title bar's clock; one of its own (on `now`) when omitted. */
+  minutes?: MinuteTicker;
 }
 
 export interface Teleconference {
@@ -59,7 +62,6 @@ export interface Teleconference {
 }
 
 const PROMPT = '> ';
-const MINUTE_MS = 60_000;
 
 /** Longest first; the status line shows the first that fits. */
 const HINTS = [
@@ -80,7 +82,7 @@ class TeleconferenceScreen implements Teleconference {
   private readonly log: LogView;
   private readonly lineHandlers: Array<(line: string) => void> = [];
   private readonly leaveHandlers: Array<() => void> = [];
-  private clockTimer: NodeJS.Timeout | undefined;
+  private readonly stopClock: () => void;
   private size = { cols: -1, rows: -1 };
   private title = { key: '', text: '' };
   /** Tab's list of choices, shown in the status line until the next key. */
@@ -101,7 +103,8 @@ class TeleconferenceScreen implements Teleconference {
     this.bbs.screen.on('prerender', this.onPrerender);
     this.bbs.screen.on('resize', this.onResize);
     this.bbs.setSharedFrames(() => this.sharedFrame());
-    this.scheduleClock();
+    // At each minute's turn the title's clock changes: a full render.
+    this.stopClock = (options.minutes ?? createMinuteTicker(options.now)).subscribe(() => this.bbs.requestRender());
     this.drawInput();
   }
 
@@ -132,7 +135,7 @@ class TeleconferenceScreen implements Teleconference {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    clearTimeout(this.clockTimer);
+    this.stopClock();
     this.bbs.setSharedFrames(undefined);
     this.log.release();
     this.bbs.screen.removeListener('keypress', this.onKeypress);
@@ -265,16 +268,6 @@ class TeleconferenceScreen implements Teleconference {
   private logSize(): { width: number; height: number } {
     const { width, height } = this.screenSize();
     return { width: Math.max(1, width), height: Math.max(0, height - 3) };
-  }
-
-  /** One timer per screen, woken at each minute's turn so the clock never shows a stale minute. */
-  private scheduleClock(): void {
-    const wait = MINUTE_MS - (this.options.now() % MINUTE_MS);
-    this.clockTimer = setTimeout(() => {
-      this.bbs.requestRender();
-      this.scheduleClock();
-    }, wait);
-    this.clockTimer.unref();
   }
 }
 
