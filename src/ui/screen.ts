@@ -4,9 +4,9 @@
  * like a TTY by src/ssh/terminal.ts). blessed was written for one terminal per process; here it
  * serves hundreds, so this module keeps it from touching the server itself (files named by TERM,
  * $EDITOR, the server's env, stdin/stdout, process handlers — see blessed-guard.ts) and gives
- * each caller a screen that is drawn at most once per frame of the board's clock, never into a full
- * channel (see frame-clock.ts), and frees everything on destroy (see blessed-traces.ts). It must not know about
- * sessions, chat, users or ssh2.
+ * each caller a screen that is drawn at most once per frame of the board's clock, never into a
+ * full channel (see frame-clock.ts), and frees everything on destroy (see blessed-traces.ts). It
+ * must not know about sessions, chat, users or ssh2.
  */
 import blessed from 'blessed';
 import { blessedInternals, prepareBlessed } from './blessed-guard.js';
@@ -23,8 +23,8 @@ export interface BbsScreen {
   readonly term: string;
   /**
    * Asks for a full render in the board clock's next frame (frames are FRAME_MS apart, the first
-   * after a quiet spell on the next tick). Many requests make one render. While the channel holds more than RENDER_MARK unsent bytes
-   * nothing is drawn; on 'drain' the screen is drawn once, fresh.
+   * after a quiet spell on the next tick). Many requests make one render. While the channel holds
+   * more than RENDER_MARK unsent bytes nothing is drawn; on 'drain' the screen is drawn once, fresh.
    */
   requestRender(): void;
   /**
