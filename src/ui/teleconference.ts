@@ -188,7 +188,8 @@ class TeleconferenceScreen implements Teleconference {
   }
 
   private page(direction: 'pageup' | 'pagedown'): void {
-    const { width, height } = this.logSize();
+    const screen = this.screenSize();
+    const { width, height } = logArea(screen.width, screen.height);
     if (height < 1) return;
     this.log.page(direction, width, height);
     this.bbs.requestRender();
@@ -263,11 +264,6 @@ class TeleconferenceScreen implements Teleconference {
 
   private screenSize(): { width: number; height: number } {
     return { width: toNumber(this.bbs.screen.width), height: toNumber(this.bbs.screen.height) };
-  }
-
-  private logSize(): { width: number; height: number } {
-    const { width, height } = this.screenSize();
-    return { width: Math.max(1, width), height: Math.max(0, height - 3) };
   }
 }
 
