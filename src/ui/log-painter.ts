@@ -24,9 +24,9 @@ export interface PaintedScreen {
   olines: Row[];
   _buf: string;
   tput: {
+    strings: { change_scroll_region?: string; save_cursor?: string; restore_cursor?: string };
     csr(top: number, bottom: number): string;
     cup(y: number, x: number): string;
-    dl(n: number): string;
     sc(): string;
     rc(): string;
     civis(): string;
@@ -49,6 +49,17 @@ export class LogPainter {
 
   constructor(private readonly screen: PaintedScreen) {}
 
+  /** The terminal has a scroll region (not every TERM does: ansi has none). */
+  canScroll(): boolean {
+    return Boolean(this.screen.tput.strings.change_scroll_region);
+  }
+
+  /** The terminal can save and restore the cursor, which bytes shared between screens rely on. */
+  canRestoreCursor(): boolean {
+    const { strings } = this.screen.tput;
+    return Boolean(strings.save_cursor && strings.restore_cursor);
+  }
+
   /** True when the terminal still shows what was last painted at this position and size. */
   inStep(top: number, height: number, screenRows: number): boolean {
     const { painted, screen } = this;
@@ -70,7 +81,7 @@ export class LogPainter {
     const height = rows.length;
     let bytes = '';
     if (this.inStep(top, height, screenRows)) {
-      if (scrolled > 0 && scrolled < height) {
+      if (scrolled > 0 && scrolled < height && this.canScroll()) {
         bytes += this.scrollBytes(scrolled);
         this.commitScrollOnly(scrolled);
       }
@@ -89,11 +100,15 @@ export class LogPainter {
     this.screen._buf += bytes;
   }
 
-  /** Scroll the log region up `n` rows (blank rows come in at the bottom). */
+  /**
+   * Scroll the log region up `n` rows (blank rows come in at the bottom): a line feed on the
+   * region's last row scrolls it on every terminal with a scroll region, also those without a
+   * delete-lines capability (vt100) or with only the one-line form (vt102).
+   */
   scrollBytes(n: number): string {
     const { tput } = this.screen;
     const bottom = this.top + this.shown.length - 1;
-    return tput.csr(this.top, bottom) + tput.cup(this.top, 0) + tput.dl(n) + tput.csr(0, this.screenRows - 1);
+    return tput.csr(this.top, bottom) + tput.cup(bottom, 0) + '\n'.repeat(n) + tput.csr(0, this.screenRows - 1);
   }
 
   /** The bytes that draw `rows` as the bottom rows of the log. */

@@ -101,10 +101,11 @@ export class LogView {
    */
   sharedFrame(area: LogArea): SharedFrame | undefined {
     if (this.moved || this.arrivedPrivate || this.arrived.length === 0 || !this.log.atBottom) return undefined;
-    if (!this.painter.inStep(area.top, area.height, area.screenRows)) return undefined;
+    if (!this.painter.inStep(area.top, area.height, area.screenRows) || !this.painter.canRestoreCursor()) return undefined;
     const shape = this.shape(area.width);
     const lines = this.arrived.map((line) => shape.line(line));
     const rows = lines.flatMap((line) => line.rows).slice(-area.height);
+    if (rows.length < area.height && !this.painter.canScroll()) return undefined;
     const cursorShown = !this.screen.program.cursorHidden;
     const key = `${this.term} ${area.width}x${area.screenRows}+${area.top}/${area.height} ${cursorShown ? 'c' : 'h'} ${lines.map((l) => l.id).join(',')}`;
     return {

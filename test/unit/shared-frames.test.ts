@@ -36,8 +36,8 @@ afterEach(() => {
 });
 
 /** A teleconference for `handle`; screens given one Drawing share frames and rows. */
-function open(drawing: Drawing, handle = 'bob', cols = 60, rows = 14): Caller {
-  const fake = createFakeTerminal(cols, rows);
+function open(drawing: Drawing, handle = 'bob', cols = 60, rows = 14, term = 'xterm-256color'): Caller {
+  const fake = createFakeTerminal(cols, rows, term);
   const bbs = createBbsScreen(fake.terminal, { clock: drawing.clock });
   const tele = testTeleconference(bbs, handle, { rows: drawing.rows });
   const caller = { fake, bbs, tele, renders: 0 };
@@ -179,4 +179,24 @@ describe('shared frames', () => {
     expect(others.map((caller) => caller.fake.vt.text())).not.toContain('just for you');
     expect(blessedPicture(bob!)).toEqual(seen(bob!));
   });
+
+  it.each(['xterm-256color', 'screen', 'vt100', 'vt102', 'ansi'])(
+    'draws TERM=%s line by line as a full render draws it, with or without a scroll region',
+    async (term) => {
+      const drawing = createDrawing();
+      const callers = [open(drawing, 'bob', 60, 14, term), open(drawing, 'bob', 60, 14, term)];
+      const text = (i: number) => (i % 4 === 0 ? `a longer line ${i} ${'that wraps '.repeat(6)}end` : `line ${i}`);
+      for (let i = 1; i <= 14; i++) {
+        deliver(callers, say('alice', text(i)));
+        await allSee(callers, `alice: ${text(i).slice(0, 20)}`);
+      }
+      const reference = open(createDrawing(), 'bob', 60, 14, term);
+      for (let i = 1; i <= 14; i++) reference.tele.show(say('alice', text(i)));
+      await allSee([reference], 'alice: line 14');
+      for (const caller of callers) {
+        expect(seen(caller)).toEqual(seen(reference));
+        expect(blessedPicture(caller)).toEqual(seen(caller));
+      }
+    },
+  );
 });
