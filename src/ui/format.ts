@@ -20,7 +20,8 @@ export type Style =
   | 'private'
   | 'page'
   | 'earlier'
-  | 'divider';
+  | 'divider'
+  | 'input';
 
 export interface Segment {
   readonly text: string;

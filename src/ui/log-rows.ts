@@ -33,6 +33,7 @@ const STYLE_LOOK: Readonly<Record<Style, { fg: number; flags: number }>> = {
   page: { fg: 14, flags: BOLD }, // light cyan
   earlier: { fg: 8, flags: 0 }, // grey
   divider: { fg: 6, flags: 0 }, // cyan
+  input: { fg: 0x1ff, flags: 0 }, // the terminal's own colours
 };
 
 /** blessed's cell attribute for `style`: flags << 18 | fg << 9 | bg (0x1ff: the default). */
@@ -90,6 +91,11 @@ export class ShapeRows {
     return encoded;
   }
 
+  /** `line` as one row, cut at the width and not kept: for text that changes with every key. */
+  single(line: StyledLine): EncodedRow {
+    return this.encode(wrapLine(line, this.width)[0] ?? []);
+  }
+
   private encode(row: StyledLine): EncodedRow {
     const attrs: number[] = [];
     const chars: string[] = [];
@@ -99,7 +105,7 @@ export class ShapeRows {
       const attr = styleAttr(segment.style);
       if (attr !== current) {
         if (current !== DEFAULT_ATTR) bytes += '\x1b[m';
-        bytes += this.sgr(segment.style);
+        if (attr !== DEFAULT_ATTR) bytes += this.sgr(segment.style);
         current = attr;
       }
       for (const g of graphemes(segment.text)) {

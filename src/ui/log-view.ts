@@ -1,7 +1,7 @@
 /**
  * The teleconference's message log as drawn: the scrollback model (MessageLog), paging, the
  * "more below" note for the status line, and the two ways its rows reach the terminal. Rows come
- * encoded from the board's shared cache (log-rows.ts) and are drawn by a LogPainter, never as
+ * encoded from the board's shared cache (log-rows.ts) and are drawn by a RowPainter, never as
  * blessed content. While the view follows the newest row, the lines that arrived since the last
  * frame say how far the log moved: that many rows are scrolled on the terminal and drawn below.
  * When those lines read the same for every caller, the frame is offered as a SharedFrame and
@@ -10,7 +10,7 @@
  */
 import type { SharedFrame } from './frame-clock.js';
 import type { StyledLine } from './format.js';
-import { LogPainter, type PaintedScreen } from './log-painter.js';
+import { RowPainter, type PaintedScreen } from './row-painter.js';
 import type { EncodedRow, LogRows, ShapeRows } from './log-rows.js';
 import { MessageLog } from './message-log.js';
 
@@ -27,7 +27,7 @@ export interface LogArea {
 
 export class LogView {
   private readonly log: MessageLog;
-  private readonly painter: LogPainter;
+  private readonly painter: RowPainter;
   /** Lines appended since the last frame, while the view follows the newest row. */
   private arrived: StyledLine[] = [];
   /** One of them is for this caller only (a direct message, a page): its frame is not shared. */
@@ -43,7 +43,7 @@ export class LogView {
     capacity: number,
   ) {
     this.log = new MessageLog({ capacity });
-    this.painter = new LogPainter(screen);
+    this.painter = new RowPainter(screen);
   }
 
   append(line: StyledLine, shared: boolean): void {

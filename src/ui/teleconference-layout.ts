@@ -1,14 +1,14 @@
 /**
- * The teleconference screen's three boxes — title bar, status line, input line — and where each
- * goes for a given terminal size; the rows between title and status are the message log's, drawn
- * by log-view.ts without a box. No box parses tags.
+ * The teleconference screen's two boxes — title bar and status line — and where each goes for a
+ * given terminal size, with the rows between them for the message log and the last row for the
+ * input line; those two are drawn without a box (log-view.ts, and the teleconference's own input
+ * row), so every width there is counted grapheme by grapheme. No box parses tags.
  */
 import blessed from 'blessed';
 
 export interface Widgets {
   title: blessed.Widgets.BoxElement;
   status: blessed.Widgets.BoxElement;
-  input: blessed.Widgets.BoxElement;
 }
 
 export function createWidgets(screen: blessed.Widgets.Screen): Widgets {
@@ -17,7 +17,6 @@ export function createWidgets(screen: blessed.Widgets.Screen): Widgets {
   return {
     title: line({ fg: 'white', bg: 'blue', bold: true }),
     status: line({ fg: 'grey' }),
-    input: line({}),
   };
 }
 
@@ -26,7 +25,7 @@ export function logArea(width: number, height: number): { top: number; width: nu
   return { top: 1, width: Math.max(1, width), height: Math.max(0, height - 3), screenRows: height };
 }
 
-/** Fixed rows for the bars, the rest for the log; on tiny screens the input line wins. */
+/** Fixed rows for the bars, the rest for the log; the input line is always the last row. */
 export function layout(widgets: Widgets, width: number, height: number): void {
   const place = (el: blessed.Widgets.BoxElement, top: number, rows: number) => {
     if (rows < 1 || top < 0) return el.hide();
@@ -37,7 +36,6 @@ export function layout(widgets: Widgets, width: number, height: number): void {
   };
   place(widgets.title, 0, height >= 2 ? 1 : 0);
   place(widgets.status, height - 2, height >= 3 ? 1 : 0);
-  place(widgets.input, height - 1, 1);
 }
 
 /**

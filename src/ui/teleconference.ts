@@ -18,8 +18,8 @@ import { formatClock, formatDivider, formatMessage, formatTitle, needsBell } fro
 import { completeHandle } from './handle-completion.js';
 import { LineEditor, type KeyLike } from './line-editor.js';
 import type { SharedFrame } from './frame-clock.js';
-import type { PaintedScreen } from './log-painter.js';
-import { createLogRows, type LogRows } from './log-rows.js';
+import { RowPainter, type PaintedScreen } from './row-painter.js';
+import { createLogRows, type EncodedRow, type LogRows } from './log-rows.js';
 import { LogView } from './log-view.js';
 import { createMinuteTicker, type MinuteTicker } from './minute-ticker.js';
 import type { BbsScreen } from './screen.js';
@@ -80,6 +80,12 @@ class TeleconferenceScreen implements Teleconference {
   private readonly editor: LineEditor;
   private readonly widgets: Widgets;
   private readonly log: LogView;
+  private readonly rows: LogRows;
+  private readonly painted: PaintedScreen;
+  /** The input line: its own row, drawn like the log's. */
+  private readonly input: RowPainter;
+  private inputText = PROMPT;
+  private inputRow: { text: string; width: number; row: EncodedRow } | undefined;
   private readonly lineHandlers: Array<(line: string) => void> = [];
   private readonly leaveHandlers: Array<() => void> = [];
   private readonly stopClock: () => void;
@@ -97,8 +103,10 @@ class TeleconferenceScreen implements Teleconference {
     this.bbs = options.screen;
     this.editor = new LineEditor({ maxLength: options.maxMessageLength, historySize: options.inputHistory ?? 50 });
     this.widgets = createWidgets(this.bbs.screen);
-    const painted = this.bbs.screen as unknown as PaintedScreen;
-    this.log = new LogView(painted, options.rows ?? createLogRows(), this.bbs.term, options.scrollback ?? 1000);
+    this.painted = this.bbs.screen as unknown as PaintedScreen;
+    this.rows = options.rows ?? createLogRows();
+    this.log = new LogView(this.painted, this.rows, this.bbs.term, options.scrollback ?? 1000);
+    this.input = new RowPainter(this.painted);
     this.bbs.screen.on('keypress', this.onKeypress);
     this.bbs.screen.on('prerender', this.onPrerender);
     this.bbs.screen.on('resize', this.onResize);
@@ -138,6 +146,7 @@ class TeleconferenceScreen implements Teleconference {
     this.stopClock();
     this.bbs.setSharedFrames(undefined);
     this.log.release();
+    this.input.release();
     this.bbs.screen.removeListener('keypress', this.onKeypress);
     this.bbs.screen.removeListener('prerender', this.onPrerender);
     this.bbs.screen.removeListener('resize', this.onResize);
@@ -215,7 +224,7 @@ class TeleconferenceScreen implements Teleconference {
     if (this.destroyed) return;
     const { width, height } = this.screenSize();
     const view = this.editor.view(Math.max(1, width - PROMPT.length));
-    this.widgets.input.setContent(PROMPT + view.text);
+    this.inputText = PROMPT + view.text;
     this.bbs.setCursor({ x: PROMPT.length + view.cursorColumn, y: height - 1 });
   }
 
@@ -229,6 +238,18 @@ class TeleconferenceScreen implements Teleconference {
     setText(this.widgets.title, this.titleText(width));
     this.log.draw(logArea(width, height));
     this.drawStatus(width);
+    if (height >= 1) this.input.frame(height - 1, [this.inputRowFor(width)], 0, height);
+  }
+
+  /** The input line encoded for this width, again only when its text or the width changed. */
+  private inputRowFor(width: number): EncodedRow {
+    const { inputRow, inputText } = this;
+    if (inputRow?.text === inputText && inputRow.width === width) return inputRow.row;
+    const { tput } = this.painted;
+    const shape = this.rows.shape({ term: this.bbs.term, colors: tput.colors, el: tput.el() }, width);
+    const row = shape.single([{ text: inputText, style: 'input' }]);
+    this.inputRow = { text: inputText, width, row };
+    return row;
   }
 
   /**

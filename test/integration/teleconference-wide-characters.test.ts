@@ -67,4 +67,17 @@ describe.each([40, 57, 80])('wide characters at %i columns', (width) => {
     await bob.vt.until(() => bob.vt.lines()[22] === status, 'the status line back');
     expect(bob.vt.lines()).toEqual(before);
   });
+
+  it.each([
+    ['CJK', '中文字'],
+    ['emoji and a ZWJ sequence', 'a👨‍👩‍👧b🎉'],
+    ['a flag, a keycap and marks', '🇯🇵#️⃣e\u0301'],
+  ])('shows %s on the input line as typed, with the cursor after it', async (_what, text) => {
+    await room.start();
+    await room.addUsers(['alice']);
+    const alice = await room.enter('alice', { cols: width, rows: 24 });
+    alice.type(text);
+    await alice.vt.until(() => alice.vt.lines()[23] === `> ${text}`, `"> ${text}" on the input line`);
+    expect(alice.vt.cursor()).toEqual({ x: 2 + stringWidth(text), y: 23 });
+  });
 });

@@ -1,18 +1,18 @@
 /**
- * Draws the log's rows of one blessed screen from encoded rows (log-rows.ts) and keeps blessed's
- * picture of those rows — `screen.lines` (what it will draw) and `screen.olines` (what the
- * terminal shows) — equal to what was drawn: both hold the encoded row's own frozen cell array,
- * shared with every screen of the shape. blessed draws a row only when it is marked dirty and
- * then only cells where the two differ, so it never draws a log row itself, and its next render
- * and damage diff stay right for the title, status and input lines around them. The log rows
- * belong to this painter: no blessed element may be placed over them (blessed would try to write
- * into a frozen row and the element would not show).
+ * Draws a band of rows of one blessed screen — the teleconference's log, its input line — from
+ * encoded rows (log-rows.ts), and keeps blessed's picture of those rows (`screen.lines`, what it
+ * will draw, and `screen.olines`, what the terminal shows) equal to what was drawn: both hold the
+ * encoded row's own frozen cell array. blessed draws a row only when it is marked dirty, and then
+ * only the cells where the two differ, so it never draws a painted row itself, and its next
+ * render and damage diff stay right for the rows around them. The band belongs to its painter:
+ * no blessed element may be placed over it (blessed would try to write into a frozen row, and
+ * the element would not show).
  *
  * Two ways in: frame() inside a full render (the bytes go into blessed's own output buffer, at
- * the head of its draw), and scrollBytes()/commitScroll() for bytes shared by many screens of one
- * shape and written to their channels directly. Both rely on one fact: blessed allocates new line
- * arrays when the screen is cleared or resized, so a change of array means the terminal no longer
- * shows what was painted.
+ * the head of its draw), and scrollBytes()/bottomBytes()/commitBottom() for bytes shared by many
+ * screens of one shape and written to their channels directly. Both rely on one fact: blessed
+ * allocates new line arrays when the screen is cleared or resized, so a change of array means
+ * the terminal no longer shows what was painted.
  */
 import type { Cell, EncodedRow } from './log-rows.js';
 
@@ -39,8 +39,8 @@ export interface PaintedScreen {
   blankLine(ch: string, dirty: boolean): Row;
 }
 
-export class LogPainter {
-  /** The row drawn at each log row (index 0 is the top row), undefined where not known. */
+export class RowPainter {
+  /** The row drawn at each row of the band (index 0 is the top row), undefined where not known. */
   private shown: Array<EncodedRow | undefined> = [];
   private top = 0;
   private screenRows = 0;
@@ -75,7 +75,7 @@ export class LogPainter {
 
   /**
    * Inside a full render: scrolls the terminal up `scrolled` rows when what was painted is still
-   * there, then draws every row that differs from `rows` (one per log row, top first).
+   * there, then draws every row that differs from `rows` (one per row of the band, top first).
    */
   frame(top: number, rows: readonly EncodedRow[], scrolled: number, screenRows: number): void {
     const height = rows.length;
@@ -101,7 +101,7 @@ export class LogPainter {
   }
 
   /**
-   * Scroll the log region up `n` rows (blank rows come in at the bottom): a line feed on the
+   * Scroll the band up `n` rows (blank rows come in at the bottom): a line feed on the
    * region's last row scrolls it on every terminal with a scroll region, also those without a
    * delete-lines capability (vt100) or with only the one-line form (vt102).
    */
@@ -111,7 +111,7 @@ export class LogPainter {
     return tput.csr(this.top, bottom) + tput.cup(bottom, 0) + '\n'.repeat(n) + tput.csr(0, this.screenRows - 1);
   }
 
-  /** The bytes that draw `rows` as the bottom rows of the log. */
+  /** The bytes that draw `rows` as the bottom rows of the band. */
   bottomBytes(rows: readonly EncodedRow[]): string {
     const first = this.top + this.shown.length - rows.length;
     let bytes = '';
@@ -120,7 +120,7 @@ export class LogPainter {
   }
 
   /**
-   * Records that the terminal scrolled up by `rows.length` (when fewer than the log's height)
+   * Records that the terminal scrolled up by `rows.length` (when fewer than the band's height)
    * and shows `rows` at the bottom: what scrollBytes + bottomBytes drew.
    */
   commitBottom(rows: readonly EncodedRow[]): void {
@@ -129,7 +129,7 @@ export class LogPainter {
     for (let i = 0; i < rows.length; i++) this.setRow(height - rows.length + i, rows[i]!);
   }
 
-  /** Moves the log's rows up `n` in blessed's buffers, as the terminal did; the rows that come in are unknown. */
+  /** Moves the band's rows up `n` in blessed's buffers, as the terminal did; the rows that come in are unknown. */
   private commitScrollOnly(n: number): void {
     const { lines, olines } = this.screen;
     const height = this.shown.length;
@@ -143,7 +143,7 @@ export class LogPainter {
   }
 
   /**
-   * Gives the log's rows back to blessed, as rows of its own: its next render blanks them (a
+   * Gives the band's rows back to blessed, as rows of its own: its next render blanks them (a
    * blank row marked for drawing, over a copy of what the terminal shows).
    */
   release(): void {
