@@ -22,6 +22,7 @@ import { openDatabase } from './store/db.js';
 import { createHistoryStore } from './store/history.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { UserStore } from './store/users.js';
+import { createDrawing } from './ui/drawing.js';
 import { prepareBlessed } from './ui/screen.js';
 import type { RefusalReason } from './metrics/board-metrics.js';
 import { createTelemetry } from './metrics/telemetry.js';
@@ -112,7 +113,7 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     room,
     log,
   );
-  const sessionDeps: SessionDeps = { config, users, lines: links.lines, room, now, lineBusyMs: deps.lineBusyMs };
+  const sessionDeps: SessionDeps = { config, users, lines: links.lines, room, drawing: createDrawing(now), now, lineBusyMs: deps.lineBusyMs };
 
   const server = createSshServer({
     connection: config.connection,

@@ -19,6 +19,7 @@ import type { ChannelTerminal } from './ssh/terminal.js';
 import type { OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';
 import { StoreError, type User, type UserStore } from './store/users.js';
+import type { Drawing } from './ui/drawing.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { runRegistration } from './ui/registration.js';
 import { goodbyeText, showLineBusy } from './ui/banners.js';
@@ -31,6 +32,8 @@ export interface SessionDeps {
   users: UserStore;
   lines: Lines;
   room: ChatManager;
+  /** The process's frame clock, shared log rows and minute ticker, for every caller's screen. */
+  drawing: Drawing;
   now: () => number;
   /** How long the line-busy screen stays up (tests shorten it). */
   lineBusyMs?: number;
@@ -81,6 +84,7 @@ type End = (reason: EndReason, text?: string) => void;
 async function run(call: Call, end: End): Promise<void> {
   const { deps, conn } = call;
   const screen = createBbsScreen(call.terminal, {
+    clock: deps.drawing.clock,
     onError: (err) => call.log.debug({ err: err.message }, 'screen error'),
     onStall: () => {
       call.log.info('caller stopped reading; hanging up');
@@ -177,6 +181,8 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     node,
     maxMessageLength: config.chat.max_message_length,
     now,
+    rows: call.deps.drawing.rows,
+    minutes: call.deps.drawing.minutes,
     roomCount: () => room.participantCount(),
     completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
   });

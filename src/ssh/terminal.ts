@@ -2,11 +2,11 @@
  * An ssh2 shell channel made to look like the TTY blessed expects (PITFALLS 2, 3, 11): rows and
  * columns clamped to sane bounds, isTTY and a no-op setRawMode, 'resize' on window-change, and
  * keystrokes passed through a byte budget so that a paste or a flood costs the caller, not the
- * board. What ui/ needs is declared in ui/screen.ts; this file only builds it.
+ * board. What ui/ needs is declared in ui/terminal.ts; this file only builds it.
  */
 import { PassThrough } from 'node:stream';
 import type { ServerChannel } from 'ssh2';
-import type { Terminal } from '../ui/screen.js';
+import type { Terminal } from '../ui/terminal.js';
 
 export const MIN_COLS = 20;
 export const MAX_COLS = 500;

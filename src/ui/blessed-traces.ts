@@ -5,7 +5,7 @@
  * removes exactly those (never one the session added) and the marks, so both streams are as
  * they were and the session can put up another screen on the same channel.
  */
-import type { Terminal } from './screen.js';
+import type { Terminal } from './terminal.js';
 
 type Listener = (...args: unknown[]) => void;
 export type AddedListeners = Array<{ stream: NodeJS.EventEmitter; event: string | symbol; listener: Listener }>;

@@ -1,15 +1,15 @@
 /**
  * ChatMessage → one display line in the board's teleconference style. Pure: no blessed, no clock
  * (the time shown is the message's own `at`). A line is a list of styled segments, so user text
- * stays data until the very last step: `toTagged` escapes it as it turns a row into a blessed tag
- * string, and the message log wraps segments by display width without ever seeing a tag.
+ * stays data until the very last step: log-rows.ts wraps segments by display width and encodes
+ * them for the terminal; no text is ever parsed for markup.
  * The teleconference's title bar is laid out here too, for the same reason: it is pure text.
  * Its only state is memos that change no answer: lines shared between viewers, the last HH:MM.
  */
 import { isPrivate, type ChatMessage, type DirectMessage, type PageMessage } from '../chat/messages.js';
 import { displayWidth, truncateToWidth } from './display-width.js';
 
-/** What a piece of a line is, not how it looks; `STYLE_TAGS` decides the look. */
+/** What a piece of a line is, not how it looks; log-rows.ts decides the look. */
 export type Style =
   | 'timestamp'
   | 'handle'
@@ -20,7 +20,8 @@ export type Style =
   | 'private'
   | 'page'
   | 'earlier'
-  | 'divider';
+  | 'divider'
+  | 'input';
 
 export interface Segment {
   readonly text: string;
@@ -42,20 +43,6 @@ export interface FormatOptions {
 
 /** The name official announcements are shown under, whoever made them. */
 export const SYSOP_NAME = 'SysOp';
-
-/** blessed tags per style: handle dark green, said text light green, the board's own lines yellow. */
-export const STYLE_TAGS: Readonly<Record<Style, readonly string[]>> = {
-  timestamp: ['white-fg'],
-  handle: ['green-fg'],
-  text: ['light-green-fg'],
-  action: ['light-green-fg'],
-  notice: ['yellow-fg'],
-  official: ['bold', 'light-yellow-fg'],
-  private: ['light-magenta-fg'],
-  page: ['bold', 'light-cyan-fg'],
-  earlier: ['grey-fg'],
-  divider: ['cyan-fg'],
-};
 
 /** Lines by message, then by `earlier` and zone; an entry goes when its message does. */
 const sharedLines = new WeakMap<ChatMessage, Map<string, StyledLine>>();
@@ -91,21 +78,6 @@ export function formatDivider(label: string): StyledLine {
 export function needsBell(message: ChatMessage, viewer: Viewer): boolean {
   if (message.kind !== 'direct' && message.kind !== 'page') return false;
   return sameHandle(message.to, viewer.handle) && !sameHandle(message.from, viewer.handle);
-}
-
-/** A blessed tag string for one line or row: every piece of text escaped, every style closed. */
-export function toTagged(line: StyledLine): string {
-  let tagged = '';
-  for (const segment of line) {
-    const { open, close } = STYLE_BRACKETS[segment.style];
-    tagged += open + escapeTags(segment.text) + close;
-  }
-  return tagged;
-}
-
-/** Makes `{` and `}` literal for blessed's tag parser (what blessed.escape does, without blessed). */
-export function escapeTags(text: string): string {
-  return text.replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}'));
 }
 
 const MINUTE_MS = 60_000;
@@ -219,14 +191,6 @@ function clean(text: string): string {
 function sameHandle(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
-
-/** Each style's opening and closing tags, made once: toTagged runs for every row of every frame. */
-const STYLE_BRACKETS = Object.fromEntries(
-  Object.entries(STYLE_TAGS).map(([style, tags]) => [
-    style,
-    { open: tags.map((t) => `{${t}}`).join(''), close: [...tags].reverse().map((t) => `{/${t}}`).join('') },
-  ]),
-) as Record<Style, { open: string; close: string }>;
 
 const clockFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,50 +1,78 @@
 /**
- * The teleconference's message log as drawn: the scrollback model (MessageLog), its visible rows
- * in the log box, paging, and the "more below" note for the status line. Rows are worked out only
- * when the log changed, and when the log moved up by whole rows the terminal scrolls them
- * (blessed's deleteLine: a scroll region and DL), so a new line costs its own rows, not the whole
- * log. Every row goes through toTagged's escaping: the log box parses tags.
+ * The teleconference's message log as drawn: the scrollback model (MessageLog), paging, the
+ * "more below" note for the status line, and the two ways its rows reach the terminal. Rows come
+ * encoded from the board's shared cache (log-rows.ts) and are drawn by a RowPainter, never as
+ * blessed content. While the view follows the newest row, the lines that arrived since the last
+ * frame say how far the log moved: that many rows are scrolled on the terminal and drawn below.
+ * When those lines read the same for every caller, the frame is offered as a SharedFrame and
+ * every screen of the same shape gets the same bytes; otherwise it is drawn inside the screen's
+ * own render.
  */
-import type blessed from 'blessed';
-import { toTagged, type StyledLine } from './format.js';
+import type { SharedFrame } from './frame-clock.js';
+import type { StyledLine } from './format.js';
+import { RowPainter, type PaintedScreen } from './row-painter.js';
+import type { EncodedRow, LogRows, ShapeRows } from './log-rows.js';
 import { MessageLog } from './message-log.js';
-import { setText } from './teleconference-widgets.js';
+
+/** More lines than any log shows at once (the screen is at most 200 rows high). */
+const MAX_ARRIVED = 200;
+
+/** Where the log sits: its first screen row, its size, and the screen's height. */
+export interface LogArea {
+  top: number;
+  width: number;
+  height: number;
+  screenRows: number;
+}
 
 export class LogView {
   private readonly log: MessageLog;
-  /** The log's rows as last drawn (tagged); empty when the log must be drawn afresh. */
-  private frame: readonly string[] = [];
-  /** The log changed (a line, a scroll) since it was last drawn. */
-  private changed = true;
+  private readonly painter: RowPainter;
+  /** Lines appended since the last frame, while the view follows the newest row. */
+  private arrived: StyledLine[] = [];
+  /** One of them is for this caller only (a direct message, a page): its frame is not shared. */
+  private arrivedPrivate = false;
+  /** The view moved (paging, back to the bottom) since the last frame: draw afresh. */
+  private moved = true;
+  private shapeRows: ShapeRows | undefined;
 
   constructor(
-    private readonly screen: blessed.Widgets.Screen,
-    private readonly box: blessed.Widgets.BoxElement,
+    private readonly screen: PaintedScreen & { program: { cursorHidden?: boolean } },
+    private readonly rows: LogRows,
+    private readonly term: string,
     capacity: number,
   ) {
     this.log = new MessageLog({ capacity });
+    this.painter = new RowPainter(screen);
   }
 
-  append(line: StyledLine): void {
+  append(line: StyledLine, shared: boolean): void {
     this.log.append(line);
-    this.changed = true;
+    if (!this.log.atBottom || this.moved) return;
+    this.arrived.push(line);
+    if (!shared) this.arrivedPrivate = true;
+    // A screen held back by a full channel gets no frames: past a screenful, it is drawn afresh anyway.
+    if (this.arrived.length > MAX_ARRIVED) {
+      this.moved = true;
+      this.arrived = [];
+    }
   }
 
   scrollToBottom(): void {
-    if (!this.log.atBottom) this.changed = true;
+    if (!this.log.atBottom) this.moved = true;
     this.log.scrollToBottom();
   }
 
   page(direction: 'pageup' | 'pagedown', width: number, height: number): void {
     if (direction === 'pageup') this.log.pageUp(width, height);
     else this.log.pageDown(width, height);
-    this.changed = true;
+    this.moved = true;
   }
 
-  /** The box was moved or resized: the next draw starts afresh. */
-  invalidate(): void {
-    this.frame = [];
-    this.changed = true;
+  /** The log is going away: blessed's next render blanks its rows. */
+  release(): void {
+    this.painter.release();
+    this.arrived = [];
   }
 
   /** The status line's note while scrolled back, undefined at the bottom. */
@@ -54,32 +82,69 @@ export class LogView {
     return below > 0 ? `-- ${below} more below (PgDn) --` : '-- more below (PgDn) --';
   }
 
-  /** The visible rows, bottom-aligned; rows that only moved up are scrolled on the terminal, not redrawn. */
-  draw(width: number, height: number): void {
-    if (!this.changed) return;
-    this.changed = false;
-    const rows = this.log.visibleRows(width, height).map(toTagged);
-    const frame = [...new Array<string>(Math.max(0, height - rows.length)).fill(''), ...rows];
-    const moved = rowsMovedUp(this.frame, frame);
-    if (moved === undefined) return;
-    // The log's rows on screen are 1..height (see layout() in teleconference-widgets.ts); the scroll
-    // keeps blessed's idea of the terminal in step, so the redraw that follows writes only the rows
-    // that really changed.
-    if (moved > 0) this.screen.deleteLine(moved, 1, 1, height);
-    this.frame = frame;
-    setText(this.box, frame.join('\n'));
+  /** Inside a full render: the visible rows, bottom-aligned; rows that only moved up are scrolled, not redrawn. */
+  draw(area: LogArea): void {
+    const shape = this.shape(area.width);
+    const visible = this.log
+      .visibleSlices(area.width, area.height)
+      .flatMap(({ line, from, to }) => shape.line(line).rows.slice(from, to));
+    const rows = [...new Array<EncodedRow>(Math.max(0, area.height - visible.length)).fill(shape.blank), ...visible];
+    const scrolled = this.moved ? 0 : this.arrivedRows(shape);
+    this.painter.frame(area.top, rows, scrolled, area.screenRows);
+    this.settle();
   }
-}
 
-/**
- * How far the log moved up from `before` to `after` (frames of one height): the smallest shift
- * that leaves every row still on screen in place, 0 when none does, undefined when nothing changed.
- * Scrolling by it is only ever an economy: blessed shifts its copy of the screen with the terminal.
- */
-function rowsMovedUp(before: readonly string[], after: readonly string[]): number | undefined {
-  if (before.length !== after.length) return 0;
-  const same = (shift: number) => after.every((row, i) => i + shift >= after.length || row === before[i + shift]);
-  if (same(0)) return undefined;
-  for (let shift = 1; shift < after.length; shift++) if (same(shift)) return shift;
-  return 0;
+  /**
+   * This frame as bytes shared with every screen of the same shape showing the same new lines:
+   * only when the view follows the newest row, nothing else moved, every new line reads the same
+   * for everyone, and the terminal still shows what was painted.
+   */
+  sharedFrame(area: LogArea): SharedFrame | undefined {
+    if (this.moved || this.arrivedPrivate || this.arrived.length === 0 || !this.log.atBottom) return undefined;
+    if (!this.painter.inStep(area.top, area.height, area.screenRows) || !this.painter.canRestoreCursor()) return undefined;
+    const shape = this.shape(area.width);
+    const lines = this.arrived.map((line) => shape.line(line));
+    const rows = lines.flatMap((line) => line.rows).slice(-area.height);
+    if (rows.length < area.height && !this.painter.canScroll()) return undefined;
+    const cursorShown = !this.screen.program.cursorHidden;
+    const key = `${this.term} ${area.width}x${area.screenRows}+${area.top}/${area.height} ${cursorShown ? 'c' : 'h'} ${lines.map((l) => l.id).join(',')}`;
+    return {
+      key,
+      bytes: () => Buffer.from(this.sharedBytes(rows, area, cursorShown)),
+      commit: () => {
+        this.painter.commitBottom(rows);
+        this.settle();
+      },
+    };
+  }
+
+  /** What blessed's own draw would wrap it in: cursor saved (and hidden while drawing), then restored. */
+  private sharedBytes(rows: readonly EncodedRow[], area: LogArea, cursorShown: boolean): string {
+    const { tput } = this.screen;
+    const scroll = rows.length < area.height ? this.painter.scrollBytes(rows.length) : '';
+    const body = scroll + this.painter.bottomBytes(rows);
+    return cursorShown ? tput.sc() + tput.civis() + body + tput.rc() + tput.cnorm() : tput.sc() + body + tput.rc();
+  }
+
+  /** Rows the lines that arrived since the last frame take at this width. */
+  private arrivedRows(shape: ShapeRows): number {
+    let rows = 0;
+    for (const line of this.arrived) rows += shape.line(line).rows.length;
+    return rows;
+  }
+
+  private settle(): void {
+    this.arrived = [];
+    this.arrivedPrivate = false;
+    this.moved = false;
+  }
+
+  /** The shape's rows, looked up again only when the width changed. */
+  private shape(width: number): ShapeRows {
+    if (this.shapeRows?.width !== width) {
+      const { tput } = this.screen;
+      this.shapeRows = this.rows.shape({ term: this.term, colors: tput.colors, el: tput.el() }, width);
+    }
+    return this.shapeRows;
+  }
 }

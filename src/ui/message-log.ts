@@ -7,8 +7,8 @@
  *
  * Memory rule: every caller keeps up to `capacity` lines, so a line costs a caller only a
  * reference to its StyledLine (which the formatter shares between callers) and the number of rows
- * it wraps to at the width last asked for. Rows are built only for the lines on screen, when they
- * are asked for, and are not kept.
+ * it wraps to at the width last asked for. Rows are built by whoever draws them (log-rows.ts, once
+ * per screen shape), only for the lines on screen.
  */
 import { displayWidth, graphemes } from './display-width.js';
 import type { Segment, Style, StyledLine } from './format.js';
@@ -81,16 +81,28 @@ export class MessageLog {
 
   /** The rows on screen, oldest first: at most `height`, each at most `width` columns. */
   visibleRows(width: number, height: number): StyledLine[] {
+    return this.visibleSlices(width, height).flatMap(({ line, from, to }) => wrapLine(line, width).slice(from, to));
+  }
+
+  /**
+   * The rows on screen as pieces of lines, oldest first: rows `from` to `to` (exclusive) of
+   * wrapLine(line, width), at most `height` rows in all. Whoever draws them wraps each line itself
+   * (once per width, for every screen of that width) instead of being handed fresh rows.
+   */
+  visibleSlices(width: number, height: number): Array<{ line: StyledLine; from: number; to: number }> {
     const bottom = this.clampBottom(this.anchor ?? this.end(width), width, height);
     if (!bottom) return [];
-    const rows: StyledLine[] = [];
+    const slices: Array<{ line: StyledLine; from: number; to: number }> = [];
+    let left = height;
     let row = bottom.row;
-    for (let index = this.indexOf(bottom.id); index >= 0 && rows.length < height; index--) {
-      const lineRows = wrapLine(this.lines[index]!, width);
-      for (let r = Math.min(row, lineRows.length - 1); r >= 0 && rows.length < height; r--) rows.push(lineRows[r]!);
+    for (let index = this.indexOf(bottom.id); index >= 0 && left > 0; index--) {
+      const to = Math.min(row, this.rowCount(index, width) - 1) + 1;
+      const from = Math.max(0, to - left);
+      slices.push({ line: this.lines[index]!, from, to });
+      left -= to - from;
       row = Infinity;
     }
-    return rows.reverse();
+    return slices.reverse();
   }
 
   /** Moves the view by `delta` rows (negative: towards older lines); reaching the newest row follows again. */

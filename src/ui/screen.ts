@@ -4,45 +4,39 @@
  * like a TTY by src/ssh/terminal.ts). blessed was written for one terminal per process; here it
  * serves hundreds, so this module keeps it from touching the server itself (files named by TERM,
  * $EDITOR, the server's env, stdin/stdout, process handlers — see blessed-guard.ts) and gives
- * each caller a screen that renders at most once per frame, never into a full channel (see
- * render-gate.ts), and frees everything on destroy (see blessed-traces.ts). It must not know about
- * sessions, chat, users or ssh2.
+ * each caller a screen that is drawn at most once per frame of the board's clock, never into a
+ * full channel (see frame-clock.ts), and frees everything on destroy (see blessed-traces.ts). It
+ * must not know about sessions, chat, users or ssh2.
  */
 import blessed from 'blessed';
 import { blessedInternals, prepareBlessed } from './blessed-guard.js';
 import { listenersAddedSince, listenersOf, removeBlessedTraces, streamsOf, type AddedListeners } from './blessed-traces.js';
-import { RenderGate } from './render-gate.js';
+import { createFrameClock, type FrameClock, type FrameSlot, type SharedFrame } from './frame-clock.js';
+import type { Terminal } from './terminal.js';
 
 export { prepareBlessed } from './blessed-guard.js';
-export { FRAME_MS, RENDER_MARK, STALL_MS } from './render-gate.js';
-
-/** What ui needs from a caller's terminal; src/ssh/terminal.ts builds this from an ssh2 channel. */
-export interface Terminal {
-  /** Keystrokes (already rate-limited by the ssh adapter). blessed may call setRawMode/isTTY on it. */
-  input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
-  /** The channel: emits 'resize' (after columns/rows changed) and 'drain'. */
-  output: NodeJS.WritableStream & {
-    columns: number;
-    rows: number;
-    isTTY: boolean;
-    writableLength: number;
-    writableHighWaterMark?: number;
-  };
-  /** TERM as the client sent it — untrusted; mapped through safeTerm. */
-  term: string;
-}
+export { FRAME_MS, RENDER_MARK, STALL_MS } from './frame-clock.js';
 
 export interface BbsScreen {
   readonly screen: blessed.Widgets.Screen;
   /** The safe TERM blessed was given. */
   readonly term: string;
   /**
-   * Asks for a render. Coalesced: at most one render per FRAME_MS per screen. The first request
-   * after a quiet spell renders on the next tick; requests within FRAME_MS of a render make one
-   * render when that frame ends. While the channel holds more than RENDER_MARK unsent bytes
-   * nothing is drawn; on 'drain' the screen is drawn once, fresh.
+   * Asks for a full render in the board clock's next frame (frames are FRAME_MS apart, the first
+   * after a quiet spell on the next tick). Many requests make one render. While the channel holds
+   * more than RENDER_MARK unsent bytes nothing is drawn; on 'drain' the screen is drawn once, fresh.
    */
   requestRender(): void;
+  /**
+   * Asks for a frame that the shared-frame planner may draw (see setSharedFrames); a full render
+   * when there is none, it declines, or a full render was asked for too.
+   */
+  requestFrame(): void;
+  /**
+   * While set, a frame with nothing but requestFrame() since the last one asks `planner` first:
+   * a SharedFrame is sent with the same bytes to every screen of its key, undefined renders as usual.
+   */
+  setSharedFrames(planner: (() => SharedFrame | undefined) | undefined): void;
   /**
    * Where the terminal cursor sits after each render (absolute cell, 0-based), or null to hide
    * it. Input fields use this: blessed itself leaves the cursor hidden.
@@ -70,6 +64,8 @@ export interface BbsScreenOptions {
    */
   onStall?: () => void;
   stallMs?: number;
+  /** The board's frame clock; a screen made without one gets its own. */
+  clock?: FrameClock;
 }
 
 /** Resize events closer together than this make one re-layout (PITFALLS 2). */
@@ -156,7 +152,8 @@ interface ProgramLike {
 }
 
 class ScreenOverChannel implements BbsScreen {
-  private readonly gate: RenderGate;
+  private readonly slot: FrameSlot;
+  private planner: (() => SharedFrame | undefined) | undefined;
   private cursorAt: { x: number; y: number } | null = null;
   private isDestroyed = false;
   private readonly onResize = () => this.relayout();
@@ -173,8 +170,9 @@ class ScreenOverChannel implements BbsScreen {
     // blessed's own resize handler renders at once, into a full channel too; ours goes through requestRender.
     for (const listener of program.listeners('resize')) program.removeListener('resize', listener);
     program.on('resize', this.onResize);
-    this.gate = new RenderGate({
+    this.slot = (options.clock ?? createFrameClock()).join({
       output: terminal.output,
+      shared: () => this.planner?.(),
       draw: () => this.draw(),
       onError: report,
       onStall: () => options.onStall?.(),
@@ -187,7 +185,15 @@ class ScreenOverChannel implements BbsScreen {
   }
 
   requestRender(): void {
-    if (!this.isDestroyed) this.gate.request();
+    if (!this.isDestroyed) this.slot.request(true);
+  }
+
+  requestFrame(): void {
+    if (!this.isDestroyed) this.slot.request(false);
+  }
+
+  setSharedFrames(planner: (() => SharedFrame | undefined) | undefined): void {
+    this.planner = planner;
   }
 
   setCursor(at: { x: number; y: number } | null): void {
@@ -202,7 +208,8 @@ class ScreenOverChannel implements BbsScreen {
   destroy(): void {
     if (this.isDestroyed) return;
     this.isDestroyed = true;
-    this.gate.close();
+    this.slot.close();
+    this.planner = undefined;
     clearTimeout(this.program._resizeTimer);
     this.program.removeListener('resize', this.onResize);
     try {

@@ -4,22 +4,26 @@
  * on a BbsScreen it does not own, and knows nothing of the chat room beyond the messages it is
  * shown and the two questions it may ask (how many are here, whose handle starts so).
  *
- * Cost rules: show() only appends to the model and asks for a render; the rows, the title and the
- * status are worked out once per frame, in 'prerender', so a burst of messages costs one render.
- * A box is given new content only when its text changed (blessed re-parses and redraws a box on
- * every setContent), and when the log moved up by whole rows the terminal scrolls them (blessed's
- * deleteLine: a scroll region and DL), so a new line costs its own rows, not the whole log.
- * Only the log box parses tags, and every text in it went through toTagged's escaping.
- * The log's drawing is in log-view.ts, the boxes and their layout in teleconference-widgets.ts.
+ * Cost rules: show() only appends to the model and asks for a frame; the rows, the title and the
+ * status are worked out once per frame, so a burst of messages costs one frame. When nothing but
+ * new lines for everyone arrived and the view follows them, the frame is the log's shared one:
+ * the same bytes for every screen of this shape, made once (log-view.ts). Otherwise the screen
+ * renders: in 'prerender' a box is given new content only when its text changed (blessed
+ * re-parses and redraws a box on every setContent) and the log draws the rows that changed.
+ * The boxes and their layout are in teleconference-layout.ts.
  */
-import type { ChatMessage } from '../chat/messages.js';
+import { isPrivate, type ChatMessage } from '../chat/messages.js';
 import { displayWidth, graphemes, truncateToWidth } from './display-width.js';
 import { formatClock, formatDivider, formatMessage, formatTitle, needsBell } from './format.js';
 import { completeHandle } from './handle-completion.js';
 import { LineEditor, type KeyLike } from './line-editor.js';
+import type { SharedFrame } from './frame-clock.js';
+import { RowPainter, type PaintedScreen } from './row-painter.js';
+import { createLogRows, type EncodedRow, type LogRows } from './log-rows.js';
 import { LogView } from './log-view.js';
+import { createMinuteTicker, type MinuteTicker } from './minute-ticker.js';
 import type { BbsScreen } from './screen.js';
-import { createWidgets, layout, setText, type Widgets } from './teleconference-widgets.js';
+import { createWidgets, layout, logArea, setText, type Widgets } from './teleconference-layout.js';
 
 export interface TeleconferenceOptions {
   screen: BbsScreen;
@@ -38,6 +42,10 @@ export interface TeleconferenceOptions {
   scrollback?: number;
   /** Typed lines kept for Up/Down recall (default 50). */
   inputHistory?: number;
+  /** The board's cache of encoded log rows, shared by every screen; one of its own when omitted. */
+  rows?: LogRows;
+  /** The board's minute ticker for the title bar's clock; one of its own (on `now`) when omitted. */
+  minutes?: MinuteTicker;
 }
 
 export interface Teleconference {
@@ -54,7 +62,6 @@ export interface Teleconference {
 }
 
 const PROMPT = '> ';
-const MINUTE_MS = 60_000;
 
 /** Longest first; the status line shows the first that fits. */
 const HINTS = [
@@ -73,9 +80,15 @@ class TeleconferenceScreen implements Teleconference {
   private readonly editor: LineEditor;
   private readonly widgets: Widgets;
   private readonly log: LogView;
+  private readonly rows: LogRows;
+  private readonly painted: PaintedScreen;
+  /** The input line: its own row, drawn like the log's. */
+  private readonly input: RowPainter;
+  private inputText = PROMPT;
+  private inputRow: { text: string; width: number; row: EncodedRow } | undefined;
   private readonly lineHandlers: Array<(line: string) => void> = [];
   private readonly leaveHandlers: Array<() => void> = [];
-  private clockTimer: NodeJS.Timeout | undefined;
+  private readonly stopClock: () => void;
   private size = { cols: -1, rows: -1 };
   private title = { key: '', text: '' };
   /** Tab's list of choices, shown in the status line until the next key. */
@@ -90,27 +103,33 @@ class TeleconferenceScreen implements Teleconference {
     this.bbs = options.screen;
     this.editor = new LineEditor({ maxLength: options.maxMessageLength, historySize: options.inputHistory ?? 50 });
     this.widgets = createWidgets(this.bbs.screen);
-    this.log = new LogView(this.bbs.screen, this.widgets.log, options.scrollback ?? 1000);
+    this.painted = this.bbs.screen as unknown as PaintedScreen;
+    this.rows = options.rows ?? createLogRows();
+    this.log = new LogView(this.painted, this.rows, this.bbs.term, options.scrollback ?? 1000);
+    this.input = new RowPainter(this.painted);
     this.bbs.screen.on('keypress', this.onKeypress);
     this.bbs.screen.on('prerender', this.onPrerender);
     this.bbs.screen.on('resize', this.onResize);
-    this.scheduleClock();
+    this.bbs.setSharedFrames(() => this.sharedFrame());
+    // At each minute's turn the title's clock changes: a full render.
+    this.stopClock = (options.minutes ?? createMinuteTicker(options.now)).subscribe(() => this.bbs.requestRender());
     this.drawInput();
   }
 
   show(message: ChatMessage, options: { earlier?: boolean } = {}): void {
     if (this.destroyed) return;
     const earlier = options.earlier ?? false;
-    this.log.append(formatMessage(message, this.viewer(), { earlier, timeZone: this.options.timeZone }));
+    const line = formatMessage(message, this.viewer(), { earlier, timeZone: this.options.timeZone });
+    this.log.append(line, !isPrivate(message));
     if (!earlier && needsBell(message, this.viewer())) this.bbs.bell();
-    this.bbs.requestRender();
+    this.bbs.requestFrame();
   }
 
   showHistory(messages: readonly ChatMessage[]): void {
     if (this.destroyed || messages.length === 0) return;
-    this.log.append(formatDivider('earlier messages'));
+    this.log.append(formatDivider('earlier messages'), true);
     for (const message of messages) this.show(message, { earlier: true });
-    this.log.append(formatDivider('end of earlier messages'));
+    this.log.append(formatDivider('end of earlier messages'), true);
   }
 
   onLine(handler: (line: string) => void): void {
@@ -124,7 +143,10 @@ class TeleconferenceScreen implements Teleconference {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    clearTimeout(this.clockTimer);
+    this.stopClock();
+    this.bbs.setSharedFrames(undefined);
+    this.log.release();
+    this.input.release();
     this.bbs.screen.removeListener('keypress', this.onKeypress);
     this.bbs.screen.removeListener('prerender', this.onPrerender);
     this.bbs.screen.removeListener('resize', this.onResize);
@@ -175,7 +197,8 @@ class TeleconferenceScreen implements Teleconference {
   }
 
   private page(direction: 'pageup' | 'pagedown'): void {
-    const { width, height } = this.logSize();
+    const screen = this.screenSize();
+    const { width, height } = logArea(screen.width, screen.height);
     if (height < 1) return;
     this.log.page(direction, width, height);
     this.bbs.requestRender();
@@ -201,7 +224,7 @@ class TeleconferenceScreen implements Teleconference {
     if (this.destroyed) return;
     const { width, height } = this.screenSize();
     const view = this.editor.view(Math.max(1, width - PROMPT.length));
-    this.widgets.input.setContent(PROMPT + view.text);
+    this.inputText = PROMPT + view.text;
     this.bbs.setCursor({ x: PROMPT.length + view.cursorColumn, y: height - 1 });
   }
 
@@ -211,12 +234,34 @@ class TeleconferenceScreen implements Teleconference {
     if (width !== this.size.cols || height !== this.size.rows) {
       this.size = { cols: width, rows: height };
       layout(this.widgets, width, height);
-      this.log.invalidate();
     }
     setText(this.widgets.title, this.titleText(width));
-    const log = this.logSize();
-    this.log.draw(log.width, log.height);
+    this.log.draw(logArea(width, height));
     this.drawStatus(width);
+    if (height >= 1) this.input.frame(height - 1, [this.inputRowFor(width)], 0, height);
+  }
+
+  /** The input line encoded for this width, again only when its text or the width changed. */
+  private inputRowFor(width: number): EncodedRow {
+    const { inputRow, inputText } = this;
+    if (inputRow?.text === inputText && inputRow.width === width) return inputRow.row;
+    const { tput } = this.painted;
+    const shape = this.rows.shape({ term: this.bbs.term, colors: tput.colors, el: tput.el() }, width);
+    const row = shape.single([{ text: inputText, style: 'input' }]);
+    this.inputRow = { text: inputText, width, row };
+    return row;
+  }
+
+  /**
+   * The frame as the log's shared bytes, when nothing but the log changed since the last one:
+   * same size, same title (head count, minute), no key since (keys ask for a full render).
+   */
+  private sharedFrame(): SharedFrame | undefined {
+    if (this.destroyed) return undefined;
+    const { width, height } = this.screenSize();
+    if (width !== this.size.cols || height !== this.size.rows) return undefined;
+    if (this.titleText(width) !== this.widgets.title.content) return undefined;
+    return this.log.sharedFrame(logArea(width, height));
   }
 
   /** Laid out again only when the width, the head count or the minute changed. */
@@ -240,21 +285,6 @@ class TeleconferenceScreen implements Teleconference {
 
   private screenSize(): { width: number; height: number } {
     return { width: toNumber(this.bbs.screen.width), height: toNumber(this.bbs.screen.height) };
-  }
-
-  private logSize(): { width: number; height: number } {
-    const { width, height } = this.screenSize();
-    return { width: Math.max(1, width), height: Math.max(0, height - 3) };
-  }
-
-  /** One timer per screen, woken at each minute's turn so the clock never shows a stale minute. */
-  private scheduleClock(): void {
-    const wait = MINUTE_MS - (this.options.now() % MINUTE_MS);
-    this.clockTimer = setTimeout(() => {
-      this.bbs.requestRender();
-      this.scheduleClock();
-    }, wait);
-    this.clockTimer.unref();
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import xterm from '@xterm/headless';
-import type { Terminal as UiTerminal } from '../../src/ui/screen.js';
+import { graphemeWidths } from './grapheme-widths.js';
+import type { Terminal as UiTerminal } from '../../src/ui/terminal.js';
 
 const { Terminal: XtermTerminal } = xterm;
 
@@ -20,6 +21,8 @@ export class VirtualTerminal {
 
   constructor(cols: number, rows: number) {
     this.xterm = new XtermTerminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
+    this.xterm.unicode.register(graphemeWidths);
+    this.xterm.unicode.activeVersion = graphemeWidths.version;
     this.xterm.onBell(() => {
       this.bells++;
     });

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/messages.js';
 import {
-  escapeTags,
   formatClock,
   formatDivider,
   formatMessage,
   formatTitle,
   needsBell,
-  toTagged,
   type StyledLine,
 } from '../../src/ui/format.js';
 
@@ -176,33 +174,6 @@ describe('needsBell', () => {
     ['a join', { ...messages.join, handle: 'bob' }, bob, false],
   ] as const)('%s: %s', (_what, message, viewer, expected) => {
     expect(needsBell(message, viewer)).toBe(expected);
-  });
-});
-
-describe('toTagged', () => {
-  it('wraps each segment in its style tags', () => {
-    expect(toTagged(formatMessage(messages.public, bob, utc))).toBe(
-      '{white-fg}[09:05] {/white-fg}{green-fg}alice{/green-fg}{green-fg}: {/green-fg}{light-green-fg}hello{/light-green-fg}',
-    );
-  });
-
-  it('escapes braces so user text cannot open a tag', () => {
-    const tagged = toTagged([{ text: '{red-fg}x{/red-fg}', style: 'text' }]);
-    expect(tagged).toBe('{light-green-fg}{open}red-fg{close}x{open}/red-fg{close}{/light-green-fg}');
-  });
-
-  it('closes nested styles in reverse order', () => {
-    expect(toTagged([{ text: 'hi', style: 'official' }])).toBe('{bold}{light-yellow-fg}hi{/light-yellow-fg}{/bold}');
-  });
-
-  it.each([
-    ['{', '{open}'],
-    ['}', '{close}'],
-    ['{open}', '{open}open{close}'],
-    ['{escape}{/escape}', '{open}escape{close}{open}/escape{close}'],
-    ['no braces', 'no braces'],
-  ])('escapeTags(%j) is %j', (text, expected) => {
-    expect(escapeTags(text)).toBe(expected);
   });
 });
 

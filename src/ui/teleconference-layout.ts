@@ -1,14 +1,14 @@
 /**
- * The teleconference screen's four boxes — title bar, message log, status line, input line — and
- * where each goes for a given terminal size. Only the log box parses tags.
+ * The teleconference screen's two boxes — title bar and status line — and where each goes for a
+ * given terminal size, with the rows between them for the message log and the last row for the
+ * input line; those two are drawn without a box (log-view.ts, and the teleconference's own input
+ * row), so every width there is counted grapheme by grapheme. No box parses tags.
  */
 import blessed from 'blessed';
 
 export interface Widgets {
   title: blessed.Widgets.BoxElement;
-  log: blessed.Widgets.BoxElement;
   status: blessed.Widgets.BoxElement;
-  input: blessed.Widgets.BoxElement;
 }
 
 export function createWidgets(screen: blessed.Widgets.Screen): Widgets {
@@ -16,14 +16,16 @@ export function createWidgets(screen: blessed.Widgets.Screen): Widgets {
     blessed.box({ parent: screen, left: 0, height: 1, tags: false, wrap: false, style });
   return {
     title: line({ fg: 'white', bg: 'blue', bold: true }),
-    // The one tag-parsing box: its content is built only by toTagged.
-    log: blessed.box({ parent: screen, left: 0, top: 1, tags: true, wrap: false }),
     status: line({ fg: 'grey' }),
-    input: line({}),
   };
 }
 
-/** Fixed rows for the bars, the rest for the log; on tiny screens the input line wins. */
+/** The log's rows: between the title bar and the status line. */
+export function logArea(width: number, height: number): { top: number; width: number; height: number; screenRows: number } {
+  return { top: 1, width: Math.max(1, width), height: Math.max(0, height - 3), screenRows: height };
+}
+
+/** Fixed rows for the bars, the rest for the log; the input line is always the last row. */
 export function layout(widgets: Widgets, width: number, height: number): void {
   const place = (el: blessed.Widgets.BoxElement, top: number, rows: number) => {
     if (rows < 1 || top < 0) return el.hide();
@@ -33,9 +35,7 @@ export function layout(widgets: Widgets, width: number, height: number): void {
     el.show();
   };
   place(widgets.title, 0, height >= 2 ? 1 : 0);
-  place(widgets.log, 1, height - 3);
   place(widgets.status, height - 2, height >= 3 ? 1 : 0);
-  place(widgets.input, height - 1, 1);
 }
 
 /**

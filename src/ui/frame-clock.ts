@@ -1,0 +1,208 @@
+/**
+ * One frame clock for every screen of a board process. A screen asks for a frame; at most once
+ * per FRAME_MS the clock runs one frame for every screen that asked. In a frame each screen either
+ * offers a shared part (a key and the bytes it would write) or draws itself. Screens whose keys
+ * match are sent the same bytes, made once: callers of one shape at the bottom of the log see the
+ * same new rows. A screen whose channel holds more than RENDER_MARK unsent bytes is skipped and
+ * drawn once, fresh, when it has emptied; one that stays full for stallMs is reported as stalled.
+ * It knows nothing of blessed: drawing is a callback, a channel only a writable stream with a backlog.
+ * Made by the board's wiring, one per process, and handed to every screen.
+ */
+/** How long a caller may leave their channel full before they count as gone. */
+export const STALL_MS = 60_000;
+
+/** Unsent bytes on the channel above which frames wait for it to empty (a slow caller costs only itself). */
+export const RENDER_MARK = 64 * 1024;
+
+/**
+ * Frames are at least this far apart. A burst of messages costs each screen one frame, and a
+ * stream of them at most ~33 frames a second, whatever the message rate times the callers.
+ */
+export const FRAME_MS = 30;
+
+export interface SharedFrame {
+  /** Screens whose frames have equal keys this frame are sent the same bytes. */
+  readonly key: string;
+  /** The frame's bytes; asked of one screen per key. */
+  bytes(): Buffer;
+  /** Brings the screen's own picture in step with the bytes written to its channel. */
+  commit(): void;
+}
+
+export interface FrameMember {
+  /** The caller's channel: its backlog is watched, and it emits 'drain'. */
+  output: NodeJS.WritableStream & { writableLength: number };
+  /** This frame's shared part, or undefined when the screen must draw itself. */
+  shared(): SharedFrame | undefined;
+  /** Draws the whole screen (its own damage diff). */
+  draw(): void;
+  /** A draw or a write that threw. */
+  onError(error: unknown): void;
+  /** The channel stayed over RENDER_MARK for `stallMs` (default STALL_MS). */
+  onStall?: () => void;
+  stallMs?: number;
+}
+
+export interface FrameSlot {
+  /**
+   * Asks for a frame. `full`: the screen must draw itself in it (something besides the log
+   * changed). Requests before the frame runs make one frame.
+   */
+  request(full: boolean): void;
+  /** Idempotent. No frame after this; stops listening to the channel. */
+  close(): void;
+}
+
+export interface FrameClock {
+  join(member: FrameMember): FrameSlot;
+}
+
+export function createFrameClock(): FrameClock {
+  return new BoardFrameClock();
+}
+
+class BoardFrameClock implements FrameClock {
+  private readonly due = new Set<Slot>();
+  /** A frame due on the next tick. */
+  private nextTick: NodeJS.Immediate | undefined;
+  /** Runs from the end of a frame for FRAME_MS; requests meanwhile wait for it. */
+  private cooling: NodeJS.Timeout | undefined;
+
+  join(member: FrameMember): FrameSlot {
+    return new Slot(member, (slot) => this.schedule(slot), (slot) => this.due.delete(slot));
+  }
+
+  /** The first request after a quiet spell runs on the next tick; requests within FRAME_MS of a frame, when it ends. */
+  private schedule(slot: Slot): void {
+    this.due.add(slot);
+    if (this.nextTick || this.cooling) return;
+    this.nextTick = setImmediate(() => {
+      this.nextTick = undefined;
+      this.run();
+    });
+  }
+
+  /** A frame in which nothing was drawn (every screen held back) does not delay the next. */
+  private run(): void {
+    const slots = [...this.due];
+    this.due.clear();
+    const groups = new Map<string, Array<{ slot: Slot; frame: SharedFrame }>>();
+    let drew = false;
+    for (const slot of slots) {
+      const frame = slot.frameOrDraw();
+      if (frame === 'held') continue;
+      drew = true;
+      if (frame === 'drawn') continue;
+      const group = groups.get(frame.key);
+      if (group) group.push({ slot, frame });
+      else groups.set(frame.key, [{ slot, frame }]);
+    }
+    for (const group of groups.values()) sendShared(group);
+    if (drew) this.cooling = setTimeout(() => this.endFrame(), FRAME_MS);
+  }
+
+  private endFrame(): void {
+    this.cooling = undefined;
+    if (this.due.size > 0) this.run();
+  }
+}
+
+/** One frame's bytes, made by the first screen of the group, written to every one of them. */
+function sendShared(group: Array<{ slot: Slot; frame: SharedFrame }>): void {
+  let bytes: Buffer;
+  try {
+    bytes = group[0]!.frame.bytes();
+  } catch (error) {
+    for (const { slot } of group) slot.failed(error);
+    return;
+  }
+  for (const { slot, frame } of group) slot.send(bytes, frame);
+}
+
+class Slot implements FrameSlot {
+  private full = true;
+  private waitingForDrain = false;
+  private stallTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly onDrain = () => this.drained();
+
+  constructor(
+    private readonly member: FrameMember,
+    private readonly schedule: (slot: Slot) => void,
+    private readonly unschedule: (slot: Slot) => void,
+  ) {
+    member.output.on('drain', this.onDrain);
+  }
+
+  request(full: boolean): void {
+    if (this.closed) return;
+    this.full ||= full;
+    if (!this.waitingForDrain) this.schedule(this);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unschedule(this);
+    clearTimeout(this.stallTimer);
+    this.member.output.removeListener('drain', this.onDrain);
+  }
+
+  /** This frame: held back, drawn here, or its shared part to be sent with its group's. */
+  frameOrDraw(): SharedFrame | 'drawn' | 'held' {
+    if (this.closed) return 'held';
+    if (this.member.output.writableLength > RENDER_MARK) {
+      this.holdBack();
+      return 'held';
+    }
+    try {
+      const shared = this.full ? undefined : this.member.shared();
+      if (shared) return shared;
+      this.full = false;
+      this.member.draw();
+    } catch (error) {
+      // Runs from the clock's timer: a throw here would be an uncaught exception for the whole board.
+      this.failed(error);
+    }
+    return 'drawn';
+  }
+
+  send(bytes: Buffer, frame: SharedFrame): void {
+    if (this.closed) return;
+    try {
+      this.member.output.write(bytes);
+      frame.commit();
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  failed(error: unknown): void {
+    this.member.onError(error);
+  }
+
+  /**
+   * Waits for the channel to empty, then draws fresh. Node emits 'drain' only after a write()
+   * returned false, that is above the channel's own high-water mark (2 MiB in ssh2), which the
+   * clock keeps it from ever reaching: so an empty write marks the end of the queue, and its
+   * callback says when everything before it has gone. 'drain' still counts when it does come.
+   */
+  private holdBack(): void {
+    this.full = true;
+    this.stallTimer ??= setTimeout(() => this.member.onStall?.(), this.member.stallMs ?? STALL_MS);
+    if (this.waitingForDrain) return;
+    this.waitingForDrain = true;
+    const { output } = this.member;
+    output.write('', (error?: Error | null) => {
+      if (!error && output.writableLength <= RENDER_MARK) this.drained();
+    });
+  }
+
+  private drained(): void {
+    if (!this.waitingForDrain) return;
+    this.waitingForDrain = false;
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+    this.request(true);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Log lines turned into terminal rows once per screen shape — wrapped to the width, coloured for
+ * the terminal's colour depth and encoded to the bytes that draw them — and shared by every screen
+ * of that shape. One cache per board process, made by the board's wiring and handed down: a line
+ * seen by 500 callers of one shape is wrapped and encoded once, not 500 times.
+ *
+ * A row is kept twice, as bytes for the terminal and as cells (blessed's attribute and character
+ * per column) for blessed's picture of the screen, so the two always agree. The cells are one
+ * frozen array per row that every screen of the shape puts in its line buffers as it is: a row
+ * costs a screen one reference, not a copy, and no screen can change another's. Widths come from
+ * display-width.ts alone: a grapheme of width 2 takes its column and the next, whose cell holds ''
+ * (nothing is written for it), so an emoji, a ZWJ sequence or a flag is never split or miscounted.
+ */
+import blessed from 'blessed';
+import { displayWidth, graphemes } from './display-width.js';
+import type { Style, StyledLine } from './format.js';
+import { wrapLine } from './message-log.js';
+
+/** blessed's default attribute: no flags, default foreground and background. */
+export const DEFAULT_ATTR = (0x1ff << 9) | 0x1ff;
+
+const BOLD = 1;
+
+/** Each style's look: handle dark green, said text light green, the board's own lines yellow. */
+const STYLE_LOOK: Readonly<Record<Style, { fg: number; flags: number }>> = {
+  timestamp: { fg: 7, flags: 0 }, // white
+  handle: { fg: 2, flags: 0 }, // green
+  text: { fg: 10, flags: 0 }, // light green
+  action: { fg: 10, flags: 0 },
+  notice: { fg: 3, flags: 0 }, // yellow
+  official: { fg: 11, flags: BOLD }, // light yellow
+  private: { fg: 13, flags: 0 }, // light magenta
+  page: { fg: 14, flags: BOLD }, // light cyan
+  earlier: { fg: 8, flags: 0 }, // grey
+  divider: { fg: 6, flags: 0 }, // cyan
+  input: { fg: 0x1ff, flags: 0 }, // the terminal's own colours
+};
+
+/** blessed's cell attribute for `style`: flags << 18 | fg << 9 | bg (0x1ff: the default). */
+export function styleAttr(style: Style): number {
+  const { fg, flags } = STYLE_LOOK[style];
+  return (flags << 18) | (fg << 9) | 0x1ff;
+}
+
+/** One column as blessed keeps it: attribute and character ('' for the second column of a wide grapheme). */
+export type Cell = readonly [number, string];
+
+export interface EncodedRow {
+  /** Draws the row from the cursor (column 0) to the end of the row, ending with attributes reset. */
+  readonly bytes: string;
+  /** blessed's cells for every column of the row; frozen, shared by every screen of the shape. */
+  readonly cells: readonly Cell[];
+}
+
+export interface EncodedLine {
+  /** Unique within the cache: equal ids mean the same rows. */
+  readonly id: number;
+  readonly rows: readonly EncodedRow[];
+}
+
+/** What the bytes depend on besides the text: the terminal's colour count and its clear-to-end-of-line. */
+export interface ShapeTerminal {
+  readonly term: string;
+  readonly colors: number;
+  /** Clear to end of line (terminfo el). */
+  readonly el: string;
+}
+
+export class ShapeRows {
+  /** An empty row: only cleared. */
+  readonly blank: EncodedRow;
+  private readonly lines = new WeakMap<StyledLine, EncodedLine>();
+  /** Each (attribute, ASCII character) pair once, so most of a row's cells are references to shared pairs. */
+  private readonly pairs = new Map<string, Cell>();
+
+  constructor(
+    readonly width: number,
+    private readonly terminal: ShapeTerminal,
+    private readonly nextId: () => number,
+  ) {
+    this.blank = { bytes: terminal.el, cells: this.toCells([], []) };
+  }
+
+  /** `line`'s rows at this shape; made on first use, kept while the line lives. */
+  line(line: StyledLine): EncodedLine {
+    let encoded = this.lines.get(line);
+    if (!encoded) {
+      encoded = { id: this.nextId(), rows: wrapLine(line, this.width).map((row) => this.encode(row)) };
+      this.lines.set(line, encoded);
+    }
+    return encoded;
+  }
+
+  /** `line` as one row, cut at the width and not kept: for text that changes with every key. */
+  single(line: StyledLine): EncodedRow {
+    return this.encode(wrapLine(line, this.width)[0] ?? []);
+  }
+
+  private encode(row: StyledLine): EncodedRow {
+    const attrs: number[] = [];
+    const chars: string[] = [];
+    let bytes = '';
+    let current = DEFAULT_ATTR;
+    for (const segment of row) {
+      const attr = styleAttr(segment.style);
+      if (attr !== current) {
+        if (current !== DEFAULT_ATTR) bytes += '\x1b[m';
+        if (attr !== DEFAULT_ATTR) bytes += this.sgr(segment.style);
+        current = attr;
+      }
+      for (const g of graphemes(segment.text)) {
+        const width = displayWidth(g);
+        if (width === 0) {
+          // A mark drawn after a cell joins it on the terminal; at the start of a row it has nothing to join.
+          if (chars.length === 0) continue;
+          chars[chars.length - 1] += g;
+          bytes += g;
+          continue;
+        }
+        chars.push(g);
+        attrs.push(attr);
+        bytes += g;
+        if (width === 2) {
+          chars.push('');
+          attrs.push(attr);
+        }
+      }
+    }
+    if (current !== DEFAULT_ATTR) bytes += '\x1b[m';
+    // At the last column the cursor waits to wrap, and clearing from there would erase that column.
+    if (chars.length < this.width) bytes += this.terminal.el;
+    return { bytes, cells: this.toCells(attrs, chars) };
+  }
+
+  /** Exactly `width` cells, blank past the text; frozen so that blessed can never write into a shared row. */
+  private toCells(attrs: readonly number[], chars: readonly string[]): readonly Cell[] {
+    const cells: Cell[] = [];
+    for (let x = 0; x < this.width; x++) {
+      cells.push(x < chars.length ? this.pair(attrs[x]!, chars[x]!) : this.pair(DEFAULT_ATTR, ' '));
+    }
+    return Object.freeze(cells);
+  }
+
+  /** Only ASCII is pooled: the pool stays small whatever graphemes callers send. */
+  private pair(attr: number, ch: string): Cell {
+    if (ch.length !== 1 || ch.charCodeAt(0) > 0x7e) return Object.freeze([attr, ch] as const);
+    const key = `${attr} ${ch}`;
+    let cell = this.pairs.get(key);
+    if (!cell) {
+      cell = Object.freeze([attr, ch] as const);
+      this.pairs.set(key, cell);
+    }
+    return cell;
+  }
+
+  /** The SGR sequence for `style`, with the colour brought down to what the terminal has. */
+  private sgr(style: Style): string {
+    const { fg, flags } = STYLE_LOOK[style];
+    const colour = reduceColor(fg, this.terminal.colors);
+    const code = colour < 8 ? `${30 + colour}` : colour < 16 ? `${90 + colour - 8}` : `38;5;${colour}`;
+    return `\x1b[${flags & BOLD ? '1;' : ''}${code}m`;
+  }
+}
+
+/** blessed's own colour reduction (the typings leave it out): 256 → 16 → 8 → 2 colours. */
+const reduceColor = (blessed.colors as unknown as { reduce(colour: number, total: number): number }).reduce;
+
+/** Per process: one ShapeRows per terminal type and width, made when a screen of that shape first asks. */
+export class LogRows {
+  private readonly shapes = new Map<string, ShapeRows>();
+  private lastId = 0;
+  private readonly nextId = () => ++this.lastId;
+
+  shape(terminal: ShapeTerminal, width: number): ShapeRows {
+    const key = `${terminal.term} ${terminal.colors} ${width}`;
+    let rows = this.shapes.get(key);
+    if (!rows) {
+      rows = new ShapeRows(width, { term: terminal.term, colors: terminal.colors, el: terminal.el }, this.nextId);
+      this.shapes.set(key, rows);
+    }
+    return rows;
+  }
+}
+
+export function createLogRows(): LogRows {
+  return new LogRows();
+}
