@@ -120,6 +120,12 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
         end('dropped');
       },
     });
+    if (conn.outcome.kind !== 'user' && deps.nodes.inUse() >= deps.nodes.maxNodes) {
+      // Said before the form, so no one fills it in only to hear that every line is busy.
+      log.info('all lines busy before registration');
+      await showLineBusy(screen, { bbsName: deps.config.bbs.name, maxNodes: deps.nodes.maxNodes }, { waitMs: deps.lineBusyMs });
+      return end('line-busy');
+    }
     user = conn.outcome.kind === 'user' ? deps.users.findById(conn.outcome.user.id) : await register(conn.outcome.offeredKey);
     if (ended || !user) return end('cancelled');
     if (user.banned) {
@@ -147,7 +153,9 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     const result = await runRegistration<User>(screen!, {
       bbsName: config.bbs.name,
       offeredKey: offeredKey && { algo: offeredKey.algo, fingerprint: offeredKey.fingerprint },
-      checkHandle: (handle) => handleProblem(handle, config.auth.sysop_handles),
+      checkHandle: (handle) =>
+        handleProblem(handle, config.auth.sysop_handles) ??
+        (users.findByHandle(handle) ? `The handle "${handle}" is taken. Please choose another.` : undefined),
       checkPassword: passwordProblem,
       async register({ handle, password, bindKey }) {
         try {
@@ -185,8 +193,14 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       room,
       identity: { userId: String(who.id), handle: who.handle, node: onNode, isSysop: who.role === 'sysop' },
       maxMessageLength: config.chat.max_message_length,
-      flood: { burst: config.chat.flood_burst, perSecond: config.chat.flood_per_second },
+      flood: {
+        burst: config.chat.flood_burst,
+        perSecond: config.chat.flood_per_second,
+        maxQueued: config.chat.flood_queue,
+        muteMs: config.chat.flood_mute_minutes * 60_000,
+      },
       now,
+      schedule,
       deliver: (message) => tele?.show(message),
       onEnter: showEntry,
       onQuit: () => end('quit'),
@@ -207,6 +221,11 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   }
 
   return session;
+}
+
+function schedule(ms: number, fn: () => void): () => void {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
 }
 
 function safely(fn: () => void): void {

@@ -13,7 +13,23 @@ import { createInProcessBus, type ChatBus } from './bus.js';
 import { isPrivate, isReplayable, type ChatMessage } from './messages.js';
 import { isValidHandle } from './text.js';
 
-export interface Participant {
+/**
+ * What others may know of a participant beyond their name. It lives on the participant record (not
+ * in a session) so that it travels with it wherever the room's member list is kept.
+ */
+export interface Presence {
+  sysop?: boolean;
+  /** Set by /away; cleared by the next line they type. */
+  away?: { reason: string; since: number };
+  /** Milliseconds since the epoch until which their lines do not reach the room. */
+  mutedUntil?: number;
+  /** Pages are not rung for them (/pager off). */
+  pagerOff?: boolean;
+  /** When they last typed a line (milliseconds since the epoch; joinedAt until then); for idle times. */
+  lastActiveAt?: number;
+}
+
+export interface Participant extends Presence {
   userId: string;
   handle: string;
   node?: number;
@@ -104,7 +120,7 @@ export class ChatManager {
   }
 
   /** Enter the room; the others hear "has joined" once. Joining again is a no-op. */
-  join(userId: string, handle: string, details: { node?: number } = {}): JoinResult {
+  join(userId: string, handle: string, details: { node?: number } & Presence = {}): JoinResult {
     if (this.present.has(userId)) return { ok: true };
     if (this.present.size >= this.capacity) return { ok: false, error: ROOM_FULL };
     // Handles reach other terminals as they are: only valid ones, and only one of each, get in.
@@ -113,8 +129,7 @@ export class ChatManager {
       return { ok: false, error: `Someone called ${handle} is already in the room.` };
     }
     const joinedAt = this.clock();
-    const participant: Participant = { userId, handle, joinedAt };
-    if (details.node !== undefined) participant.node = details.node;
+    const participant: Participant = { ...details, userId, handle, joinedAt };
     this.present.set(userId, participant);
     this.userIds.set(handle.toLowerCase(), userId);
     this.broadcast({ kind: 'join', handle, at: joinedAt });
@@ -128,6 +143,16 @@ export class ChatManager {
     this.present.delete(userId);
     this.userIds.delete(participant.handle.toLowerCase());
     this.broadcast({ kind: 'leave', handle: participant.handle, at: this.clock() });
+  }
+
+  /** Changes a participant's presence (undefined clears a field); nothing for someone not in the room. */
+  updatePresence(userId: string, update: Presence): void {
+    const participant = this.present.get(userId);
+    if (!participant) return;
+    for (const [key, value] of Object.entries(update) as Array<[keyof Presence, unknown]>) {
+      if (value === undefined) delete participant[key];
+      else Object.assign(participant, { [key]: value });
+    }
   }
 
   /** Everyone in the room, in join order (copies). */

@@ -6,8 +6,8 @@
 
 import type { ChatManager, Participant } from './chat-manager.js';
 import { helpLines, parseCommand, type Command } from './commands.js';
-import { createFloodGate } from './flood.js';
 import type { ChatMessage, SystemMessage } from './messages.js';
+import { createSendQueue, type Schedule } from './send-queue.js';
 import { cleanText, isValidHandle } from './text.js';
 
 export interface MemberIdentity {
@@ -22,8 +22,14 @@ export interface MemberOptions {
   identity: MemberIdentity;
   /** In code points, after cleaning. */
   maxMessageLength: number;
-  flood: { burst: number; perSecond: number };
+  /**
+   * Lines over `perSecond` (after a `burst`) wait in a queue of up to `maxQueued`; one more and the
+   * caller is muted for `muteMs`.
+   */
+  flood: { burst: number; perSecond: number; maxQueued: number; muteMs: number };
   now: () => number;
+  /** Timers, for lines that wait their turn. */
+  schedule: Schedule;
   /**
    * Everything this caller should see, in order: room traffic, their private messages, and local
    * replies (help, who, errors, "slow down") as system messages with `official: false`. A direct
@@ -60,7 +66,7 @@ export interface Member {
   readonly inRoom: boolean;
 }
 
-export const SLOW_DOWN = 'You are typing too fast. Please slow down.';
+export const SLOW_DOWN = 'You are typing fast: your lines go out one by one, in order.';
 export const NOT_SYSOP = 'Only the sysop can make announcements.';
 export const NO_ONE_TO_REPLY = 'No one has sent you a private message yet.';
 /** Said after "the room is full": a caller outside retries with any line. */
@@ -74,7 +80,7 @@ type Outgoing = { message: ChatMessage } | { error: string } | undefined;
 
 export function createMember(options: MemberOptions): Member {
   const { room, identity, now, deliver } = options;
-  const gate = createFloodGate({ ...options.flood, now });
+  const queue = createSendQueue<ChatMessage>({ ...options.flood, now, schedule: options.schedule, send: (m) => room.broadcast(m) });
   let state: 'outside' | 'inside' | 'gone' = 'outside';
   let unsubscribe: (() => void) | undefined;
   /** Handle of whoever last sent this caller a direct message, for /r. */
@@ -122,6 +128,7 @@ export function createMember(options: MemberOptions): Member {
     if (state === 'gone') return;
     const wasInside = state === 'inside';
     state = 'gone';
+    queue.close();
     unsubscribe?.();
     unsubscribe = undefined;
     if (wasInside) room.leave(identity.userId);
@@ -148,17 +155,28 @@ export function createMember(options: MemberOptions): Member {
       case 'unknown':
         return tell(command.message);
       default:
-        return send(command);
+        return send(command, line);
     }
   }
 
-  function send(command: Sending): void {
+  function send(command: Sending, line: string): void {
     const outgoing = compose(command);
     if (!outgoing) return;
     if ('error' in outgoing) return tell(outgoing.error);
+    const mutedFor = mutedMs();
+    if (mutedFor > 0) return tell(`You are muted for ${minutes(mutedFor)} more. Not sent: ${line}`);
     // Only lines that reach others count against the caller.
-    if (!gate.take()) return tell(SLOW_DOWN);
-    room.broadcast(outgoing.message);
+    switch (queue.offer(outgoing.message)) {
+      case 'queued':
+        return tell(SLOW_DOWN);
+      case 'full':
+        room.updatePresence(identity.userId, { mutedUntil: now() + options.flood.muteMs });
+        return tell(`You kept typing too fast: you are muted for ${minutes(options.flood.muteMs)}. Not sent: ${line}`);
+    }
+  }
+
+  function mutedMs(): number {
+    return Math.max(0, (room.participant(identity.userId)?.mutedUntil ?? 0) - now());
   }
 
   function compose(command: Sending): Outgoing {
@@ -220,6 +238,12 @@ export function createMember(options: MemberOptions): Member {
 export function whoLine(participants: readonly Participant[]): string {
   const names = participants.map((p) => (p.node === undefined ? p.handle : `${p.handle} (node ${p.node})`));
   return `In the room (${participants.length}): ${names.join(', ')}`;
+}
+
+/** "1 minute", "3 minutes": a mute's length, rounded up. */
+export function minutes(ms: number): string {
+  const n = Math.max(1, Math.ceil(ms / 60_000));
+  return n === 1 ? '1 minute' : `${n} minutes`;
 }
 
 function systemLine(text: string, at: number): SystemMessage {

@@ -47,13 +47,14 @@ export interface Teleconference {
   showHistory(messages: readonly ChatMessage[]): void;
   /** Enter: the typed line, possibly empty. */
   onLine(handler: (line: string) => void): void;
-  /** Ctrl-C, or Ctrl-D on an empty line. Called once. */
+  /** Ctrl-D on an empty line, or Ctrl-C on an empty line answered with y. Called once. */
   onLeave(handler: () => void): void;
   /** Idempotent. Removes this screen's widgets, timer and listeners; the BbsScreen stays. */
   destroy(): void;
 }
 
 const PROMPT = '> ';
+const LEAVE_QUESTION = 'Leave the board? y/N ';
 const MINUTE_MS = 60_000;
 
 /** Longest first; the status line shows the first that fits. */
@@ -81,6 +82,8 @@ class TeleconferenceScreen implements Teleconference {
   /** Tab's list of choices, shown in the status line until the next key. */
   private hint: string | undefined;
   private left = false;
+  /** Ctrl-C on an empty line asked "Leave the board?": the next key answers. */
+  private askingToLeave = false;
   private destroyed = false;
   private readonly onKeypress = (ch: string | undefined, key: KeyLike | undefined) => this.handleKey(ch, key ?? {});
   private readonly onPrerender = () => this.drawFrame();
@@ -140,6 +143,7 @@ class TeleconferenceScreen implements Teleconference {
 
   private handleKey(ch: string | undefined, key: KeyLike): void {
     if (this.destroyed || this.left) return;
+    if (this.askingToLeave) return this.answerLeave(ch);
     const hadHint = this.hint !== undefined;
     if (key.name !== 'tab') this.hint = undefined;
     if (key.ctrl && key.name === 'd' && this.editor.text === '') return this.leave();
@@ -148,7 +152,7 @@ class TeleconferenceScreen implements Teleconference {
       case 'submit':
         return this.submit();
       case 'interrupt':
-        return this.leave();
+        return this.interrupt();
       case 'cancel':
         this.editor.clear();
         return this.drawInput();
@@ -167,6 +171,19 @@ class TeleconferenceScreen implements Teleconference {
     this.log.scrollToBottom();
     this.drawInput();
     for (const handler of [...this.lineHandlers]) handler(line);
+  }
+
+  /** Ctrl-C: a typed line is cleared, never sent nor lost to a hang-up; on an empty line, ask. */
+  private interrupt(): void {
+    if (this.editor.text === '') this.askingToLeave = true;
+    else this.editor.clear();
+    this.drawInput();
+  }
+
+  private answerLeave(ch: string | undefined): void {
+    this.askingToLeave = false;
+    if (ch === 'y' || ch === 'Y') return this.leave();
+    this.drawInput();
   }
 
   private leave(): void {
@@ -200,6 +217,11 @@ class TeleconferenceScreen implements Teleconference {
   private drawInput(): void {
     if (this.destroyed) return;
     const { width, height } = this.screenSize();
+    if (this.askingToLeave) {
+      this.widgets.input.setContent(LEAVE_QUESTION);
+      this.bbs.setCursor({ x: LEAVE_QUESTION.length, y: height - 1 });
+      return;
+    }
     const view = this.editor.view(Math.max(1, width - PROMPT.length));
     this.widgets.input.setContent(PROMPT + view.text);
     this.bbs.setCursor({ x: PROMPT.length + view.cursorColumn, y: height - 1 });

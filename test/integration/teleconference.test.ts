@@ -190,25 +190,3 @@ describe('the sysop', () => {
     await ada.sees(/^\/announce <message> +— /m);
   });
 });
-
-describe('the flood gate', () => {
-  it('lets a burst through, then tells the sender to slow down and keeps the rest from the room', async () => {
-    await room.start({ chat: { flood_burst: 3, flood_per_second: 0.1 } });
-    await room.addUsers(['alice', 'bob']);
-    const alice = await room.enter('alice');
-    const bob = await room.enter('bob');
-    await alice.sees('*** bob has joined the chat ***');
-
-    alice.type([1, 2, 3, 4, 5, 6].map((n) => `burst-${n}\r`).join(''));
-    // One "slow down" for each refused line: all six have been handled once there are three.
-    const slowDown = 'You are typing too fast. Please slow down.';
-    await alice.vt.until(() => occurrences(alice.screen(), slowDown) === 3, 'three "slow down"s', WAIT_MS);
-    await bob.sees('alice: burst-3');
-    // bob's answer to /who is drawn after everything the room gave him before it.
-    bob.type('/who\r');
-    await bob.sees('In the room (2)');
-    for (const n of [1, 2, 3]) expect(bob.screen()).toContain(`alice: burst-${n}`);
-    for (const n of [4, 5, 6]) expect(bob.screen()).not.toContain(`burst-${n}`);
-    expect(bob.screen()).not.toContain('slow down');
-  });
-});

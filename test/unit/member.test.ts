@@ -9,6 +9,21 @@ const T0 = 1_700_000_000_000;
 function makeBoard(capacity = 10) {
   let time = T0;
   const now = () => time;
+  const timers: Array<{ due: number; fn: () => void }> = [];
+  const schedule = (ms: number, fn: () => void) => {
+    const timer = { due: time + ms, fn };
+    timers.push(timer);
+    return () => void timers.splice(timers.indexOf(timer) >>> 0, timers.includes(timer) ? 1 : 0);
+  };
+  /** Moves the clock on and runs the timers that fell due, in order. */
+  function advance(ms: number): void {
+    time += ms;
+    for (let next = dueTimer(); next; next = dueTimer()) next.fn();
+  }
+  function dueTimer() {
+    timers.sort((a, b) => a.due - b.due);
+    return timers[0] && timers[0].due <= time ? timers.shift() : undefined;
+  }
   const room = new ChatManager({ capacity, now });
   const seats: Seat[] = [];
 
@@ -22,8 +37,9 @@ function makeBoard(capacity = 10) {
       room,
       identity,
       maxMessageLength: 80,
-      flood: { burst: 5, perSecond: 1 },
+      flood: { burst: 5, perSecond: 1, maxQueued: 3, muteMs: 120_000 },
       now,
+      schedule,
       deliver: (m) => seen.push(m),
       onEnter: (history, joined) => {
         earlier.push(...history);
@@ -51,7 +67,7 @@ function makeBoard(capacity = 10) {
     return entered;
   }
 
-  return { room, seat, enterAll, advance: (ms: number) => (time += ms) };
+  return { room, seat, enterAll, advance, pendingTimers: () => timers.length };
 }
 
 interface Seat {
@@ -346,16 +362,44 @@ describe('member: announcements', () => {
 });
 
 describe('member: flood control', () => {
-  it('lets a burst through, then says slow down and sends nothing, then recovers', () => {
+  const slow = '-- You are typing fast: your lines go out one by one, in order.';
+
+  it('lets a burst through, then queues the rest with one notice and sends it in order at the pace', () => {
     const board = makeBoard();
     const [alice, bob] = board.enterAll('alice', 'bob');
-    for (let i = 1; i <= 6; i++) alice!.member.input(`line ${i}`);
-    expect(bob!.texts()).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5'].map((l) => `alice: ${l}`));
-    expect(alice!.texts().at(-1)).toBe('-- You are typing too fast. Please slow down.');
+    for (let i = 1; i <= 8; i++) alice!.member.input(`line ${i}`);
+    expect(bob!.texts()).toEqual([1, 2, 3, 4, 5].map((n) => `alice: line ${n}`));
+    expect(alice!.texts().filter((t) => t === slow)).toHaveLength(1);
 
     board.advance(1_000);
-    alice!.member.input('line 7');
-    expect(bob!.texts().at(-1)).toBe('alice: line 7');
+    expect(bob!.texts().at(-1)).toBe('alice: line 6');
+    board.advance(2_000);
+    expect(bob!.texts().slice(5)).toEqual([6, 7, 8].map((n) => `alice: line ${n}`));
+    expect(board.pendingTimers()).toBe(0);
+  });
+
+  it('mutes a caller who floods past the queue, says so and gives the line back', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    for (let i = 1; i <= 9; i++) alice!.member.input(`line ${i}`);
+    expect(alice!.texts().at(-1)).toBe('-- You kept typing too fast: you are muted for 2 minutes. Not sent: line 9');
+    board.advance(3_000);
+    expect(bob!.texts()).toHaveLength(8);
+    alice!.member.input('line 10');
+    expect(alice!.texts().at(-1)).toBe('-- You are muted for 2 minutes more. Not sent: line 10');
+    board.advance(120_000);
+    alice!.member.input('line 11');
+    expect(bob!.texts().at(-1)).toBe('alice: line 11');
+  });
+
+  it('drops the waiting lines and their timer when the caller leaves', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    for (let i = 1; i <= 7; i++) alice!.member.input(`line ${i}`);
+    alice!.member.leave();
+    expect(board.pendingTimers()).toBe(0);
+    board.advance(5_000);
+    expect(bob!.texts().filter((t) => t.startsWith('alice:'))).toHaveLength(5);
   });
 
   it.each(['/me waves', '/msg bob hi', '/page bob', '/r hi'])('counts %s against the caller', (line) => {
@@ -365,7 +409,7 @@ describe('member: flood control', () => {
     for (let i = 0; i < 5; i++) alice!.member.input(`spam ${i}`);
     alice!.clear();
     alice!.member.input(line);
-    expect(alice!.texts()).toEqual(['-- You are typing too fast. Please slow down.']);
+    expect(alice!.texts()).toEqual([slow]);
   });
 
   it('does not count /who, /help, errors or empty lines', () => {
