@@ -47,6 +47,7 @@ const schema = z.strictObject({
       max_message_length: int(1, 4000).default(500),
       flood_burst: int(1, 100).default(5),
       flood_per_second: z.number().positive().max(100).default(1),
+      max_paste_lines: int(1, 200).default(20),
       flood_queue: int(1, 1000).default(20),
       flood_mute_minutes: int(1, 1440).default(2),
     })

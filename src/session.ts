@@ -22,6 +22,7 @@ import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { runRegistration } from './ui/registration.js';
 import { goodbyeText, showLineBusy } from './ui/banners.js';
 import { createTeleconference, type Teleconference } from './ui/teleconference.js';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, detectPastes } from './ui/paste.js';
 
 export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'cancelled' | 'banned' | 'replaced' | 'dropped';
 
@@ -71,6 +72,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   let member: Member | undefined;
   let tele: Teleconference | undefined;
   let ended = false;
+  const pastes = detectPastes(terminal);
   let resolveFinished!: () => void;
   const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
 
@@ -80,6 +82,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     member?.leave();
     tele?.destroy();
     screen?.destroy();
+    pastes.close();
     terminal.close();
     if (node !== undefined) deps.nodes.release(node);
     if (callId !== undefined) safely(() => deps.users.recordLogout(callId!));
@@ -87,7 +90,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     conn.clearDeadline();
     if (reason !== 'dropped' && channel.writable) {
       const text = extra ?? goodbyeFor(reason);
-      channel.write(text);
+      channel.write(BRACKETED_PASTE_OFF + text);
       safely(() => channel.exit(0));
       channel.end();
     }
@@ -113,7 +116,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   });
 
   async function run(): Promise<void> {
-    screen = createBbsScreen(terminal, {
+    screen = createBbsScreen(pastes.terminal, {
       onError: (err) => log.debug({ err: err.message }, 'screen error'),
       onStall: () => {
         log.info('caller stopped reading; hanging up');
@@ -185,6 +188,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       handle: who.handle,
       node: onNode,
       maxMessageLength: config.chat.max_message_length,
+      maxPasteLines: config.chat.max_paste_lines,
       now,
       roomCount: () => room.participantCount(),
       completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
@@ -206,6 +210,8 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       onQuit: () => end('quit'),
     });
     tele.onLine((line) => member?.input(line));
+    pastes.onPaste((paste) => tele?.paste(paste));
+    channel.write(BRACKETED_PASTE_ON);
     tele.onLeave(() => end('quit'));
     const entered = member.enter();
     if (!entered.ok) {

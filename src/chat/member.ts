@@ -8,7 +8,7 @@ import type { ChatManager, Participant } from './chat-manager.js';
 import { helpLines, parseCommand, type Command } from './commands.js';
 import type { ChatMessage, SystemMessage } from './messages.js';
 import { createSendQueue, type Schedule } from './send-queue.js';
-import { cleanText, isValidHandle } from './text.js';
+import { cleanLines, isValidHandle } from './text.js';
 
 export interface MemberIdentity {
   userId: string;
@@ -211,7 +211,8 @@ export function createMember(options: MemberOptions): Member {
 
   /** The typed text cleaned; nothing to send when it cleans to empty. */
   function withText(typed: string, make: (text: string) => ChatMessage): Outgoing {
-    const text = cleanText(typed, options.maxMessageLength);
+    // A pasted block keeps its line breaks: one message, shown as several rows.
+    const text = cleanLines(typed, options.maxMessageLength);
     return text ? { message: make(text) } : undefined;
   }
 

@@ -77,6 +77,18 @@ export function formatMessage(message: ChatMessage, viewer: Viewer, options: For
   return line;
 }
 
+/**
+ * The rows of a message: one, or for a pasted block (text with "\n") a header row with its first
+ * line and an indented row for each further line, in the same style.
+ */
+export function formatRows(message: ChatMessage, viewer: Viewer, options: FormatOptions = {}): StyledLine[] {
+  if (!('text' in message) || !message.text.includes('\n')) return [formatMessage(message, viewer, options)];
+  const [first = '', ...rest] = message.text.split('\n');
+  const header = formatFor({ ...message, text: first }, viewer, options);
+  const style = header[header.length - 1]?.style ?? 'text';
+  return [header, ...rest.map((line): StyledLine => [seg(`    ${line}`, style)])];
+}
+
 function formatFor(message: ChatMessage, viewer: Viewer, options: FormatOptions): StyledLine {
   const line = formatBody(message, viewer, options.timeZone);
   return options.earlier ? line.map((s) => ({ text: s.text, style: 'earlier' as const })) : line;

@@ -14,7 +14,7 @@
  */
 import type { ChatMessage } from '../chat/messages.js';
 import { displayWidth, graphemes, truncateToWidth } from './display-width.js';
-import { formatClock, formatDivider, formatMessage, formatTitle, needsBell } from './format.js';
+import { formatClock, formatDivider, formatRows, formatTitle, needsBell } from './format.js';
 import { completeHandle } from './handle-completion.js';
 import { LineEditor, type KeyLike } from './line-editor.js';
 import { LogView } from './log-view.js';
@@ -27,6 +27,8 @@ export interface TeleconferenceOptions {
   handle: string;
   node: number;
   maxMessageLength: number;
+  /** Most lines a pasted block may have (it goes out as one message). */
+  maxPasteLines: number;
   now: () => number;
   /** How many are in the room, for the title bar. */
   roomCount(): number;
@@ -45,7 +47,13 @@ export interface Teleconference {
   show(message: ChatMessage, options?: { earlier?: boolean }): void;
   /** Replays the room's recent messages, dimmed, between two dividers. Nothing for none. */
   showHistory(messages: readonly ChatMessage[]): void;
-  /** Enter: the typed line, possibly empty. */
+  /**
+   * A bracketed paste. One line is typed into the input line; several go out at once as one
+   * message (with what was already typed as its first line). Over a limit, nothing is sent and the
+   * caller is told the limit.
+   */
+  paste(paste: { text: string; length: number }): void;
+  /** Enter: the typed line, possibly empty. A pasted block's lines are joined with "\n". */
   onLine(handler: (line: string) => void): void;
   /** Ctrl-D on an empty line, or Ctrl-C on an empty line answered with y. Called once. */
   onLeave(handler: () => void): void;
@@ -104,7 +112,7 @@ class TeleconferenceScreen implements Teleconference {
   show(message: ChatMessage, options: { earlier?: boolean } = {}): void {
     if (this.destroyed) return;
     const earlier = options.earlier ?? false;
-    this.log.append(formatMessage(message, this.viewer(), { earlier, timeZone: this.options.timeZone }));
+    for (const row of formatRows(message, this.viewer(), { earlier, timeZone: this.options.timeZone })) this.log.append(row);
     if (!earlier && needsBell(message, this.viewer())) this.bbs.bell();
     this.bbs.requestRender();
   }
@@ -114,6 +122,27 @@ class TeleconferenceScreen implements Teleconference {
     this.log.append(formatDivider('earlier messages'));
     for (const message of messages) this.show(message, { earlier: true });
     this.log.append(formatDivider('end of earlier messages'));
+  }
+
+  paste(paste: { text: string; length: number }): void {
+    if (this.destroyed || this.left) return;
+    const lines = paste.text.replace(/(\r\n|\r|\n)+$/, '').split(/\r\n|\r|\n/);
+    const { maxMessageLength: maxLength, maxPasteLines } = this.options;
+    lines[0] = this.editor.text + (lines[0] ?? '');
+    const tooLong = paste.length > paste.text.length || lines.some((line) => line.length > maxLength);
+    if (tooLong || lines.length > maxPasteLines) {
+      const size = `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}, ${paste.length} characters`;
+      return this.notice(`Your paste was not sent (${size}). Limit: ${maxPasteLines} lines of ${maxLength} characters.`);
+    }
+    if (lines.length === 1) {
+      this.editor.setText(lines[0] ?? '');
+      return this.drawInput();
+    }
+    this.editor.clear();
+    this.log.scrollToBottom();
+    this.drawInput();
+    const block = lines.join('\n');
+    for (const handler of [...this.lineHandlers]) handler(block);
   }
 
   onLine(handler: (line: string) => void): void {
@@ -135,6 +164,10 @@ class TeleconferenceScreen implements Teleconference {
     this.lineHandlers.length = 0;
     this.leaveHandlers.length = 0;
     this.bbs.setCursor(null);
+  }
+
+  private notice(text: string): void {
+    this.show({ kind: 'system', text, official: false, at: this.options.now() });
   }
 
   private viewer(): { handle: string } {

@@ -33,6 +33,7 @@ function open(handle: string, cols = 80, rows = 24, options: Partial<Teleconfere
     handle,
     node: 2,
     maxMessageLength: 200,
+    maxPasteLines: 5,
     now: () => at,
     roomCount: () => 3,
     completions: (prefix) => HANDLES.filter((h) => h.startsWith(prefix.toLowerCase())),
