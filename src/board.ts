@@ -13,6 +13,7 @@ import { loadHostKeys, type HostKey } from './ssh/host-keys.js';
 import { LoginGuard } from './ssh/login-guard.js';
 import { createSshServer } from './ssh/server.js';
 import { openDatabase } from './store/db.js';
+import { CommunityStore } from './store/community.js';
 import { createHistoryStore } from './store/history.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { UserStore } from './store/users.js';
@@ -34,6 +35,7 @@ export interface Board {
   close(): Promise<void>;
   readonly hostKeys: HostKey[];
   readonly users: UserStore;
+  readonly community: CommunityStore;
   readonly nodes: NodeManager;
   readonly room: ChatManager;
 }
@@ -51,6 +53,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
 
   const db = openDatabase(config.server.data_dir);
   const users = new UserStore(db, createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes }));
+  const community = new CommunityStore(db, now);
   const nodes = new NodeManager(config.connection.max_nodes);
   const room = new ChatManager({
     capacity: config.chat.capacity,
@@ -62,7 +65,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
   });
   const guard = new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now });
   const sessions = new Set<CallerSession>();
-  const sessionDeps: SessionDeps = { config, users, nodes, room, callers: new ActiveCallers(), now, lineBusyMs: deps.lineBusyMs };
+  const sessionDeps: SessionDeps = { config, users, community, nodes, room, callers: new ActiveCallers(), now, lineBusyMs: deps.lineBusyMs };
 
   const server = createSshServer({
     connection: config.connection,
@@ -105,6 +108,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
     close: () => (closing ??= shutdown()),
     hostKeys,
     users,
+    community,
     nodes,
     room,
   };

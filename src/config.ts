@@ -49,6 +49,7 @@ const schema = z.strictObject({
       flood_per_second: z.number().positive().max(100).default(1),
       max_paste_lines: int(1, 200).default(20),
       flood_queue: int(1, 1000).default(20),
+      page_cooldown_seconds: int(0, 3600).default(30),
       flood_mute_minutes: int(1, 1440).default(2),
     })
     .prefault({}),

@@ -18,6 +18,8 @@ import type { ChannelTerminal } from './ssh/terminal.js';
 import type { OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';
 import { StoreError, type User, type UserStore } from './store/users.js';
+import type { CommunityStore } from './store/community.js';
+import { createAccountDirectory } from './account-directory.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { runRegistration } from './ui/registration.js';
 import { goodbyeText, showLineBusy } from './ui/banners.js';
@@ -48,6 +50,7 @@ export class ActiveCallers {
 export interface SessionDeps {
   config: Readonly<Config>;
   users: UserStore;
+  community: CommunityStore;
   nodes: NodeManager;
   room: ChatManager;
   callers: ActiveCallers;
@@ -195,7 +198,15 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     });
     member = createMember({
       room,
-      identity: { userId: String(who.id), handle: who.handle, node: onNode, isSysop: who.role === 'sysop' },
+      identity: {
+        userId: String(who.id),
+        handle: who.handle,
+        node: onNode,
+        isSysop: who.role === 'sysop',
+        pagerOff: deps.community.pagerOff(who.id),
+      },
+      directory: createAccountDirectory(who, deps.users, deps.community),
+      pageCooldownMs: config.chat.page_cooldown_seconds * 1000,
       maxMessageLength: config.chat.max_message_length,
       flood: {
         burst: config.chat.flood_burst,

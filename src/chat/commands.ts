@@ -10,6 +10,11 @@ export type Command =
   | { kind: 'reply'; text: string }
   | { kind: 'page'; to: string }
   | { kind: 'who' }
+  | { kind: 'ignore'; handle?: string }
+  | { kind: 'unignore'; handle: string }
+  | { kind: 'pager'; on?: boolean }
+  | { kind: 'away'; reason: string }
+  | { kind: 'whois'; handle: string }
   | { kind: 'help' }
   | { kind: 'quit' }
   | { kind: 'announce'; text: string }
@@ -57,7 +62,25 @@ const COMMANDS: readonly CommandSpec[] = [
       return to && !extra ? { kind: 'page', to } : undefined;
     },
   ),
-  spec({ names: ['who'], usage: '/who', summary: 'List who is in the room' }, () => ({ kind: 'who' })),
+  spec({ names: ['who'], usage: '/who', summary: 'Who is in the room: node, away, idle, sysop' }, () => ({ kind: 'who' })),
+  spec({ names: ['whois'], usage: '/whois <handle>', summary: 'About an account, online or not' }, (rest) =>
+    oneWord(rest, (handle) => ({ kind: 'whois', handle })),
+  ),
+  spec({ names: ['away'], usage: '/away [reason]', summary: 'Mark yourself away (your next line brings you back)' }, (rest) => ({
+    kind: 'away',
+    reason: rest,
+  })),
+  spec({ names: ['ignore'], usage: '/ignore [handle]', summary: 'Hide their lines, messages and pages (alone: list)' }, (rest) =>
+    rest === '' ? { kind: 'ignore' } : oneWord(rest, (handle) => ({ kind: 'ignore', handle })),
+  ),
+  spec({ names: ['unignore'], usage: '/unignore <handle>', summary: 'Hear them again' }, (rest) =>
+    oneWord(rest, (handle) => ({ kind: 'unignore', handle })),
+  ),
+  spec({ names: ['pager'], usage: '/pager [on|off]', summary: 'Let pages ring your bell, or not (alone: say which)' }, (rest) => {
+    const word = rest.toLowerCase();
+    if (word === '') return { kind: 'pager' };
+    return word === 'on' || word === 'off' ? { kind: 'pager', on: word === 'on' } : undefined;
+  }),
   spec({ names: ['help', '?'], usage: '/help', summary: 'Show this list (also /?)' }, () => ({ kind: 'help' })),
   spec({ names: ['quit', 'q'], usage: '/quit', summary: 'Leave the chat (also /q)' }, () => ({ kind: 'quit' })),
   spec(
@@ -97,6 +120,12 @@ function spec(
 ): CommandSpec {
   const misuse: Command = { kind: 'usage', message: `Usage: ${help.usage}` };
   return { ...help, sysopOnly: help.sysopOnly ?? false, parse: (rest) => parse(rest) ?? misuse };
+}
+
+/** A command whose argument is exactly one word. */
+function oneWord(rest: string, make: (word: string) => Command): Command | undefined {
+  const [word, extra] = splitWord(rest);
+  return word && !extra ? make(word) : undefined;
 }
 
 /** The first word and the rest, both without surrounding white space. */

@@ -6,15 +6,20 @@
 
 import type { ChatManager, Participant } from './chat-manager.js';
 import { helpLines, parseCommand, type Command } from './commands.js';
+import type { Directory } from './directory.js';
 import type { ChatMessage, SystemMessage } from './messages.js';
 import { createSendQueue, type Schedule } from './send-queue.js';
+import { createSocial, NOT_A_HANDLE } from './social.js';
 import { cleanLines, isValidHandle } from './text.js';
+import { whoLines } from './who.js';
 
 export interface MemberIdentity {
   userId: string;
   handle: string;
   node: number;
   isSysop: boolean;
+  /** Their pager was off when they called (kept across calls). */
+  pagerOff?: boolean;
 }
 
 export interface MemberOptions {
@@ -30,6 +35,10 @@ export interface MemberOptions {
   now: () => number;
   /** Timers, for lines that wait their turn. */
   schedule: Schedule;
+  /** Other accounts, and what this caller keeps across calls. */
+  directory: Directory;
+  /** A second page to the same person within this is refused. */
+  pageCooldownMs: number;
   /**
    * Everything this caller should see, in order: room traffic, their private messages, and local
    * replies (help, who, errors, "slow down") as system messages with `official: false`. A direct
@@ -72,11 +81,13 @@ export const NO_ONE_TO_REPLY = 'No one has sent you a private message yet.';
 /** Said after "the room is full": a caller outside retries with any line. */
 export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
 const LEFT_FOR_GOOD = 'You have left the room.';
-const NOT_A_HANDLE = 'Handles are 2-16 letters, digits, "_" or "-".';
 
 type Sending = Extract<Command, { kind: 'say' | 'action' | 'msg' | 'reply' | 'page' | 'announce' }>;
-/** A line to send, an error for this caller only, or nothing at all (text that cleaned to empty). */
-type Outgoing = { message: ChatMessage } | { error: string } | undefined;
+/**
+ * A line to send (with a note for the sender, e.g. "bob is away"), an error for this caller only,
+ * or nothing at all (text that cleaned to empty).
+ */
+type Outgoing = { message: ChatMessage; note?: string } | { error: string } | undefined;
 
 export function createMember(options: MemberOptions): Member {
   const { room, identity, now, deliver } = options;
@@ -88,9 +99,11 @@ export function createMember(options: MemberOptions): Member {
 
   const isMe = (handle: string) => handle.toLowerCase() === identity.handle.toLowerCase();
   const tell = (text: string) => deliver(systemLine(text, now()));
+  const social = createSocial({ ...options, ...identity, tell });
 
   /** The room's listener for this caller: notes who last wrote to them (for /r), then shows it. */
   function hear(message: ChatMessage, held: ChatMessage[] | undefined): void {
+    if (social.hides(message)) return;
     if (message.kind === 'direct' && isMe(message.to) && !isMe(message.from)) lastSender = message.from;
     if (held) held.push(message);
     else deliver(message);
@@ -107,7 +120,11 @@ export function createMember(options: MemberOptions): Member {
     unsubscribe = room.subscribe((message) => hear(message, entering ? joined : undefined), {
       userId: identity.userId,
     });
-    const result = room.join(identity.userId, identity.handle, { node: identity.node });
+    const result = room.join(identity.userId, identity.handle, {
+      node: identity.node,
+      ...(identity.isSysop ? { sysop: true } : {}),
+      ...(identity.pagerOff ? { pagerOff: true } : {}),
+    });
     entering = false;
     if (!result.ok) {
       unsubscribe();
@@ -144,11 +161,22 @@ export function createMember(options: MemberOptions): Member {
     const command = parseCommand(line);
     if (command.kind === 'quit') return quit();
     if (state === 'outside') return retryEnter();
+    if (command.kind === 'empty') return;
+    room.updatePresence(identity.userId, { lastActiveAt: now() });
+    if (command.kind !== 'away') social.back();
     switch (command.kind) {
-      case 'empty':
-        return;
       case 'who':
-        return tell(whoLine(room.participants()));
+        return whoLines(room.participants(), now()).forEach(tell);
+      case 'whois':
+        return social.whois(command.handle);
+      case 'away':
+        return social.away(command.reason);
+      case 'ignore':
+        return social.ignore(command.handle);
+      case 'unignore':
+        return social.unignore(command.handle);
+      case 'pager':
+        return social.pager(command.on);
       case 'help':
         return helpLines({ sysop: identity.isSysop }).forEach(tell);
       case 'usage':
@@ -166,7 +194,9 @@ export function createMember(options: MemberOptions): Member {
     const mutedFor = mutedMs();
     if (mutedFor > 0) return tell(`You are muted for ${minutes(mutedFor)} more. Not sent: ${line}`);
     // Only lines that reach others count against the caller.
-    switch (queue.offer(outgoing.message)) {
+    const sent = queue.offer(outgoing.message);
+    if (outgoing.note) tell(outgoing.note);
+    switch (sent) {
       case 'queued':
         return tell(SLOW_DOWN);
       case 'full':
@@ -198,7 +228,10 @@ export function createMember(options: MemberOptions): Member {
         return privately(lastSender, command.text);
       case 'page': {
         const target = findTarget(command.to, "You can't page yourself.");
-        return 'error' in target ? target : { message: { kind: 'page', from, to: target.handle, at } };
+        if ('error' in target) return target;
+        const problem = social.pageProblem(target);
+        if (problem) return { error: problem };
+        return { message: { kind: 'page', from, to: target.handle, at }, note: social.noteFor(target) };
       }
     }
   }
@@ -206,7 +239,9 @@ export function createMember(options: MemberOptions): Member {
   function privately(to: string, typed: string): Outgoing {
     const target = findTarget(to, "You can't send a private message to yourself.");
     if ('error' in target) return target;
-    return withText(typed, (text) => ({ kind: 'direct', from: identity.handle, to: target.handle, text, at: now() }));
+    const outgoing = withText(typed, (text) => ({ kind: 'direct', from: identity.handle, to: target.handle, text, at: now() }));
+    const note = social.noteFor(target);
+    return outgoing && 'message' in outgoing && note ? { ...outgoing, note } : outgoing;
   }
 
   /** The typed text cleaned; nothing to send when it cleans to empty. */
@@ -217,12 +252,12 @@ export function createMember(options: MemberOptions): Member {
   }
 
   /** Who a private line is for: someone else in the room, named by their handle as registered. */
-  function findTarget(typed: string, toSelf: string): { handle: string } | { error: string } {
+  function findTarget(typed: string, toSelf: string): Participant | { error: string } {
     if (!isValidHandle(typed)) return { error: NOT_A_HANDLE };
     const target = room.participantByHandle(typed);
     if (!target) return { error: `No one called ${typed} is in the room.` };
     if (target.userId === identity.userId) return { error: toSelf };
-    return { handle: target.handle };
+    return target;
   }
 
   return {
@@ -233,12 +268,6 @@ export function createMember(options: MemberOptions): Member {
       return state === 'inside';
     },
   };
-}
-
-/** "In the room (2): alice (node 1), bob (node 2)". */
-export function whoLine(participants: readonly Participant[]): string {
-  const names = participants.map((p) => (p.node === undefined ? p.handle : `${p.handle} (node ${p.node})`));
-  return `In the room (${participants.length}): ${names.join(', ')}`;
 }
 
 /** "1 minute", "3 minutes": a mute's length, rounded up. */

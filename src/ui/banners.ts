@@ -5,6 +5,7 @@
  */
 import blessed from 'blessed';
 import type { KeyLike } from './line-editor.js';
+import { formatUtc } from '../chat/who.js';
 import { displayWidth } from './display-width.js';
 import { safe, stripControls, wrapText } from './form-field.js';
 import type { BbsScreen } from './screen.js';
@@ -71,11 +72,6 @@ export function formatDuration(ms: number): string {
   if (h > 0) return `${h}h ${two(m)}m ${two(s)}s`;
   if (m > 0) return `${m}m ${two(s)}s`;
   return `${s}s`;
-}
-
-/** "2026-05-01 14:03 UTC": the board serves callers in every time zone. */
-function formatUtc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 interface Notice {

@@ -47,7 +47,9 @@ describe('commands', () => {
   it('/who lists the handles with their nodes', async () => {
     const { bob } = await aliceAndBob();
     bob.type('/who\r');
-    await bob.sees('In the room (2): alice (node 1), bob (node 2)');
+    await bob.sees('In the room (2):');
+    await bob.sees(/^ {2}alice {2}node 1 *$/m);
+    await bob.sees(/^ {2}bob {4}node 2 *$/m);
   });
 
   it('/help lists the commands, without the sysop-only ones', async () => {

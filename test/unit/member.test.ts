@@ -3,6 +3,7 @@ import { ChatManager } from '../../src/chat/chat-manager.js';
 import { helpLines } from '../../src/chat/commands.js';
 import { createMember, type Member, type MemberIdentity } from '../../src/chat/member.js';
 import type { ChatMessage } from '../../src/chat/messages.js';
+import type { AccountCard, Directory } from '../../src/chat/directory.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -26,12 +27,30 @@ function makeBoard(capacity = 10) {
   }
   const room = new ChatManager({ capacity, now });
   const seats: Seat[] = [];
+  /** Accounts on the board, online or not: every seat's, plus offline ones a test adds. */
+  const accounts = new Map<string, AccountCard>();
+  const ignores = new Map<string, Set<string>>();
+  const pagers = new Map<string, boolean>();
+  const addAccount = (handle: string, sysop = false) =>
+    accounts.set(handle.toLowerCase(), { handle, sysop, createdAt: T0 - 86_400_000, lastCallAt: T0 - 3_600_000 });
+  const directoryFor = (handle: string): Directory => ({
+    account: (typed) => accounts.get(typed.toLowerCase()),
+    ignored: () => [...(ignores.get(handle) ?? [])],
+    setIgnored(target, on) {
+      const set = ignores.get(handle) ?? new Set<string>();
+      if (on) set.add(target);
+      else set.delete(target);
+      ignores.set(handle, set);
+    },
+    setPagerOff: (off) => void pagers.set(handle, off),
+  });
 
   /** A caller: a member plus everything delivered to their screen. */
   function seat(handle: string, node: number, extra: Partial<MemberIdentity> = {}): Seat {
     const seen: ChatMessage[] = [];
     const earlier: ChatMessage[] = [];
     const identity = { userId: `id-${handle}`, handle, node, isSysop: false, ...extra };
+    if (!accounts.has(handle.toLowerCase())) addAccount(handle, identity.isSysop);
     const state = { quits: 0 };
     const member = createMember({
       room,
@@ -40,6 +59,8 @@ function makeBoard(capacity = 10) {
       flood: { burst: 5, perSecond: 1, maxQueued: 3, muteMs: 120_000 },
       now,
       schedule,
+      directory: directoryFor(handle),
+      pageCooldownMs: 30_000,
       deliver: (m) => seen.push(m),
       onEnter: (history, joined) => {
         earlier.push(...history);
@@ -67,7 +88,7 @@ function makeBoard(capacity = 10) {
     return entered;
   }
 
-  return { room, seat, enterAll, advance, pendingTimers: () => timers.length };
+  return { room, seat, enterAll, advance, addAccount, ignores, pagers, pendingTimers: () => timers.length };
 }
 
 interface Seat {
@@ -329,7 +350,7 @@ describe('member: local commands', () => {
     const board = makeBoard();
     const [alice, bob] = board.enterAll('alice', 'bob', 'carol');
     alice!.member.input('/who');
-    expect(alice!.texts()).toEqual(['-- In the room (3): alice (node 1), bob (node 2), carol (node 3)']);
+    expect(alice!.texts()).toEqual(['-- In the room (3):', '--   alice  node 1', '--   bob    node 2', '--   carol  node 3']);
     expect(bob!.seen).toEqual([]);
   });
 
@@ -420,5 +441,112 @@ describe('member: flood control', () => {
     }
     for (let i = 1; i <= 5; i++) alice!.member.input(`line ${i}`);
     expect(bob!.texts()).toHaveLength(5);
+  });
+});
+
+describe('member: protection from each other', () => {
+  it('/ignore hides lines, actions, private lines and pages, is kept, and lists; /unignore undoes it', () => {
+    const board = makeBoard();
+    const [alice, bob, carol] = board.enterAll('alice', 'bob', 'carol');
+    alice!.member.input('/ignore BOB');
+    expect(alice!.texts().at(-1)).toMatch(/^-- You now ignore bob: /);
+    expect([...board.ignores.get('alice')!]).toEqual(['bob']);
+    alice!.clear();
+    for (const line of ['hello', '/me waves', '/msg alice psst', '/page alice']) bob!.member.input(line);
+    carol!.member.input('still heard');
+    expect(alice!.texts()).toEqual(['carol: still heard']);
+    alice!.member.input('/ignore');
+    expect(alice!.texts().at(-1)).toBe('-- You ignore: bob. /unignore <handle> to hear them again.');
+    alice!.member.input('/unignore bob');
+    bob!.member.input('back again');
+    expect(alice!.texts().slice(-2)).toEqual(['-- You hear bob again.', 'bob: back again']);
+  });
+
+  it.each([
+    ['/ignore alice', "-- You can't ignore yourself."],
+    ['/ignore zed', '-- There is no account called zed.'],
+    ['/ignore b@d', '-- Handles are 2-16 letters, digits, "_" or "-".'],
+    ['/unignore bob', '-- You do not ignore bob.'],
+    ['/ignore', '-- You ignore no one.'],
+  ])('%s → %s', (line, answer) => {
+    const board = makeBoard();
+    const [alice] = board.enterAll('alice', 'bob');
+    alice!.member.input(line);
+    expect(alice!.texts()).toEqual([answer]);
+  });
+
+  it('keeps an ignore list from an earlier call', () => {
+    const board = makeBoard();
+    board.ignores.set('alice', new Set(['bob']));
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    bob!.member.input('hi');
+    expect(alice!.texts()).toEqual([]);
+  });
+
+  it('refuses a second page to the same person within the cooldown, and says how long to wait', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob', 'carol');
+    alice!.member.input('/page bob');
+    alice!.member.input('/page bob');
+    alice!.member.input('/page carol');
+    expect(alice!.texts()).toEqual(['PAGE from alice to bob', '-- You paged bob a moment ago: wait 30 more seconds.', 'PAGE from alice to carol']);
+    expect(bob!.texts()).toEqual(['PAGE from alice to bob']);
+    board.advance(30_000);
+    alice!.member.input('/page bob');
+    expect(bob!.texts()).toHaveLength(2);
+  });
+
+  it('/pager off keeps pages away, says so to the pager, is kept, and shows in /who', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    bob!.member.input('/pager off');
+    expect(board.pagers.get('bob')).toBe(true);
+    alice!.member.input('/page bob');
+    expect(alice!.texts()).toEqual(['-- bob has the pager off.']);
+    alice!.member.input('/who');
+    expect(alice!.texts()).toContain('--   bob    node 2  pager off');
+    bob!.member.input('/pager on');
+    alice!.member.input('/page bob');
+    expect(bob!.texts().at(-1)).toBe('PAGE from alice to bob');
+  });
+
+  it('/away marks the caller away with a reason until their next line, and tells who writes to them', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    bob!.member.input('/away lunch');
+    expect(bob!.texts()).toEqual(['-- You are away: lunch. Type anything to come back.']);
+    board.advance(5 * 60_000);
+    alice!.member.input('/who');
+    expect(alice!.texts()).toContain('--   bob    node 2  away 5m: lunch');
+    alice!.member.input('/msg bob are you there');
+    expect(alice!.texts().at(-1)).toBe('-- bob is away: lunch.');
+    bob!.member.input('back');
+    expect(bob!.texts()).toContain('-- Welcome back: you were away for 5m.');
+    expect(board.room.participant('id-bob')?.away).toBeUndefined();
+  });
+
+  it('/who says how long someone has been idle and marks sysops', () => {
+    const board = makeBoard();
+    const [alice] = board.enterAll('alice', 'SysOp');
+    board.advance(12 * 60_000);
+    alice!.member.input('/who');
+    expect(alice!.texts()).toEqual(['-- In the room (2):', '--   alice  node 1', '--   SysOp  node 2  sysop  idle 12m']);
+  });
+
+  it('/whois tells about someone in the room, someone offline, and no one', () => {
+    const board = makeBoard();
+    board.addAccount('dave');
+    const [alice] = board.enterAll('alice', 'bob');
+    board.advance(3 * 60_000);
+    alice!.member.input('/whois BOB');
+    alice!.member.input('/whois dave');
+    alice!.member.input('/whois zed');
+    expect(alice!.texts()).toEqual([
+      '-- bob: account since 2023-11-13 22:13 UTC.',
+      '--   In the room since 2023-11-14 22:13 UTC (3m), node 2, idle 3m.',
+      '-- dave: account since 2023-11-13 22:13 UTC.',
+      '--   Not in the room; last call 2023-11-14 21:13 UTC (1h 03m ago).',
+      '-- There is no account called zed.',
+    ]);
   });
 });
