@@ -12,10 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { handleProblem, isValidHandle } from './chat/text.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { describeKey, MAX_PUBLIC_KEY_TEXT, parsePublicKey } from './ssh/public-keys.js';
-import { openDatabase } from './store/db.js';
+import { openDatabase, type Database } from './store/db.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { readInput, readNewPassword, type CliInput } from './cli-input.js';
 import { isRole, StoreError, UserStore, type User } from './store/users.js';
+import { parseArguments } from './cli-args.js';
+import { MODERATION_COMMANDS } from './cli-moderation.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -25,33 +27,36 @@ export interface CliIo {
   stderr: { write(text: string): unknown };
 }
 
-interface Context {
+export interface Context {
   io: CliIo;
   config: Readonly<Config>;
+  db: Database;
   users: UserStore;
+  /** Options that take a value (`--for 7d`). */
+  options: Map<string, string>;
   out(line: string): void;
   fail(line: string): number;
 }
 
-interface Command {
+export interface CliCommand {
   words: string;
   params: string;
   summary: string;
   /** Positional arguments [min, max]. */
   arity: [number, number];
+  /** Switches; a trailing "=" marks an option that takes a value. */
   flags: string[];
   run(args: string[], flags: Set<string>, ctx: Context): Promise<number> | number;
 }
 
-const COMMANDS: Command[] = [
+const COMMANDS: CliCommand[] = [
   command('user add', '<handle> [--sysop]', 'create an account (password: stdin, or asked)', [1, 1], addUser, ['--sysop']),
   command('user passwd', '<handle>', 'set a new password', [1, 1], changePassword),
   command('user list', '', 'every account: role, ban, created, last login, keys', [0, 0], listUsers),
   command('user role', '<handle> user|sysop', "change an account's role", [2, 2], changeRole),
-  command('user ban', '<handle>', 'refuse their logins', [1, 1], (args, _flags, ctx) => changeBan(args, true, ctx)),
-  command('user unban', '<handle>', 'let them log in again', [1, 1], (args, _flags, ctx) => changeBan(args, false, ctx)),
   command('user key add', '<handle> <file|key|->', 'bind a public key (.pub file, key, - for stdin)', [2, Infinity], addKey),
   command('user key list', '<handle>', 'the keys bound to an account', [1, 1], listKeys),
+  ...MODERATION_COMMANDS,
 ];
 
 function command(
@@ -59,9 +64,9 @@ function command(
   params: string,
   summary: string,
   arity: [number, number],
-  run: Command['run'],
+  run: CliCommand['run'],
   flags: string[] = [],
-): Command {
+): CliCommand {
   return { words, params, summary, arity, run, flags };
 }
 
@@ -82,13 +87,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const command = findCommand(argv);
     if (!command) return usageError(io, `Unknown command "${argv.slice(0, 3).join(' ')}".`);
     const rest = argv.slice(command.words.split(' ').length);
-    const flags = new Set(rest.filter((a) => a.startsWith('--')));
-    const args = rest.filter((a) => !a.startsWith('--'));
-    const unknownFlag = [...flags].find((f) => !command.flags.includes(f));
+    const { args, flags, options, problem } = parseArguments(rest, command.flags);
     const [min, max] = command.arity;
-    if (unknownFlag || args.length < min || args.length > max) {
-      const problem = unknownFlag ? `Unknown option ${unknownFlag}.` : `Usage: bbs ${command.words} ${command.params}`;
-      return usageError(io, problem);
+    if (problem || args.length < min || args.length > max) {
+      return usageError(io, problem ?? `Usage: bbs ${command.words} ${command.params}`);
     }
     const config = loadConfig({ env: io.env, cwd: io.cwd });
     const db = openDatabase(config.server.data_dir);
@@ -98,7 +100,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stderr.write(`bbs: ${line}\n`);
         return 1;
       };
-      return await command.run(args, flags, { io, config, users, out: say(io.stdout), fail });
+      return await command.run(args, flags, { io, config, db, users, options, out: say(io.stdout), fail });
     } finally {
       db.close();
     }
@@ -107,7 +109,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function findCommand(argv: readonly string[]): Command | undefined {
+function findCommand(argv: readonly string[]): CliCommand | undefined {
   return COMMANDS.find((c) => c.words.split(' ').every((word, i) => argv[i] === word));
 }
 
@@ -189,12 +191,6 @@ function changeRole([handle = '', role = '']: string[], _flags: Set<string>, ctx
   if (!isRole(role)) return ctx.fail(`Unknown role "${role}": use user or sysop.`);
   const user = ctx.users.setRole(handle, role);
   ctx.out(`${user.handle} is now ${role === 'sysop' ? 'a sysop' : 'a user'}.`);
-  return 0;
-}
-
-function changeBan([handle = '']: string[], banned: boolean, ctx: Context): number {
-  const user = ctx.users.setBanned(handle, banned);
-  ctx.out(banned ? `${user.handle} is banned.` : `${user.handle} is no longer banned.`);
   return 0;
 }
 

@@ -20,13 +20,15 @@ import { passwordProblem } from './store/passwords.js';
 import { StoreError, type User, type UserStore } from './store/users.js';
 import type { CommunityStore } from './store/community.js';
 import { createAccountDirectory } from './account-directory.js';
+import { watchAccount } from './account-watch.js';
+import { banText, createBoardModerator } from './board-moderator.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { runRegistration } from './ui/registration.js';
 import { goodbyeText, showLineBusy } from './ui/banners.js';
 import { createTeleconference, type Teleconference } from './ui/teleconference.js';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, detectPastes } from './ui/paste.js';
 
-export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'cancelled' | 'banned' | 'replaced' | 'dropped';
+export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'cancelled' | 'banned' | 'kicked' | 'replaced' | 'dropped';
 
 /**
  * Who is on the board, by account. One account is on one node at a time: a second login takes
@@ -45,6 +47,10 @@ export class ActiveCallers {
   release(userId: number, session: CallerSession): void {
     if (this.byUser.get(userId) === session) this.byUser.delete(userId);
   }
+
+  get(userId: number): CallerSession | undefined {
+    return this.byUser.get(userId);
+  }
 }
 
 export interface SessionDeps {
@@ -60,8 +66,10 @@ export interface SessionDeps {
 }
 
 export interface CallerSession {
-  /** Say goodbye and end (board shutdown). */
-  end(reason: EndReason): void;
+  /** Say goodbye (or `text` instead) and end: board shutdown, a kick, a ban. */
+  end(reason: EndReason, text?: string): void;
+  /** A line from the board to this caller only (e.g. "you are muted"). */
+  notify(text: string): void;
   /** Settles once everything the session held is released. */
   readonly finished: Promise<void>;
 }
@@ -74,6 +82,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   let callId: number | undefined;
   let member: Member | undefined;
   let tele: Teleconference | undefined;
+  let stopWatching: (() => void) | undefined;
   let ended = false;
   const pastes = detectPastes(terminal);
   let resolveFinished!: () => void;
@@ -82,6 +91,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   function end(reason: EndReason, extra?: string): void {
     if (ended) return;
     ended = true;
+    stopWatching?.();
     member?.leave();
     tele?.destroy();
     screen?.destroy();
@@ -105,11 +115,15 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   function goodbyeFor(reason: Exclude<EndReason, 'dropped'>): string {
     const bbsName = deps.config.bbs.name;
     if (reason === 'replaced') return `\r\nYou logged in to ${bbsName} from somewhere else, so this call ends here.\r\n`;
-    const kind = reason === 'banned' ? 'cancelled' : reason;
+    const kind = reason === 'banned' || reason === 'kicked' ? 'cancelled' : reason;
     return goodbyeText({ bbsName, handle: user?.handle, durationMs: deps.now() - conn.startedAt, reason: kind });
   }
 
-  const session: CallerSession = { end: (reason) => end(reason), finished };
+  const session: CallerSession = {
+    end,
+    notify: (text) => tele?.show({ kind: 'system', text, official: false, at: deps.now() }),
+    finished,
+  };
   channel.on('close', () => end('dropped'));
   conn.onClose(() => end('dropped'));
 
@@ -134,9 +148,10 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     }
     user = conn.outcome.kind === 'user' ? deps.users.findById(conn.outcome.user.id) : await register(conn.outcome.offeredKey);
     if (ended || !user) return end('cancelled');
-    if (user.banned) {
+    const ban = deps.community.activeBan(user.id);
+    if (ban) {
       log.info({ user: user.handle }, 'banned caller refused');
-      return end('banned', `\r\nThe account ${user.handle} is banned from ${deps.config.bbs.name}. Please contact the sysop.\r\n`);
+      return end('banned', banText(deps.config.bbs.name, user.handle, ban));
     }
     deps.callers.claim(user.id, session);
     node = deps.nodes.acquire({ handle: user.handle, remote: conn.remote, since: deps.now() });
@@ -206,6 +221,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
         pagerOff: deps.community.pagerOff(who.id),
       },
       directory: createAccountDirectory(who, deps.users, deps.community),
+      moderator: createBoardModerator({ ...deps, log, bbsName: config.bbs.name }),
       pageCooldownMs: config.chat.page_cooldown_seconds * 1000,
       maxMessageLength: config.chat.max_message_length,
       flood: {
@@ -219,6 +235,18 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       deliver: (message) => tele?.show(message),
       onEnter: showEntry,
       onQuit: () => end('quit'),
+    });
+    stopWatching = watchAccount({
+      userId: who.id,
+      handle: who.handle,
+      role: who.role,
+      users: deps.users,
+      community: deps.community,
+      onBanned: (ban) => end('banned', banText(config.bbs.name, who.handle, ban)),
+      onDeleted: () => end('cancelled', `\r\nThe account ${who.handle} was deleted. Goodbye.\r\n`),
+      onRenamed: (to) => end('cancelled', `\r\nThe sysop renamed you to ${to}. Please call again as ${to}.\r\n`),
+      onRoleChange: (role) => member?.setSysop(role === 'sysop'),
+      onError: (err) => log.warn({ err }, 'could not read the account'),
     });
     tele.onLine((line) => member?.input(line));
     pastes.onPaste((paste) => tele?.paste(paste));

@@ -2,6 +2,7 @@
  * One typed line → one Command. Pure and total: every line gets a command, a usage error or
  * "unknown". Text is passed on raw (member.ts cleans it), so the parser never loses what was typed.
  */
+import { parseDuration } from './duration.js';
 
 export type Command =
   | { kind: 'say'; text: string }
@@ -15,6 +16,11 @@ export type Command =
   | { kind: 'pager'; on?: boolean }
   | { kind: 'away'; reason: string }
   | { kind: 'whois'; handle: string }
+  | { kind: 'kick'; handle: string; reason: string }
+  | { kind: 'mute'; handle: string; minutes: number; reason: string }
+  | { kind: 'unmute'; handle: string }
+  | { kind: 'ban'; handle: string; durationMs?: number; reason: string }
+  | { kind: 'unban'; handle: string }
   | { kind: 'help' }
   | { kind: 'quit' }
   | { kind: 'announce'; text: string }
@@ -23,6 +29,9 @@ export type Command =
   | { kind: 'empty' };
 
 export type CommandKind = Command['kind'];
+
+/** /mute without minutes. */
+export const DEFAULT_MUTE_MINUTES = 10;
 
 export const UNKNOWN_COMMAND = 'Unknown command. Type /help for available commands.';
 
@@ -86,6 +95,36 @@ const COMMANDS: readonly CommandSpec[] = [
   spec(
     { names: ['announce'], usage: '/announce <message>', summary: 'Make an official announcement', sysopOnly: true },
     (rest) => (rest ? { kind: 'announce', text: rest } : undefined),
+  ),
+  spec({ names: ['kick'], usage: '/kick <handle> [reason]', summary: 'End their call now', sysopOnly: true }, (rest) => {
+    const [handle, reason] = splitWord(rest);
+    return handle ? { kind: 'kick', handle, reason } : undefined;
+  }),
+  spec(
+    { names: ['mute'], usage: '/mute <handle> [minutes] [reason]', summary: `Keep their lines from the room (${DEFAULT_MUTE_MINUTES} min)`, sysopOnly: true },
+    (rest) => {
+      const [handle, after] = splitWord(rest);
+      const [first, more] = splitWord(after);
+      const minutes = /^\d{1,5}$/.test(first) ? Number(first) : undefined;
+      if (!handle || minutes === 0) return undefined;
+      return { kind: 'mute', handle, minutes: minutes ?? DEFAULT_MUTE_MINUTES, reason: minutes === undefined ? after : more };
+    },
+  ),
+  spec({ names: ['unmute'], usage: '/unmute <handle>', summary: 'Let them talk again', sysopOnly: true }, (rest) =>
+    oneWord(rest, (handle) => ({ kind: 'unmute', handle })),
+  ),
+  spec(
+    { names: ['ban'], usage: '/ban <handle> [30m|12h|7d|2w] [reason]', summary: 'Refuse their calls (for good without a time)', sysopOnly: true },
+    (rest) => {
+      const [handle, after] = splitWord(rest);
+      const [first, more] = splitWord(after);
+      const durationMs = parseDuration(first);
+      if (!handle) return undefined;
+      return durationMs === undefined ? { kind: 'ban', handle, reason: after } : { kind: 'ban', handle, durationMs, reason: more };
+    },
+  ),
+  spec({ names: ['unban'], usage: '/unban <handle>', summary: 'Lift a ban', sysopOnly: true }, (rest) =>
+    oneWord(rest, (handle) => ({ kind: 'unban', handle })),
   ),
 ];
 

@@ -7,11 +7,12 @@
 import type { ChatManager, Participant } from './chat-manager.js';
 import { helpLines, parseCommand, type Command } from './commands.js';
 import type { Directory } from './directory.js';
+import { createModeration, type Moderator } from './moderation.js';
 import type { ChatMessage, SystemMessage } from './messages.js';
 import { createSendQueue, type Schedule } from './send-queue.js';
 import { createSocial, NOT_A_HANDLE } from './social.js';
 import { cleanLines, isValidHandle } from './text.js';
-import { whoLines } from './who.js';
+import { minutes, whoLines } from './who.js';
 
 export interface MemberIdentity {
   userId: string;
@@ -39,6 +40,8 @@ export interface MemberOptions {
   directory: Directory;
   /** A second page to the same person within this is refused. */
   pageCooldownMs: number;
+  /** What sysops' /kick, /ban and the like do beyond the room. */
+  moderator: Moderator;
   /**
    * Everything this caller should see, in order: room traffic, their private messages, and local
    * replies (help, who, errors, "slow down") as system messages with `official: false`. A direct
@@ -72,6 +75,8 @@ export interface Member {
   input(line: string): void;
   /** Unsubscribe and leave the room (the others hear it once). Final and idempotent. */
   leave(): void;
+  /** A role change while on the board (the sysop made them a sysop, or took it away). */
+  setSysop(sysop: boolean): void;
   readonly inRoom: boolean;
 }
 
@@ -99,7 +104,9 @@ export function createMember(options: MemberOptions): Member {
 
   const isMe = (handle: string) => handle.toLowerCase() === identity.handle.toLowerCase();
   const tell = (text: string) => deliver(systemLine(text, now()));
+  let sysop = identity.isSysop;
   const social = createSocial({ ...options, ...identity, tell });
+  const moderate = createModeration({ ...options, handle: identity.handle, isSysop: () => sysop, tell });
 
   /** The room's listener for this caller: notes who last wrote to them (for /r), then shows it. */
   function hear(message: ChatMessage, held: ChatMessage[] | undefined): void {
@@ -122,7 +129,7 @@ export function createMember(options: MemberOptions): Member {
     });
     const result = room.join(identity.userId, identity.handle, {
       node: identity.node,
-      ...(identity.isSysop ? { sysop: true } : {}),
+      ...(sysop ? { sysop: true } : {}),
       ...(identity.pagerOff ? { pagerOff: true } : {}),
     });
     entering = false;
@@ -177,8 +184,14 @@ export function createMember(options: MemberOptions): Member {
         return social.unignore(command.handle);
       case 'pager':
         return social.pager(command.on);
+      case 'kick':
+      case 'mute':
+      case 'unmute':
+      case 'ban':
+      case 'unban':
+        return moderate(command);
       case 'help':
-        return helpLines({ sysop: identity.isSysop }).forEach(tell);
+        return helpLines({ sysop }).forEach(tell);
       case 'usage':
       case 'unknown':
         return tell(command.message);
@@ -218,7 +231,7 @@ export function createMember(options: MemberOptions): Member {
       case 'action':
         return withText(command.text, (text) => ({ kind: 'action', from, text, at }));
       case 'announce':
-        if (!identity.isSysop) return { error: NOT_SYSOP };
+        if (!sysop) return { error: NOT_SYSOP };
         return withText(command.text, (text) => ({ kind: 'system', official: true, from, text, at }));
       case 'msg':
         return privately(command.to, command.text);
@@ -260,20 +273,22 @@ export function createMember(options: MemberOptions): Member {
     return target;
   }
 
+  function setSysop(on: boolean): void {
+    if (on === sysop) return;
+    sysop = on;
+    room.updatePresence(identity.userId, { sysop: on ? true : undefined });
+    tell(on ? 'You are now a sysop: /help lists your commands.' : 'You are no longer a sysop.');
+  }
+
   return {
     enter,
     input,
     leave,
+    setSysop,
     get inRoom() {
       return state === 'inside';
     },
   };
-}
-
-/** "1 minute", "3 minutes": a mute's length, rounded up. */
-export function minutes(ms: number): string {
-  const n = Math.max(1, Math.ceil(ms / 60_000));
-  return n === 1 ? '1 minute' : `${n} minutes`;
 }
 
 function systemLine(text: string, at: number): SystemMessage {

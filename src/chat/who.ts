@@ -57,3 +57,9 @@ export function formatAgo(ms: number): string {
 export function formatUtc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** "1 minute", "3 minutes": a mute's length, rounded up. */
+export function minutes(ms: number): string {
+  const n = Math.max(1, Math.ceil(ms / 60_000));
+  return n === 1 ? '1 minute' : `${n} minutes`;
+}

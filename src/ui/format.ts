@@ -40,6 +40,9 @@ export interface FormatOptions {
   readonly timeZone?: string;
 }
 
+/** Marks an official announcement, live and when replayed from history. */
+export const ANNOUNCEMENT_LABEL = 'ANNOUNCEMENT';
+
 /** The name official announcements are shown under, whoever made them. */
 export const SYSOP_NAME = 'SysOp';
 
@@ -99,8 +102,12 @@ export function formatDivider(label: string): StyledLine {
   return [{ text: `--- ${clean(label)} ---`, style: 'divider' }];
 }
 
-/** True for a page or direct message addressed to the viewer by someone else: ring their bell. */
+/**
+ * True for a page or direct message addressed to the viewer by someone else, and for an official
+ * announcement made by someone else: ring their bell.
+ */
 export function needsBell(message: ChatMessage, viewer: Viewer): boolean {
+  if (message.kind === 'system') return message.official && !sameHandle(message.from ?? '', viewer.handle);
   if (message.kind !== 'direct' && message.kind !== 'page') return false;
   return sameHandle(message.to, viewer.handle) && !sameHandle(message.from, viewer.handle);
 }
@@ -193,7 +200,7 @@ function formatBody(message: ChatMessage, viewer: Viewer, timeZone: string | und
       return [seg(`*** ${message.handle} has left the chat ***`, 'notice')];
     case 'system':
       if (!message.official) return [seg(message.text, 'notice')];
-      return [{ ...stamp(), style: 'official' }, seg(`${SYSOP_NAME}: ${message.text}`, 'official')];
+      return [{ ...stamp(), style: 'official' }, seg(`${ANNOUNCEMENT_LABEL} ${SYSOP_NAME}: ${message.text}`, 'official')];
     case 'direct':
       return [stamp(), ...directHeader(message, viewer), seg(message.text, 'private')];
     case 'page':

@@ -180,8 +180,10 @@ describe('the sysop', () => {
     await ada.sees('*** bob has joined the chat ***');
 
     ada.type('/announce Hello all\r');
-    for (const caller of [ada, bob]) await caller.sees(stamped('SysOp: Hello all'));
+    for (const caller of [ada, bob]) await caller.sees(stamped('ANNOUNCEMENT SysOp: Hello all'));
     expect(bob.screen()).not.toContain('ada: Hello all');
+    expect(bob.vt.bells).toBe(1);
+    expect(ada.vt.bells).toBe(0);
 
     bob.type('/announce I am the sysop now\r');
     await bob.sees('Only the sysop can make announcements.');

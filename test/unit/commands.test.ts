@@ -53,6 +53,23 @@ const table: [string, Command][] = [
   ['/pager OFF', { kind: 'pager', on: false }],
   ['/pager on', { kind: 'pager', on: true }],
   ['/pager maybe', usage('Usage: /pager [on|off]')],
+  // moderation
+  ['/kick bob', { kind: 'kick', handle: 'bob', reason: '' }],
+  ['/kick bob  spamming the room ', { kind: 'kick', handle: 'bob', reason: 'spamming the room' }],
+  ['/kick', usage('Usage: /kick <handle> [reason]')],
+  ['/mute bob', { kind: 'mute', handle: 'bob', minutes: 10, reason: '' }],
+  ['/mute bob 5 calm down', { kind: 'mute', handle: 'bob', minutes: 5, reason: 'calm down' }],
+  ['/mute bob calm down', { kind: 'mute', handle: 'bob', minutes: 10, reason: 'calm down' }],
+  ['/mute bob 0', usage('Usage: /mute <handle> [minutes] [reason]')],
+  ['/unmute bob', { kind: 'unmute', handle: 'bob' }],
+  ['/ban bob', { kind: 'ban', handle: 'bob', reason: '' }],
+  ['/ban bob 7d spam', { kind: 'ban', handle: 'bob', durationMs: 7 * 86_400_000, reason: 'spam' }],
+  ['/ban bob 12H', { kind: 'ban', handle: 'bob', durationMs: 12 * 3_600_000, reason: '' }],
+  ['/ban bob abuse of others', { kind: 'ban', handle: 'bob', reason: 'abuse of others' }],
+  ['/ban bob 0d', { kind: 'ban', handle: 'bob', reason: '0d' }],
+  ['/ban', usage('Usage: /ban <handle> [30m|12h|7d|2w] [reason]')],
+  ['/unban bob', { kind: 'unban', handle: 'bob' }],
+  ['/unban', usage('Usage: /unban <handle>')],
   ['/WHO', { kind: 'who' }],
   ['/help', { kind: 'help' }],
   ['/Help me', { kind: 'help' }],
@@ -103,9 +120,13 @@ describe('help', () => {
     }
   });
 
-  it('shows /announce to sysops only', () => {
-    expect(helpLines({ sysop: false }).join('\n')).not.toContain('/announce');
-    expect(helpLines({ sysop: false })).toHaveLength(COMMAND_HELP.length - 1);
+  it('shows /announce and the moderation commands to sysops only', () => {
+    const forCallers = helpLines({ sysop: false }).join('\n');
+    for (const name of ['/announce', '/kick', '/mute', '/unmute', '/ban', '/unban']) {
+      expect(forCallers).not.toContain(`${name} `);
+      expect(helpLines({ sysop: true }).join('\n')).toContain(`${name} `);
+    }
+    expect(helpLines({ sysop: false })).toHaveLength(COMMAND_HELP.length - 6);
   });
 
   it('offers only commands that parse', () => {

@@ -4,6 +4,7 @@ import { helpLines } from '../../src/chat/commands.js';
 import { createMember, type Member, type MemberIdentity } from '../../src/chat/member.js';
 import type { ChatMessage } from '../../src/chat/messages.js';
 import type { AccountCard, Directory } from '../../src/chat/directory.js';
+import type { Moderator } from '../../src/chat/moderation.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -33,6 +34,24 @@ function makeBoard(capacity = 10) {
   const pagers = new Map<string, boolean>();
   const addAccount = (handle: string, sysop = false) =>
     accounts.set(handle.toLowerCase(), { handle, sysop, createdAt: T0 - 86_400_000, lastCallAt: T0 - 3_600_000 });
+  /** What the board did for sysops: calls ended, bans kept, lines to one caller, the record. */
+  const moderation = { ended: [] as string[], banned: new Map<string, unknown>(), notes: [] as string[], record: [] as string[] };
+  const moderator: Moderator = {
+    endCall(handle, text) {
+      const seat = seats.find((s) => s.member.inRoom && s.handle.toLowerCase() === handle.toLowerCase());
+      if (!seat) return false;
+      moderation.ended.push(`${handle}: ${text}`);
+      seat.member.leave();
+      return true;
+    },
+    ban(handle, ban) {
+      moderation.banned.set(handle, ban);
+      moderator.endCall(handle, 'banned');
+    },
+    unban: (handle) => moderation.banned.delete(handle),
+    notify: (handle, text) => void moderation.notes.push(`${handle}: ${text}`),
+    record: (actor, action, target, detail) => void moderation.record.push(`${actor} ${action} ${target} ${detail}`.trim()),
+  };
   const directoryFor = (handle: string): Directory => ({
     account: (typed) => accounts.get(typed.toLowerCase()),
     ignored: () => [...(ignores.get(handle) ?? [])],
@@ -61,6 +80,7 @@ function makeBoard(capacity = 10) {
       schedule,
       directory: directoryFor(handle),
       pageCooldownMs: 30_000,
+      moderator,
       deliver: (m) => seen.push(m),
       onEnter: (history, joined) => {
         earlier.push(...history);
@@ -72,7 +92,7 @@ function makeBoard(capacity = 10) {
       seen.length = 0;
       earlier.length = 0;
     };
-    const made: Seat = { member, seen, earlier, state, texts: () => seen.map(shown), clear };
+    const made: Seat = { handle, member, seen, earlier, state, texts: () => seen.map(shown), clear };
     seats.push(made);
     return made;
   }
@@ -88,10 +108,11 @@ function makeBoard(capacity = 10) {
     return entered;
   }
 
-  return { room, seat, enterAll, advance, addAccount, ignores, pagers, pendingTimers: () => timers.length };
+  return { room, seat, enterAll, advance, addAccount, ignores, pagers, moderation, pendingTimers: () => timers.length };
 }
 
 interface Seat {
+  handle: string;
   member: Member;
   seen: ChatMessage[];
   /** What was delivered marked as earlier (history replayed on a retried entry). */
@@ -548,5 +569,75 @@ describe('member: protection from each other', () => {
       '--   Not in the room; last call 2023-11-14 21:13 UTC (1h 03m ago).',
       '-- There is no account called zed.',
     ]);
+  });
+});
+
+describe('member: moderation', () => {
+  it('/kick ends the call, tells the room who did it and why, and is recorded', () => {
+    const board = makeBoard();
+    const [sysop, bob, carol] = board.enterAll('SysOp', 'bob', 'carol');
+    sysop!.member.input('/kick bob spamming');
+    expect(board.moderation.ended).toEqual(['bob: You were removed from the board by SysOp: spamming']);
+    expect(bob!.member.inRoom).toBe(false);
+    expect(carol!.texts()).toEqual(['*** bob left', '-- *** bob was kicked by SysOp: spamming ***']);
+    expect(board.moderation.record).toEqual(['SysOp kick bob spamming']);
+  });
+
+  it('/mute keeps the lines from the room for the minutes given, tells the muted caller, and /unmute lifts it', () => {
+    const board = makeBoard();
+    const [sysop, bob, carol] = board.enterAll('SysOp', 'bob', 'carol');
+    sysop!.member.input('/mute bob 5 calm down');
+    expect(board.moderation.notes).toEqual(['bob: You are muted for 5 minutes by SysOp: calm down']);
+    bob!.member.input('LOUD');
+    expect(bob!.texts().at(-1)).toBe('-- You are muted for 5 minutes more. Not sent: LOUD');
+    expect(carol!.texts()).toEqual([]);
+    sysop!.member.input('/who');
+    expect(sysop!.texts()).toContain('--   bob    node 2  muted');
+    sysop!.member.input('/unmute bob');
+    bob!.member.input('sorry');
+    expect(carol!.texts()).toEqual(['bob: sorry']);
+    expect(board.moderation.record).toEqual(['SysOp mute bob 5 min: calm down', 'SysOp unmute bob']);
+  });
+
+  it('/ban keeps the ban with its end and reason, ends the call, and /unban lifts it', () => {
+    const board = makeBoard();
+    const [sysop, bob, carol] = board.enterAll('SysOp', 'bob', 'carol');
+    sysop!.member.input('/ban bob 7d abuse');
+    expect(board.moderation.banned.get('bob')).toEqual({ until: T0 + 7 * 86_400_000, reason: 'abuse', by: 'SysOp' });
+    expect(bob!.member.inRoom).toBe(false);
+    expect(carol!.texts().at(-1)).toBe('-- *** bob was banned by SysOp until 2023-11-21 22:13 UTC: abuse ***');
+    sysop!.member.input('/unban bob');
+    expect(sysop!.texts().at(-1)).toBe('-- bob may call again.');
+    sysop!.member.input('/unban bob');
+    expect(sysop!.texts().at(-1)).toBe('-- bob is not banned.');
+  });
+
+  it.each([
+    ['bob', '/kick carol', '-- Only sysops can do that.'],
+    ['SysOp', '/ban SysOp', "-- You can't ban yourself."],
+    ['SysOp', '/ban Admin2', '-- Admin2 is a sysop: make them a user first (bbs user role Admin2 user).'],
+    ['SysOp', '/kick zed', '-- There is no account called zed.'],
+    ['SysOp', '/kick dave', '-- dave is not on the board.'],
+    ['SysOp', '/mute dave', '-- dave is not in the room.'],
+  ])('%s: %s → %s', (who, line, answer) => {
+    const board = makeBoard();
+    board.addAccount('dave');
+    board.addAccount('Admin2', true);
+    const seats = board.enterAll('SysOp', 'bob', 'carol');
+    const actor = seats.find((s) => s.handle === who)!;
+    actor.member.input(line);
+    expect(actor.texts()).toEqual([answer]);
+    expect(board.moderation.record).toEqual([]);
+  });
+
+  it('a role change while on the board takes effect at once', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input('/kick bob');
+    expect(alice!.texts().at(-1)).toBe('-- Only sysops can do that.');
+    alice!.member.setSysop(true);
+    expect(alice!.texts().at(-1)).toBe('-- You are now a sysop: /help lists your commands.');
+    alice!.member.input('/kick bob');
+    expect(bob!.member.inRoom).toBe(false);
   });
 });
