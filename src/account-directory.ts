@@ -3,16 +3,22 @@
  * ignores and the pager from CommunityStore. Store errors here are bugs or I/O failures and are
  * thrown; every expected outcome ("no such account") is a value.
  */
-import type { Directory } from './chat/directory.js';
-import type { CommunityStore } from './store/community.js';
+import type { AccountCard, Directory } from './chat/directory.js';
+import type { CommunityStore, WaitingLimits } from './store/community.js';
 import type { User, UserStore } from './store/users.js';
 
-export function createAccountDirectory(user: User, users: UserStore, community: CommunityStore): Directory {
+export function createAccountDirectory(user: User, users: UserStore, community: CommunityStore, limits: WaitingLimits): Directory {
   return {
     account(handle) {
       const found = users.findByHandle(handle);
-      if (!found) return undefined;
-      return { handle: found.handle, sysop: found.role === 'sysop', createdAt: found.createdAt, lastCallAt: found.lastLoginAt };
+      return found && card(found);
+    },
+    accounts: () => users.list().map(card),
+    recentCalls: (limit) => community.recentCalls(limit),
+    leaveMessage(message) {
+      const to = users.findByHandle(message.to);
+      if (!to) return 'no-account';
+      return community.leaveMessage(to.id, user.id, message, limits);
     },
     ignored: () => community.ignored(user.id),
     setIgnored(handle, ignored) {
@@ -21,4 +27,8 @@ export function createAccountDirectory(user: User, users: UserStore, community: 
     },
     setPagerOff: (off) => community.setPagerOff(user.id, off),
   };
+}
+
+function card(user: User): AccountCard {
+  return { handle: user.handle, sysop: user.role === 'sysop', createdAt: user.createdAt, lastCallAt: user.lastLoginAt };
 }

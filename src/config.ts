@@ -50,6 +50,8 @@ const schema = z.strictObject({
       max_paste_lines: int(1, 200).default(20),
       flood_queue: int(1, 1000).default(20),
       page_cooldown_seconds: int(0, 3600).default(30),
+      waiting_per_sender: int(0, 1000).default(5),
+      waiting_per_recipient: int(0, 10000).default(50),
       flood_mute_minutes: int(1, 1440).default(2),
     })
     .prefault({}),

@@ -24,7 +24,7 @@ import { watchAccount } from './account-watch.js';
 import { banText, createBoardModerator } from './board-moderator.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { runRegistration } from './ui/registration.js';
-import { goodbyeText, showLineBusy } from './ui/banners.js';
+import { goodbyeText, showLineBusy, welcomeLines } from './ui/banners.js';
 import { createTeleconference, type Teleconference } from './ui/teleconference.js';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, detectPastes } from './ui/paste.js';
 
@@ -220,7 +220,10 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
         isSysop: who.role === 'sysop',
         pagerOff: deps.community.pagerOff(who.id),
       },
-      directory: createAccountDirectory(who, deps.users, deps.community),
+      directory: createAccountDirectory(who, deps.users, deps.community, {
+        perSender: config.chat.waiting_per_sender,
+        perRecipient: config.chat.waiting_per_recipient,
+      }),
       moderator: createBoardModerator({ ...deps, log, bbsName: config.bbs.name }),
       pageCooldownMs: config.chat.page_cooldown_seconds * 1000,
       maxMessageLength: config.chat.max_message_length,
@@ -252,12 +255,15 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     pastes.onPaste((paste) => tele?.paste(paste));
     channel.write(BRACKETED_PASTE_ON);
     tele.onLeave(() => end('quit'));
-    const entered = member.enter();
-    if (!entered.ok) {
-      tele.show({ kind: 'system', text: `${entered.error} ${RETRY_HINT}`, official: false, at: now() });
-      return;
+    const { name: bbsName, tagline } = config.bbs;
+    const inRoom = room.participants().map((p) => p.handle);
+    for (const text of welcomeLines({ bbsName, tagline, handle: who.handle, node: onNode, lastLoginAt: who.lastLoginAt, inRoom })) {
+      session.notify(text);
     }
-    showEntry(entered.history, entered.joined);
+    const entered = member.enter();
+    if (entered.ok) showEntry(entered.history, entered.joined);
+    else session.notify(`${entered.error} ${RETRY_HINT}`);
+    member.deliverWaiting(deps.community.takeWaiting(who.id).map((waiting) => waiting.message));
   }
 
   function showEntry(history: ChatMessage[], joined: ChatMessage[]): void {

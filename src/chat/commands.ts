@@ -16,6 +16,8 @@ export type Command =
   | { kind: 'pager'; on?: boolean }
   | { kind: 'away'; reason: string }
   | { kind: 'whois'; handle: string }
+  | { kind: 'last' }
+  | { kind: 'users' }
   | { kind: 'kick'; handle: string; reason: string }
   | { kind: 'mute'; handle: string; minutes: number; reason: string }
   | { kind: 'unmute'; handle: string }
@@ -75,6 +77,8 @@ const COMMANDS: readonly CommandSpec[] = [
   spec({ names: ['whois'], usage: '/whois <handle>', summary: 'About an account, online or not' }, (rest) =>
     oneWord(rest, (handle) => ({ kind: 'whois', handle })),
   ),
+  spec({ names: ['last'], usage: '/last', summary: 'The latest callers, with times' }, () => ({ kind: 'last' })),
+  spec({ names: ['users'], usage: '/users', summary: 'Everyone with an account, in the room or not' }, () => ({ kind: 'users' })),
   spec({ names: ['away'], usage: '/away [reason]', summary: 'Mark yourself away (your next line brings you back)' }, (rest) => ({
     kind: 'away',
     reason: rest,

@@ -4,15 +4,15 @@
  * the screen around it stays a thin shell. It knows the room, not the screen.
  */
 
-import type { ChatManager, Participant } from './chat-manager.js';
-import { helpLines, parseCommand, type Command } from './commands.js';
+import type { ChatManager } from './chat-manager.js';
+import { helpLines, parseCommand } from './commands.js';
+import { createComposer, type Sending } from './compose.js';
 import type { Directory } from './directory.js';
 import { createModeration, type Moderator } from './moderation.js';
 import type { ChatMessage, SystemMessage } from './messages.js';
 import { createSendQueue, type Schedule } from './send-queue.js';
-import { createSocial, NOT_A_HANDLE } from './social.js';
-import { cleanLines, isValidHandle } from './text.js';
-import { minutes, whoLines } from './who.js';
+import { createSocial } from './social.js';
+import { lastLines, minutes, usersLines, whoLines } from './who.js';
 
 export interface MemberIdentity {
   userId: string;
@@ -75,24 +75,22 @@ export interface Member {
   input(line: string): void;
   /** Unsubscribe and leave the room (the others hear it once). Final and idempotent. */
   leave(): void;
+  /**
+   * Private lines and pages kept while this caller was away: "2 messages while you were away", then
+   * each, leaving out those from people they ignore.
+   */
+  deliverWaiting(messages: readonly ChatMessage[]): void;
   /** A role change while on the board (the sysop made them a sysop, or took it away). */
   setSysop(sysop: boolean): void;
   readonly inRoom: boolean;
 }
 
 export const SLOW_DOWN = 'You are typing fast: your lines go out one by one, in order.';
-export const NOT_SYSOP = 'Only the sysop can make announcements.';
-export const NO_ONE_TO_REPLY = 'No one has sent you a private message yet.';
 /** Said after "the room is full": a caller outside retries with any line. */
 export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
 const LEFT_FOR_GOOD = 'You have left the room.';
-
-type Sending = Extract<Command, { kind: 'say' | 'action' | 'msg' | 'reply' | 'page' | 'announce' }>;
-/**
- * A line to send (with a note for the sender, e.g. "bob is away"), an error for this caller only,
- * or nothing at all (text that cleaned to empty).
- */
-type Outgoing = { message: ChatMessage; note?: string } | { error: string } | undefined;
+/** Lines /last and /users show at most. */
+const LIST_LIMIT = 20;
 
 export function createMember(options: MemberOptions): Member {
   const { room, identity, now, deliver } = options;
@@ -107,6 +105,7 @@ export function createMember(options: MemberOptions): Member {
   let sysop = identity.isSysop;
   const social = createSocial({ ...options, ...identity, tell });
   const moderate = createModeration({ ...options, handle: identity.handle, isSysop: () => sysop, tell });
+  const compose = createComposer({ ...options, ...identity, social, isSysop: () => sysop, lastSender: () => lastSender });
 
   /** The room's listener for this caller: notes who last wrote to them (for /r), then shows it. */
   function hear(message: ChatMessage, held: ChatMessage[] | undefined): void {
@@ -176,6 +175,10 @@ export function createMember(options: MemberOptions): Member {
         return whoLines(room.participants(), now()).forEach(tell);
       case 'whois':
         return social.whois(command.handle);
+      case 'last':
+        return lastLines(options.directory.recentCalls(LIST_LIMIT)).forEach(tell);
+      case 'users':
+        return usersLines(options.directory.accounts(), (h) => room.participantByHandle(h) !== undefined, LIST_LIMIT).forEach(tell);
       case 'away':
         return social.away(command.reason);
       case 'ignore':
@@ -203,7 +206,7 @@ export function createMember(options: MemberOptions): Member {
   function send(command: Sending, line: string): void {
     const outgoing = compose(command);
     if (!outgoing) return;
-    if ('error' in outgoing) return tell(outgoing.error);
+    if ('tell' in outgoing) return tell(outgoing.tell);
     const mutedFor = mutedMs();
     if (mutedFor > 0) return tell(`You are muted for ${minutes(mutedFor)} more. Not sent: ${line}`);
     // Only lines that reach others count against the caller.
@@ -222,57 +225,6 @@ export function createMember(options: MemberOptions): Member {
     return Math.max(0, (room.participant(identity.userId)?.mutedUntil ?? 0) - now());
   }
 
-  function compose(command: Sending): Outgoing {
-    const from = identity.handle;
-    const at = now();
-    switch (command.kind) {
-      case 'say':
-        return withText(command.text, (text) => ({ kind: 'public', from, text, at }));
-      case 'action':
-        return withText(command.text, (text) => ({ kind: 'action', from, text, at }));
-      case 'announce':
-        if (!sysop) return { error: NOT_SYSOP };
-        return withText(command.text, (text) => ({ kind: 'system', official: true, from, text, at }));
-      case 'msg':
-        return privately(command.to, command.text);
-      case 'reply':
-        if (lastSender === undefined) return { error: NO_ONE_TO_REPLY };
-        if (!room.participantByHandle(lastSender)) return { error: `${lastSender} has left the room.` };
-        return privately(lastSender, command.text);
-      case 'page': {
-        const target = findTarget(command.to, "You can't page yourself.");
-        if ('error' in target) return target;
-        const problem = social.pageProblem(target);
-        if (problem) return { error: problem };
-        return { message: { kind: 'page', from, to: target.handle, at }, note: social.noteFor(target) };
-      }
-    }
-  }
-
-  function privately(to: string, typed: string): Outgoing {
-    const target = findTarget(to, "You can't send a private message to yourself.");
-    if ('error' in target) return target;
-    const outgoing = withText(typed, (text) => ({ kind: 'direct', from: identity.handle, to: target.handle, text, at: now() }));
-    const note = social.noteFor(target);
-    return outgoing && 'message' in outgoing && note ? { ...outgoing, note } : outgoing;
-  }
-
-  /** The typed text cleaned; nothing to send when it cleans to empty. */
-  function withText(typed: string, make: (text: string) => ChatMessage): Outgoing {
-    // A pasted block keeps its line breaks: one message, shown as several rows.
-    const text = cleanLines(typed, options.maxMessageLength);
-    return text ? { message: make(text) } : undefined;
-  }
-
-  /** Who a private line is for: someone else in the room, named by their handle as registered. */
-  function findTarget(typed: string, toSelf: string): Participant | { error: string } {
-    if (!isValidHandle(typed)) return { error: NOT_A_HANDLE };
-    const target = room.participantByHandle(typed);
-    if (!target) return { error: `No one called ${typed} is in the room.` };
-    if (target.userId === identity.userId) return { error: toSelf };
-    return target;
-  }
-
   function setSysop(on: boolean): void {
     if (on === sysop) return;
     sysop = on;
@@ -280,10 +232,21 @@ export function createMember(options: MemberOptions): Member {
     tell(on ? 'You are now a sysop: /help lists your commands.' : 'You are no longer a sysop.');
   }
 
+  function deliverWaiting(messages: readonly ChatMessage[]): void {
+    const shown = messages.filter((m) => !social.hides(m));
+    if (shown.length === 0) return;
+    tell(`${shown.length} ${shown.length === 1 ? 'message' : 'messages'} while you were away:`);
+    for (const message of shown) {
+      if (message.kind === 'direct') lastSender = message.from;
+      deliver(message);
+    }
+  }
+
   return {
     enter,
     input,
     leave,
+    deliverWaiting,
     setSysop,
     get inRoom() {
       return state === 'inside';

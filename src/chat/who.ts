@@ -44,6 +44,31 @@ export function whoisLines(card: AccountCard, here: Participant | undefined, now
   return lines;
 }
 
+/** "Last callers:" then "  alice  2026-12-01 10:26 UTC  for 12m" (or "still on"). */
+export function lastLines(calls: ReadonlyArray<{ handle: string; startedAt: number; endedAt: number | null }>): string[] {
+  if (calls.length === 0) return ['No one has called yet.'];
+  const width = Math.max(...calls.map((c) => c.handle.length));
+  return [
+    'Last callers:',
+    ...calls.map((c) => {
+      const length = c.endedAt === null ? 'still on' : `for ${formatAgo(c.endedAt - c.startedAt)}`;
+      return `  ${c.handle.padEnd(width)}  ${formatUtc(c.startedAt)}  ${length}`;
+    }),
+  ];
+}
+
+/** "Accounts (N):" then a line per account: role, in the room, or last call; at most `limit` listed. */
+export function usersLines(accounts: readonly AccountCard[], inRoom: (handle: string) => boolean, limit: number): string[] {
+  const shown = accounts.slice(0, limit);
+  const width = Math.max(0, ...shown.map((a) => a.handle.length));
+  const lines = shown.map((a) => {
+    const where = inRoom(a.handle) ? 'in the room' : a.lastCallAt === null ? 'never called' : `last call ${formatUtc(a.lastCallAt)}`;
+    return `  ${a.handle.padEnd(width)}  ${a.sysop ? 'sysop  ' : ''}${where}`;
+  });
+  const more = accounts.length > limit ? [`  … and ${accounts.length - limit} more`] : [];
+  return [`Accounts (${accounts.length}):`, ...lines, ...more];
+}
+
 /** "0m", "12m", "3h 05m", "2d 4h". */
 export function formatAgo(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));

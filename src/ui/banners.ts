@@ -1,5 +1,5 @@
 /**
- * The board's simple screens: "all lines busy", a plain welcome, and the goodbye line the
+ * The board's simple screens: "all lines busy", the welcome lines, and the goodbye line the
  * session writes after the screen is gone. Each screen is one centred box that goes away on a
  * key, a timer or the screen being destroyed, and leaves no listener or timer behind.
  */
@@ -27,17 +27,23 @@ export function showLineBusy(
   });
 }
 
-export function showWelcome(
-  screen: BbsScreen,
-  info: { bbsName: string; tagline: string; handle: string; node: number; lastLoginAt: number | null },
-): Promise<void> {
+/**
+ * What a caller reads first in the teleconference on every login: the board and its tagline, their
+ * node and last call, and who is in the room. Lines in the log rather than a box to dismiss, so a
+ * regular is never held up by it.
+ */
+export function welcomeLines(info: {
+  bbsName: string;
+  tagline: string;
+  handle: string;
+  node: number;
+  lastLoginAt: number | null;
+  inRoom: readonly string[];
+}): string[] {
   const lastCall =
     info.lastLoginAt === null ? 'This is your first call. Welcome aboard!' : `Your last call: ${formatUtc(info.lastLoginAt)}.`;
-  return showNotice(screen, {
-    paragraphs: [`Welcome to ${info.bbsName}, ${info.handle}!`, info.tagline, '', `You are on node ${info.node}.`, lastCall, '', 'Press q to continue.'],
-    colour: 'green',
-    dismissOn: (ch, key) => ch === 'q' || ch === 'Q' || (key.ctrl === true && key.name === 'c'),
-  });
+  const who = info.inRoom.length === 0 ? 'No one else is in the room yet.' : `In the room: ${info.inRoom.join(', ')}.`;
+  return [`Welcome to ${info.bbsName}, ${info.handle}! ${info.tagline}`.trim(), `You are on node ${info.node}. ${lastCall}`, who];
 }
 
 export type GoodbyeReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'cancelled' | 'idle';

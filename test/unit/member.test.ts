@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ChatManager } from '../../src/chat/chat-manager.js';
 import { helpLines } from '../../src/chat/commands.js';
 import { createMember, type Member, type MemberIdentity } from '../../src/chat/member.js';
-import type { ChatMessage } from '../../src/chat/messages.js';
+import type { ChatMessage, DirectMessage, PageMessage } from '../../src/chat/messages.js';
 import type { AccountCard, Directory } from '../../src/chat/directory.js';
 import type { Moderator } from '../../src/chat/moderation.js';
 
@@ -62,7 +62,21 @@ function makeBoard(capacity = 10) {
       ignores.set(handle, set);
     },
     setPagerOff: (off) => void pagers.set(handle, off),
+    leaveMessage(message) {
+      if (!accounts.has(message.to.toLowerCase())) return 'no-account';
+      if (waiting.filter((m) => m.from === handle && m.to === message.to).length >= 2) return 'sender-limit';
+      if (waiting.filter((m) => m.to === message.to).length >= 3) return 'recipient-limit';
+      waiting.push(message);
+      return 'stored';
+    },
+    recentCalls: (limit) => calls.slice(0, limit),
+    accounts: () => [...accounts.values()].sort((a, b) => a.handle.localeCompare(b.handle)),
   });
+  const waiting: Array<DirectMessage | PageMessage> = [];
+  const calls = [
+    { handle: 'carol', startedAt: T0 - 60_000, endedAt: null },
+    { handle: 'dave', startedAt: T0 - 7_200_000, endedAt: T0 - 3_600_000 },
+  ];
 
   /** A caller: a member plus everything delivered to their screen. */
   function seat(handle: string, node: number, extra: Partial<MemberIdentity> = {}): Seat {
@@ -108,7 +122,7 @@ function makeBoard(capacity = 10) {
     return entered;
   }
 
-  return { room, seat, enterAll, advance, addAccount, ignores, pagers, moderation, pendingTimers: () => timers.length };
+  return { room, seat, enterAll, advance, addAccount, ignores, pagers, moderation, waiting, pendingTimers: () => timers.length };
 }
 
 interface Seat {
@@ -302,11 +316,11 @@ describe('member: private messages and pages', () => {
   });
 
   it.each([
-    ['/msg dave hi', 'No one called dave is in the room.'],
+    ['/msg zed hi', 'There is no account called zed.'],
     ['/msg alice hi', "You can't send a private message to yourself."],
     ['/msg ALICE hi', "You can't send a private message to yourself."],
     ['/msg b@d! hi', 'Handles are 2-16 letters, digits, "_" or "-".'],
-    ['/page dave', 'No one called dave is in the room.'],
+    ['/page zed', 'There is no account called zed.'],
     ['/page alice', "You can't page yourself."],
     ['/r hello', 'No one has sent you a private message yet.'],
     ['/announce hi', 'Only the sysop can make announcements.'],
@@ -345,14 +359,15 @@ describe('member: private messages and pages', () => {
     expect(alice!.texts()).toEqual(['-- No one has sent you a private message yet.']);
   });
 
-  it('says so when the one to reply to has left', () => {
+  it('keeps a reply for the one who has left, to be delivered at their next call', () => {
     const board = makeBoard();
     const [alice, bob] = board.enterAll('alice', 'bob');
     bob!.member.input('/msg alice bye');
     bob!.member.leave();
     alice!.clear();
     alice!.member.input('/r wait');
-    expect(alice!.texts()).toEqual(['-- bob has left the room.']);
+    expect(alice!.texts()).toEqual(['-- bob is not on the board: your message will be delivered at their next call.']);
+    expect(board.waiting).toEqual([{ kind: 'direct', from: 'alice', to: 'bob', text: 'wait', at: T0 }]);
   });
 
   it('pages the receiver, confirms to the sender, and tells no one else', () => {
@@ -639,5 +654,63 @@ describe('member: moderation', () => {
     expect(alice!.texts().at(-1)).toBe('-- You are now a sysop: /help lists your commands.');
     alice!.member.input('/kick bob');
     expect(bob!.member.inRoom).toBe(false);
+  });
+});
+
+describe('member: messages that wait', () => {
+  it('keeps /msg and /page for an account that is not on, within the limits per sender and recipient', () => {
+    const board = makeBoard();
+    board.addAccount('dave');
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input('/msg DAVE see you');
+    alice!.member.input('/page dave');
+    alice!.member.input('/msg dave third');
+    bob!.member.input('/msg dave from bob');
+    bob!.member.input('/msg dave one too many');
+    expect(alice!.texts()).toEqual([
+      '-- dave is not on the board: your message will be delivered at their next call.',
+      '-- dave is not on the board: your page will be delivered at their next call.',
+      '-- You already have as many messages waiting for dave as the board keeps. Not sent.',
+    ]);
+    expect(bob!.texts().at(-1)).toBe('-- dave has as many messages waiting as the board keeps. Not sent.');
+    expect(board.waiting.map(shown)).toEqual(['alice -> dave: see you', 'PAGE from alice to dave', 'bob -> dave: from bob']);
+  });
+
+  it('delivers what waited, with a count, leaving out whom the caller ignores, and /r answers the last', () => {
+    const board = makeBoard();
+    board.ignores.set('dave', new Set(['bob']));
+    const [dave, alice] = board.enterAll('dave', 'alice');
+    dave!.member.deliverWaiting([
+      { kind: 'direct', from: 'alice', to: 'dave', text: 'see you', at: T0 - 5000 },
+      { kind: 'page', from: 'alice', to: 'dave', at: T0 - 4000 },
+      { kind: 'direct', from: 'bob', to: 'dave', text: 'hidden', at: T0 - 3000 },
+    ]);
+    expect(dave!.texts()).toEqual(['-- 2 messages while you were away:', 'alice -> dave: see you', 'PAGE from alice to dave']);
+    dave!.member.input('/r got it');
+    expect(alice!.texts()).toEqual(['dave -> alice: got it']);
+  });
+
+  it('says nothing when nothing waited', () => {
+    const board = makeBoard();
+    const [dave] = board.enterAll('dave');
+    dave!.member.deliverWaiting([]);
+    expect(dave!.texts()).toEqual([]);
+  });
+
+  it('/last lists the latest callers and /users every account, in the room or not', () => {
+    const board = makeBoard();
+    board.addAccount('dave');
+    const [alice] = board.enterAll('alice', 'SysOp');
+    alice!.member.input('/last');
+    alice!.member.input('/users');
+    expect(alice!.texts()).toEqual([
+      '-- Last callers:',
+      '--   carol  2023-11-14 22:12 UTC  still on',
+      '--   dave   2023-11-14 20:13 UTC  for 1h 00m',
+      '-- Accounts (3):',
+      '--   alice  in the room',
+      '--   dave   last call 2023-11-14 21:13 UTC',
+      '--   SysOp  sysop  in the room',
+    ]);
   });
 });
