@@ -237,6 +237,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       schedule,
       deliver: (message) => tele?.show(message),
       onEnter: showEntry,
+      onRoomChange: () => tele?.refresh(),
       onQuit: () => end('quit'),
     });
     stopWatching = watchAccount({

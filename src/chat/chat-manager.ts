@@ -80,6 +80,11 @@ export class ChatManager {
   private readonly present = new Map<string, Participant>();
   /** Lower-cased handle → user id. */
   private readonly userIds = new Map<string, string>();
+  /**
+   * Callers on the board kept outside a full room, by lower-cased handle: private lines and pages
+   * still reach them, and they are not in participants() or the head count.
+   */
+  private readonly outside = new Map<string, { userId: string; handle: string }>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly recent: ChatMessage[];
 
@@ -132,12 +137,25 @@ export class ChatManager {
     const participant: Participant = { ...details, userId, handle, joinedAt };
     this.present.set(userId, participant);
     this.userIds.set(handle.toLowerCase(), userId);
+    this.outside.delete(handle.toLowerCase());
     this.broadcast({ kind: 'join', handle, at: joinedAt });
     return { ok: true };
   }
 
-  /** Leave the room; the others hear "has left" once. Leaving when not in the room is a no-op. */
+  /** Wait outside the full room: reachable by private lines and pages, not counted. */
+  waitOutside(userId: string, handle: string): void {
+    if (!this.present.has(userId)) this.outside.set(handle.toLowerCase(), { userId, handle });
+  }
+
+  /** Someone waiting outside, by handle in any case. */
+  waitingOutside(handle: string): { userId: string; handle: string } | undefined {
+    const waiting = this.outside.get(handle.toLowerCase());
+    return waiting && { ...waiting };
+  }
+
+  /** Leave the room (the others hear "has left" once), or stop waiting outside it. */
   leave(userId: string): void {
+    for (const [key, waiting] of this.outside) if (waiting.userId === userId) this.outside.delete(key);
     const participant = this.present.get(userId);
     if (!participant) return;
     this.present.delete(userId);
@@ -218,8 +236,9 @@ export class ChatManager {
     if (this.recent.length > this.historyLimit) this.recent.shift();
   }
 
-  /** The user ids of a private message's two parties who are in this room. */
+  /** The user ids of a private message's two parties who are in this room or waiting outside it. */
   private partiesOf(from: string, to: string): string[] {
-    return [this.userIdForHandle(from), this.userIdForHandle(to)].filter((id) => id !== undefined);
+    const idOf = (handle: string) => this.userIdForHandle(handle) ?? this.outside.get(handle.toLowerCase())?.userId;
+    return [idOf(from), idOf(to)].filter((id) => id !== undefined);
   }
 }

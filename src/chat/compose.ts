@@ -3,7 +3,7 @@
  * pages go to someone in the room; to an account that is not on, they are kept (within limits)
  * and delivered at that person's next call.
  */
-import type { ChatManager, Participant } from './chat-manager.js';
+import type { ChatManager, Presence } from './chat-manager.js';
 import type { Command } from './commands.js';
 import type { Directory } from './directory.js';
 import type { ChatMessage, DirectMessage, PageMessage } from './messages.js';
@@ -31,6 +31,8 @@ export interface ComposerOptions {
   lastSender(): string | undefined;
 }
 
+type Target = { userId: string; handle: string } & Presence;
+
 export const NOT_SYSOP = 'Only the sysop can make announcements.';
 export const NO_ONE_TO_REPLY = 'No one has sent you a private message yet.';
 
@@ -45,10 +47,13 @@ export function createComposer(options: ComposerOptions): (command: Sending) => 
     return text ? { message: make(text) } : undefined;
   }
 
-  /** Someone else in the room; or, for an account that is not on, its handle as registered. */
-  function findTarget(typed: string, toSelf: string): Participant | { absent: string } | { tell: string } {
+  /**
+   * Someone else on the board (in the room or waiting outside it); or, for an account that is not
+   * on, its handle as registered.
+   */
+  function findTarget(typed: string, toSelf: string): Target | { absent: string } | { tell: string } {
     if (!isValidHandle(typed)) return { tell: NOT_A_HANDLE };
-    const target = room.participantByHandle(typed);
+    const target = room.participantByHandle(typed) ?? room.waitingOutside(typed);
     if (target?.userId === options.userId) return { tell: toSelf };
     if (target) return target;
     const account = directory.account(typed);

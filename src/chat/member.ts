@@ -9,7 +9,7 @@ import { helpLines, parseCommand } from './commands.js';
 import { createComposer, type Sending } from './compose.js';
 import type { Directory } from './directory.js';
 import { createModeration, type Moderator } from './moderation.js';
-import type { ChatMessage, SystemMessage } from './messages.js';
+import { isPrivate, type ChatMessage, type SystemMessage } from './messages.js';
 import { createSendQueue, type Schedule } from './send-queue.js';
 import { createSocial } from './social.js';
 import { lastLines, minutes, usersLines, whoLines } from './who.js';
@@ -53,6 +53,8 @@ export interface MemberOptions {
    * would have returned it (the first enter() returns it instead of calling this).
    */
   onEnter(history: ChatMessage[], joined: ChatMessage[]): void;
+  /** Outside a full room: someone came or went, so the head count changed. */
+  onRoomChange?(): void;
   /** The caller asked to leave (/quit, /q). The member has already left the room. */
   onQuit(): void;
 }
@@ -88,6 +90,7 @@ export interface Member {
 export const SLOW_DOWN = 'You are typing fast: your lines go out one by one, in order.';
 /** Said after "the room is full": a caller outside retries with any line. */
 export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
+export const SEAT_FREE = 'A seat in the room is free: press Enter to come in.';
 const LEFT_FOR_GOOD = 'You have left the room.';
 /** Lines /last and /users show at most. */
 const LIST_LIMIT = 20;
@@ -99,6 +102,10 @@ export function createMember(options: MemberOptions): Member {
   let unsubscribe: (() => void) | undefined;
   /** Handle of whoever last sent this caller a direct message, for /r. */
   let lastSender: string | undefined;
+  /** Messages heard while joining; undefined otherwise. */
+  let joining: ChatMessage[] | undefined;
+  /** Lines said while outside a full room, to say on the way in. */
+  const heldOutside: string[] = [];
 
   const isMe = (handle: string) => handle.toLowerCase() === identity.handle.toLowerCase();
   const tell = (text: string) => deliver(systemLine(text, now()));
@@ -108,33 +115,42 @@ export function createMember(options: MemberOptions): Member {
   const compose = createComposer({ ...options, ...identity, social, isSysop: () => sysop, lastSender: () => lastSender });
 
   /** The room's listener for this caller: notes who last wrote to them (for /r), then shows it. */
-  function hear(message: ChatMessage, held: ChatMessage[] | undefined): void {
+  function hear(message: ChatMessage): void {
     if (social.hides(message)) return;
+    if (state === 'outside' && !joining) return hearOutside(message);
     if (message.kind === 'direct' && isMe(message.to) && !isMe(message.from)) lastSender = message.from;
-    if (held) held.push(message);
+    if (joining) joining.push(message);
     else deliver(message);
+  }
+
+  /** Outside a full room: private lines and pages, the head count changing, and a seat coming free. */
+  function hearOutside(message: ChatMessage): void {
+    if (isPrivate(message)) {
+      if (message.kind === 'direct' && !isMe(message.from)) lastSender = message.from;
+      return deliver(message);
+    }
+    if (message.kind !== 'join' && message.kind !== 'leave') return;
+    options.onRoomChange?.();
+    if (message.kind === 'leave' && room.participantCount() < room.capacity) tell(SEAT_FREE);
   }
 
   function enter(): EnterResult {
     if (state === 'gone') return { ok: false, error: LEFT_FOR_GOOD };
     if (state === 'inside') return { ok: true, history: [], joined: [] };
     const history = room.recentHistory();
+    unsubscribe ??= room.subscribe(hear, { userId: identity.userId });
     // What arrives while joining (our own announcement) is held and returned rather than delivered,
     // so that the screen can show it after the history.
-    const joined: ChatMessage[] = [];
-    let entering = true;
-    unsubscribe = room.subscribe((message) => hear(message, entering ? joined : undefined), {
-      userId: identity.userId,
-    });
+    joining = [];
     const result = room.join(identity.userId, identity.handle, {
       node: identity.node,
       ...(sysop ? { sysop: true } : {}),
       ...(identity.pagerOff ? { pagerOff: true } : {}),
     });
-    entering = false;
+    const joined = joining;
+    joining = undefined;
     if (!result.ok) {
-      unsubscribe();
-      unsubscribe = undefined;
+      room.waitOutside(identity.userId, identity.handle);
       return result;
     }
     state = 'inside';
@@ -145,16 +161,24 @@ export function createMember(options: MemberOptions): Member {
     const result = enter();
     if (!result.ok) return tell(`${result.error} ${RETRY_HINT}`);
     options.onEnter(result.history, result.joined);
+    for (const line of heldOutside.splice(0)) input(line);
+  }
+
+  /** A line said outside the full room is kept and said on the way in, never dropped. */
+  function holdOutside(line: string): void {
+    if (heldOutside.length >= options.flood.maxQueued) return tell(`You are not in the room yet, and ${heldOutside.length} lines already wait. Not kept: ${line}`);
+    heldOutside.push(line);
+    tell(`You are not in the room yet: your line will be said when you get in (${heldOutside.length} waiting).`);
+    retryEnter();
   }
 
   function leave(): void {
     if (state === 'gone') return;
-    const wasInside = state === 'inside';
     state = 'gone';
     queue.close();
     unsubscribe?.();
     unsubscribe = undefined;
-    if (wasInside) room.leave(identity.userId);
+    room.leave(identity.userId);
   }
 
   function quit(): void {
@@ -166,7 +190,10 @@ export function createMember(options: MemberOptions): Member {
     if (state === 'gone') return;
     const command = parseCommand(line);
     if (command.kind === 'quit') return quit();
-    if (state === 'outside') return retryEnter();
+    if (state === 'outside' && command.kind === 'empty') return retryEnter();
+    if (state === 'outside' && (command.kind === 'say' || command.kind === 'action' || command.kind === 'announce')) {
+      return holdOutside(line);
+    }
     if (command.kind === 'empty') return;
     room.updatePresence(identity.userId, { lastActiveAt: now() });
     if (command.kind !== 'away') social.back();

@@ -3,7 +3,7 @@
  * Directory), their pager, /away, and the page cooldown per recipient. member.ts asks it what to
  * hide and what to refuse; it answers the caller through `tell`.
  */
-import type { ChatManager, Participant } from './chat-manager.js';
+import type { ChatManager, Presence } from './chat-manager.js';
 import type { AccountCard, Directory } from './directory.js';
 import type { ChatMessage } from './messages.js';
 import { isValidHandle } from './text.js';
@@ -32,9 +32,9 @@ export interface Social {
   back(): void;
   whois(handle: string): void;
   /** Why this page may not go to `target` now; undefined when it may (and it is counted). */
-  pageProblem(target: Participant): string | undefined;
+  pageProblem(target: { handle: string } & Presence): string | undefined;
   /** A note for the sender of a private line or page to `target` (away), if any. */
-  noteFor(target: Participant): string | undefined;
+  noteFor(target: { handle: string } & Presence): string | undefined;
 }
 
 export const NOT_A_HANDLE = 'Handles are 2-16 letters, digits, "_" or "-".';

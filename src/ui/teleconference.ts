@@ -53,6 +53,8 @@ export interface Teleconference {
    * caller is told the limit.
    */
   paste(paste: { text: string; length: number }): void;
+  /** Draws the title again (the head count changed while this caller waits outside the room). */
+  refresh(): void;
   /** Enter: the typed line, possibly empty. A pasted block's lines are joined with "\n". */
   onLine(handler: (line: string) => void): void;
   /** Ctrl-D on an empty line, or Ctrl-C on an empty line answered with y. Called once. */
@@ -143,6 +145,10 @@ class TeleconferenceScreen implements Teleconference {
     this.drawInput();
     const block = lines.join('\n');
     for (const handler of [...this.lineHandlers]) handler(block);
+  }
+
+  refresh(): void {
+    if (!this.destroyed) this.bbs.requestRender();
   }
 
   onLine(handler: (line: string) => void): void {

@@ -82,3 +82,28 @@ describe('a newcomer', () => {
     caller.client.destroy();
   });
 });
+
+describe('waiting outside a full room', () => {
+  it('keeps what is typed, shows the count, says when a seat frees, and can be reached privately', async () => {
+    await room.start({ chat: { capacity: 1 } });
+    await room.addUsers(['alice', 'bob']);
+    const alice = await room.enter('alice');
+    const bob = await room.call('bob');
+    await bob.sees('Chat room is at capacity.');
+    await bob.sees('| 1 in room |');
+    bob.type('hello from outside\r');
+    await bob.sees('your line will be said when you get in (1 waiting).');
+
+    alice.type('/msg bob hang on\r');
+    await bob.sees('*alice* → you: hang on');
+    alice.type('/page bob\r');
+    await bob.sees('alice is paging you!');
+
+    alice.type('/quit\r');
+    await bob.sees('A seat in the room is free: press Enter to come in.');
+    await bob.sees('| 0 in room |');
+    bob.type('\r');
+    await bob.sees('*** bob has joined the chat ***');
+    await bob.sees(/\] bob: hello from outside/);
+  });
+});

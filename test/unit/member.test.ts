@@ -212,7 +212,7 @@ describe('member: entering and leaving', () => {
 });
 
 describe('member: a full room', () => {
-  it('stays outside, retries on any line, and gets in once there is room', () => {
+  it('stays outside, retries on Enter, is told when a seat frees, and says the kept lines on the way in', () => {
     const board = makeBoard(1);
     const [alice] = board.enterAll('alice');
     alice!.member.input('first');
@@ -222,18 +222,37 @@ describe('member: a full room', () => {
 
     bob.member.input('');
     expect(bob.texts()).toEqual(['-- Chat room is at capacity. Please try again later. Press Enter to try again, or type /quit.']);
-    expect(alice!.texts()).toEqual(['alice: first']);
-
-    alice!.member.leave();
     bob.clear();
     bob.member.input('let me in');
+    expect(bob.texts()).toEqual([
+      '-- You are not in the room yet: your line will be said when you get in (1 waiting).',
+      '-- Chat room is at capacity. Please try again later. Press Enter to try again, or type /quit.',
+    ]);
+    expect(alice!.texts()).toEqual(['alice: first']);
+
+    bob.clear();
+    alice!.member.leave();
+    expect(bob.texts()).toEqual(['-- A seat in the room is free: press Enter to come in.']);
+    bob.clear();
+    bob.member.input('');
     expect(bob.member.inRoom).toBe(true);
-    expect(bob.texts()).toEqual(['alice: first', '*** bob joined']);
+    expect(bob.texts()).toEqual(['alice: first', '*** bob joined', 'bob: let me in']);
     expect(bob.earlier.map(shown)).toEqual(['alice: first']);
-    expect(board.room.recentHistory()).toHaveLength(1);
   });
 
-  it('hears nothing of the room while outside', () => {
+  it('can be reached by /msg and /page while outside, and can answer', () => {
+    const board = makeBoard(1);
+    const [alice] = board.enterAll('alice');
+    const bob = board.seat('bob', 2);
+    bob.member.enter();
+    alice!.member.input('/msg bob wait a minute');
+    alice!.member.input('/page bob');
+    expect(bob.texts()).toEqual(['alice -> bob: wait a minute', 'PAGE from alice to bob']);
+    bob.member.input('/r ok');
+    expect(alice!.texts().at(-1)).toBe('bob -> alice: ok');
+  });
+
+  it('hears nothing of the room while outside but private lines', () => {
     const board = makeBoard(1);
     const [alice] = board.enterAll('alice');
     const bob = board.seat('bob', 2);
