@@ -22,6 +22,7 @@ import type { CommunityStore } from './store/community.js';
 import { createAccountDirectory } from './account-directory.js';
 import { watchAccount } from './account-watch.js';
 import { banText, createBoardModerator } from './board-moderator.js';
+import { createAccountCommands } from './account-commands.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { runRegistration } from './ui/registration.js';
 import { goodbyeText, showLineBusy, welcomeLines } from './ui/banners.js';
@@ -238,6 +239,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       deliver: (message) => tele?.show(message),
       onEnter: showEntry,
       onRoomChange: () => tele?.refresh(),
+      onAccount: createAccountCommands({ ...deps, userId: who.id, tele, tell: session.notify, log }),
       onQuit: () => end('quit'),
     });
     stopWatching = watchAccount({

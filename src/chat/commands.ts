@@ -17,6 +17,8 @@ export type Command =
   | { kind: 'away'; reason: string }
   | { kind: 'whois'; handle: string }
   | { kind: 'last' }
+  | { kind: 'passwd' }
+  | { kind: 'keys'; remove?: string }
   | { kind: 'users' }
   | { kind: 'kick'; handle: string; reason: string }
   | { kind: 'mute'; handle: string; minutes: number; reason: string }
@@ -79,6 +81,14 @@ const COMMANDS: readonly CommandSpec[] = [
   ),
   spec({ names: ['last'], usage: '/last', summary: 'The latest callers, with times' }, () => ({ kind: 'last' })),
   spec({ names: ['users'], usage: '/users', summary: 'Everyone with an account, in the room or not' }, () => ({ kind: 'users' })),
+  spec({ names: ['passwd'], usage: '/passwd', summary: 'Change your password (asks the old one first)' }, (rest) =>
+    rest === '' ? { kind: 'passwd' } : undefined,
+  ),
+  spec({ names: ['keys'], usage: '/keys [remove <fingerprint>]', summary: 'The SSH keys that log you in; remove one' }, (rest) => {
+    if (rest === '') return { kind: 'keys' };
+    const [verb, fingerprint] = splitWord(rest);
+    return verb.toLowerCase() === 'remove' && fingerprint && !/\s/.test(fingerprint) ? { kind: 'keys', remove: fingerprint } : undefined;
+  }),
   spec({ names: ['away'], usage: '/away [reason]', summary: 'Mark yourself away (your next line brings you back)' }, (rest) => ({
     kind: 'away',
     reason: rest,

@@ -5,7 +5,7 @@
  */
 
 import type { ChatManager } from './chat-manager.js';
-import { helpLines, parseCommand } from './commands.js';
+import { helpLines, parseCommand, type Command } from './commands.js';
 import { createComposer, type Sending } from './compose.js';
 import type { Directory } from './directory.js';
 import { createModeration, type Moderator } from './moderation.js';
@@ -53,6 +53,8 @@ export interface MemberOptions {
    * would have returned it (the first enter() returns it instead of calling this).
    */
   onEnter(history: ChatMessage[], joined: ChatMessage[]): void;
+  /** /passwd and /keys: the caller's own account, handled where passwords and keys are kept. */
+  onAccount(command: AccountCommand): void;
   /** Outside a full room: someone came or went, so the head count changed. */
   onRoomChange?(): void;
   /** The caller asked to leave (/quit, /q). The member has already left the room. */
@@ -89,6 +91,8 @@ export interface Member {
 
 export const SLOW_DOWN = 'You are typing fast: your lines go out one by one, in order.';
 /** Said after "the room is full": a caller outside retries with any line. */
+export type AccountCommand = Extract<Command, { kind: 'passwd' | 'keys' }>;
+
 export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
 export const SEAT_FREE = 'A seat in the room is free: press Enter to come in.';
 const LEFT_FOR_GOOD = 'You have left the room.';
@@ -202,6 +206,9 @@ export function createMember(options: MemberOptions): Member {
         return whoLines(room.participants(), now()).forEach(tell);
       case 'whois':
         return social.whois(command.handle);
+      case 'passwd':
+      case 'keys':
+        return options.onAccount(command);
       case 'last':
         return lastLines(options.directory.recentCalls(LIST_LIMIT)).forEach(tell);
       case 'users':

@@ -28,5 +28,9 @@ export function deleteUser(db: Database, handle: string): string {
 export function removeKey(db: Database, handle: string, fingerprint: string): boolean {
   const user = db.prepare('SELECT id FROM users WHERE handle = ?').get(handle) as { id: number } | undefined;
   if (!user) throw new StoreError('ERR_NO_SUCH_USER', `No user called ${handle}.`);
-  return db.prepare('DELETE FROM user_keys WHERE user_id = ? AND fingerprint = ?').run(user.id, fingerprint).changes > 0;
+  return removeKeyOf(db, user.id, fingerprint);
+}
+
+export function removeKeyOf(db: Database, userId: number, fingerprint: string): boolean {
+  return db.prepare('DELETE FROM user_keys WHERE user_id = ? AND fingerprint = ?').run(userId, fingerprint).changes > 0;
 }

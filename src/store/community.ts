@@ -4,6 +4,7 @@
  * and a log of what sysops did. Accounts themselves are users.ts's business.
  */
 import type { ChatMessage } from '../chat/messages.js';
+import { removeKeyOf } from './account-admin.js';
 import type { Database } from './db.js';
 
 export interface Ban {
@@ -100,6 +101,11 @@ export class CommunityStore {
   recentCalls(limit: number): RecentCall[] {
     const rows = this.sql.recentCalls.all(limit) as Array<{ handle: string; started_at: number; ended_at: number | null }>;
     return rows.map((row) => ({ handle: row.handle, startedAt: row.started_at, endedAt: row.ended_at }));
+  }
+
+  /** A caller unbinding one of their own keys (/keys remove); false when they have no such key. */
+  removeKey(userId: number, fingerprint: string): boolean {
+    return removeKeyOf(this.db, userId, fingerprint);
   }
 
   /** Who did what to whom: every sysop action, from the board or the CLI. */

@@ -105,3 +105,23 @@ function partialMarkerLength(text: string, marker: string, least: number): numbe
   }
   return 0;
 }
+
+/**
+ * Where a paste goes, given what is already typed: one line is typed into the input line; several
+ * go out at once as one message (with what was typed as its first line); over a limit, nothing is
+ * sent and the reason names the limit.
+ */
+export function placePaste(
+  paste: Paste,
+  typed: string,
+  limits: { maxLength: number; maxLines: number },
+): { kind: 'typed'; line: string } | { kind: 'block'; block: string } | { kind: 'refused'; reason: string } {
+  const lines = paste.text.replace(/(\r\n|\r|\n)+$/, '').split(/\r\n|\r|\n/);
+  lines[0] = typed + (lines[0] ?? '');
+  const tooLong = paste.length > paste.text.length || lines.some((line) => line.length > limits.maxLength);
+  if (tooLong || lines.length > limits.maxLines) {
+    const size = `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}, ${paste.length} characters`;
+    return { kind: 'refused', reason: `Your paste was not sent (${size}). Limit: ${limits.maxLines} lines of ${limits.maxLength} characters.` };
+  }
+  return lines.length === 1 ? { kind: 'typed', line: lines[0] ?? '' } : { kind: 'block', block: lines.join('\n') };
+}

@@ -16,6 +16,8 @@ import type { ChatMessage } from '../chat/messages.js';
 import { displayWidth, graphemes, truncateToWidth } from './display-width.js';
 import { formatClock, formatDivider, formatRows, formatTitle, needsBell } from './format.js';
 import { completeHandle } from './handle-completion.js';
+import { leaveQuestion, SecretInput, type InputMode } from './input-modes.js';
+import { placePaste } from './paste.js';
 import { LineEditor, type KeyLike } from './line-editor.js';
 import { LogView } from './log-view.js';
 import type { BbsScreen } from './screen.js';
@@ -55,6 +57,13 @@ export interface Teleconference {
   paste(paste: { text: string; length: number }): void;
   /** Draws the title again (the head count changed while this caller waits outside the room). */
   refresh(): void;
+  /**
+   * Asks for a password on the input line, masked, kept out of the line history; resolves with it,
+   * or undefined on Esc, Ctrl-C or the screen going away. The masked line stays (keys typed ahead
+   * are kept for the next question) until endSecret().
+   */
+  askSecret(prompt: string): Promise<string | undefined>;
+  endSecret(): void;
   /** Enter: the typed line, possibly empty. A pasted block's lines are joined with "\n". */
   onLine(handler: (line: string) => void): void;
   /** Ctrl-D on an empty line, or Ctrl-C on an empty line answered with y. Called once. */
@@ -64,7 +73,6 @@ export interface Teleconference {
 }
 
 const PROMPT = '> ';
-const LEAVE_QUESTION = 'Leave the board? y/N ';
 const MINUTE_MS = 60_000;
 
 /** Longest first; the status line shows the first that fits. */
@@ -92,8 +100,8 @@ class TeleconferenceScreen implements Teleconference {
   /** Tab's list of choices, shown in the status line until the next key. */
   private hint: string | undefined;
   private left = false;
-  /** Ctrl-C on an empty line asked "Leave the board?": the next key answers. */
-  private askingToLeave = false;
+  /** A question or a password prompt that has the input line until it is answered. */
+  private mode: InputMode | undefined;
   private destroyed = false;
   private readonly onKeypress = (ch: string | undefined, key: KeyLike | undefined) => this.handleKey(ch, key ?? {});
   private readonly onPrerender = () => this.drawFrame();
@@ -128,27 +136,41 @@ class TeleconferenceScreen implements Teleconference {
 
   paste(paste: { text: string; length: number }): void {
     if (this.destroyed || this.left) return;
-    const lines = paste.text.replace(/(\r\n|\r|\n)+$/, '').split(/\r\n|\r|\n/);
-    const { maxMessageLength: maxLength, maxPasteLines } = this.options;
-    lines[0] = this.editor.text + (lines[0] ?? '');
-    const tooLong = paste.length > paste.text.length || lines.some((line) => line.length > maxLength);
-    if (tooLong || lines.length > maxPasteLines) {
-      const size = `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}, ${paste.length} characters`;
-      return this.notice(`Your paste was not sent (${size}). Limit: ${maxPasteLines} lines of ${maxLength} characters.`);
+    if (this.mode) {
+      this.mode.paste(paste.text);
+      return this.drawInput();
     }
-    if (lines.length === 1) {
-      this.editor.setText(lines[0] ?? '');
+    const outcome = placePaste(paste, this.editor.text, { maxLength: this.options.maxMessageLength, maxLines: this.options.maxPasteLines });
+    if (outcome.kind === 'refused') return this.notice(outcome.reason);
+    if (outcome.kind === 'typed') {
+      this.editor.setText(outcome.line);
       return this.drawInput();
     }
     this.editor.clear();
-    this.log.scrollToBottom();
-    this.drawInput();
-    const block = lines.join('\n');
-    for (const handler of [...this.lineHandlers]) handler(block);
+    this.submitted(outcome.block);
   }
 
   refresh(): void {
     if (!this.destroyed) this.bbs.requestRender();
+  }
+
+  askSecret(prompt: string): Promise<string | undefined> {
+    if (this.destroyed || this.left) return Promise.resolve(undefined);
+    const current = this.mode;
+    const secret = current instanceof SecretInput ? current : new SecretInput(prompt);
+    if (secret !== current) {
+      current?.cancel();
+      this.mode = secret;
+    }
+    const answer = secret.ask(prompt);
+    this.drawInput();
+    return answer;
+  }
+
+  endSecret(): void {
+    if (!(this.mode instanceof SecretInput)) return;
+    this.mode = undefined;
+    this.drawInput();
   }
 
   onLine(handler: (line: string) => void): void {
@@ -162,6 +184,7 @@ class TeleconferenceScreen implements Teleconference {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.mode?.cancel();
     clearTimeout(this.clockTimer);
     this.bbs.screen.removeListener('keypress', this.onKeypress);
     this.bbs.screen.removeListener('prerender', this.onPrerender);
@@ -182,7 +205,7 @@ class TeleconferenceScreen implements Teleconference {
 
   private handleKey(ch: string | undefined, key: KeyLike): void {
     if (this.destroyed || this.left) return;
-    if (this.askingToLeave) return this.answerLeave(ch);
+    if (this.mode) return this.modeKey(ch, key);
     const hadHint = this.hint !== undefined;
     if (key.name !== 'tab') this.hint = undefined;
     if (key.ctrl && key.name === 'd' && this.editor.text === '') return this.leave();
@@ -206,7 +229,10 @@ class TeleconferenceScreen implements Teleconference {
   }
 
   private submit(): void {
-    const line = this.editor.submit();
+    this.submitted(this.editor.submit());
+  }
+
+  private submitted(line: string): void {
     this.log.scrollToBottom();
     this.drawInput();
     for (const handler of [...this.lineHandlers]) handler(line);
@@ -214,14 +240,14 @@ class TeleconferenceScreen implements Teleconference {
 
   /** Ctrl-C: a typed line is cleared, never sent nor lost to a hang-up; on an empty line, ask. */
   private interrupt(): void {
-    if (this.editor.text === '') this.askingToLeave = true;
+    if (this.editor.text === '') this.mode = leaveQuestion(() => this.leave());
     else this.editor.clear();
     this.drawInput();
   }
 
-  private answerLeave(ch: string | undefined): void {
-    this.askingToLeave = false;
-    if (ch === 'y' || ch === 'Y') return this.leave();
+  private modeKey(ch: string | undefined, key: KeyLike): void {
+    const mode = this.mode;
+    if (mode?.key(ch, key) && this.mode === mode) this.mode = undefined;
     this.drawInput();
   }
 
@@ -256,14 +282,10 @@ class TeleconferenceScreen implements Teleconference {
   private drawInput(): void {
     if (this.destroyed) return;
     const { width, height } = this.screenSize();
-    if (this.askingToLeave) {
-      this.widgets.input.setContent(LEAVE_QUESTION);
-      this.bbs.setCursor({ x: LEAVE_QUESTION.length, y: height - 1 });
-      return;
-    }
-    const view = this.editor.view(Math.max(1, width - PROMPT.length));
-    this.widgets.input.setContent(PROMPT + view.text);
-    this.bbs.setCursor({ x: PROMPT.length + view.cursorColumn, y: height - 1 });
+    const field = this.editor.view(Math.max(1, width - PROMPT.length));
+    const view = this.mode?.view(width) ?? { text: PROMPT + field.text, cursorColumn: PROMPT.length + field.cursorColumn };
+    this.widgets.input.setContent(view.text);
+    this.bbs.setCursor({ x: view.cursorColumn, y: height - 1 });
   }
 
   /** Everything that depends on the frame: layout, title, visible rows, status. Once per render. */

@@ -53,6 +53,13 @@ const table: [string, Command][] = [
   ['/pager OFF', { kind: 'pager', on: false }],
   ['/pager on', { kind: 'pager', on: true }],
   ['/pager maybe', usage('Usage: /pager [on|off]')],
+  // your own account
+  ['/passwd', { kind: 'passwd' }],
+  ['/passwd secret', usage('Usage: /passwd')],
+  ['/keys', { kind: 'keys' }],
+  ['/keys remove SHA256:abc', { kind: 'keys', remove: 'SHA256:abc' }],
+  ['/keys remove', usage('Usage: /keys [remove <fingerprint>]')],
+  ['/keys add', usage('Usage: /keys [remove <fingerprint>]')],
   // moderation
   ['/kick bob', { kind: 'kick', handle: 'bob', reason: '' }],
   ['/kick bob  spamming the room ', { kind: 'kick', handle: 'bob', reason: 'spamming the room' }],

@@ -84,7 +84,7 @@ function makeBoard(capacity = 10) {
     const earlier: ChatMessage[] = [];
     const identity = { userId: `id-${handle}`, handle, node, isSysop: false, ...extra };
     if (!accounts.has(handle.toLowerCase())) addAccount(handle, identity.isSysop);
-    const state = { quits: 0 };
+    const state = { quits: 0, account: [] as unknown[] };
     const member = createMember({
       room,
       identity,
@@ -101,6 +101,7 @@ function makeBoard(capacity = 10) {
         seen.push(...history, ...joined);
       },
       onQuit: () => state.quits++,
+      onAccount: (command) => void state.account.push(command),
     });
     const clear = () => {
       seen.length = 0;
@@ -131,7 +132,7 @@ interface Seat {
   seen: ChatMessage[];
   /** What was delivered marked as earlier (history replayed on a retried entry). */
   earlier: ChatMessage[];
-  state: { quits: number };
+  state: { quits: number; account: unknown[] };
   texts(): string[];
   clear(): void;
 }
@@ -714,6 +715,15 @@ describe('member: messages that wait', () => {
     const [dave] = board.enterAll('dave');
     dave!.member.deliverWaiting([]);
     expect(dave!.texts()).toEqual([]);
+  });
+
+  it('hands /passwd and /keys to the account handler, and tells the room nothing', () => {
+    const board = makeBoard();
+    const [alice, bob] = board.enterAll('alice', 'bob');
+    alice!.member.input('/passwd');
+    alice!.member.input('/keys remove SHA256:x');
+    expect(alice!.state.account).toEqual([{ kind: 'passwd' }, { kind: 'keys', remove: 'SHA256:x' }]);
+    expect(bob!.seen).toEqual([]);
   });
 
   it('/last lists the latest callers and /users every account, in the room or not', () => {

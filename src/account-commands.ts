@@ -1,0 +1,73 @@
+/**
+ * /passwd and /keys: a caller's own account, from inside the board. The password is asked on the
+ * masked input line (old one first), checked and hashed by the UserStore like any login; nothing
+ * typed there is logged, shown or kept in the line history.
+ */
+import type { Logger } from 'pino';
+import type { AccountCommand } from './chat/member.js';
+import { formatUtc } from './chat/who.js';
+import type { CommunityStore } from './store/community.js';
+import { passwordProblem } from './store/passwords.js';
+import type { UserStore } from './store/users.js';
+import type { Teleconference } from './ui/teleconference.js';
+
+export interface AccountCommandDeps {
+  userId: number;
+  users: UserStore;
+  community: CommunityStore;
+  tele: Teleconference;
+  /** A line to this caller only. */
+  tell(text: string): void;
+  log: Logger;
+}
+
+export function createAccountCommands(deps: AccountCommandDeps): (command: AccountCommand) => void {
+  const { users, tele, tell, log } = deps;
+  let changing = false;
+
+  async function changePassword(handle: string): Promise<void> {
+    const old = await tele.askSecret('Current password: ');
+    if (old === undefined) return tell('Password not changed.');
+    if (!(await users.verifyPassword(handle, old))) return tell('That is not your current password. Password not changed.');
+    const next = await tele.askSecret('New password: ');
+    if (next === undefined) return tell('Password not changed.');
+    const problem = passwordProblem(next);
+    if (problem) return tell(`${problem} Password not changed.`);
+    const again = await tele.askSecret('New password again: ');
+    if (again !== next) return tell('The two new passwords differ. Password not changed.');
+    await users.setPassword(handle, next);
+    log.info('password changed by its owner');
+    tell('Your password is changed.');
+  }
+
+  function keys(handle: string, remove: string | undefined): void {
+    if (remove !== undefined) {
+      if (!deps.community.removeKey(deps.userId, remove)) return tell(`You have no key ${remove}. /keys lists yours.`);
+      log.info({ fingerprint: remove }, 'key removed by its owner');
+      return tell(`Key removed: ${remove}`);
+    }
+    const bound = users.keysFor(handle);
+    if (bound.length === 0) return tell('No SSH keys log you in: you use your password.');
+    tell(`SSH keys that log you in (${bound.length}):`);
+    for (const key of bound) tell(`  ${key.algo} ${key.fingerprint} ${key.comment} (added ${formatUtc(key.createdAt)})`.replace(/ {2,}\(/, ' ('));
+    tell('/keys remove <fingerprint> unbinds one.');
+  }
+
+  return (command) => {
+    const user = users.findById(deps.userId);
+    if (!user) return;
+    if (command.kind === 'keys') return keys(user.handle, command.remove);
+    if (changing) return;
+    changing = true;
+    changePassword(user.handle)
+      .catch((err: unknown) => {
+        log.error({ err }, 'password change failed');
+        tell('Sorry, your password could not be changed.');
+      })
+      .finally(() => {
+        // Whatever was typed ahead for a question not asked is a secret too: it goes with the prompt.
+        tele.endSecret();
+        changing = false;
+      });
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * A caller's own account from inside the board, through real ssh2 clients: /passwd asks the old
+ * password first and never shows or logs what is typed; /keys lists the keys that log you in and
+ * removes one, after which it no longer does.
+ */
+import { utils } from 'ssh2';
+import { describe, expect, it } from 'vitest';
+import { connectCaller } from '../helpers/caller.js';
+import { PASSWORD, useRoom, WAIT_MS } from '../helpers/room.js';
+
+const room = useRoom();
+const NEW_PASSWORD = 'a brand new secret 99';
+
+describe('/passwd', () => {
+  it('refuses a wrong old password, then changes it; the new one logs in, and nothing typed is shown', async () => {
+    await room.start();
+    await room.addUsers(['alice', 'bob']);
+    const alice = await room.enter('alice');
+    const bob = await room.enter('bob');
+
+    alice.type('/passwd\r');
+    await alice.sees('Current password:');
+    alice.type('not my password\r');
+    await alice.sees('That is not your current password. Password not changed.');
+
+    alice.type(`/passwd\r${PASSWORD}\r`);
+    await alice.sees('New password:');
+    alice.type(`short\r`);
+    await alice.sees('Password not changed.');
+    alice.type(`/passwd\r${PASSWORD}\r${NEW_PASSWORD}\r${NEW_PASSWORD}\r`);
+    await alice.sees('Your password is changed.');
+
+    for (const secret of [PASSWORD, NEW_PASSWORD, 'not my password']) {
+      expect(alice.received()).not.toContain(secret);
+      expect(bob.received()).not.toContain(secret);
+      expect(room.board.rawLogs()).not.toContain(secret);
+    }
+    expect(await room.board.board.users.verifyPassword('alice', NEW_PASSWORD)).toBeDefined();
+    alice.client.destroy();
+    const again = await connectCaller(room.board.port, { username: 'alice', password: NEW_PASSWORD });
+    await again.waitFor('*** alice has joined the chat ***', WAIT_MS);
+    again.client.destroy();
+  });
+});
+
+describe('/keys', () => {
+  it('lists the keys that log you in and removes one', async () => {
+    await room.start();
+    await room.addUsers(['alice']);
+    const key = utils.generateKeyPairSync('ed25519');
+    const parsed = utils.parseKey(key.public);
+    if (parsed instanceof Error) throw parsed;
+    const stored = room.board.board.users.addKey('alice', { algo: parsed.type, blob: parsed.getPublicSSH(), comment: 'laptop' });
+
+    const alice = await room.enter('alice');
+    alice.type('/keys\r');
+    await alice.sees('SSH keys that log you in (1):');
+    await alice.sees(`ssh-ed25519 ${stored.fingerprint} laptop`);
+    alice.type(`/keys remove ${stored.fingerprint}\r`);
+    await alice.sees('Key removed:');
+    alice.type('/keys\r');
+    await alice.sees('No SSH keys log you in: you use your password.');
+    await expect(connectCaller(room.board.port, { username: 'alice', privateKey: key.private, authHandler: ['publickey'] })).rejects.toThrow();
+  });
+});
