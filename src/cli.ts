@@ -18,6 +18,7 @@ import { readInput, readNewPassword, type CliInput } from './cli-input.js';
 import { isRole, StoreError, UserStore, type User } from './store/users.js';
 import { parseArguments } from './cli-args.js';
 import { MODERATION_COMMANDS } from './cli-moderation.js';
+import { formatTime, table } from './cli-table.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -267,16 +268,6 @@ async function readKeyArgument(arg: string, io: CliIo): Promise<{ text: string; 
   }
   if (stat.size > MAX_PUBLIC_KEY_TEXT) return { error: `${arg} is too big to be a public key.` };
   return { text: readFileSync(file, 'utf8'), file: arg };
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
-function formatTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** Wires runCli to this process; bin/bbs.js calls it, and so does running this file directly. */

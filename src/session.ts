@@ -166,7 +166,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     log = log.child({ handle: user.handle, node });
     callId = deps.users.recordLogin(user.id, { node, remote: conn.remote });
     log.info('on node');
-    teleconference(user, node, screen);
+    teleconference(user, node, screen, callId);
   }
 
   async function register(offeredKey: OfferedKey | undefined): Promise<User | undefined> {
@@ -199,7 +199,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     return result.kind === 'registered' ? result.user : undefined;
   }
 
-  function teleconference(who: User, onNode: number, bbsScreen: BbsScreen): void {
+  function teleconference(who: User, onNode: number, bbsScreen: BbsScreen, call: number): void {
     const { config, room, now } = deps;
     tele = createTeleconference({
       screen: bbsScreen,
@@ -245,11 +245,14 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     stopWatching = watchAccount({
       userId: who.id,
       handle: who.handle,
+      callId: call,
+      since: now(),
       role: who.role,
       users: deps.users,
       community: deps.community,
       onBanned: (ban) => end('banned', banText(config.bbs.name, who.handle, ban)),
       onDeleted: () => end('cancelled', `\r\nThe account ${who.handle} was deleted. Goodbye.\r\n`),
+      onKicked: (kick) => end('kicked', `\r\nYou were removed from the board by ${kick.by}${kick.reason ? `: ${kick.reason}` : ''}\r\n`),
       onRenamed: (to) => end('cancelled', `\r\nThe sysop renamed you to ${to}. Please call again as ${to}.\r\n`),
       onRoleChange: (role) => member?.setSysop(role === 'sysop'),
       onError: (err) => log.warn({ err }, 'could not read the account'),

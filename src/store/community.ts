@@ -29,6 +29,18 @@ export interface RecentCall {
   endedAt: number | null;
 }
 
+export interface OpenCall {
+  handle: string;
+  node: number;
+  remote: string;
+  startedAt: number;
+}
+
+export interface KickRequest {
+  by: string;
+  reason: string;
+}
+
 export class CommunityStore {
   private readonly sql: ReturnType<typeof prepare>;
 
@@ -108,6 +120,31 @@ export class CommunityStore {
     return removeKeyOf(this.db, userId, fingerprint);
   }
 
+  /** A running call says it is still there (boards that stop without closing their calls go quiet). */
+  touchCall(callId: number): void {
+    this.sql.touchCall.run(this.now(), callId);
+  }
+
+  /** Calls not ended and heard from within `freshMs`, by node. */
+  openCalls(freshMs: number): OpenCall[] {
+    const rows = this.sql.openCalls.all(this.now() - freshMs) as Array<{ handle: string; node: number; remote: string; started_at: number }>;
+    return rows.map((row) => ({ handle: row.handle, node: row.node, remote: row.remote, startedAt: row.started_at }));
+  }
+
+  requestKick(userId: number, request: KickRequest): void {
+    this.sql.requestKick.run(userId, this.now(), request.by, request.reason);
+  }
+
+  /** A kick asked for since `since` (this call's start), if any; every request for the account is used up. */
+  takeKick(userId: number, since: number): KickRequest | undefined {
+    const take = this.db.transaction(() => {
+      const row = this.sql.kickFor.get(userId, since) as KickRequest | undefined;
+      if (row) this.sql.clearKicks.run(userId);
+      return row;
+    });
+    return take();
+  }
+
   /** Who did what to whom: every sysop action, from the board or the CLI. */
   logAction(actor: string, action: string, target: string, detail = ''): void {
     this.sql.logAction.run(this.now(), actor, action, target, detail);
@@ -138,6 +175,14 @@ function prepare(db: Database) {
     recentCalls: db.prepare(
       'SELECT u.handle, c.started_at, c.ended_at FROM calls c JOIN users u ON u.id = c.user_id ORDER BY c.id DESC LIMIT ?',
     ),
+    touchCall: db.prepare('UPDATE calls SET seen_at = ? WHERE id = ?'),
+    openCalls: db.prepare(
+      'SELECT u.handle, c.node, c.remote, c.started_at FROM calls c JOIN users u ON u.id = c.user_id ' +
+        'WHERE c.ended_at IS NULL AND coalesce(c.seen_at, c.started_at) >= ? ORDER BY c.node',
+    ),
+    requestKick: db.prepare('INSERT INTO kick_requests (user_id, at, by, reason) VALUES (?, ?, ?, ?)'),
+    kickFor: db.prepare('SELECT by, reason FROM kick_requests WHERE user_id = ? AND at >= ? ORDER BY id DESC LIMIT 1'),
+    clearKicks: db.prepare('DELETE FROM kick_requests WHERE user_id = ?'),
     logAction: db.prepare('INSERT INTO sysop_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
     actions: db.prepare('SELECT at, actor, action, target, detail FROM sysop_log ORDER BY id DESC LIMIT ?'),
   };

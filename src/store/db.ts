@@ -55,7 +55,8 @@ const MIGRATIONS: readonly string[] = [
   );
   `,
   // The community: pager and bans (reason, end, who) on the account; whom each caller ignores;
-  // private lines and pages waiting for a recipient who was away; what sysops did.
+  // private lines and pages waiting for a recipient who was away; calls' heartbeats and kicks
+  // asked for by the CLI (the CLI reaches running boards through the database); what sysops did.
   `
   ALTER TABLE users ADD COLUMN pager_off  INTEGER NOT NULL DEFAULT 0 CHECK (pager_off IN (0, 1));
   ALTER TABLE users ADD COLUMN ban_reason TEXT;
@@ -74,6 +75,14 @@ const MIGRATIONS: readonly string[] = [
     json    TEXT    NOT NULL
   );
   CREATE INDEX waiting_by_recipient ON waiting_messages (to_id);
+  ALTER TABLE calls ADD COLUMN seen_at INTEGER;
+  CREATE TABLE kick_requests (
+    id      INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    at      INTEGER NOT NULL,
+    by      TEXT    NOT NULL,
+    reason  TEXT    NOT NULL DEFAULT ''
+  );
   CREATE TABLE sysop_log (
     id     INTEGER PRIMARY KEY,
     at     INTEGER NOT NULL,

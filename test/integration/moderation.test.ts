@@ -5,7 +5,9 @@
  * every action is logged with the sysop who did it; announcements are marked, ring, and are marked
  * again when replayed.
  */
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
 import { useRoom, type Room } from '../helpers/room.js';
 
 const room = useRoom();
@@ -96,5 +98,33 @@ describe('announcements', () => {
     expect(bob.vt.bells).toBe(1);
     const carol = await room.enter('carol');
     await carol.sees(/\[\d\d:\d\d\] ANNOUNCEMENT SysOp: Board restarts at noon/);
+  });
+});
+
+describe('bbs who and bbs kick against the running board', () => {
+  async function bbs(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(argv, {
+      env: { BBS_DATA_DIR: room.board.dataDir, BBS_KEYS_DIR: room.board.keysDir },
+      cwd: room.dataDir(),
+      stdin: Readable.from([]),
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('lists who is on, and ends a call with the reason', async () => {
+    const { bob } = await sysopAndBob(room);
+    const who = await bbs(['who']);
+    expect(who.code).toBe(0);
+    expect(who.stdout).toMatch(/^NODE +HANDLE +SINCE \(UTC\) +FROM\n1 +SysOp +\d{4}-\d\d-\d\d \d\d:\d\d +127\.0\.0\.1\S*\n2 +bob /);
+
+    expect(await bbs(['kick', 'carol'])).toMatchObject({ code: 1, stderr: 'bbs: carol is not on the board.\n' });
+    expect(await bbs(['kick', 'bob', '--reason', 'time to go'])).toMatchObject({ code: 0 });
+    await bob.closed;
+    expect(bob.received()).toContain('You were removed from the board by cli: time to go');
+    await expect.poll(async () => (await bbs(['who'])).stdout).not.toMatch(/ bob /);
   });
 });
