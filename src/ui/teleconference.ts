@@ -224,8 +224,14 @@ class TeleconferenceScreen implements Teleconference {
       case 'changed':
         return this.drawInput();
       default:
-        if (hadHint) this.bbs.requestRender();
+        if (this.isFull(ch, key)) this.hint = `A line holds at most ${this.options.maxMessageLength} characters.`;
+        if (hadHint || this.hint) this.bbs.requestRender();
     }
+  }
+
+  /** A printable key refused because the line is full: say so rather than drop it silently. */
+  private isFull(ch: string | undefined, key: KeyLike): boolean {
+    return ch !== undefined && !key.ctrl && !key.meta && ch >= ' ' && this.editor.text.length >= this.options.maxMessageLength;
   }
 
   private submit(): void {

@@ -349,6 +349,14 @@ describe('teleconference screen', () => {
       expect(bob.leaves).toBe(0);
     });
 
+    it('says so when the line is full, instead of dropping keys without a word', async () => {
+      const bob = open('bob', 80, 24, { maxMessageLength: 10 });
+      bob.fake.type('0123456789x');
+      await bob.fake.vt.waitFor('A line holds at most 10 characters.');
+      bob.fake.type(KEYS.enter);
+      await expect.poll(() => bob.lines).toEqual(['0123456789']);
+    });
+
     it('Ctrl-D on a typed line deletes instead of leaving', async () => {
       const bob = open('bob');
       bob.fake.type(`abc\x1b[D${KEYS.ctrlD}${KEYS.enter}`);
