@@ -30,6 +30,7 @@ const schema = z.strictObject({
       login_grace_seconds: int(5, 600).default(30),
       registration_minutes: int(1, 60).default(5),
       keepalive_seconds: int(0, 3600).default(30),
+      idle_minutes: z.number().min(0).max(1440).default(30),
     })
     .prefault({}),
   auth: z

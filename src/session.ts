@@ -21,6 +21,7 @@ import { StoreError, type User, type UserStore } from './store/users.js';
 import type { CommunityStore } from './store/community.js';
 import { createAccountDirectory } from './account-directory.js';
 import { watchAccount } from './account-watch.js';
+import { startIdleTimer } from './idle-timer.js';
 import { banText, createBoardModerator } from './board-moderator.js';
 import { createAccountCommands } from './account-commands.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
@@ -29,7 +30,7 @@ import { goodbyeText, showLineBusy, welcomeLines } from './ui/banners.js';
 import { createTeleconference, type Teleconference } from './ui/teleconference.js';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, detectPastes } from './ui/paste.js';
 
-export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'cancelled' | 'banned' | 'kicked' | 'replaced' | 'dropped';
+export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'idle' | 'line-busy' | 'cancelled' | 'banned' | 'kicked' | 'replaced' | 'dropped';
 
 /**
  * Who is on the board, by account. One account is on one node at a time: a second login takes
@@ -84,6 +85,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   let member: Member | undefined;
   let tele: Teleconference | undefined;
   let stopWatching: (() => void) | undefined;
+  let stopIdleTimer: (() => void) | undefined;
   let ended = false;
   const pastes = detectPastes(terminal);
   let resolveFinished!: () => void;
@@ -93,6 +95,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     if (ended) return;
     ended = true;
     stopWatching?.();
+    stopIdleTimer?.();
     member?.leave();
     tele?.destroy();
     screen?.destroy();
@@ -256,6 +259,12 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       onRenamed: (to) => end('cancelled', `\r\nThe sysop renamed you to ${to}. Please call again as ${to}.\r\n`),
       onRoleChange: (role) => member?.setSysop(role === 'sysop'),
       onError: (err) => log.warn({ err }, 'could not read the account'),
+    });
+    stopIdleTimer = startIdleTimer({
+      idleMs: config.connection.idle_minutes * 60_000,
+      input: channel,
+      onWarn: (seconds) => session.notify(`You have been idle a long while: you will be logged off in ${seconds} seconds unless you type something.`),
+      onIdle: () => end('idle'),
     });
     tele.onLine((line) => member?.input(line));
     pastes.onPaste((paste) => tele?.paste(paste));

@@ -107,3 +107,15 @@ describe('waiting outside a full room', () => {
     await bob.sees(/\] bob: hello from outside/);
   });
 });
+
+describe('an idle caller', () => {
+  it('is warned, then hung up on, and the node is free again', async () => {
+    await room.start({ connection: { idle_minutes: 0.05 } });
+    await room.addUsers(['alice']);
+    const alice = await room.enter('alice');
+    await alice.sees('You have been idle a long while');
+    await alice.closed;
+    expect(alice.received()).toContain('You were idle too long. Goodbye, alice.');
+    await expect.poll(() => room.board.board.nodes.inUse()).toBe(0);
+  });
+});
