@@ -1,5 +1,5 @@
 /**
- * /passwd and /keys: a caller's own account, from inside the board. The password is asked on the
+ * /passwd, /keys and /tz: a caller's own account, from inside the board. The password is asked on the
  * masked input line (old one first), checked and hashed by the UserStore like any login; nothing
  * typed there is logged, shown or kept in the line history.
  */
@@ -53,10 +53,28 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
     tell('/keys remove <fingerprint> unbinds one.');
   }
 
+  function timeZone(zone: string | undefined): void {
+    if (zone === undefined) {
+      const current = deps.community.timeZone(deps.userId);
+      return tell(current ? `Times are shown in ${current}. /tz off shows the board's own.` : "Times are shown in the board's own zone. /tz <zone> changes it, e.g. /tz Europe/Paris.");
+    }
+    if (zone.toLowerCase() === 'off') {
+      deps.community.setTimeZone(deps.userId, undefined);
+      tele.setTimeZone(undefined);
+      return tell("Times are shown in the board's own zone again.");
+    }
+    const canonical = canonicalZone(zone);
+    if (!canonical) return tell(`There is no time zone called ${zone}. Try a name like Europe/Paris, America/New_York or UTC.`);
+    deps.community.setTimeZone(deps.userId, canonical);
+    tele.setTimeZone(canonical);
+    tell(`Times are now shown in ${canonical}.`);
+  }
+
   return (command) => {
     const user = users.findById(deps.userId);
     if (!user) return;
     if (command.kind === 'keys') return keys(user.handle, command.remove);
+    if (command.kind === 'tz') return timeZone(command.zone);
     if (changing) return;
     changing = true;
     changePassword(user.handle)
@@ -70,4 +88,13 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
         changing = false;
       });
   };
+}
+
+/** The zone's IANA name as Intl spells it, or undefined when there is no such zone. */
+export function canonicalZone(zone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
 }

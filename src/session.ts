@@ -211,6 +211,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       node: onNode,
       maxMessageLength: config.chat.max_message_length,
       maxPasteLines: config.chat.max_paste_lines,
+      ...zoneOf(deps.community.timeZone(who.id)),
       now,
       roomCount: () => room.participantCount(),
       completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
@@ -287,6 +288,11 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   }
 
   return session;
+}
+
+/** A zone the caller chose with /tz, named in their title bar; none: the board's own. */
+function zoneOf(zone: string | undefined): { timeZone?: string; showZone?: boolean } {
+  return zone ? { timeZone: zone, showZone: true } : {};
 }
 
 function schedule(ms: number, fn: () => void): () => void {

@@ -18,6 +18,7 @@ export type Command =
   | { kind: 'whois'; handle: string }
   | { kind: 'last' }
   | { kind: 'passwd' }
+  | { kind: 'tz'; zone?: string }
   | { kind: 'keys'; remove?: string }
   | { kind: 'users' }
   | { kind: 'kick'; handle: string; reason: string }
@@ -83,6 +84,9 @@ const COMMANDS: readonly CommandSpec[] = [
   spec({ names: ['users'], usage: '/users', summary: 'Everyone with an account, in the room or not' }, () => ({ kind: 'users' })),
   spec({ names: ['passwd'], usage: '/passwd', summary: 'Change your password (asks the old one first)' }, (rest) =>
     rest === '' ? { kind: 'passwd' } : undefined,
+  ),
+  spec({ names: ['tz'], usage: '/tz [zone|off]', summary: 'Show times in your zone, e.g. /tz Europe/Paris' }, (rest) =>
+    rest === '' ? { kind: 'tz' } : oneWord(rest, (zone) => ({ kind: 'tz', zone })),
   ),
   spec({ names: ['keys'], usage: '/keys [remove <fingerprint>]', summary: 'The SSH keys that log you in; remove one' }, (rest) => {
     if (rest === '') return { kind: 'keys' };

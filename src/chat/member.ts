@@ -53,7 +53,7 @@ export interface MemberOptions {
    * would have returned it (the first enter() returns it instead of calling this).
    */
   onEnter(history: ChatMessage[], joined: ChatMessage[]): void;
-  /** /passwd and /keys: the caller's own account, handled where passwords and keys are kept. */
+  /** /passwd, /keys and /tz: the caller's own account, handled where accounts are kept. */
   onAccount(command: AccountCommand): void;
   /** Outside a full room: someone came or went, so the head count changed. */
   onRoomChange?(): void;
@@ -91,7 +91,7 @@ export interface Member {
 
 export const SLOW_DOWN = 'You are typing fast: your lines go out one by one, in order.';
 /** Said after "the room is full": a caller outside retries with any line. */
-export type AccountCommand = Extract<Command, { kind: 'passwd' | 'keys' }>;
+export type AccountCommand = Extract<Command, { kind: 'passwd' | 'keys' | 'tz' }>;
 
 export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
 export const SEAT_FREE = 'A seat in the room is free: press Enter to come in.';
@@ -208,6 +208,7 @@ export function createMember(options: MemberOptions): Member {
         return social.whois(command.handle);
       case 'passwd':
       case 'keys':
+      case 'tz':
         return options.onAccount(command);
       case 'last':
         return lastLines(options.directory.recentCalls(LIST_LIMIT)).forEach(tell);

@@ -69,6 +69,15 @@ export class CommunityStore {
     this.sql.setPager.run(off ? 1 : 0, userId);
   }
 
+  /** The IANA zone the caller chose with /tz; undefined for the board's own. */
+  timeZone(userId: number): string | undefined {
+    return (this.sql.timeZone.get(userId) as string | null | undefined) ?? undefined;
+  }
+
+  setTimeZone(userId: number, zone: string | undefined): void {
+    this.sql.setTimeZone.run(zone ?? null, userId);
+  }
+
   ban(userId: number, ban: Ban): void {
     this.sql.ban.run(ban.reason, ban.until, ban.by, userId);
   }
@@ -164,6 +173,8 @@ function prepare(db: Database) {
     unignore: db.prepare('DELETE FROM ignores WHERE user_id = ? AND ignored_id = ?'),
     pagerOff: db.prepare('SELECT pager_off FROM users WHERE id = ?').pluck(),
     setPager: db.prepare('UPDATE users SET pager_off = ? WHERE id = ?'),
+    timeZone: db.prepare('SELECT time_zone FROM users WHERE id = ?').pluck(),
+    setTimeZone: db.prepare('UPDATE users SET time_zone = ? WHERE id = ?'),
     ban: db.prepare('UPDATE users SET banned = 1, ban_reason = ?, ban_until = ?, banned_by = ? WHERE id = ?'),
     unban: db.prepare('UPDATE users SET banned = 0, ban_reason = NULL, ban_until = NULL, banned_by = NULL WHERE id = ?'),
     banOf: db.prepare('SELECT banned, ban_reason, ban_until, banned_by FROM users WHERE id = ?'),

@@ -62,6 +62,7 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE users ADD COLUMN ban_reason TEXT;
   ALTER TABLE users ADD COLUMN ban_until  INTEGER;
   ALTER TABLE users ADD COLUMN banned_by  TEXT;
+  ALTER TABLE users ADD COLUMN time_zone  TEXT;
   CREATE TABLE ignores (
     user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     ignored_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,

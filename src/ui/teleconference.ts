@@ -38,6 +38,8 @@ export interface TeleconferenceOptions {
   completions(prefix: string): string[];
   /** IANA zone for every HH:MM; the server's own zone when omitted. */
   timeZone?: string;
+  /** The caller chose timeZone (/tz): name it in the title bar. */
+  showZone?: boolean;
   /** Lines kept for scrollback (default 1000). */
   scrollback?: number;
   /** Typed lines kept for Up/Down recall (default 50). */
@@ -57,6 +59,8 @@ export interface Teleconference {
   paste(paste: { text: string; length: number }): void;
   /** Draws the title again (the head count changed while this caller waits outside the room). */
   refresh(): void;
+  /** Times from now on in this zone (named in the title bar); undefined: the board's own. */
+  setTimeZone(zone: string | undefined): void;
   /**
    * Asks for a password on the input line, masked, kept out of the line history; resolves with it,
    * or undefined on Esc, Ctrl-C or the screen going away. The masked line stays (keys typed ahead
@@ -100,6 +104,9 @@ class TeleconferenceScreen implements Teleconference {
   /** Tab's list of choices, shown in the status line until the next key. */
   private hint: string | undefined;
   private left = false;
+  /** Every HH:MM is in this zone (the server's when undefined); a zone the caller chose is named in the title. */
+  private timeZone: string | undefined;
+  private zoneLabel = '';
   /** A question or a password prompt that has the input line until it is answered. */
   private mode: InputMode | undefined;
   private destroyed = false;
@@ -109,6 +116,8 @@ class TeleconferenceScreen implements Teleconference {
 
   constructor(private readonly options: TeleconferenceOptions) {
     this.bbs = options.screen;
+    this.timeZone = options.timeZone;
+    this.zoneLabel = options.showZone && options.timeZone ? zoneName(options.timeZone) : '';
     this.editor = new LineEditor({ maxLength: options.maxMessageLength, historySize: options.inputHistory ?? 50 });
     this.widgets = createWidgets(this.bbs.screen);
     this.log = new LogView(this.bbs.screen, this.widgets.log, options.scrollback ?? 1000);
@@ -122,7 +131,7 @@ class TeleconferenceScreen implements Teleconference {
   show(message: ChatMessage, options: { earlier?: boolean } = {}): void {
     if (this.destroyed) return;
     const earlier = options.earlier ?? false;
-    for (const row of formatRows(message, this.viewer(), { earlier, timeZone: this.options.timeZone })) this.log.append(row);
+    for (const row of formatRows(message, this.viewer(), { earlier, timeZone: this.timeZone })) this.log.append(row);
     if (!earlier && needsBell(message, this.viewer())) this.bbs.bell();
     this.bbs.requestRender();
   }
@@ -152,6 +161,12 @@ class TeleconferenceScreen implements Teleconference {
 
   refresh(): void {
     if (!this.destroyed) this.bbs.requestRender();
+  }
+
+  setTimeZone(zone: string | undefined): void {
+    this.timeZone = zone;
+    this.zoneLabel = zone ? zoneName(zone) : '';
+    this.refresh();
   }
 
   askSecret(prompt: string): Promise<string | undefined> {
@@ -310,9 +325,10 @@ class TeleconferenceScreen implements Teleconference {
 
   /** Laid out again only when the width, the head count or the minute changed. */
   private titleText(width: number): string {
-    const { bbsName, node, handle, timeZone } = this.options;
+    const { bbsName, node, handle } = this.options;
+    const timeZone = this.timeZone;
     const count = this.options.roomCount();
-    const clock = formatClock(this.options.now(), timeZone);
+    const clock = formatClock(this.options.now(), timeZone) + (this.zoneLabel ? ` ${this.zoneLabel}` : '');
     const key = `${width} ${count} ${clock}`;
     if (key !== this.title.key) this.title = { key, text: formatTitle({ bbsName, node, handle, count, clock }, width) };
     return this.title.text;
@@ -345,6 +361,12 @@ class TeleconferenceScreen implements Teleconference {
     }, wait);
     this.clockTimer.unref();
   }
+}
+
+/** "CET", "GMT+9": the zone's short name at this moment. */
+function zoneName(zone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'short' }).formatToParts(Date.now());
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
 }
 
 function toNumber(value: unknown): number {

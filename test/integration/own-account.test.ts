@@ -63,3 +63,28 @@ describe('/keys', () => {
     await expect(connectCaller(room.board.port, { username: 'alice', privateKey: key.private, authHandler: ['publickey'] })).rejects.toThrow();
   });
 });
+
+describe('/tz', () => {
+  it('refuses a zone that does not exist, shows times in the chosen one, names it, and keeps it', async () => {
+    await room.start();
+    await room.addUsers(['alice', 'bob']);
+    const alice = await room.enter('alice');
+    const bob = await room.enter('bob');
+    alice.type('/tz Mars/Olympus_Mons\r');
+    await alice.sees('There is no time zone called Mars/Olympus_Mons.');
+    alice.type('/tz asia/tokyo\r');
+    await alice.sees('Times are now shown in Asia/Tokyo.');
+    await alice.sees(/\| \d\d:\d\d GMT\+9 $/m);
+    bob.type('what time is it\r');
+    const tokyo = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    // The line was stamped this minute or, across a minute's turn, the one before.
+    const stamped = () => [Date.now(), Date.now() - 60_000].some((t) => alice.screen().includes(`[${tokyo.format(t)}] bob: what time is it`));
+    await alice.vt.until(stamped, 'a Tokyo time', WAIT_MS);
+
+    alice.client.destroy();
+    const again = await room.enter('alice');
+    await again.sees(/\| \d\d:\d\d GMT\+9 $/m);
+    again.type('/tz off\r');
+    await again.sees("Times are shown in the board's own zone again.");
+  });
+});
