@@ -19,10 +19,8 @@ import type { OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';
 import { StoreError, type User, type UserStore } from './store/users.js';
 import type { CommunityStore } from './store/community.js';
-import { createAccountDirectory } from './account-directory.js';
-import { watchAccount } from './account-watch.js';
-import { startIdleTimer } from './idle-timer.js';
-import { banText, createBoardModerator } from './board-moderator.js';
+import { banText } from './board-moderator.js';
+import { memberPorts, watchCall } from './community-wiring.js';
 import { createAccountCommands } from './account-commands.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { runRegistration } from './ui/registration.js';
@@ -85,7 +83,6 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
   let member: Member | undefined;
   let tele: Teleconference | undefined;
   let stopWatching: (() => void) | undefined;
-  let stopIdleTimer: (() => void) | undefined;
   let ended = false;
   const pastes = detectPastes(terminal);
   let resolveFinished!: () => void;
@@ -95,7 +92,6 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
     if (ended) return;
     ended = true;
     stopWatching?.();
-    stopIdleTimer?.();
     member?.leave();
     tele?.destroy();
     screen?.destroy();
@@ -217,6 +213,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
       completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
     });
     member = createMember({
+      ...memberPorts(deps, who, log),
       room,
       identity: {
         userId: String(who.id),
@@ -225,47 +222,22 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
         isSysop: who.role === 'sysop',
         pagerOff: deps.community.pagerOff(who.id),
       },
-      directory: createAccountDirectory(who, deps.users, deps.community, {
-        perSender: config.chat.waiting_per_sender,
-        perRecipient: config.chat.waiting_per_recipient,
-      }),
-      moderator: createBoardModerator({ ...deps, log, bbsName: config.bbs.name }),
-      pageCooldownMs: config.chat.page_cooldown_seconds * 1000,
-      maxMessageLength: config.chat.max_message_length,
-      flood: {
-        burst: config.chat.flood_burst,
-        perSecond: config.chat.flood_per_second,
-        maxQueued: config.chat.flood_queue,
-        muteMs: config.chat.flood_mute_minutes * 60_000,
-      },
       now,
-      schedule,
       deliver: (message) => tele?.show(message),
       onEnter: showEntry,
       onRoomChange: () => tele?.refresh(),
       onAccount: createAccountCommands({ ...deps, userId: who.id, tele, tell: session.notify, log }),
       onQuit: () => end('quit'),
     });
-    stopWatching = watchAccount({
-      userId: who.id,
-      handle: who.handle,
+    stopWatching = watchCall(deps, {
+      who,
       callId: call,
       since: now(),
-      role: who.role,
-      users: deps.users,
-      community: deps.community,
-      onBanned: (ban) => end('banned', banText(config.bbs.name, who.handle, ban)),
-      onDeleted: () => end('cancelled', `\r\nThe account ${who.handle} was deleted. Goodbye.\r\n`),
-      onKicked: (kick) => end('kicked', `\r\nYou were removed from the board by ${kick.by}${kick.reason ? `: ${kick.reason}` : ''}\r\n`),
-      onRenamed: (to) => end('cancelled', `\r\nThe sysop renamed you to ${to}. Please call again as ${to}.\r\n`),
-      onRoleChange: (role) => member?.setSysop(role === 'sysop'),
-      onError: (err) => log.warn({ err }, 'could not read the account'),
-    });
-    stopIdleTimer = startIdleTimer({
-      idleMs: config.connection.idle_minutes * 60_000,
       input: channel,
-      onWarn: (seconds) => session.notify(`You have been idle a long while: you will be logged off in ${seconds} seconds unless you type something.`),
-      onIdle: () => end('idle'),
+      log,
+      end,
+      notify: session.notify,
+      setSysop: (sysop) => member?.setSysop(sysop),
     });
     tele.onLine((line) => member?.input(line));
     pastes.onPaste((paste) => tele?.paste(paste));
@@ -293,11 +265,6 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
 /** A zone the caller chose with /tz, named in their title bar; none: the board's own. */
 function zoneOf(zone: string | undefined): { timeZone?: string; showZone?: boolean } {
   return zone ? { timeZone: zone, showZone: true } : {};
-}
-
-function schedule(ms: number, fn: () => void): () => void {
-  const timer = setTimeout(fn, ms);
-  return () => clearTimeout(timer);
 }
 
 function safely(fn: () => void): void {
