@@ -8,7 +8,8 @@ import type { AccountCommand } from './chat/member.js';
 import { formatUtc } from './chat/who.js';
 import type { CommunityStore } from './store/community.js';
 import { passwordProblem } from './store/passwords.js';
-import type { UserStore } from './store/users.js';
+import { parsePublicKey } from './ssh/public-keys.js';
+import { StoreError, type UserStore } from './store/users.js';
 import type { Teleconference } from './ui/teleconference.js';
 
 export interface AccountCommandDeps {
@@ -40,6 +41,20 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
     tell('Your password is changed.');
   }
 
+  function addKey(handle: string, text: string): void {
+    const parsed = parsePublicKey(text);
+    if (!parsed.ok) return tell(parsed.error);
+    if (users.findByKey(parsed.key.algo, parsed.key.blob)?.id === deps.userId) return tell(`You already have that key (${parsed.key.fingerprint}).`);
+    try {
+      users.addKey(handle, parsed.key);
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'ERR_KEY_TAKEN') return tell(err.message);
+      throw err;
+    }
+    log.info({ fingerprint: parsed.key.fingerprint }, 'key added by its owner');
+    tell(`Key added: ${parsed.key.fingerprint}. It logs you in from now on.`);
+  }
+
   function keys(handle: string, remove: string | undefined): void {
     if (remove !== undefined) {
       if (!deps.community.removeKey(deps.userId, remove)) return tell(`You have no key ${remove}. /keys lists yours.`);
@@ -47,10 +62,10 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
       return tell(`Key removed: ${remove}`);
     }
     const bound = users.keysFor(handle);
-    if (bound.length === 0) return tell('No SSH keys log you in: you use your password.');
+    if (bound.length === 0) return tell('No SSH keys log you in. /keys add <your .pub line> binds one.');
     tell(`SSH keys that log you in (${bound.length}):`);
     for (const key of bound) tell(`  ${key.algo} ${key.fingerprint} ${key.comment} (added ${formatUtc(key.createdAt)})`.replace(/ {2,}\(/, ' ('));
-    tell('/keys remove <fingerprint> unbinds one.');
+    tell('/keys add <public key> binds another; /keys remove <fingerprint> unbinds one.');
   }
 
   function timeZone(zone: string | undefined): void {
@@ -73,6 +88,7 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
   return (command) => {
     const user = users.findById(deps.userId);
     if (!user) return;
+    if (command.kind === 'keys' && command.add !== undefined) return addKey(user.handle, command.add);
     if (command.kind === 'keys') return keys(user.handle, command.remove);
     if (command.kind === 'tz') return timeZone(command.zone);
     if (changing) return;

@@ -19,7 +19,7 @@ export type Command =
   | { kind: 'last' }
   | { kind: 'passwd' }
   | { kind: 'tz'; zone?: string }
-  | { kind: 'keys'; remove?: string }
+  | { kind: 'keys'; remove?: string; add?: string }
   | { kind: 'users' }
   | { kind: 'kick'; handle: string; reason: string }
   | { kind: 'mute'; handle: string; minutes: number; reason: string }
@@ -88,10 +88,11 @@ const COMMANDS: readonly CommandSpec[] = [
   spec({ names: ['tz'], usage: '/tz [zone|off]', summary: 'Show times in your zone, e.g. /tz Europe/Paris' }, (rest) =>
     rest === '' ? { kind: 'tz' } : oneWord(rest, (zone) => ({ kind: 'tz', zone })),
   ),
-  spec({ names: ['keys'], usage: '/keys [remove <fingerprint>]', summary: 'The SSH keys that log you in; remove one' }, (rest) => {
+  spec({ names: ['keys'], usage: '/keys [add <public key> | remove <fingerprint>]', summary: 'The SSH keys that log you in' }, (rest) => {
     if (rest === '') return { kind: 'keys' };
-    const [verb, fingerprint] = splitWord(rest);
-    return verb.toLowerCase() === 'remove' && fingerprint && !/\s/.test(fingerprint) ? { kind: 'keys', remove: fingerprint } : undefined;
+    const [verb, argument] = splitWord(rest);
+    if (verb.toLowerCase() === 'add' && argument) return { kind: 'keys', add: argument };
+    return verb.toLowerCase() === 'remove' && argument && !/\s/.test(argument) ? { kind: 'keys', remove: argument } : undefined;
   }),
   spec({ names: ['away'], usage: '/away [reason]', summary: 'Mark yourself away (your next line brings you back)' }, (rest) => ({
     kind: 'away',

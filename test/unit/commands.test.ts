@@ -61,8 +61,10 @@ const table: [string, Command][] = [
   ['/tz Europe/Paris', { kind: 'tz', zone: 'Europe/Paris' }],
   ['/tz Europe Paris', usage('Usage: /tz [zone|off]')],
   ['/keys remove SHA256:abc', { kind: 'keys', remove: 'SHA256:abc' }],
-  ['/keys remove', usage('Usage: /keys [remove <fingerprint>]')],
-  ['/keys add', usage('Usage: /keys [remove <fingerprint>]')],
+  ['/keys remove', usage('Usage: /keys [add <public key> | remove <fingerprint>]')],
+  ['/keys add', usage('Usage: /keys [add <public key> | remove <fingerprint>]')],
+  ['/keys add ssh-ed25519 AAAA me@home', { kind: 'keys', add: 'ssh-ed25519 AAAA me@home' }],
+  ['/keys list', usage('Usage: /keys [add <public key> | remove <fingerprint>]')],
   // moderation
   ['/kick bob', { kind: 'kick', handle: 'bob', reason: '' }],
   ['/kick bob  spamming the room ', { kind: 'kick', handle: 'bob', reason: 'spamming the room' }],
