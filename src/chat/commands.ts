@@ -88,7 +88,7 @@ const COMMANDS: readonly CommandSpec[] = [
   spec({ names: ['tz'], usage: '/tz [zone|off]', summary: 'Show times in your zone, e.g. /tz Europe/Paris' }, (rest) =>
     rest === '' ? { kind: 'tz' } : oneWord(rest, (zone) => ({ kind: 'tz', zone })),
   ),
-  spec({ names: ['keys'], usage: '/keys [add <public key> | remove <fingerprint>]', summary: 'The SSH keys that log you in' }, (rest) => {
+  spec({ names: ['keys'], usage: '/keys [add <key>|remove <fp>]', summary: 'The SSH keys that log you in' }, (rest) => {
     if (rest === '') return { kind: 'keys' };
     const [verb, argument] = splitWord(rest);
     if (verb.toLowerCase() === 'add' && argument) return { kind: 'keys', add: argument };
@@ -133,7 +133,7 @@ const COMMANDS: readonly CommandSpec[] = [
     oneWord(rest, (handle) => ({ kind: 'unmute', handle })),
   ),
   spec(
-    { names: ['ban'], usage: '/ban <handle> [30m|12h|7d|2w] [reason]', summary: 'Refuse their calls (for good without a time)', sysopOnly: true },
+    { names: ['ban'], usage: '/ban <handle> [7d] [reason]', summary: 'Refuse their calls: for 30m, 12h, 7d, 2w, or for good', sysopOnly: true },
     (rest) => {
       const [handle, after] = splitWord(rest);
       const [first, more] = splitWord(after);

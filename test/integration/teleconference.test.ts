@@ -53,7 +53,10 @@ describe('commands', () => {
   });
 
   it('/help lists the commands, without the sysop-only ones', async () => {
-    const { bob } = await aliceAndBob();
+    await room.start();
+    await room.addUsers(['bob']);
+    // Tall enough for the whole list at once.
+    const bob = await room.enter('bob', { cols: 100, rows: 50 });
     bob.type('/help\r');
     await bob.sees(/^\/\/<text> +— /m);
     for (const command of ['/me', '/msg', '/r', '/page', '/who', '/help', '/quit']) {
