@@ -88,3 +88,22 @@ describe.runIf(hasTmuxAndSsh())('OpenSSH ssh: pastes and Ctrl-C', () => {
     await bob.waitFor('*** alice has left the chat ***');
   });
 });
+
+describe.runIf(hasTmuxAndSsh())('OpenSSH ssh outside a full room', () => {
+  it('keeps what the waiting caller types and lets them in when a seat frees', async () => {
+    board = await startBoard({ chat: { capacity: 1 } });
+    for (const handle of ['alice', 'bob']) await board.board.users.create({ handle, password: PASSWORD });
+    const alice = await logIn(board.port, 'alice');
+    const bob = sshInTmux(board.port, 'bob');
+    panes.push(bob);
+    await bob.waitFor(/[Pp]assword/);
+    bob.type(PASSWORD, { enter: true });
+    await bob.waitFor('Chat room is at capacity.');
+    bob.type('typed while waiting', { enter: true });
+    await bob.waitFor('your line will be said when you get in (1 waiting).');
+    alice.type('/quit', { enter: true });
+    await bob.waitFor('A seat in the room is free: press Enter to come in.');
+    bob.key('Enter');
+    await bob.waitFor(/\[\d\d:\d\d\] bob: typed while waiting/);
+  });
+});

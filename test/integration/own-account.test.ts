@@ -5,10 +5,22 @@
  */
 import { utils } from 'ssh2';
 import { describe, expect, it } from 'vitest';
+import { parsePublicKey } from '../../src/ssh/public-keys.js';
 import { connectCaller } from '../helpers/caller.js';
 import { PASSWORD, useRoom, WAIT_MS } from '../helpers/room.js';
 
 const room = useRoom();
+
+/**
+ * An ed25519 pair whose public line the board can read: ssh2's generator drops a leading zero byte
+ * of the key about once in 256 keys (mscdex/ssh2#1390), and such a line reads as no key at all.
+ */
+function readableKeyPair(): { private: string; public: string } {
+  for (;;) {
+    const key = utils.generateKeyPairSync('ed25519');
+    if (parsePublicKey(key.public).ok) return key;
+  }
+}
 const NEW_PASSWORD = 'a brand new secret 99';
 
 describe('/passwd', () => {
@@ -48,7 +60,7 @@ describe('/keys', () => {
   it('lists the keys that log you in and removes one', async () => {
     await room.start();
     await room.addUsers(['alice']);
-    const key = utils.generateKeyPairSync('ed25519');
+    const key = readableKeyPair();
     const parsed = utils.parseKey(key.public);
     if (parsed instanceof Error) throw parsed;
     const stored = room.board.board.users.addKey('alice', { algo: parsed.type, blob: parsed.getPublicSSH(), comment: 'laptop' });
