@@ -246,6 +246,9 @@ export function createMember(options: MemberOptions): Member {
     if (mutedFor > 0) return tell(`You are muted for ${minutes(mutedFor)} more. Not sent: ${line}`);
     // Only lines that reach others count against the caller.
     const sent = queue.offer(outgoing.message);
+    const { message } = outgoing;
+    // An announcement is a sysop action like any other: kept with who made it.
+    if (sent !== 'full' && message.kind === 'system' && message.official) options.moderator.record(identity.handle, 'announce', 'room', message.text);
     if (outgoing.note) tell(outgoing.note);
     switch (sent) {
       case 'queued':

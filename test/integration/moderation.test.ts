@@ -96,6 +96,7 @@ describe('announcements', () => {
     sysop.type('/announce Board restarts at noon\r');
     await bob.sees(/\[\d\d:\d\d\] ANNOUNCEMENT SysOp: Board restarts at noon/);
     expect(bob.vt.bells).toBe(1);
+    expect(room.board.board.community.actions(1)).toMatchObject([{ actor: 'SysOp', action: 'announce', detail: 'Board restarts at noon' }]);
     const carol = await room.enter('carol');
     await carol.sees(/\[\d\d:\d\d\] ANNOUNCEMENT SysOp: Board restarts at noon/);
   });
