@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { createInProcessBus, type ChatBus } from './chat/bus.js';
 import { ChatManager } from './chat/chat-manager.js';
 import type { Config } from './config.js';
-import { createLocalLines, type Lines } from './nodes/lines.js';
+import { ActiveCallers, createLocalLines, type Lines } from './nodes/lines.js';
 import { NodeManager } from './nodes/node-manager.js';
 import { startSession, type CallerSession, type EndReason, type SessionDeps } from './session.js';
 import { loadAndLogHostKeys, loadHostKeys, type HostKey } from './ssh/host-keys.js';
@@ -19,6 +19,7 @@ import { LoginGuard, type LoginAttempts } from './ssh/login-guard.js';
 import { createConnectionCaps, type ConnectionCounts } from './ssh/connection-caps.js';
 import { createSshServer } from './ssh/server.js';
 import { openDatabase } from './store/db.js';
+import { CommunityStore } from './store/community.js';
 import { createHistoryStore } from './store/history.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { UserStore } from './store/users.js';
@@ -45,6 +46,7 @@ export interface Board {
   close(): Promise<void>;
   readonly hostKeys: HostKey[];
   readonly users: UserStore;
+  readonly community: CommunityStore;
   readonly room: ChatManager;
 }
 
@@ -92,6 +94,7 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
   prepareBlessed();
   const db = openDatabase(config.server.data_dir);
   const users = new UserStore(db, createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes }));
+  const community = new CommunityStore(db, now);
   const room = new ChatManager({
     capacity: config.chat.capacity,
     now,
@@ -113,7 +116,17 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     room,
     log,
   );
-  const sessionDeps: SessionDeps = { config, users, lines: links.lines, room, drawing: createDrawing(now), now, lineBusyMs: deps.lineBusyMs };
+  const sessionDeps: SessionDeps = {
+    config,
+    users,
+    community,
+    lines: links.lines,
+    callers: new ActiveCallers<CallerSession>(),
+    room,
+    drawing: createDrawing(now),
+    now,
+    lineBusyMs: deps.lineBusyMs,
+  };
 
   const server = createSshServer({
     connection: config.connection,
@@ -166,6 +179,7 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     close: () => (closing ??= shutdown()),
     hostKeys,
     users,
+    community,
     room,
   };
 }

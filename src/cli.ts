@@ -11,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handleProblem, isValidHandle } from './chat/text.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { MAX_PUBLIC_KEY_TEXT, parsePublicKey } from './ssh/public-keys.js';
+import { describeKey, MAX_PUBLIC_KEY_TEXT, parsePublicKey } from './ssh/public-keys.js';
+import type { Database } from './store/db.js';
 import { runBackup } from './cli-backup.js';
 import { chooseDatabase, describeChoice, openChosenDatabase } from './cli-database.js';
 import { runDoctor } from './cli-doctor.js';
@@ -19,6 +20,9 @@ import { listHostKeys } from './cli-host-keys.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { readInput, readNewPassword, type CliInput } from './cli-input.js';
 import { isRole, StoreError, UserStore, type User } from './store/users.js';
+import { parseArguments } from './cli-args.js';
+import { MODERATION_COMMANDS } from './cli-moderation.js';
+import { formatTime, table } from './cli-table.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -28,33 +32,36 @@ export interface CliIo {
   stderr: { write(text: string): unknown };
 }
 
-interface Context {
+export interface Context {
   io: CliIo;
   config: Readonly<Config>;
+  db: Database;
   users: UserStore;
+  /** Options that take a value (`--for 7d`). */
+  options: Map<string, string>;
   out(line: string): void;
   fail(line: string): number;
 }
 
-interface Command {
+export interface CliCommand {
   words: string;
   params: string;
   summary: string;
   /** Positional arguments [min, max]. */
   arity: [number, number];
+  /** Switches; a trailing "=" marks an option that takes a value. */
   flags: string[];
   run(args: string[], flags: Set<string>, ctx: Context): Promise<number> | number;
 }
 
-const COMMANDS: Command[] = [
+const COMMANDS: CliCommand[] = [
   command('user add', '<handle> [--sysop]', 'create an account (password: stdin, or asked)', [1, 1], addUser, ['--sysop']),
   command('user passwd', '<handle>', 'set a new password', [1, 1], changePassword),
   command('user list', '', 'every account: role, ban, created, last login, keys', [0, 0], listUsers),
   command('user role', '<handle> user|sysop', "change an account's role", [2, 2], changeRole),
-  command('user ban', '<handle>', 'refuse their logins', [1, 1], (args, _flags, ctx) => changeBan(args, true, ctx)),
-  command('user unban', '<handle>', 'let them log in again', [1, 1], (args, _flags, ctx) => changeBan(args, false, ctx)),
   command('user key add', '<handle> <file|key|->', 'bind a public key (.pub file, key, - for stdin)', [2, Infinity], addKey),
   command('user key list', '<handle>', 'the keys bound to an account', [1, 1], listKeys),
+  ...MODERATION_COMMANDS,
 ];
 
 function command(
@@ -62,9 +69,9 @@ function command(
   params: string,
   summary: string,
   arity: [number, number],
-  run: Command['run'],
+  run: CliCommand['run'],
   flags: string[] = [],
-): Command {
+): CliCommand {
   return { words, params, summary, arity, run, flags };
 }
 
@@ -93,13 +100,10 @@ export async function runCli(allArgs: readonly string[], io: CliIo): Promise<num
     const command = findCommand(argv);
     if (!command) return usageError(io, `Unknown command "${argv.slice(0, 3).join(' ')}".`);
     const rest = argv.slice(command.words.split(' ').length);
-    const flags = new Set(rest.filter((a) => a.startsWith('--')));
-    const args = rest.filter((a) => !a.startsWith('--'));
-    const unknownFlag = [...flags].find((f) => !command.flags.includes(f));
+    const { args, flags, options, problem } = parseArguments(rest, command.flags);
     const [min, max] = command.arity;
-    if (unknownFlag || args.length < min || args.length > max) {
-      const problem = unknownFlag ? `Unknown option ${unknownFlag}.` : `Usage: bbs ${command.words} ${command.params}`;
-      return usageError(io, problem);
+    if (problem || args.length < min || args.length > max) {
+      return usageError(io, problem ?? `Usage: bbs ${command.words} ${command.params}`);
     }
     const config = loadConfig({ env: io.env, cwd: io.cwd });
     const choice = chooseDatabase(config, io.env, io.cwd);
@@ -111,7 +115,7 @@ export async function runCli(allArgs: readonly string[], io: CliIo): Promise<num
         io.stderr.write(`bbs: ${line}\n`);
         return 1;
       };
-      return await command.run(args, flags, { io, config, users, out: say(io.stdout), fail });
+      return await command.run(args, flags, { io, config, db, users, options, out: say(io.stdout), fail });
     } finally {
       db.close();
     }
@@ -120,7 +124,7 @@ export async function runCli(allArgs: readonly string[], io: CliIo): Promise<num
   }
 }
 
-function findCommand(argv: readonly string[]): Command | undefined {
+function findCommand(argv: readonly string[]): CliCommand | undefined {
   return COMMANDS.find((c) => c.words.split(' ').every((word, i) => argv[i] === word));
 }
 
@@ -211,12 +215,6 @@ function changeRole([handle = '', role = '']: string[], _flags: Set<string>, ctx
   return 0;
 }
 
-function changeBan([handle = '']: string[], banned: boolean, ctx: Context): number {
-  const user = ctx.users.setBanned(handle, banned);
-  ctx.out(banned ? `${user.handle} is banned.` : `${user.handle} is no longer banned.`);
-  return 0;
-}
-
 async function addKey([handle = '', ...keyWords]: string[], _flags: Set<string>, ctx: Context): Promise<number> {
   const user = ctx.users.findByHandle(handle);
   if (!user) return ctx.fail(`No user called ${handle}.`);
@@ -259,16 +257,6 @@ async function readKeyArgument(arg: string, io: CliIo): Promise<{ text: string; 
   }
   if (stat.size > MAX_PUBLIC_KEY_TEXT) return { error: `${arg} is too big to be a public key.` };
   return { text: readFileSync(file, 'utf8'), file: arg };
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
-function formatTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** Wires runCli to this process; bin/bbs.js calls it, and so does running this file directly. */

@@ -35,6 +35,7 @@ const schema = z.strictObject({
       login_grace_seconds: int(5, 600).default(30),
       registration_minutes: int(1, 60).default(5),
       keepalive_seconds: int(0, 3600).default(30),
+      idle_minutes: z.number().min(0).max(1440).default(30),
     })
     .prefault({}),
   auth: z
@@ -52,6 +53,12 @@ const schema = z.strictObject({
       max_message_length: int(1, 4000).default(500),
       flood_burst: int(1, 100).default(5),
       flood_per_second: z.number().positive().max(100).default(1),
+      max_paste_lines: int(1, 200).default(20),
+      flood_queue: int(1, 1000).default(20),
+      page_cooldown_seconds: int(0, 3600).default(30),
+      waiting_per_sender: int(0, 1000).default(5),
+      waiting_per_recipient: int(0, 10000).default(50),
+      flood_mute_minutes: int(1, 1440).default(2),
     })
     .prefault({}),
   bbs: z

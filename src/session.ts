@@ -5,7 +5,7 @@
  * ports: the connection is a CallerConnection (hang up with a text), the lines and the room are
  * the board's authority wherever it lives. Everything a stage takes is noted in one Call record,
  * and one idempotent teardown gives it all back, reached from every way out: /quit, Esc, a dropped
- * connection, a deadline, a takeover by a later login, or the board shutting down.
+ * connection, a deadline, idling, a kick or ban, a takeover by a later login, or the board shutting down.
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -13,24 +13,32 @@ import { handleProblem } from './chat/text.js';
 import type { ChatManager } from './chat/chat-manager.js';
 import type { ChatMessage } from './chat/messages.js';
 import { createMember, RETRY_HINT, type Member } from './chat/member.js';
-import type { Lines } from './nodes/lines.js';
+import type { ActiveCallers, Lines } from './nodes/lines.js';
 import type { CallerConnection } from './ssh/server.js';
 import type { ChannelTerminal } from './ssh/terminal.js';
 import type { OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';
 import { StoreError, type User, type UserStore } from './store/users.js';
+import type { CommunityStore } from './store/community.js';
+import { banText } from './board-moderator.js';
+import { memberPorts, watchCall } from './community-wiring.js';
+import { createAccountCommands } from './account-commands.js';
 import type { Drawing } from './ui/drawing.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { runRegistration } from './ui/registration.js';
-import { goodbyeText, showLineBusy } from './ui/banners.js';
+import { goodbyeText, showLineBusy, welcomeLines } from './ui/banners.js';
 import { createTeleconference, type Teleconference } from './ui/teleconference.js';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, detectPastes, type PasteDetector } from './ui/paste.js';
 
-export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'cancelled' | 'banned' | 'replaced' | 'dropped';
+export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'idle' | 'line-busy' | 'cancelled' | 'banned' | 'kicked' | 'replaced' | 'dropped';
 
 export interface SessionDeps {
   config: Readonly<Config>;
   users: UserStore;
   lines: Lines;
+  /** The sessions in this process, by account: what a sysop's /kick, /ban and notes reach. */
+  callers: ActiveCallers<CallerSession>;
+  community: CommunityStore;
   room: ChatManager;
   /** The process's frame clock, shared log rows and minute ticker, for every caller's screen. */
   drawing: Drawing;
@@ -40,8 +48,10 @@ export interface SessionDeps {
 }
 
 export interface CallerSession {
-  /** Say goodbye and end (board shutdown, or a later login of the same account). */
-  end(reason: EndReason): void;
+  /** Say goodbye (or `text` instead) and end: board shutdown, a later login, a kick, a ban. */
+  end(reason: EndReason, text?: string): void;
+  /** A line from the board to this caller only (e.g. "you are muted"). */
+  notify(text: string): void;
   /** Settles, with why it ended, once everything the session held is released. */
   readonly finished: Promise<EndReason>;
 }
@@ -51,6 +61,8 @@ interface Call {
   readonly deps: SessionDeps;
   readonly conn: CallerConnection;
   readonly terminal: ChannelTerminal;
+  /** Keystrokes with bracketed pastes taken out; the screen reads this. */
+  readonly pastes: PasteDetector;
   readonly session: CallerSession;
   log: Logger;
   ended: boolean;
@@ -60,13 +72,18 @@ interface Call {
   callId?: number;
   member?: Member;
   tele?: Teleconference;
+  stopWatching?: () => void;
 }
 
 export function startSession(deps: SessionDeps, conn: CallerConnection, terminal: ChannelTerminal): CallerSession {
   let resolveFinished!: (reason: EndReason) => void;
   const finished = new Promise<EndReason>((resolve) => (resolveFinished = resolve));
-  const session: CallerSession = { end: (reason) => end(reason), finished };
-  const call: Call = { deps, conn, terminal, session, log: conn.log, ended: false };
+  const session: CallerSession = {
+    end: (reason, text) => end(reason, text),
+    notify: (text) => call.tele?.show({ kind: 'system', text, official: false, at: deps.now() }),
+    finished,
+  };
+  const call: Call = { deps, conn, terminal, pastes: detectPastes(terminal), session, log: conn.log, ended: false };
   const end = (reason: EndReason, text?: string) => {
     if (teardown(call, reason, text)) resolveFinished(reason);
   };
@@ -83,7 +100,7 @@ type End = (reason: EndReason, text?: string) => void;
 
 async function run(call: Call, end: End): Promise<void> {
   const { deps, conn } = call;
-  const screen = createBbsScreen(call.terminal, {
+  const screen = createBbsScreen(call.pastes.terminal, {
     clock: deps.drawing.clock,
     onError: (err) => call.log.debug({ err: err.message }, 'screen error'),
     onStall: () => {
@@ -92,20 +109,26 @@ async function run(call: Call, end: End): Promise<void> {
     },
   });
   call.screen = screen;
+  if (conn.outcome.kind !== 'user' && (await deps.lines.inUse()) >= deps.lines.maxNodes) {
+    // Said before the form, so no one fills it in only to hear that every line is busy.
+    call.log.info('all lines busy before registration');
+    return lineBusy(call, end, screen);
+  }
   const user = conn.outcome.kind === 'user' ? deps.users.findById(conn.outcome.user.id) : await register(call, end, conn.outcome.offeredKey);
   if (call.ended || !user) return end('cancelled');
   call.user = user;
-  if (user.banned) {
+  const ban = deps.community.activeBan(user.id);
+  if (ban) {
     call.log.info({ user: user.handle }, 'banned caller refused');
-    return end('banned', `\r\nThe account ${user.handle} is banned from ${deps.config.bbs.name}. Please contact the sysop.\r\n`);
+    return end('banned', banText(deps.config.bbs.name, user.handle, ban));
   }
   deps.lines.claimAccount(user.id, call.session);
+  deps.callers.claim(user.id, call.session);
   const node = await takeNode(call, user);
   if (call.ended) return;
   if (node === undefined) {
     call.log.info('all lines busy');
-    await showLineBusy(screen, { bbsName: deps.config.bbs.name, maxNodes: deps.lines.maxNodes }, { waitMs: deps.lineBusyMs });
-    return end('line-busy');
+    return lineBusy(call, end, screen);
   }
   conn.clearDeadline();
   conn.holdNode();
@@ -113,6 +136,12 @@ async function run(call: Call, end: End): Promise<void> {
   call.callId = deps.users.recordLogin(user.id, { node, remote: conn.remote });
   call.log.info('on node');
   await teleconference(call, end, user, node, screen);
+}
+
+async function lineBusy(call: Call, end: End, screen: BbsScreen): Promise<void> {
+  const { config, lines, lineBusyMs } = call.deps;
+  await showLineBusy(screen, { bbsName: config.bbs.name, maxNodes: lines.maxNodes }, { waitMs: lineBusyMs });
+  end('line-busy');
 }
 
 /** A node, noted in the call at once so that teardown gives it back even if the call ended meanwhile. */
@@ -130,7 +159,9 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
   const result = await runRegistration<User>(call.screen!, {
     bbsName: config.bbs.name,
     offeredKey: offeredKey && { algo: offeredKey.algo, fingerprint: offeredKey.fingerprint },
-    checkHandle: (handle) => handleProblem(handle, config.auth.sysop_handles),
+    checkHandle: (handle) =>
+      handleProblem(handle, config.auth.sysop_handles) ??
+      (users.findByHandle(handle) ? `The handle "${handle}" is taken. Please choose another.` : undefined),
     checkPassword: passwordProblem,
     async register({ handle, password, bindKey }) {
       try {
@@ -154,46 +185,68 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
 
 /** Into the room first (the seat may take a moment), then the screen, so its first frame counts the caller in. */
 async function teleconference(call: Call, end: End, who: User, node: number, screen: BbsScreen): Promise<void> {
-  const { config, room, now } = call.deps;
-  let tele: Teleconference | undefined;
+  const { deps, session } = call;
+  const { config, room, now } = deps;
   const showEntry = (history: ChatMessage[], joined: ChatMessage[]) => {
-    tele?.showHistory(history);
-    for (const message of joined) tele?.show(message);
+    call.tele?.showHistory(history);
+    for (const message of joined) call.tele?.show(message);
   };
   const member = createMember({
+    ...memberPorts(deps, who, call.log),
     room,
-    identity: { userId: String(who.id), handle: who.handle, node, isSysop: who.role === 'sysop' },
-    maxMessageLength: config.chat.max_message_length,
-    flood: { burst: config.chat.flood_burst, perSecond: config.chat.flood_per_second },
+    identity: { userId: String(who.id), handle: who.handle, node, isSysop: who.role === 'sysop', pagerOff: deps.community.pagerOff(who.id) },
     now,
-    deliver: (message) => tele?.show(message),
+    deliver: (message) => call.tele?.show(message),
     onEnter: showEntry,
+    onRoomChange: () => call.tele?.refresh(),
+    onAccount: (command) => accountCommands(command),
     onQuit: () => end('quit'),
   });
   call.member = member;
+  const inRoom = room.participants().map((p) => p.handle);
   // Nothing reaches deliver until enter() settles: what the room says meanwhile comes back with it.
   const entered = await member.enter();
   if (call.ended) return;
-  tele = createTeleconference({
+  const tele = createTeleconference({
     screen,
     bbsName: config.bbs.name,
     handle: who.handle,
     node,
     maxMessageLength: config.chat.max_message_length,
+    maxPasteLines: config.chat.max_paste_lines,
+    ...zoneOf(deps.community.timeZone(who.id)),
     now,
-    rows: call.deps.drawing.rows,
-    minutes: call.deps.drawing.minutes,
+    rows: deps.drawing.rows,
+    minutes: deps.drawing.minutes,
     roomCount: () => room.participantCount(),
     completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
   });
   call.tele = tele;
+  const accountCommands = createAccountCommands({ ...deps, userId: who.id, tele, tell: session.notify, log: call.log });
+  call.stopWatching = watchCall(deps, {
+    who,
+    callId: call.callId!,
+    since: now(),
+    input: call.terminal.input,
+    log: call.log,
+    end,
+    notify: session.notify,
+    setSysop: (sysop) => member.setSysop(sysop),
+  });
   tele.onLine((line) => member.input(line));
+  call.pastes.onPaste((paste) => tele.paste(paste));
+  call.terminal.output.write(BRACKETED_PASTE_ON);
   tele.onLeave(() => end('quit'));
-  if (!entered.ok) {
-    tele.show({ kind: 'system', text: `${entered.error} ${RETRY_HINT}`, official: false, at: now() });
-    return;
-  }
-  showEntry(entered.history, entered.joined);
+  const { name: bbsName, tagline } = config.bbs;
+  for (const text of welcomeLines({ bbsName, tagline, handle: who.handle, node, lastLoginAt: who.lastLoginAt, inRoom })) session.notify(text);
+  if (entered.ok) showEntry(entered.history, entered.joined);
+  else session.notify(`${entered.error} ${RETRY_HINT}`);
+  member.deliverWaiting(deps.community.takeWaiting(who.id).map((waiting) => waiting.message));
+}
+
+/** A zone the caller chose with /tz, named in their title bar; none: the board's own. */
+function zoneOf(zone: string | undefined): { timeZone?: string; showZone?: boolean } {
+  return zone ? { timeZone: zone, showZone: true } : {};
 }
 
 /** Gives back everything the call holds, says goodbye, ends the connection. True the first time only. */
@@ -201,24 +254,28 @@ function teardown(call: Call, reason: EndReason, text?: string): boolean {
   if (call.ended) return false;
   call.ended = true;
   const { deps, conn, user, node, callId } = call;
+  call.stopWatching?.();
   call.member?.leave();
   call.tele?.destroy();
   call.screen?.destroy();
+  call.pastes.close();
   call.terminal.close();
   if (node !== undefined) deps.lines.release(node);
   if (callId !== undefined) safely(() => deps.users.recordLogout(callId));
   if (user) deps.lines.releaseAccount(user.id, call.session);
+  if (user) deps.callers.release(user.id, call.session);
   conn.clearDeadline();
   call.log.info({ reason, node }, 'session end');
   if (reason === 'dropped') conn.end();
-  else conn.hangUp(text ?? goodbyeFor(call, reason));
+  // Bracketed paste off again, so the caller's own shell does not get the markers.
+  else conn.hangUp(BRACKETED_PASTE_OFF + (text ?? goodbyeFor(call, reason)));
   return true;
 }
 
 function goodbyeFor(call: Call, reason: Exclude<EndReason, 'dropped'>): string {
   const bbsName = call.deps.config.bbs.name;
   if (reason === 'replaced') return `\r\nYou logged in to ${bbsName} from somewhere else, so this call ends here.\r\n`;
-  const kind = reason === 'banned' ? 'cancelled' : reason;
+  const kind = reason === 'banned' || reason === 'kicked' ? 'cancelled' : reason;
   return goodbyeText({ bbsName, handle: call.user?.handle, durationMs: call.deps.now() - call.conn.startedAt, reason: kind });
 }
 

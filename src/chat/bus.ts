@@ -1,14 +1,14 @@
 /**
  * The seam between a room and the other instances of the board: it carries messages and presence.
  * ChatManager publishes every message here and asks it for a seat; what the bus hands back (the
- * messages, who joined, who left) is what every room delivers, in one order for all of them. The
+ * messages, who joined, whose presence changed, who left) is what every room delivers, in one order for all of them. The
  * seat is decided once, wherever the authority lives: in this process (the default), in the
  * primary process of a board with workers, or in a shared store. Asking for a seat is therefore
  * asynchronous; hearing the room is not.
  */
 
 import type { ChatMessage } from './messages.js';
-import { Roster, type Participant, type RoomEvent, type SeatResult } from './roster.js';
+import { Roster, type Participant, type PresenceChange, type RoomEvent, type SeatResult } from './roster.js';
 
 export type BusHandler = (event: RoomEvent) => void;
 
@@ -21,6 +21,8 @@ export interface ChatBus {
   join(participant: Participant, capacity: number): Promise<SeatResult>;
   /** Give the seat back: every room hears 'left' and the announcement, once. */
   leave(userId: string, seat: string, at: number): void;
+  /** A seated participant's presence changed: every room hears 'updated' (a late one, the current record). */
+  update(userId: string, seat: string, change: PresenceChange): void;
   /** Returns the unsubscribe function. Handlers must not throw (ChatManager's never does). */
   subscribe(handler: BusHandler): () => void;
 }
@@ -65,6 +67,7 @@ export function createInProcessBus(): ChatBus {
       return Promise.resolve(result);
     },
     leave: (userId, seat, at) => fanOut.emit(roster.unseat(userId, seat, at)),
+    update: (userId, seat, change) => fanOut.emit(roster.update(userId, seat, change)),
     subscribe: fanOut.subscribe,
   };
 }

@@ -11,10 +11,10 @@
 
 import { createInProcessBus, type ChatBus } from './bus.js';
 import { isPrivate, isReplayable, type ChatMessage } from './messages.js';
-import type { JoinResult, Participant, RoomEvent } from './roster.js';
+import { applyPresence, type JoinResult, type Participant, type Presence, type PresenceChange, type RoomEvent } from './roster.js';
 import { isValidHandle } from './text.js';
 
-export { ROOM_FULL, type JoinResult, type Participant } from './roster.js';
+export { ROOM_FULL, type JoinResult, type Participant, type Presence } from './roster.js';
 
 /** Where replayable messages are kept between runs (SQLite lives elsewhere). */
 export interface HistoryStore {
@@ -58,6 +58,11 @@ export class ChatManager {
   private readonly userIds = new Map<string, string>();
   /** The seats this room took, by user id: only these does leave() give back. */
   private readonly ownSeats = new Map<string, string>();
+  /**
+   * Callers on this instance kept outside a full room, by lower-cased handle: private lines and
+   * pages still reach them, and they are not in participants() or the head count.
+   */
+  private readonly outside = new Map<string, { userId: string; handle: string }>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly recent: ChatMessage[];
 
@@ -101,24 +106,52 @@ export class ChatManager {
    * Enter the room; the others hear "has joined" once. Joining again is a no-op. The seat is
    * decided by the bus's authority (capacity, one handle once), so the answer may take a moment.
    */
-  async join(userId: string, handle: string, details: { node?: number } = {}): Promise<JoinResult> {
+  async join(userId: string, handle: string, details: { node?: number } & Presence = {}): Promise<JoinResult> {
     if (this.ownSeats.has(userId)) return { ok: true };
     // Handles reach other terminals as they are: only valid ones get in.
     if (!isValidHandle(handle)) return { ok: false, error: 'That handle cannot be used in the chat.' };
-    const participant: Participant = { userId, handle, joinedAt: this.clock() };
-    if (details.node !== undefined) participant.node = details.node;
+    const participant: Participant = { ...details, userId, handle, joinedAt: this.clock() };
     const result = await this.bus.join(participant, this.capacity);
     if (!result.ok) return result;
     this.ownSeats.set(userId, result.seat);
+    this.outside.delete(handle.toLowerCase());
     return { ok: true };
   }
 
-  /** Leave the room; the others hear "has left" once. Leaving when not in the room is a no-op. */
+  /** Wait outside the full room: reachable by private lines and pages, not counted. */
+  waitOutside(userId: string, handle: string): void {
+    if (!this.present.has(userId)) this.outside.set(handle.toLowerCase(), { userId, handle });
+  }
+
+  /** Someone waiting outside, by handle in any case. */
+  waitingOutside(handle: string): { userId: string; handle: string } | undefined {
+    const waiting = this.outside.get(handle.toLowerCase());
+    return waiting && { ...waiting };
+  }
+
+  /** Leave the room (the others hear "has left" once), or stop waiting outside it. */
   leave(userId: string): void {
+    for (const [key, waiting] of this.outside) if (waiting.userId === userId) this.outside.delete(key);
     const seat = this.ownSeats.get(userId);
     if (seat === undefined) return;
     this.ownSeats.delete(userId);
     this.bus.leave(userId, seat, this.clock());
+  }
+
+  /**
+   * Changes a participant's presence (undefined clears a field) for every room on the bus; nothing
+   * for someone not in the room. This room's copy changes at once, so the caller's next line sees
+   * it; the bus's 'updated' then brings the same change to every room, this one included.
+   */
+  updatePresence(userId: string, update: Presence): void {
+    const participant = this.present.get(userId);
+    if (participant?.seat === undefined) return;
+    const change: PresenceChange = {};
+    for (const [key, value] of Object.entries(update) as Array<[keyof Presence, unknown]>) {
+      Object.assign(change, { [key]: value ?? null });
+    }
+    applyPresence(participant, change);
+    this.bus.update(userId, participant.seat, change);
   }
 
   /** Everyone in the room, in join order (copies). */
@@ -167,13 +200,15 @@ export class ChatManager {
   private onEvent(event: RoomEvent): void {
     if (event.type === 'message') return this.deliver(event.message);
     if (event.type === 'joined') {
-      const { participant } = event;
+      // A copy: rooms sharing an in-process bus are handed the same event, and presence changes it.
+      const participant = { ...event.participant };
       this.present.set(participant.userId, participant);
       this.userIds.set(participant.handle.toLowerCase(), participant.userId);
       return;
     }
     const participant = this.present.get(event.userId);
     if (!participant || participant.seat !== event.seat) return;
+    if (event.type === 'updated') return applyPresence(participant, event.change);
     this.present.delete(event.userId);
     this.userIds.delete(participant.handle.toLowerCase());
     // Another instance took this account's seat over: this room's claim on it is gone too.
@@ -200,8 +235,9 @@ export class ChatManager {
     if (this.recent.length > this.historyLimit) this.recent.shift();
   }
 
-  /** The user ids of a private message's two parties who are in this room. */
+  /** The user ids of a private message's two parties who are in this room or waiting outside it. */
   private partiesOf(from: string, to: string): string[] {
-    return [this.userIdForHandle(from), this.userIdForHandle(to)].filter((id) => id !== undefined);
+    const idOf = (handle: string) => this.userIdForHandle(handle) ?? this.outside.get(handle.toLowerCase())?.userId;
+    return [idOf(from), idOf(to)].filter((id) => id !== undefined);
   }
 }

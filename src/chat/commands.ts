@@ -2,6 +2,7 @@
  * One typed line → one Command. Pure and total: every line gets a command, a usage error or
  * "unknown". Text is passed on raw (member.ts cleans it), so the parser never loses what was typed.
  */
+import { parseDuration } from './duration.js';
 
 export type Command =
   | { kind: 'say'; text: string }
@@ -10,6 +11,21 @@ export type Command =
   | { kind: 'reply'; text: string }
   | { kind: 'page'; to: string }
   | { kind: 'who' }
+  | { kind: 'ignore'; handle?: string }
+  | { kind: 'unignore'; handle: string }
+  | { kind: 'pager'; on?: boolean }
+  | { kind: 'away'; reason: string }
+  | { kind: 'whois'; handle: string }
+  | { kind: 'last' }
+  | { kind: 'passwd' }
+  | { kind: 'tz'; zone?: string }
+  | { kind: 'keys'; remove?: string; add?: string }
+  | { kind: 'users' }
+  | { kind: 'kick'; handle: string; reason: string }
+  | { kind: 'mute'; handle: string; minutes: number; reason: string }
+  | { kind: 'unmute'; handle: string }
+  | { kind: 'ban'; handle: string; durationMs?: number; reason: string }
+  | { kind: 'unban'; handle: string }
   | { kind: 'help' }
   | { kind: 'quit' }
   | { kind: 'announce'; text: string }
@@ -18,6 +34,9 @@ export type Command =
   | { kind: 'empty' };
 
 export type CommandKind = Command['kind'];
+
+/** /mute without minutes. */
+export const DEFAULT_MUTE_MINUTES = 10;
 
 export const UNKNOWN_COMMAND = 'Unknown command. Type /help for available commands.';
 
@@ -57,12 +76,74 @@ const COMMANDS: readonly CommandSpec[] = [
       return to && !extra ? { kind: 'page', to } : undefined;
     },
   ),
-  spec({ names: ['who'], usage: '/who', summary: 'List who is in the room' }, () => ({ kind: 'who' })),
+  spec({ names: ['who'], usage: '/who', summary: 'Who is in the room: node, away, idle, sysop' }, () => ({ kind: 'who' })),
+  spec({ names: ['whois'], usage: '/whois <handle>', summary: 'About an account, online or not' }, (rest) =>
+    oneWord(rest, (handle) => ({ kind: 'whois', handle })),
+  ),
+  spec({ names: ['last'], usage: '/last', summary: 'The latest callers, with times' }, () => ({ kind: 'last' })),
+  spec({ names: ['users'], usage: '/users', summary: 'Everyone with an account, in the room or not' }, () => ({ kind: 'users' })),
+  spec({ names: ['passwd'], usage: '/passwd', summary: 'Change your password (asks the old one first)' }, (rest) =>
+    rest === '' ? { kind: 'passwd' } : undefined,
+  ),
+  spec({ names: ['tz'], usage: '/tz [zone|off]', summary: 'Show times in your zone, e.g. /tz Europe/Paris' }, (rest) =>
+    rest === '' ? { kind: 'tz' } : oneWord(rest, (zone) => ({ kind: 'tz', zone })),
+  ),
+  spec({ names: ['keys'], usage: '/keys [add <key>|remove <fp>]', summary: 'The SSH keys that log you in' }, (rest) => {
+    if (rest === '') return { kind: 'keys' };
+    const [verb, argument] = splitWord(rest);
+    if (verb.toLowerCase() === 'add' && argument) return { kind: 'keys', add: argument };
+    return verb.toLowerCase() === 'remove' && argument && !/\s/.test(argument) ? { kind: 'keys', remove: argument } : undefined;
+  }),
+  spec({ names: ['away'], usage: '/away [reason]', summary: 'Mark yourself away (your next line brings you back)' }, (rest) => ({
+    kind: 'away',
+    reason: rest,
+  })),
+  spec({ names: ['ignore'], usage: '/ignore [handle]', summary: 'Hide their lines, messages and pages (alone: list)' }, (rest) =>
+    rest === '' ? { kind: 'ignore' } : oneWord(rest, (handle) => ({ kind: 'ignore', handle })),
+  ),
+  spec({ names: ['unignore'], usage: '/unignore <handle>', summary: 'Hear them again' }, (rest) =>
+    oneWord(rest, (handle) => ({ kind: 'unignore', handle })),
+  ),
+  spec({ names: ['pager'], usage: '/pager [on|off]', summary: 'Let pages ring your bell, or not (alone: say which)' }, (rest) => {
+    const word = rest.toLowerCase();
+    if (word === '') return { kind: 'pager' };
+    return word === 'on' || word === 'off' ? { kind: 'pager', on: word === 'on' } : undefined;
+  }),
   spec({ names: ['help', '?'], usage: '/help', summary: 'Show this list (also /?)' }, () => ({ kind: 'help' })),
   spec({ names: ['quit', 'q'], usage: '/quit', summary: 'Leave the chat (also /q)' }, () => ({ kind: 'quit' })),
   spec(
     { names: ['announce'], usage: '/announce <message>', summary: 'Make an official announcement', sysopOnly: true },
     (rest) => (rest ? { kind: 'announce', text: rest } : undefined),
+  ),
+  spec({ names: ['kick'], usage: '/kick <handle> [reason]', summary: 'End their call now', sysopOnly: true }, (rest) => {
+    const [handle, reason] = splitWord(rest);
+    return handle ? { kind: 'kick', handle, reason } : undefined;
+  }),
+  spec(
+    { names: ['mute'], usage: '/mute <handle> [minutes] [reason]', summary: `Keep their lines from the room (${DEFAULT_MUTE_MINUTES} min)`, sysopOnly: true },
+    (rest) => {
+      const [handle, after] = splitWord(rest);
+      const [first, more] = splitWord(after);
+      const minutes = /^\d{1,5}$/.test(first) ? Number(first) : undefined;
+      if (!handle || minutes === 0) return undefined;
+      return { kind: 'mute', handle, minutes: minutes ?? DEFAULT_MUTE_MINUTES, reason: minutes === undefined ? after : more };
+    },
+  ),
+  spec({ names: ['unmute'], usage: '/unmute <handle>', summary: 'Let them talk again', sysopOnly: true }, (rest) =>
+    oneWord(rest, (handle) => ({ kind: 'unmute', handle })),
+  ),
+  spec(
+    { names: ['ban'], usage: '/ban <handle> [7d] [reason]', summary: 'Refuse their calls: for 30m, 12h, 7d, 2w, or for good', sysopOnly: true },
+    (rest) => {
+      const [handle, after] = splitWord(rest);
+      const [first, more] = splitWord(after);
+      const durationMs = parseDuration(first);
+      if (!handle) return undefined;
+      return durationMs === undefined ? { kind: 'ban', handle, reason: after } : { kind: 'ban', handle, durationMs, reason: more };
+    },
+  ),
+  spec({ names: ['unban'], usage: '/unban <handle>', summary: 'Lift a ban', sysopOnly: true }, (rest) =>
+    oneWord(rest, (handle) => ({ kind: 'unban', handle })),
   ),
 ];
 
@@ -97,6 +178,12 @@ function spec(
 ): CommandSpec {
   const misuse: Command = { kind: 'usage', message: `Usage: ${help.usage}` };
   return { ...help, sysopOnly: help.sysopOnly ?? false, parse: (rest) => parse(rest) ?? misuse };
+}
+
+/** A command whose argument is exactly one word. */
+function oneWord(rest: string, make: (word: string) => Command): Command | undefined {
+  const [word, extra] = splitWord(rest);
+  return word && !extra ? make(word) : undefined;
 }
 
 /** The first word and the rest, both without surrounding white space. */

@@ -4,17 +4,23 @@
  * the screen around it stays a thin shell. It knows the room, not the screen.
  */
 
-import type { ChatManager, Participant } from './chat-manager.js';
+import type { ChatManager } from './chat-manager.js';
 import { helpLines, parseCommand, type Command } from './commands.js';
-import { createFloodGate } from './flood.js';
-import type { ChatMessage, SystemMessage } from './messages.js';
-import { cleanText, isValidHandle } from './text.js';
+import { createComposer, type Sending } from './compose.js';
+import type { Directory } from './directory.js';
+import { createModeration, type Moderator } from './moderation.js';
+import { isPrivate, type ChatMessage, type SystemMessage } from './messages.js';
+import { createSendQueue, type Schedule } from './send-queue.js';
+import { createSocial } from './social.js';
+import { lastLines, minutes, usersLines, whoLines } from './who.js';
 
 export interface MemberIdentity {
   userId: string;
   handle: string;
   node: number;
   isSysop: boolean;
+  /** Their pager was off when they called (kept across calls). */
+  pagerOff?: boolean;
 }
 
 export interface MemberOptions {
@@ -22,8 +28,20 @@ export interface MemberOptions {
   identity: MemberIdentity;
   /** In code points, after cleaning. */
   maxMessageLength: number;
-  flood: { burst: number; perSecond: number };
+  /**
+   * Lines over `perSecond` (after a `burst`) wait in a queue of up to `maxQueued`; one more and the
+   * caller is muted for `muteMs`.
+   */
+  flood: { burst: number; perSecond: number; maxQueued: number; muteMs: number };
   now: () => number;
+  /** Timers, for lines that wait their turn. */
+  schedule: Schedule;
+  /** Other accounts, and what this caller keeps across calls. */
+  directory: Directory;
+  /** A second page to the same person within this is refused. */
+  pageCooldownMs: number;
+  /** What sysops' /kick, /ban and the like do beyond the room. */
+  moderator: Moderator;
   /**
    * Everything this caller should see, in order: room traffic, their private messages, and local
    * replies (help, who, errors, "slow down") as system messages with `official: false`. A direct
@@ -35,6 +53,10 @@ export interface MemberOptions {
    * would have returned it (the first enter() returns it instead of calling this).
    */
   onEnter(history: ChatMessage[], joined: ChatMessage[]): void;
+  /** /passwd, /keys and /tz: the caller's own account, handled where accounts are kept. */
+  onAccount(command: AccountCommand): void;
+  /** Outside a full room: someone came or went, so the head count changed. */
+  onRoomChange?(): void;
   /** The caller asked to leave (/quit, /q). The member has already left the room. */
   onQuit(): void;
 }
@@ -58,38 +80,65 @@ export interface Member {
   input(line: string): void;
   /** Unsubscribe and leave the room (the others hear it once). Final and idempotent. */
   leave(): void;
+  /**
+   * Private lines and pages kept while this caller was away: "2 messages while you were away", then
+   * each, leaving out those from people they ignore.
+   */
+  deliverWaiting(messages: readonly ChatMessage[]): void;
+  /** A role change while on the board (the sysop made them a sysop, or took it away). */
+  setSysop(sysop: boolean): void;
   readonly inRoom: boolean;
 }
 
-export const SLOW_DOWN = 'You are typing too fast. Please slow down.';
-export const NOT_SYSOP = 'Only the sysop can make announcements.';
-export const NO_ONE_TO_REPLY = 'No one has sent you a private message yet.';
+export const SLOW_DOWN = 'You are typing fast: your lines go out one by one, in order.';
 /** Said after "the room is full": a caller outside retries with any line. */
+export type AccountCommand = Extract<Command, { kind: 'passwd' | 'keys' | 'tz' }>;
+
 export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
+export const SEAT_FREE = 'A seat in the room is free: press Enter to come in.';
 const LEFT_FOR_GOOD = 'You have left the room.';
-const NOT_A_HANDLE = 'Handles are 2-16 letters, digits, "_" or "-".';
+/** Lines /last and /users show at most. */
+const LIST_LIMIT = 20;
 
 type State = 'outside' | 'joining' | 'inside' | 'gone';
-type Sending = Extract<Command, { kind: 'say' | 'action' | 'msg' | 'reply' | 'page' | 'announce' }>;
-/** A line to send, an error for this caller only, or nothing at all (text that cleaned to empty). */
-type Outgoing = { message: ChatMessage } | { error: string } | undefined;
 
 export function createMember(options: MemberOptions): Member {
   const { room, identity, now, deliver } = options;
-  const gate = createFloodGate({ ...options.flood, now });
+  const queue = createSendQueue<ChatMessage>({ ...options.flood, now, schedule: options.schedule, send: (m) => room.broadcast(m) });
   let state: State = 'outside';
   let unsubscribe: (() => void) | undefined;
   /** Handle of whoever last sent this caller a direct message, for /r. */
   let lastSender: string | undefined;
+  /** Messages heard while joining; undefined otherwise. */
+  let joining: ChatMessage[] | undefined;
+  /** Lines said while outside a full room, to say on the way in. */
+  const heldOutside: string[] = [];
 
   const isMe = (handle: string) => handle.toLowerCase() === identity.handle.toLowerCase();
   const tell = (text: string) => deliver(systemLine(text, now()));
+  let sysop = identity.isSysop;
+  const social = createSocial({ ...options, ...identity, tell });
+  const moderate = createModeration({ ...options, handle: identity.handle, isSysop: () => sysop, tell });
+  const compose = createComposer({ ...options, ...identity, social, isSysop: () => sysop, lastSender: () => lastSender });
 
   /** The room's listener for this caller: notes who last wrote to them (for /r), then shows it. */
-  function hear(message: ChatMessage, held: ChatMessage[] | undefined): void {
+  function hear(message: ChatMessage): void {
+    if (social.hides(message)) return;
+    if (state === 'outside') return hearOutside(message);
     if (message.kind === 'direct' && isMe(message.to) && !isMe(message.from)) lastSender = message.from;
-    if (held) held.push(message);
+    if (joining) joining.push(message);
     else deliver(message);
+  }
+
+  /** Outside a full room: private lines and pages, the head count changing, and a seat coming free. */
+  function hearOutside(message: ChatMessage): void {
+    if (isPrivate(message)) {
+      if (message.kind === 'direct' && !isMe(message.from)) lastSender = message.from;
+      return deliver(message);
+    }
+    if (message.kind !== 'join' && message.kind !== 'leave') return;
+    options.onRoomChange?.();
+    if (message.kind === 'leave' && room.participantCount() < room.capacity) tell(SEAT_FREE);
   }
 
   async function enter(): Promise<EnterResult> {
@@ -97,25 +146,26 @@ export function createMember(options: MemberOptions): Member {
     if (state === 'inside' || state === 'joining') return { ok: true, history: [], joined: [] };
     state = 'joining';
     const history = room.recentHistory();
+    unsubscribe ??= room.subscribe(hear, { userId: identity.userId });
     // What arrives while joining (our own announcement, and anything said meanwhile) is held and
     // returned rather than delivered, so that the screen can show it after the history.
-    const joined: ChatMessage[] = [];
-    let entering = true;
-    const stopHearing = room.subscribe((message) => hear(message, entering ? joined : undefined), {
-      userId: identity.userId,
+    const joined: ChatMessage[] = (joining = []);
+    const result = await room.join(identity.userId, identity.handle, {
+      node: identity.node,
+      ...(sysop ? { sysop: true } : {}),
+      ...(identity.pagerOff ? { pagerOff: true } : {}),
     });
-    unsubscribe = stopHearing;
-    const result = await room.join(identity.userId, identity.handle, { node: identity.node });
-    entering = false;
+    joining = undefined;
     if ((state as State) === 'gone') {
       // Left while the seat was being decided: give it straight back.
       room.leave(identity.userId);
       return { ok: false, error: LEFT_FOR_GOOD };
     }
     if (!result.ok) {
-      stopHearing();
-      unsubscribe = undefined;
       state = 'outside';
+      room.waitOutside(identity.userId, identity.handle);
+      // Of what was heard while asking, only what reaches a caller outside.
+      for (const message of joined) hearOutside(message);
       return result;
     }
     state = 'inside';
@@ -127,15 +177,25 @@ export function createMember(options: MemberOptions): Member {
     if (state === 'gone') return;
     if (!result.ok) return tell(`${result.error} ${RETRY_HINT}`);
     options.onEnter(result.history, result.joined);
+    for (const line of heldOutside.splice(0)) input(line);
+  }
+
+  /** A line said outside the full room is kept and said on the way in, never dropped. */
+  function holdOutside(line: string): void {
+    if (heldOutside.length >= options.flood.maxQueued) return tell(`You are not in the room yet, and ${heldOutside.length} lines already wait. Not kept: ${line}`);
+    heldOutside.push(line);
+    tell(`You are not in the room yet: your line will be said when you get in (${heldOutside.length} waiting).`);
+    // While a seat is being asked for, the answer to that ask says the held lines.
+    if (state === 'outside') void retryEnter();
   }
 
   function leave(): void {
     if (state === 'gone') return;
-    const wasInside = state === 'inside';
     state = 'gone';
+    queue.close();
     unsubscribe?.();
     unsubscribe = undefined;
-    if (wasInside) room.leave(identity.userId);
+    room.leave(identity.userId);
   }
 
   function quit(): void {
@@ -147,91 +207,102 @@ export function createMember(options: MemberOptions): Member {
     if (state === 'gone') return;
     const command = parseCommand(line);
     if (command.kind === 'quit') return quit();
-    if (state === 'joining') return;
-    if (state === 'outside') return void retryEnter();
+    if (state === 'outside' && command.kind === 'empty') return void retryEnter();
+    if (state !== 'inside' && (command.kind === 'say' || command.kind === 'action' || command.kind === 'announce')) {
+      return holdOutside(line);
+    }
+    if (command.kind === 'empty') return;
+    room.updatePresence(identity.userId, { lastActiveAt: now() });
+    if (command.kind !== 'away') social.back();
     switch (command.kind) {
-      case 'empty':
-        return;
       case 'who':
-        return tell(whoLine(room.participants()));
+        return whoLines(room.participants(), now()).forEach(tell);
+      case 'whois':
+        return social.whois(command.handle);
+      case 'passwd':
+      case 'keys':
+      case 'tz':
+        return options.onAccount(command);
+      case 'last':
+        return lastLines(options.directory.recentCalls(LIST_LIMIT)).forEach(tell);
+      case 'users':
+        return usersLines(options.directory.accounts(), (h) => room.participantByHandle(h) !== undefined, LIST_LIMIT).forEach(tell);
+      case 'away':
+        return social.away(command.reason);
+      case 'ignore':
+        return social.ignore(command.handle);
+      case 'unignore':
+        return social.unignore(command.handle);
+      case 'pager':
+        return social.pager(command.on);
+      case 'kick':
+      case 'mute':
+      case 'unmute':
+      case 'ban':
+      case 'unban':
+        return moderate(command);
       case 'help':
-        return helpLines({ sysop: identity.isSysop }).forEach(tell);
+        return helpLines({ sysop }).forEach(tell);
       case 'usage':
       case 'unknown':
         return tell(command.message);
       default:
-        return send(command);
+        return send(command, line);
     }
   }
 
-  function send(command: Sending): void {
+  function send(command: Sending, line: string): void {
     const outgoing = compose(command);
     if (!outgoing) return;
-    if ('error' in outgoing) return tell(outgoing.error);
+    if ('tell' in outgoing) return tell(outgoing.tell);
+    const mutedFor = mutedMs();
+    if (mutedFor > 0) return tell(`You are muted for ${minutes(mutedFor)} more. Not sent: ${line}`);
     // Only lines that reach others count against the caller.
-    if (!gate.take()) return tell(SLOW_DOWN);
-    room.broadcast(outgoing.message);
-  }
-
-  function compose(command: Sending): Outgoing {
-    const from = identity.handle;
-    const at = now();
-    switch (command.kind) {
-      case 'say':
-        return withText(command.text, (text) => ({ kind: 'public', from, text, at }));
-      case 'action':
-        return withText(command.text, (text) => ({ kind: 'action', from, text, at }));
-      case 'announce':
-        if (!identity.isSysop) return { error: NOT_SYSOP };
-        return withText(command.text, (text) => ({ kind: 'system', official: true, from, text, at }));
-      case 'msg':
-        return privately(command.to, command.text);
-      case 'reply':
-        if (lastSender === undefined) return { error: NO_ONE_TO_REPLY };
-        if (!room.participantByHandle(lastSender)) return { error: `${lastSender} has left the room.` };
-        return privately(lastSender, command.text);
-      case 'page': {
-        const target = findTarget(command.to, "You can't page yourself.");
-        return 'error' in target ? target : { message: { kind: 'page', from, to: target.handle, at } };
-      }
+    const sent = queue.offer(outgoing.message);
+    const { message } = outgoing;
+    // An announcement is a sysop action like any other: kept with who made it.
+    if (sent !== 'full' && message.kind === 'system' && message.official) options.moderator.record(identity.handle, 'announce', 'room', message.text);
+    if (outgoing.note) tell(outgoing.note);
+    switch (sent) {
+      case 'queued':
+        return tell(SLOW_DOWN);
+      case 'full':
+        room.updatePresence(identity.userId, { mutedUntil: now() + options.flood.muteMs });
+        return tell(`You kept typing too fast: you are muted for ${minutes(options.flood.muteMs)}. Not sent: ${line}`);
     }
   }
 
-  function privately(to: string, typed: string): Outgoing {
-    const target = findTarget(to, "You can't send a private message to yourself.");
-    if ('error' in target) return target;
-    return withText(typed, (text) => ({ kind: 'direct', from: identity.handle, to: target.handle, text, at: now() }));
+  function mutedMs(): number {
+    return Math.max(0, (room.participant(identity.userId)?.mutedUntil ?? 0) - now());
   }
 
-  /** The typed text cleaned; nothing to send when it cleans to empty. */
-  function withText(typed: string, make: (text: string) => ChatMessage): Outgoing {
-    const text = cleanText(typed, options.maxMessageLength);
-    return text ? { message: make(text) } : undefined;
+  function setSysop(on: boolean): void {
+    if (on === sysop) return;
+    sysop = on;
+    room.updatePresence(identity.userId, { sysop: on ? true : undefined });
+    tell(on ? 'You are now a sysop: /help lists your commands.' : 'You are no longer a sysop.');
   }
 
-  /** Who a private line is for: someone else in the room, named by their handle as registered. */
-  function findTarget(typed: string, toSelf: string): { handle: string } | { error: string } {
-    if (!isValidHandle(typed)) return { error: NOT_A_HANDLE };
-    const target = room.participantByHandle(typed);
-    if (!target) return { error: `No one called ${typed} is in the room.` };
-    if (target.userId === identity.userId) return { error: toSelf };
-    return { handle: target.handle };
+  function deliverWaiting(messages: readonly ChatMessage[]): void {
+    const shown = messages.filter((m) => !social.hides(m));
+    if (shown.length === 0) return;
+    tell(`${shown.length} ${shown.length === 1 ? 'message' : 'messages'} while you were away:`);
+    for (const message of shown) {
+      if (message.kind === 'direct') lastSender = message.from;
+      deliver(message);
+    }
   }
 
   return {
     enter,
     input,
     leave,
+    deliverWaiting,
+    setSysop,
     get inRoom() {
       return state === 'inside';
     },
   };
-}
-
-/** "In the room (2): alice (node 1), bob (node 2)". */
-export function whoLine(participants: readonly Participant[]): string {
-  const names = participants.map((p) => (p.node === undefined ? p.handle : `${p.handle} (node ${p.node})`));
-  return `In the room (${participants.length}): ${names.join(', ')}`;
 }
 
 function systemLine(text: string, at: number): SystemMessage {

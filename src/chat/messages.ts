@@ -1,7 +1,8 @@
 /**
  * What travels through the teleconference. Every message is stamped with the time it was made
  * (milliseconds since the epoch, from the injected clock). Text in a message has already been
- * cleaned by `text.ts`: nothing here carries control characters or escape sequences.
+ * cleaned by `text.ts`: nothing here carries control characters or escape sequences, but for the
+ * "\n" between the lines of a pasted block.
  */
 
 export interface Stamped {

@@ -8,10 +8,32 @@
 import type { ChatMessage } from './messages.js';
 
 /**
- * One participant as every instance sees it. Records travel whole between instances, so a field a
- * later feature adds (away, muted) reaches the others without touching the seam.
+ * What others may know of a participant beyond their name. It lives on the participant record (not
+ * in a session) so that it travels with it wherever the room's member list is kept.
  */
-export interface Participant {
+export interface Presence {
+  sysop?: boolean;
+  /** Set by /away; cleared by the next line they type. */
+  away?: { reason: string; since: number };
+  /** Milliseconds since the epoch until which their lines do not reach the room. */
+  mutedUntil?: number;
+  /** Pages are not rung for them (/pager off). */
+  pagerOff?: boolean;
+  /** When they last typed a line (milliseconds since the epoch; joinedAt until then); for idle times. */
+  lastActiveAt?: number;
+}
+
+/**
+ * A change to some presence fields: null clears one. Null rather than undefined because the
+ * change crosses processes as JSON, which drops a key whose value is undefined.
+ */
+export type PresenceChange = { [K in keyof Presence]?: Presence[K] | null };
+
+/**
+ * One participant as every instance sees it. Records travel whole between instances at join, and
+ * presence changes after it travel as 'updated' events.
+ */
+export interface Participant extends Presence {
   userId: string;
   handle: string;
   node?: number;
@@ -28,7 +50,8 @@ export type SeatResult = { ok: true; seat: string } | { ok: false; error: string
 export type RoomEvent =
   | { type: 'message'; message: ChatMessage }
   | { type: 'joined'; participant: Participant }
-  | { type: 'left'; userId: string; seat: string };
+  | { type: 'left'; userId: string; seat: string }
+  | { type: 'updated'; userId: string; seat: string; change: PresenceChange };
 
 export const ROOM_FULL = 'Chat room is at capacity. Please try again later.';
 
@@ -73,8 +96,24 @@ export class Roster {
     ];
   }
 
+  /** A seated participant's presence changed: every room hears it. An old or unknown seat does nothing. */
+  update(userId: string, seat: string, change: PresenceChange): RoomEvent[] {
+    const participant = this.seated.get(userId);
+    if (!participant || participant.seat !== seat) return [];
+    applyPresence(participant, change);
+    return [{ type: 'updated', userId, seat, change: { ...change } }];
+  }
+
   /** Everyone seated, in join order (copies): what a room starting late needs to hear. */
   participants(): Participant[] {
     return [...this.seated.values()].map((p) => ({ ...p }));
+  }
+}
+
+/** Sets the fields a change gives and clears those it gives as null. */
+export function applyPresence(presence: Presence, change: PresenceChange): void {
+  for (const [key, value] of Object.entries(change) as Array<[keyof Presence, unknown]>) {
+    if (value === null || value === undefined) delete presence[key];
+    else Object.assign(presence, { [key]: value });
   }
 }

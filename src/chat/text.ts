@@ -77,6 +77,17 @@ export function cleanText(input: string, maxLength: number): string {
   return capLength(visible.trim(), Math.floor(maxLength)).trimEnd();
 }
 
+/**
+ * A pasted block: each line cleaned as cleanText does (and capped at `maxLength`), blank lines at
+ * either end dropped, joined with "\n" — the only control character a message's text may hold.
+ */
+export function cleanLines(input: string, maxLength: number): string {
+  const lines = input.split(/\r\n|\r|\n/).map((line) => cleanText(line, maxLength));
+  while (lines.length > 0 && lines[0] === '') lines.shift();
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.join('\n');
+}
+
 function stripControls(input: string): string {
   let out = '';
   let runStart = 0;

@@ -68,6 +68,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       w.nodes.add(node);
       return node;
     },
+    inUse: () => nodes.inUse(),
     admit(w, { address }) {
       const admission = caps.admit(address);
       if (admission.ok) w.tickets.add(admission.ticket);
@@ -83,6 +84,8 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       if (w.seats.get(userId) === seat) w.seats.delete(userId);
       toEveryone(roster.unseat(userId, seat, at));
     },
+    // Kept in the roster too, so that a worker starting later hears the current record at join.
+    update: (_w, { userId, seat, change }) => toEveryone(roster.update(userId, seat, change)),
     release(w, { node }) {
       if (!w.nodes.delete(node)) return;
       nodes.release(node);

@@ -6,7 +6,7 @@
  * by a later login of the same account.
  */
 import type { ChatMessage } from '../chat/messages.js';
-import type { Participant, RoomEvent, SeatResult } from '../chat/roster.js';
+import type { Participant, PresenceChange, RoomEvent, SeatResult } from '../chat/roster.js';
 import type { NodeHolder } from '../nodes/node-manager.js';
 import type { Admission } from '../ssh/connection-caps.js';
 
@@ -14,6 +14,7 @@ import type { Admission } from '../ssh/connection-caps.js';
 export interface Asks {
   join: { args: { participant: Participant; capacity: number }; answer: SeatResult };
   acquire: { args: NodeHolder; answer: number | null };
+  inUse: { args: Record<string, never>; answer: number };
   admit: { args: { address: string }; answer: Admission };
   lockedFor: { args: { handle: string; address: string }; answer: number };
 }
@@ -22,6 +23,7 @@ export interface Asks {
 export interface Tells {
   publish: ChatMessage;
   leave: { userId: string; seat: string; at: number };
+  update: { userId: string; seat: string; change: PresenceChange };
   release: { node: number };
   claim: { userId: number; key: number };
   unclaim: { userId: number; key: number };

@@ -47,11 +47,13 @@ export function createWorkerLinks(port: PrimaryPort, maxNodes: number): BoardLin
       publish: (message) => tell('publish', message),
       join: (participant, capacity) => ask('join', { participant, capacity }),
       leave: (userId, seat, at) => tell('leave', { userId, seat, at }),
+      update: (userId, seat, change) => tell('update', { userId, seat, change }),
       subscribe: fanOut.subscribe,
     },
     lines: {
       maxNodes,
       acquire: async (holder) => (await ask('acquire', holder)) ?? undefined,
+      inUse: () => ask('inUse', {}),
       release: (node) => tell('release', { node }),
       claimAccount(userId, caller) {
         const key = keys.get(caller) ?? nextId++;

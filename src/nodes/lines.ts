@@ -16,6 +16,8 @@ export interface Lines {
   readonly maxNodes: number;
   /** The lowest free node, or undefined when every line is busy. */
   acquire(holder: NodeHolder): Promise<number | undefined>;
+  /** How many nodes are taken now (a newcomer hears of a full board before the form). */
+  inUse(): Promise<number>;
   /** Idempotent. */
   release(node: number): void;
   /** This session now holds the account; one that held it before is told to end. */
@@ -24,17 +26,21 @@ export interface Lines {
   releaseAccount(userId: number, caller: CallerHandle): void;
 }
 
-export class ActiveCallers {
-  private readonly byUser = new Map<number, CallerHandle>();
+export class ActiveCallers<Caller extends CallerHandle = CallerHandle> {
+  private readonly byUser = new Map<number, Caller>();
 
-  claim(userId: number, caller: CallerHandle): void {
+  claim(userId: number, caller: Caller): void {
     const previous = this.byUser.get(userId);
     this.byUser.set(userId, caller);
     if (previous && previous !== caller) previous.end('replaced');
   }
 
-  release(userId: number, caller: CallerHandle): void {
+  release(userId: number, caller: Caller): void {
     if (this.byUser.get(userId) === caller) this.byUser.delete(userId);
+  }
+
+  get(userId: number): Caller | undefined {
+    return this.byUser.get(userId);
   }
 }
 
@@ -43,6 +49,7 @@ export function createLocalLines(nodes: NodeManager): Lines {
   return {
     maxNodes: nodes.maxNodes,
     acquire: (holder) => Promise.resolve(nodes.acquire(holder)),
+    inUse: () => Promise.resolve(nodes.inUse()),
     release: (node) => nodes.release(node),
     claimAccount: (userId, caller) => callers.claim(userId, caller),
     releaseAccount: (userId, caller) => callers.release(userId, caller),

@@ -54,6 +54,45 @@ const MIGRATIONS: readonly string[] = [
     json TEXT    NOT NULL
   );
   `,
+  // The community: pager and bans (reason, end, who) on the account; whom each caller ignores;
+  // private lines and pages waiting for a recipient who was away; calls' heartbeats and kicks
+  // asked for by the CLI (the CLI reaches running boards through the database); what sysops did.
+  `
+  ALTER TABLE users ADD COLUMN pager_off  INTEGER NOT NULL DEFAULT 0 CHECK (pager_off IN (0, 1));
+  ALTER TABLE users ADD COLUMN ban_reason TEXT;
+  ALTER TABLE users ADD COLUMN ban_until  INTEGER;
+  ALTER TABLE users ADD COLUMN banned_by  TEXT;
+  ALTER TABLE users ADD COLUMN time_zone  TEXT;
+  CREATE TABLE ignores (
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    ignored_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, ignored_id)
+  );
+  CREATE TABLE waiting_messages (
+    id      INTEGER PRIMARY KEY,
+    to_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    from_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    at      INTEGER NOT NULL,
+    json    TEXT    NOT NULL
+  );
+  CREATE INDEX waiting_by_recipient ON waiting_messages (to_id);
+  ALTER TABLE calls ADD COLUMN seen_at INTEGER;
+  CREATE TABLE kick_requests (
+    id      INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    at      INTEGER NOT NULL,
+    by      TEXT    NOT NULL,
+    reason  TEXT    NOT NULL DEFAULT ''
+  );
+  CREATE TABLE sysop_log (
+    id     INTEGER PRIMARY KEY,
+    at     INTEGER NOT NULL,
+    actor  TEXT    NOT NULL,
+    action TEXT    NOT NULL,
+    target TEXT    NOT NULL,
+    detail TEXT    NOT NULL DEFAULT ''
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,10 +1,11 @@
 /**
- * The board's simple screens: "all lines busy", a plain welcome, and the goodbye line the
+ * The board's simple screens: "all lines busy", the welcome lines, and the goodbye line the
  * session writes after the screen is gone. Each screen is one centred box that goes away on a
  * key, a timer or the screen being destroyed, and leaves no listener or timer behind.
  */
 import blessed from 'blessed';
 import type { KeyLike } from './line-editor.js';
+import { formatUtc } from '../chat/who.js';
 import { displayWidth } from './display-width.js';
 import { safe, stripControls, wrapText } from './form-field.js';
 import type { BbsScreen } from './screen.js';
@@ -26,17 +27,23 @@ export function showLineBusy(
   });
 }
 
-export function showWelcome(
-  screen: BbsScreen,
-  info: { bbsName: string; tagline: string; handle: string; node: number; lastLoginAt: number | null },
-): Promise<void> {
+/**
+ * What a caller reads first in the teleconference on every login: the board and its tagline, their
+ * node and last call, and who is in the room. Lines in the log rather than a box to dismiss, so a
+ * regular is never held up by it.
+ */
+export function welcomeLines(info: {
+  bbsName: string;
+  tagline: string;
+  handle: string;
+  node: number;
+  lastLoginAt: number | null;
+  inRoom: readonly string[];
+}): string[] {
   const lastCall =
     info.lastLoginAt === null ? 'This is your first call. Welcome aboard!' : `Your last call: ${formatUtc(info.lastLoginAt)}.`;
-  return showNotice(screen, {
-    paragraphs: [`Welcome to ${info.bbsName}, ${info.handle}!`, info.tagline, '', `You are on node ${info.node}.`, lastCall, '', 'Press q to continue.'],
-    colour: 'green',
-    dismissOn: (ch, key) => ch === 'q' || ch === 'Q' || (key.ctrl === true && key.name === 'c'),
-  });
+  const who = info.inRoom.length === 0 ? 'No one else is in the room yet.' : `In the room: ${info.inRoom.join(', ')}.`;
+  return [`Welcome to ${info.bbsName}, ${info.handle}! ${info.tagline}`.trim(), `You are on node ${info.node}. ${lastCall}`, who];
 }
 
 export type GoodbyeReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'cancelled' | 'idle';
@@ -71,11 +78,6 @@ export function formatDuration(ms: number): string {
   if (h > 0) return `${h}h ${two(m)}m ${two(s)}s`;
   if (m > 0) return `${m}m ${two(s)}s`;
   return `${s}s`;
-}
-
-/** "2026-05-01 14:03 UTC": the board serves callers in every time zone. */
-function formatUtc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 interface Notice {

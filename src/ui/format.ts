@@ -41,6 +41,9 @@ export interface FormatOptions {
   readonly timeZone?: string;
 }
 
+/** Marks an official announcement, live and when replayed from history. */
+export const ANNOUNCEMENT_LABEL = 'ANNOUNCEMENT';
+
 /** The name official announcements are shown under, whoever made them. */
 export const SYSOP_NAME = 'SysOp';
 
@@ -64,6 +67,18 @@ export function formatMessage(message: ChatMessage, viewer: Viewer, options: For
   return line;
 }
 
+/**
+ * The rows of a message: one, or for a pasted block (text with "\n") a header row with its first
+ * line and an indented row for each further line, in the same style.
+ */
+export function formatRows(message: ChatMessage, viewer: Viewer, options: FormatOptions = {}): StyledLine[] {
+  if (!('text' in message) || !message.text.includes('\n')) return [formatMessage(message, viewer, options)];
+  const [first = '', ...rest] = message.text.split('\n');
+  const header = formatFor({ ...message, text: first }, viewer, options);
+  const style = header[header.length - 1]?.style ?? 'text';
+  return [header, ...rest.map((line): StyledLine => [seg(`    ${line}`, style)])];
+}
+
 function formatFor(message: ChatMessage, viewer: Viewer, options: FormatOptions): StyledLine {
   const line = formatBody(message, viewer, options.timeZone);
   return options.earlier ? line.map((s) => ({ text: s.text, style: 'earlier' as const })) : line;
@@ -74,8 +89,12 @@ export function formatDivider(label: string): StyledLine {
   return [{ text: `--- ${clean(label)} ---`, style: 'divider' }];
 }
 
-/** True for a page or direct message addressed to the viewer by someone else: ring their bell. */
+/**
+ * True for a page or direct message addressed to the viewer by someone else, and for an official
+ * announcement made by someone else: ring their bell.
+ */
 export function needsBell(message: ChatMessage, viewer: Viewer): boolean {
+  if (message.kind === 'system') return message.official && !sameHandle(message.from ?? '', viewer.handle);
   if (message.kind !== 'direct' && message.kind !== 'page') return false;
   return sameHandle(message.to, viewer.handle) && !sameHandle(message.from, viewer.handle);
 }
@@ -153,7 +172,7 @@ function formatBody(message: ChatMessage, viewer: Viewer, timeZone: string | und
       return [seg(`*** ${message.handle} has left the chat ***`, 'notice')];
     case 'system':
       if (!message.official) return [seg(message.text, 'notice')];
-      return [{ ...stamp(), style: 'official' }, seg(`${SYSOP_NAME}: ${message.text}`, 'official')];
+      return [{ ...stamp(), style: 'official' }, seg(`${ANNOUNCEMENT_LABEL} ${SYSOP_NAME}: ${message.text}`, 'official')];
     case 'direct':
       return [stamp(), ...directHeader(message, viewer), seg(message.text, 'private')];
     case 'page':

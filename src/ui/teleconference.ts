@@ -14,8 +14,10 @@
  */
 import { isPrivate, type ChatMessage } from '../chat/messages.js';
 import { displayWidth, graphemes, truncateToWidth } from './display-width.js';
-import { formatClock, formatDivider, formatMessage, formatTitle, needsBell } from './format.js';
+import { formatClock, formatDivider, formatRows, formatTitle, needsBell } from './format.js';
 import { completeHandle } from './handle-completion.js';
+import { leaveQuestion, SecretInput, type InputMode } from './input-modes.js';
+import { placePaste } from './paste.js';
 import { LineEditor, type KeyLike } from './line-editor.js';
 import type { SharedFrame } from './frame-clock.js';
 import { RowPainter, type PaintedScreen } from './row-painter.js';
@@ -31,6 +33,8 @@ export interface TeleconferenceOptions {
   handle: string;
   node: number;
   maxMessageLength: number;
+  /** Most lines a pasted block may have (it goes out as one message). */
+  maxPasteLines: number;
   now: () => number;
   /** How many are in the room, for the title bar. */
   roomCount(): number;
@@ -38,6 +42,8 @@ export interface TeleconferenceOptions {
   completions(prefix: string): string[];
   /** IANA zone for every HH:MM; the server's own zone when omitted. */
   timeZone?: string;
+  /** The caller chose timeZone (/tz): name it in the title bar. */
+  showZone?: boolean;
   /** Lines kept for scrollback (default 1000). */
   scrollback?: number;
   /** Typed lines kept for Up/Down recall (default 50). */
@@ -53,9 +59,26 @@ export interface Teleconference {
   show(message: ChatMessage, options?: { earlier?: boolean }): void;
   /** Replays the room's recent messages, dimmed, between two dividers. Nothing for none. */
   showHistory(messages: readonly ChatMessage[]): void;
-  /** Enter: the typed line, possibly empty. */
+  /**
+   * A bracketed paste. One line is typed into the input line; several go out at once as one
+   * message (with what was already typed as its first line). Over a limit, nothing is sent and the
+   * caller is told the limit.
+   */
+  paste(paste: { text: string; length: number }): void;
+  /** Draws the title again (the head count changed while this caller waits outside the room). */
+  refresh(): void;
+  /** Times from now on in this zone (named in the title bar); undefined: the board's own. */
+  setTimeZone(zone: string | undefined): void;
+  /**
+   * Asks for a password on the input line, masked, kept out of the line history; resolves with it,
+   * or undefined on Esc, Ctrl-C or the screen going away. The masked line stays (keys typed ahead
+   * are kept for the next question) until endSecret().
+   */
+  askSecret(prompt: string): Promise<string | undefined>;
+  endSecret(): void;
+  /** Enter: the typed line, possibly empty. A pasted block's lines are joined with "\n". */
   onLine(handler: (line: string) => void): void;
-  /** Ctrl-C, or Ctrl-D on an empty line. Called once. */
+  /** Ctrl-D on an empty line, or Ctrl-C on an empty line answered with y. Called once. */
   onLeave(handler: () => void): void;
   /** Idempotent. Removes this screen's widgets, timer and listeners; the BbsScreen stays. */
   destroy(): void;
@@ -94,6 +117,11 @@ class TeleconferenceScreen implements Teleconference {
   /** Tab's list of choices, shown in the status line until the next key. */
   private hint: string | undefined;
   private left = false;
+  /** Every HH:MM is in this zone (the server's when undefined); a zone the caller chose is named in the title. */
+  private timeZone: string | undefined;
+  private zoneLabel = '';
+  /** A question or a password prompt that has the input line until it is answered. */
+  private mode: InputMode | undefined;
   private destroyed = false;
   private readonly onKeypress = (ch: string | undefined, key: KeyLike | undefined) => this.handleKey(ch, key ?? {});
   private readonly onPrerender = () => this.drawFrame();
@@ -101,6 +129,8 @@ class TeleconferenceScreen implements Teleconference {
 
   constructor(private readonly options: TeleconferenceOptions) {
     this.bbs = options.screen;
+    this.timeZone = options.timeZone;
+    this.zoneLabel = options.showZone && options.timeZone ? zoneName(options.timeZone) : '';
     this.editor = new LineEditor({ maxLength: options.maxMessageLength, historySize: options.inputHistory ?? 50 });
     this.widgets = createWidgets(this.bbs.screen);
     this.painted = this.bbs.screen as unknown as PaintedScreen;
@@ -119,8 +149,8 @@ class TeleconferenceScreen implements Teleconference {
   show(message: ChatMessage, options: { earlier?: boolean } = {}): void {
     if (this.destroyed) return;
     const earlier = options.earlier ?? false;
-    const line = formatMessage(message, this.viewer(), { earlier, timeZone: this.options.timeZone });
-    this.log.append(line, !isPrivate(message));
+    const shared = !isPrivate(message);
+    for (const row of formatRows(message, this.viewer(), { earlier, timeZone: this.timeZone })) this.log.append(row, shared);
     if (!earlier && needsBell(message, this.viewer())) this.bbs.bell();
     this.bbs.requestFrame();
   }
@@ -130,6 +160,51 @@ class TeleconferenceScreen implements Teleconference {
     this.log.append(formatDivider('earlier messages'), true);
     for (const message of messages) this.show(message, { earlier: true });
     this.log.append(formatDivider('end of earlier messages'), true);
+  }
+
+  paste(paste: { text: string; length: number }): void {
+    if (this.destroyed || this.left) return;
+    if (this.mode) {
+      this.mode.paste(paste.text);
+      return this.drawInput();
+    }
+    const outcome = placePaste(paste, this.editor.text, { maxLength: this.options.maxMessageLength, maxLines: this.options.maxPasteLines });
+    if (outcome.kind === 'refused') return this.notice(outcome.reason);
+    if (outcome.kind === 'typed') {
+      this.editor.setText(outcome.line);
+      return this.drawInput();
+    }
+    this.editor.clear();
+    this.submitted(outcome.block);
+  }
+
+  refresh(): void {
+    if (!this.destroyed) this.bbs.requestRender();
+  }
+
+  setTimeZone(zone: string | undefined): void {
+    this.timeZone = zone;
+    this.zoneLabel = zone ? zoneName(zone) : '';
+    this.refresh();
+  }
+
+  askSecret(prompt: string): Promise<string | undefined> {
+    if (this.destroyed || this.left) return Promise.resolve(undefined);
+    const current = this.mode;
+    const secret = current instanceof SecretInput ? current : new SecretInput(prompt);
+    if (secret !== current) {
+      current?.cancel();
+      this.mode = secret;
+    }
+    const answer = secret.ask(prompt);
+    this.drawInput();
+    return answer;
+  }
+
+  endSecret(): void {
+    if (!(this.mode instanceof SecretInput)) return;
+    this.mode = undefined;
+    this.drawInput();
   }
 
   onLine(handler: (line: string) => void): void {
@@ -143,6 +218,7 @@ class TeleconferenceScreen implements Teleconference {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.mode?.cancel();
     this.stopClock();
     this.bbs.setSharedFrames(undefined);
     this.log.release();
@@ -156,12 +232,17 @@ class TeleconferenceScreen implements Teleconference {
     this.bbs.setCursor(null);
   }
 
+  private notice(text: string): void {
+    this.show({ kind: 'system', text, official: false, at: this.options.now() });
+  }
+
   private viewer(): { handle: string } {
     return { handle: this.options.handle };
   }
 
   private handleKey(ch: string | undefined, key: KeyLike): void {
     if (this.destroyed || this.left) return;
+    if (this.mode) return this.modeKey(ch, key);
     const hadHint = this.hint !== undefined;
     if (key.name !== 'tab') this.hint = undefined;
     if (key.ctrl && key.name === 'd' && this.editor.text === '') return this.leave();
@@ -170,7 +251,7 @@ class TeleconferenceScreen implements Teleconference {
       case 'submit':
         return this.submit();
       case 'interrupt':
-        return this.leave();
+        return this.interrupt();
       case 'cancel':
         this.editor.clear();
         return this.drawInput();
@@ -180,15 +261,37 @@ class TeleconferenceScreen implements Teleconference {
       case 'changed':
         return this.drawInput();
       default:
-        if (hadHint) this.bbs.requestRender();
+        if (this.isFull(ch, key)) this.hint = `A line holds at most ${this.options.maxMessageLength} characters.`;
+        if (hadHint || this.hint) this.bbs.requestRender();
     }
   }
 
+  /** A printable key refused because the line is full: say so rather than drop it silently. */
+  private isFull(ch: string | undefined, key: KeyLike): boolean {
+    return ch !== undefined && !key.ctrl && !key.meta && ch >= ' ' && this.editor.text.length >= this.options.maxMessageLength;
+  }
+
   private submit(): void {
-    const line = this.editor.submit();
+    this.submitted(this.editor.submit());
+  }
+
+  private submitted(line: string): void {
     this.log.scrollToBottom();
     this.drawInput();
     for (const handler of [...this.lineHandlers]) handler(line);
+  }
+
+  /** Ctrl-C: a typed line is cleared, never sent nor lost to a hang-up; on an empty line, ask. */
+  private interrupt(): void {
+    if (this.editor.text === '') this.mode = leaveQuestion(() => this.leave());
+    else this.editor.clear();
+    this.drawInput();
+  }
+
+  private modeKey(ch: string | undefined, key: KeyLike): void {
+    const mode = this.mode;
+    if (mode?.key(ch, key) && this.mode === mode) this.mode = undefined;
+    this.drawInput();
   }
 
   private leave(): void {
@@ -223,9 +326,10 @@ class TeleconferenceScreen implements Teleconference {
   private drawInput(): void {
     if (this.destroyed) return;
     const { width, height } = this.screenSize();
-    const view = this.editor.view(Math.max(1, width - PROMPT.length));
-    this.inputText = PROMPT + view.text;
-    this.bbs.setCursor({ x: PROMPT.length + view.cursorColumn, y: height - 1 });
+    const field = this.editor.view(Math.max(1, width - PROMPT.length));
+    const view = this.mode?.view(width) ?? { text: PROMPT + field.text, cursorColumn: PROMPT.length + field.cursorColumn };
+    this.inputText = view.text;
+    this.bbs.setCursor({ x: view.cursorColumn, y: height - 1 });
   }
 
   /** Everything that depends on the frame: layout, title, visible rows, status. Once per render. */
@@ -266,9 +370,10 @@ class TeleconferenceScreen implements Teleconference {
 
   /** Laid out again only when the width, the head count or the minute changed. */
   private titleText(width: number): string {
-    const { bbsName, node, handle, timeZone } = this.options;
+    const { bbsName, node, handle } = this.options;
+    const timeZone = this.timeZone;
     const count = this.options.roomCount();
-    const clock = formatClock(this.options.now(), timeZone);
+    const clock = formatClock(this.options.now(), timeZone) + (this.zoneLabel ? ` ${this.zoneLabel}` : '');
     const key = `${width} ${count} ${clock}`;
     if (key !== this.title.key) this.title = { key, text: formatTitle({ bbsName, node, handle, count, clock }, width) };
     return this.title.text;
@@ -286,6 +391,12 @@ class TeleconferenceScreen implements Teleconference {
   private screenSize(): { width: number; height: number } {
     return { width: toNumber(this.bbs.screen.width), height: toNumber(this.bbs.screen.height) };
   }
+}
+
+/** "CET", "GMT+9": the zone's short name at this moment. */
+function zoneName(zone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'short' }).formatToParts(Date.now());
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
 }
 
 function toNumber(value: unknown): number {

@@ -14,6 +14,7 @@ export function testTeleconference(screen: BbsScreen, handle: string, options: P
     handle,
     node: 2,
     maxMessageLength: 200,
+    maxPasteLines: 5,
     now: () => TEST_TIME,
     roomCount: () => 3,
     completions: () => [],

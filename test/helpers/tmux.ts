@@ -9,6 +9,8 @@ export interface TmuxSsh {
   /** send-keys: literal text; `enter` presses Enter after it. */
   type(text: string, options?: { enter?: boolean }): void;
   key(name: string): void;
+  /** Pastes `text` the way a terminal does (bracketed when the program asked for it). */
+  paste(text: string): void;
   screen(): string;
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
   kill(): void;
@@ -42,6 +44,11 @@ export function sshInTmux(port: number, user: string, size = { cols: 100, rows: 
       if (options.enter) tmux('send-keys', '-t', 'call', 'Enter');
     },
     key: (name) => void tmux('send-keys', '-t', 'call', name),
+    paste(text) {
+      // -p: bracketed, as a terminal pastes when the program asked for it (mode 2004).
+      tmux('set-buffer', '-b', 'clip', '--', text);
+      tmux('paste-buffer', '-p', '-d', '-b', 'clip', '-t', 'call');
+    },
     screen: () => {
       try {
         return tmux('capture-pane', '-p', '-t', 'call');

@@ -87,11 +87,12 @@ describe('bbs user', () => {
 
   it('changes roles and bans', async () => {
     await bbs(['user', 'add', 'bob'], piped(PASSWORD));
-    expect(await bbs(['user', 'role', 'bob', 'sysop'])).toMatchObject({ code: 0, stdout: 'bob is now a sysop.\n' });
-    expect(await bbs(['user', 'ban', 'BOB'])).toMatchObject({ code: 0, stdout: 'bob is banned.\n' });
-    expect((await bbs(['user', 'list'])).stdout).toMatch(/^bob\s+sysop\s+yes\s/m);
+    expect(await bbs(['user', 'ban', 'BOB'])).toMatchObject({ code: 0, stdout: 'bob is banned for good.\n' });
+    expect((await bbs(['user', 'list'])).stdout).toMatch(/^bob\s+user\s+yes\s/m);
     expect(await bbs(['user', 'unban', 'bob'])).toMatchObject({ code: 0, stdout: 'bob is no longer banned.\n' });
-    expect((await bbs(['user', 'list'])).stdout).toMatch(/^bob\s+sysop\s+no\s/m);
+    expect((await bbs(['user', 'list'])).stdout).toMatch(/^bob\s+user\s+no\s/m);
+    expect(await bbs(['user', 'role', 'bob', 'sysop'])).toMatchObject({ code: 0, stdout: 'bob is now a sysop.\n' });
+    expect(await bbs(['user', 'ban', 'bob'])).toMatchObject({ code: 1, stderr: 'bbs: bob is a sysop: make them a user first (bbs user role bob user).\n' });
     expect(await bbs(['user', 'role', 'bob', 'root'])).toMatchObject({ code: 1, stderr: 'bbs: Unknown role "root": use user or sysop.\n' });
   });
 
@@ -143,6 +144,30 @@ describe('bbs user', () => {
     [['user', 'add', 'bad%handle'], 'bbs: Handles may use only letters, digits, "_" and "-".\n'],
   ])('%j fails with one clear line', async (argv, stderr) => {
     expect(await bbs(argv, piped(PASSWORD))).toEqual({ code: 1, stdout: '', stderr });
+  });
+
+  it('bans for a time with a reason, renames, deletes and unbinds keys, and keeps a log of it all', async () => {
+    await bbs(['user', 'add', 'bob'], piped(PASSWORD));
+    const banned = await bbs(['user', 'ban', 'bob', '--for', '7d', '--reason', 'spam in the room']);
+    expect(banned).toMatchObject({ code: 0, stdout: expect.stringMatching(/^bob is banned until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(spam in the room\)\.\n$/) });
+    expect(await bbs(['user', 'ban', 'bob', '--for=forever'])).toMatchObject({ code: 1, stderr: 'bbs: "forever" is not a duration: use e.g. 30m, 12h, 7d or 2w.\n' });
+    expect(await bbs(['user', 'ban', 'bob', '--for'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^bbs: --for needs a value\./) });
+
+    const line = ed25519PublicLine('bob@laptop');
+    await bbs(['user', 'key', 'add', 'bob', ...line.split(' ')]);
+    const fingerprint = fingerprintOf((parsePublicKey(line) as { ok: true; key: { blob: Buffer } }).key.blob);
+    expect(await bbs(['user', 'key', 'remove', 'bob', fingerprint])).toMatchObject({ code: 0, stdout: `Removed key ${fingerprint} from bob.\n` });
+    expect(await bbs(['user', 'key', 'remove', 'bob', fingerprint])).toMatchObject({ code: 1 });
+
+    expect(await bbs(['user', 'rename', 'bob', 'Robert'])).toMatchObject({ code: 0, stdout: 'bob is now Robert.\n' });
+    expect(await verify('Robert', PASSWORD)).toBe(true);
+    expect(await bbs(['user', 'delete', 'robert'])).toMatchObject({ code: 0, stdout: 'Deleted Robert, with their keys, call log and waiting messages.\n' });
+    expect((await bbs(['user', 'list'])).stdout).toMatch(/^No users yet/);
+
+    const db = openDatabase(env.BBS_DATA_DIR!);
+    const log = db.prepare('SELECT actor, action, target FROM sysop_log ORDER BY id').all();
+    db.close();
+    expect(log).toEqual(['ban', 'key remove', 'rename', 'delete'].map((action) => ({ actor: 'cli', action, target: action === 'delete' ? 'Robert' : 'bob' })));
   });
 
   it.each([

@@ -57,10 +57,9 @@ describe('registration', () => {
     caller.type('sysop\r');
     await caller.waitFor('reserved');
     caller.type('\x15BOB\r'); // Ctrl-U clears the field
-    caller.type(`${PASSWORD}\r${PASSWORD}\r`);
+    // A taken handle is said when it is typed, before any password.
     await caller.waitFor('taken');
-    // Back on the handle field; the passwords are kept, so Enter walks through them and submits.
-    caller.type('\x15carol\r\r\r');
+    caller.type(`\x15carol\r${PASSWORD}\r${PASSWORD}\r`);
     await caller.waitFor(/node 1|Node 1/);
     expect(board.board.users.findByHandle('carol')).toBeDefined();
   });

@@ -28,10 +28,10 @@ describe('/msg', () => {
     expect(carol.vt.bells).toBe(0);
   });
 
-  it('explains a /msg to someone not in the room', async () => {
+  it('explains a /msg to someone who has no account', async () => {
     const { alice } = await threeInTheRoom(room);
     alice.type('/msg zed are you there\r');
-    await alice.sees('No one called zed is in the room.');
+    await alice.sees('There is no account called zed.');
   });
 });
 

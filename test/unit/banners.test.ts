@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatDuration, goodbyeText, showLineBusy, showWelcome } from '../../src/ui/banners.js';
+import { formatDuration, goodbyeText, showLineBusy, welcomeLines } from '../../src/ui/banners.js';
 import { createBbsScreen, type BbsScreen } from '../../src/ui/screen.js';
 import { createFakeTerminal, type FakeTerminal } from '../helpers/virtual-terminal.js';
 
@@ -10,12 +10,6 @@ function open(cols = 80, rows = 24) {
   const bbs = createBbsScreen(fake.terminal);
   opened.push({ fake, bbs });
   return { fake, bbs, vt: fake.vt };
-}
-
-function tracked<T>(promise: Promise<T>): { promise: Promise<T>; done: () => boolean } {
-  let done = false;
-  void promise.then(() => (done = true));
-  return { promise, done: () => done };
 }
 
 afterEach(() => {
@@ -97,37 +91,21 @@ describe('showLineBusy', () => {
   });
 });
 
-describe('showWelcome', () => {
+describe('welcomeLines', () => {
   const info = { bbsName: 'ssh-bbs', tagline: 'A teleconference for everyone', handle: 'alice', node: 3 };
 
-  it('shows the board, the node and the last call, and goes on q only', async () => {
-    const { fake, bbs, vt } = open();
-    const shown = tracked(showWelcome(bbs, { ...info, lastLoginAt: Date.UTC(2026, 4, 1, 14, 3) }));
-    await vt.waitFor('Welcome to ssh-bbs, alice!');
-    for (const text of ['A teleconference for everyone', 'You are on node 3.', 'Your last call: 2026-05-01 14:03 UTC.']) {
-      expect(vt.text()).toContain(text);
-    }
-    fake.type('x\r');
-    await vt.settled();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(shown.done()).toBe(false);
-    fake.type('q');
-    await shown.promise;
-  });
-
-  it('welcomes a first-time caller, and goes on Ctrl-C', async () => {
-    const { fake, bbs, vt } = open();
-    const shown = showWelcome(bbs, { ...info, lastLoginAt: null });
-    await vt.waitFor('This is your first call.');
-    fake.type('\x03');
-    await shown;
-  });
-
-  it('goes when the screen is destroyed', async () => {
-    const { bbs, vt } = open();
-    const shown = showWelcome(bbs, { ...info, lastLoginAt: null });
-    await vt.waitFor('Welcome');
-    bbs.destroy();
-    await shown;
+  it.each([
+    [
+      'a regular, with others in the room',
+      { ...info, lastLoginAt: Date.UTC(2026, 4, 1, 14, 3), inRoom: ['bob', 'carol'] },
+      ['Welcome to ssh-bbs, alice! A teleconference for everyone', 'You are on node 3. Your last call: 2026-05-01 14:03 UTC.', 'In the room: bob, carol.'],
+    ],
+    [
+      'a first-time caller in an empty room',
+      { ...info, lastLoginAt: null, inRoom: [] },
+      ['Welcome to ssh-bbs, alice! A teleconference for everyone', 'You are on node 3. This is your first call. Welcome aboard!', 'No one else is in the room yet.'],
+    ],
+  ])('%s', (_what, given, expected) => {
+    expect(welcomeLines(given)).toEqual(expected);
   });
 });

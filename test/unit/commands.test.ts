@@ -38,6 +38,50 @@ const table: [string, Command][] = [
   ['/page bob come here', usage('Usage: /page <handle>')],
   // /who, /help, /quit
   ['/who', { kind: 'who' }],
+  // protection from each other
+  ['/whois Bob', { kind: 'whois', handle: 'Bob' }],
+  ['/whois', usage('Usage: /whois <handle>')],
+  ['/whois bob carol', usage('Usage: /whois <handle>')],
+  ['/away', { kind: 'away', reason: '' }],
+  ['/away  gone to lunch ', { kind: 'away', reason: 'gone to lunch' }],
+  ['/ignore', { kind: 'ignore' }],
+  ['/ignore bob', { kind: 'ignore', handle: 'bob' }],
+  ['/ignore bob carol', usage('Usage: /ignore [handle]')],
+  ['/unignore bob', { kind: 'unignore', handle: 'bob' }],
+  ['/unignore', usage('Usage: /unignore <handle>')],
+  ['/pager', { kind: 'pager' }],
+  ['/pager OFF', { kind: 'pager', on: false }],
+  ['/pager on', { kind: 'pager', on: true }],
+  ['/pager maybe', usage('Usage: /pager [on|off]')],
+  // your own account
+  ['/passwd', { kind: 'passwd' }],
+  ['/passwd secret', usage('Usage: /passwd')],
+  ['/keys', { kind: 'keys' }],
+  ['/tz', { kind: 'tz' }],
+  ['/tz Europe/Paris', { kind: 'tz', zone: 'Europe/Paris' }],
+  ['/tz Europe Paris', usage('Usage: /tz [zone|off]')],
+  ['/keys remove SHA256:abc', { kind: 'keys', remove: 'SHA256:abc' }],
+  ['/keys remove', usage('Usage: /keys [add <key>|remove <fp>]')],
+  ['/keys add', usage('Usage: /keys [add <key>|remove <fp>]')],
+  ['/keys add ssh-ed25519 AAAA me@home', { kind: 'keys', add: 'ssh-ed25519 AAAA me@home' }],
+  ['/keys list', usage('Usage: /keys [add <key>|remove <fp>]')],
+  // moderation
+  ['/kick bob', { kind: 'kick', handle: 'bob', reason: '' }],
+  ['/kick bob  spamming the room ', { kind: 'kick', handle: 'bob', reason: 'spamming the room' }],
+  ['/kick', usage('Usage: /kick <handle> [reason]')],
+  ['/mute bob', { kind: 'mute', handle: 'bob', minutes: 10, reason: '' }],
+  ['/mute bob 5 calm down', { kind: 'mute', handle: 'bob', minutes: 5, reason: 'calm down' }],
+  ['/mute bob calm down', { kind: 'mute', handle: 'bob', minutes: 10, reason: 'calm down' }],
+  ['/mute bob 0', usage('Usage: /mute <handle> [minutes] [reason]')],
+  ['/unmute bob', { kind: 'unmute', handle: 'bob' }],
+  ['/ban bob', { kind: 'ban', handle: 'bob', reason: '' }],
+  ['/ban bob 7d spam', { kind: 'ban', handle: 'bob', durationMs: 7 * 86_400_000, reason: 'spam' }],
+  ['/ban bob 12H', { kind: 'ban', handle: 'bob', durationMs: 12 * 3_600_000, reason: '' }],
+  ['/ban bob abuse of others', { kind: 'ban', handle: 'bob', reason: 'abuse of others' }],
+  ['/ban bob 0d', { kind: 'ban', handle: 'bob', reason: '0d' }],
+  ['/ban', usage('Usage: /ban <handle> [7d] [reason]')],
+  ['/unban bob', { kind: 'unban', handle: 'bob' }],
+  ['/unban', usage('Usage: /unban <handle>')],
   ['/WHO', { kind: 'who' }],
   ['/help', { kind: 'help' }],
   ['/Help me', { kind: 'help' }],
@@ -88,9 +132,13 @@ describe('help', () => {
     }
   });
 
-  it('shows /announce to sysops only', () => {
-    expect(helpLines({ sysop: false }).join('\n')).not.toContain('/announce');
-    expect(helpLines({ sysop: false })).toHaveLength(COMMAND_HELP.length - 1);
+  it('shows /announce and the moderation commands to sysops only', () => {
+    const forCallers = helpLines({ sysop: false }).join('\n');
+    for (const name of ['/announce', '/kick', '/mute', '/unmute', '/ban', '/unban']) {
+      expect(forCallers).not.toContain(`${name} `);
+      expect(helpLines({ sysop: true }).join('\n')).toContain(`${name} `);
+    }
+    expect(helpLines({ sysop: false })).toHaveLength(COMMAND_HELP.length - 6);
   });
 
   it('offers only commands that parse', () => {

@@ -35,7 +35,7 @@ describe('formatMessage', () => {
     ['join', messages.join, '*** alice has joined the chat ***', '*** alice has joined the chat ***', '*** alice has joined the chat ***'],
     ['leave', messages.leave, '*** alice has left the chat ***', '*** alice has left the chat ***', '*** alice has left the chat ***'],
     ['system', messages.system, messages.system.text, messages.system.text, messages.system.text],
-    ['official', messages.official, '[09:05] SysOp: Reboot at noon', '[09:05] SysOp: Reboot at noon', '[09:05] SysOp: Reboot at noon'],
+    ['official', messages.official, '[09:05] ANNOUNCEMENT SysOp: Reboot at noon', '[09:05] ANNOUNCEMENT SysOp: Reboot at noon', '[09:05] ANNOUNCEMENT SysOp: Reboot at noon'],
     ['direct', messages.direct, '[09:05] you → *bob*: psst', '[09:05] *alice* → you: psst', '[09:05] *alice* → *bob*: psst'],
     ['page', messages.page, '[09:05] You page bob.', '[09:05] alice is paging you!', '[09:05] alice pages bob.'],
   ] as const)('%s for the sender, the receiver and a third party', (_kind, message, sender, receiver, third) => {
@@ -170,7 +170,8 @@ describe('needsBell', () => {
     ['a page, to a third party', page, carol, false],
     ['a page to oneself', { ...page, to: 'alice' }, alice, false],
     ['a public message naming the viewer', { ...messages.public, text: 'bob!' }, bob, false],
-    ['an official announcement', messages.official, bob, false],
+    ['an official announcement, to everyone else', messages.official, bob, true],
+    ['an official announcement, to its maker', messages.official, { handle: 'root' }, false],
     ['a join', { ...messages.join, handle: 'bob' }, bob, false],
   ] as const)('%s: %s', (_what, message, viewer, expected) => {
     expect(needsBell(message, viewer)).toBe(expected);

@@ -1,89 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChatManager } from '../../src/chat/chat-manager.js';
 import { helpLines } from '../../src/chat/commands.js';
-import { createMember, type Member, type MemberIdentity } from '../../src/chat/member.js';
-import type { ChatMessage } from '../../src/chat/messages.js';
-
-const T0 = 1_700_000_000_000;
-
-function makeBoard(capacity = 10) {
-  let time = T0;
-  const now = () => time;
-  const room = new ChatManager({ capacity, now });
-  const seats: Seat[] = [];
-
-  /** A caller: a member plus everything delivered to their screen. */
-  function seat(handle: string, node: number, extra: Partial<MemberIdentity> = {}): Seat {
-    const seen: ChatMessage[] = [];
-    const earlier: ChatMessage[] = [];
-    const identity = { userId: `id-${handle}`, handle, node, isSysop: false, ...extra };
-    const state = { quits: 0 };
-    const member = createMember({
-      room,
-      identity,
-      maxMessageLength: 80,
-      flood: { burst: 5, perSecond: 1 },
-      now,
-      deliver: (m) => seen.push(m),
-      onEnter: (history, joined) => {
-        earlier.push(...history);
-        seen.push(...history, ...joined);
-      },
-      onQuit: () => state.quits++,
-    });
-    const clear = () => {
-      seen.length = 0;
-      earlier.length = 0;
-    };
-    const made: Seat = { member, seen, earlier, state, texts: () => seen.map(shown), clear };
-    seats.push(made);
-    return made;
-  }
-
-  /** Seats entered into the room, with the screens cleared of the joins. */
-  async function enterAll(...handles: string[]): Promise<Seat[]> {
-    const entered: Seat[] = [];
-    for (const [i, handle] of handles.entries()) {
-      const s = seat(handle, i + 1, { isSysop: handle === 'SysOp' });
-      expect((await s.member.enter()).ok).toBe(true);
-      entered.push(s);
-    }
-    for (const s of seats) s.clear();
-    return entered;
-  }
-
-  return { room, seat, enterAll, advance: (ms: number) => (time += ms) };
-}
-
-interface Seat {
-  member: Member;
-  seen: ChatMessage[];
-  /** What was delivered marked as earlier (history replayed on a retried entry). */
-  earlier: ChatMessage[];
-  state: { quits: number };
-  texts(): string[];
-  clear(): void;
-}
-
-/** One line per message, roughly as a screen would show it. */
-function shown(m: ChatMessage): string {
-  switch (m.kind) {
-    case 'public':
-      return `${m.from}: ${m.text}`;
-    case 'action':
-      return `* ${m.from} ${m.text}`;
-    case 'system':
-      return m.official ? `SysOp! ${m.text}` : `-- ${m.text}`;
-    case 'direct':
-      return `${m.from} -> ${m.to}: ${m.text}`;
-    case 'page':
-      return `PAGE from ${m.from} to ${m.to}`;
-    case 'join':
-      return `*** ${m.handle} joined`;
-    case 'leave':
-      return `*** ${m.handle} left`;
-  }
-}
+import { makeBoard, shown, T0 } from '../helpers/member-board.js';
 
 describe('member: entering and leaving', () => {
   it('enters with the history and its own join, delivering nothing during enter()', async () => {
@@ -141,7 +58,7 @@ describe('member: entering and leaving', () => {
 });
 
 describe('member: a full room', () => {
-  it('stays outside, retries on any line, and gets in once there is room', async () => {
+  it('stays outside, retries on Enter, is told when a seat frees, and says the kept lines on the way in', async () => {
     const board = makeBoard(1);
     const [alice] = await board.enterAll('alice');
     alice!.member.input('first');
@@ -149,20 +66,40 @@ describe('member: a full room', () => {
     expect(await bob.member.enter()).toEqual({ ok: false, error: 'Chat room is at capacity. Please try again later.' });
     expect(bob.member.inRoom).toBe(false);
 
+    // A retry asks the bus for a seat, which answers asynchronously.
     bob.member.input('');
     await expect.poll(() => bob.texts()).toEqual(['-- Chat room is at capacity. Please try again later. Press Enter to try again, or type /quit.']);
-    expect(alice!.texts()).toEqual(['alice: first']);
-
-    alice!.member.leave();
     bob.clear();
     bob.member.input('let me in');
+    await expect.poll(() => bob.texts()).toEqual([
+      '-- You are not in the room yet: your line will be said when you get in (1 waiting).',
+      '-- Chat room is at capacity. Please try again later. Press Enter to try again, or type /quit.',
+    ]);
+    expect(alice!.texts()).toEqual(['alice: first']);
+
+    bob.clear();
+    alice!.member.leave();
+    expect(bob.texts()).toEqual(['-- A seat in the room is free: press Enter to come in.']);
+    bob.clear();
+    bob.member.input('');
     await expect.poll(() => bob.member.inRoom).toBe(true);
-    expect(bob.texts()).toEqual(['alice: first', '*** bob joined']);
+    expect(bob.texts()).toEqual(['alice: first', '*** bob joined', 'bob: let me in']);
     expect(bob.earlier.map(shown)).toEqual(['alice: first']);
-    expect(board.room.recentHistory()).toHaveLength(1);
   });
 
-  it('hears nothing of the room while outside', async () => {
+  it('can be reached by /msg and /page while outside, and can answer', async () => {
+    const board = makeBoard(1);
+    const [alice] = await board.enterAll('alice');
+    const bob = board.seat('bob', 2);
+    await bob.member.enter();
+    alice!.member.input('/msg bob wait a minute');
+    alice!.member.input('/page bob');
+    expect(bob.texts()).toEqual(['alice -> bob: wait a minute', 'PAGE from alice to bob']);
+    bob.member.input('/r ok');
+    expect(alice!.texts().at(-1)).toBe('bob -> alice: ok');
+  });
+
+  it('hears nothing of the room while outside but private lines', async () => {
     const board = makeBoard(1);
     const [alice] = await board.enterAll('alice');
     const bob = board.seat('bob', 2);
@@ -245,11 +182,11 @@ describe('member: private messages and pages', () => {
   });
 
   it.each([
-    ['/msg dave hi', 'No one called dave is in the room.'],
+    ['/msg zed hi', 'There is no account called zed.'],
     ['/msg alice hi', "You can't send a private message to yourself."],
     ['/msg ALICE hi', "You can't send a private message to yourself."],
     ['/msg b@d! hi', 'Handles are 2-16 letters, digits, "_" or "-".'],
-    ['/page dave', 'No one called dave is in the room.'],
+    ['/page zed', 'There is no account called zed.'],
     ['/page alice', "You can't page yourself."],
     ['/r hello', 'No one has sent you a private message yet.'],
     ['/announce hi', 'Only the sysop can make announcements.'],
@@ -288,14 +225,15 @@ describe('member: private messages and pages', () => {
     expect(alice!.texts()).toEqual(['-- No one has sent you a private message yet.']);
   });
 
-  it('says so when the one to reply to has left', async () => {
+  it('keeps a reply for the one who has left, to be delivered at their next call', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
     bob!.member.input('/msg alice bye');
     bob!.member.leave();
     alice!.clear();
     alice!.member.input('/r wait');
-    expect(alice!.texts()).toEqual(['-- bob has left the room.']);
+    expect(alice!.texts()).toEqual(['-- bob is not on the board: your message will be delivered at their next call.']);
+    expect(board.waiting).toEqual([{ kind: 'direct', from: 'alice', to: 'bob', text: 'wait', at: T0 }]);
   });
 
   it('pages the receiver, confirms to the sender, and tells no one else', async () => {
@@ -314,7 +252,7 @@ describe('member: local commands', () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob', 'carol');
     alice!.member.input('/who');
-    expect(alice!.texts()).toEqual(['-- In the room (3): alice (node 1), bob (node 2), carol (node 3)']);
+    expect(alice!.texts()).toEqual(['-- In the room (3):', '--   alice  node 1', '--   bob    node 2', '--   carol  node 3']);
     expect(bob!.seen).toEqual([]);
   });
 
@@ -347,16 +285,44 @@ describe('member: announcements', () => {
 });
 
 describe('member: flood control', () => {
-  it('lets a burst through, then says slow down and sends nothing, then recovers', async () => {
+  const slow = '-- You are typing fast: your lines go out one by one, in order.';
+
+  it('lets a burst through, then queues the rest with one notice and sends it in order at the pace', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    for (let i = 1; i <= 6; i++) alice!.member.input(`line ${i}`);
-    expect(bob!.texts()).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5'].map((l) => `alice: ${l}`));
-    expect(alice!.texts().at(-1)).toBe('-- You are typing too fast. Please slow down.');
+    for (let i = 1; i <= 8; i++) alice!.member.input(`line ${i}`);
+    expect(bob!.texts()).toEqual([1, 2, 3, 4, 5].map((n) => `alice: line ${n}`));
+    expect(alice!.texts().filter((t) => t === slow)).toHaveLength(1);
 
     board.advance(1_000);
-    alice!.member.input('line 7');
-    expect(bob!.texts().at(-1)).toBe('alice: line 7');
+    expect(bob!.texts().at(-1)).toBe('alice: line 6');
+    board.advance(2_000);
+    expect(bob!.texts().slice(5)).toEqual([6, 7, 8].map((n) => `alice: line ${n}`));
+    expect(board.pendingTimers()).toBe(0);
+  });
+
+  it('mutes a caller who floods past the queue, says so and gives the line back', async () => {
+    const board = makeBoard();
+    const [alice, bob] = await board.enterAll('alice', 'bob');
+    for (let i = 1; i <= 9; i++) alice!.member.input(`line ${i}`);
+    expect(alice!.texts().at(-1)).toBe('-- You kept typing too fast: you are muted for 2 minutes. Not sent: line 9');
+    board.advance(3_000);
+    expect(bob!.texts()).toHaveLength(8);
+    alice!.member.input('line 10');
+    expect(alice!.texts().at(-1)).toBe('-- You are muted for 2 minutes more. Not sent: line 10');
+    board.advance(120_000);
+    alice!.member.input('line 11');
+    expect(bob!.texts().at(-1)).toBe('alice: line 11');
+  });
+
+  it('drops the waiting lines and their timer when the caller leaves', async () => {
+    const board = makeBoard();
+    const [alice, bob] = await board.enterAll('alice', 'bob');
+    for (let i = 1; i <= 7; i++) alice!.member.input(`line ${i}`);
+    alice!.member.leave();
+    expect(board.pendingTimers()).toBe(0);
+    board.advance(5_000);
+    expect(bob!.texts().filter((t) => t.startsWith('alice:'))).toHaveLength(5);
   });
 
   it.each(['/me waves', '/msg bob hi', '/page bob', '/r hi'])('counts %s against the caller', async (line) => {
@@ -366,7 +332,7 @@ describe('member: flood control', () => {
     for (let i = 0; i < 5; i++) alice!.member.input(`spam ${i}`);
     alice!.clear();
     alice!.member.input(line);
-    expect(alice!.texts()).toEqual(['-- You are typing too fast. Please slow down.']);
+    expect(alice!.texts()).toEqual([slow]);
   });
 
   it('does not count /who, /help, errors or empty lines', async () => {

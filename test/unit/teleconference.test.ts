@@ -314,7 +314,7 @@ describe('teleconference screen', () => {
 
   describe('leaving', () => {
     it.each([
-      ['Ctrl-C', KEYS.ctrlC],
+      ['Ctrl-C on an empty line answered y', `${KEYS.ctrlC}y`],
       ['Ctrl-D on an empty line', KEYS.ctrlD],
     ])('%s calls the leave handler once', async (_what, key) => {
       const bob = open('bob');
@@ -324,6 +324,27 @@ describe('teleconference screen', () => {
       await nextFrame(bob);
       expect(bob.leaves).toBe(1);
       expect(bob.lines).toEqual([]);
+    });
+
+    it('Ctrl-C clears a typed line; on an empty line it asks, and anything but y stays', async () => {
+      const bob = open('bob');
+      bob.fake.type(`half a sentence${KEYS.ctrlC}`);
+      await bob.fake.vt.waitFor(/^>\s*$/m);
+      bob.fake.type(KEYS.ctrlC);
+      await bob.fake.vt.waitFor('Leave the board? y/N');
+      bob.fake.type(`n`);
+      await bob.fake.vt.waitFor(/^>\s*$/m);
+      bob.fake.type(`still here${KEYS.enter}`);
+      await expect.poll(() => bob.lines).toEqual(['still here']);
+      expect(bob.leaves).toBe(0);
+    });
+
+    it('says so when the line is full, instead of dropping keys without a word', async () => {
+      const bob = open('bob', 80, 24, { maxMessageLength: 10 });
+      bob.fake.type('0123456789x');
+      await bob.fake.vt.waitFor('A line holds at most 10 characters.');
+      bob.fake.type(KEYS.enter);
+      await expect.poll(() => bob.lines).toEqual(['0123456789']);
     });
 
     it('Ctrl-D on a typed line deletes instead of leaving', async () => {

@@ -1,0 +1,116 @@
+/**
+ * /passwd, /keys and /tz: a caller's own account, from inside the board. The password is asked on the
+ * masked input line (old one first), checked and hashed by the UserStore like any login; nothing
+ * typed there is logged, shown or kept in the line history.
+ */
+import type { Logger } from 'pino';
+import type { AccountCommand } from './chat/member.js';
+import { formatUtc } from './chat/who.js';
+import type { CommunityStore } from './store/community.js';
+import { passwordProblem } from './store/passwords.js';
+import { parsePublicKey } from './ssh/public-keys.js';
+import { StoreError, type UserStore } from './store/users.js';
+import type { Teleconference } from './ui/teleconference.js';
+
+export interface AccountCommandDeps {
+  userId: number;
+  users: UserStore;
+  community: CommunityStore;
+  tele: Teleconference;
+  /** A line to this caller only. */
+  tell(text: string): void;
+  log: Logger;
+}
+
+export function createAccountCommands(deps: AccountCommandDeps): (command: AccountCommand) => void {
+  const { users, tele, tell, log } = deps;
+  let changing = false;
+
+  async function changePassword(handle: string): Promise<void> {
+    const old = await tele.askSecret('Current password: ');
+    if (old === undefined) return tell('Password not changed.');
+    if (!(await users.verifyPassword(handle, old))) return tell('That is not your current password. Password not changed.');
+    const next = await tele.askSecret('New password: ');
+    if (next === undefined) return tell('Password not changed.');
+    const problem = passwordProblem(next);
+    if (problem) return tell(`${problem} Password not changed.`);
+    const again = await tele.askSecret('New password again: ');
+    if (again !== next) return tell('The two new passwords differ. Password not changed.');
+    await users.setPassword(handle, next);
+    log.info('password changed by its owner');
+    tell('Your password is changed.');
+  }
+
+  function addKey(handle: string, text: string): void {
+    const parsed = parsePublicKey(text);
+    if (!parsed.ok) return tell(parsed.error);
+    if (users.findByKey(parsed.key.algo, parsed.key.blob)?.id === deps.userId) return tell(`You already have that key (${parsed.key.fingerprint}).`);
+    try {
+      users.addKey(handle, parsed.key);
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'ERR_KEY_TAKEN') return tell(err.message);
+      throw err;
+    }
+    log.info({ fingerprint: parsed.key.fingerprint }, 'key added by its owner');
+    tell(`Key added: ${parsed.key.fingerprint}. It logs you in from now on.`);
+  }
+
+  function keys(handle: string, remove: string | undefined): void {
+    if (remove !== undefined) {
+      if (!deps.community.removeKey(deps.userId, remove)) return tell(`You have no key ${remove}. /keys lists yours.`);
+      log.info({ fingerprint: remove }, 'key removed by its owner');
+      return tell(`Key removed: ${remove}`);
+    }
+    const bound = users.keysFor(handle);
+    if (bound.length === 0) return tell('No SSH keys log you in. /keys add <your .pub line> binds one.');
+    tell(`SSH keys that log you in (${bound.length}):`);
+    for (const key of bound) tell(`  ${key.algo} ${key.fingerprint} ${key.comment} (added ${formatUtc(key.createdAt)})`.replace(/ {2,}\(/, ' ('));
+    tell('/keys add <public key> binds another; /keys remove <fingerprint> unbinds one.');
+  }
+
+  function timeZone(zone: string | undefined): void {
+    if (zone === undefined) {
+      const current = deps.community.timeZone(deps.userId);
+      return tell(current ? `Times are shown in ${current}. /tz off shows the board's own.` : "Times are shown in the board's own zone. /tz <zone> changes it, e.g. /tz Europe/Paris.");
+    }
+    if (zone.toLowerCase() === 'off') {
+      deps.community.setTimeZone(deps.userId, undefined);
+      tele.setTimeZone(undefined);
+      return tell("Times are shown in the board's own zone again.");
+    }
+    const canonical = canonicalZone(zone);
+    if (!canonical) return tell(`There is no time zone called ${zone}. Try a name like Europe/Paris, America/New_York or UTC.`);
+    deps.community.setTimeZone(deps.userId, canonical);
+    tele.setTimeZone(canonical);
+    tell(`Times are now shown in ${canonical}.`);
+  }
+
+  return (command) => {
+    const user = users.findById(deps.userId);
+    if (!user) return;
+    if (command.kind === 'keys' && command.add !== undefined) return addKey(user.handle, command.add);
+    if (command.kind === 'keys') return keys(user.handle, command.remove);
+    if (command.kind === 'tz') return timeZone(command.zone);
+    if (changing) return;
+    changing = true;
+    changePassword(user.handle)
+      .catch((err: unknown) => {
+        log.error({ err }, 'password change failed');
+        tell('Sorry, your password could not be changed.');
+      })
+      .finally(() => {
+        // Whatever was typed ahead for a question not asked is a secret too: it goes with the prompt.
+        tele.endSecret();
+        changing = false;
+      });
+  };
+}
+
+/** The zone's IANA name as Intl spells it, or undefined when there is no such zone. */
+export function canonicalZone(zone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}

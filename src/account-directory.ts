@@ -1,0 +1,34 @@
+/**
+ * The chat core's Directory for one caller, made of the two stores: accounts from UserStore,
+ * ignores and the pager from CommunityStore. Store errors here are bugs or I/O failures and are
+ * thrown; every expected outcome ("no such account") is a value.
+ */
+import type { AccountCard, Directory } from './chat/directory.js';
+import type { CommunityStore, WaitingLimits } from './store/community.js';
+import type { User, UserStore } from './store/users.js';
+
+export function createAccountDirectory(user: User, users: UserStore, community: CommunityStore, limits: WaitingLimits): Directory {
+  return {
+    account(handle) {
+      const found = users.findByHandle(handle);
+      return found && card(found);
+    },
+    accounts: () => users.list().map(card),
+    recentCalls: (limit) => community.recentCalls(limit),
+    leaveMessage(message) {
+      const to = users.findByHandle(message.to);
+      if (!to) return 'no-account';
+      return community.leaveMessage(to.id, user.id, message, limits);
+    },
+    ignored: () => community.ignored(user.id),
+    setIgnored(handle, ignored) {
+      const target = users.findByHandle(handle);
+      if (target) community.setIgnored(user.id, target.id, ignored);
+    },
+    setPagerOff: (off) => community.setPagerOff(user.id, off),
+  };
+}
+
+function card(user: User): AccountCard {
+  return { handle: user.handle, sysop: user.role === 'sysop', createdAt: user.createdAt, lastCallAt: user.lastLoginAt };
+}

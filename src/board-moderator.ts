@@ -1,0 +1,62 @@
+/**
+ * The chat core's Moderator, for the board in this process: ends calls through ActiveCallers, keeps
+ * bans and the log of sysop actions in the store, and writes each action to the board's log with
+ * the sysop who did it.
+ */
+import type { Logger } from 'pino';
+import type { Moderator } from './chat/moderation.js';
+import { formatUtc } from './chat/who.js';
+import type { ActiveCallers } from './nodes/lines.js';
+import type { CallerSession } from './session.js';
+import type { Ban, CommunityStore } from './store/community.js';
+import type { UserStore } from './store/users.js';
+
+export interface BoardModeratorDeps {
+  users: UserStore;
+  community: CommunityStore;
+  callers: ActiveCallers<CallerSession>;
+  log: Logger;
+  bbsName: string;
+}
+
+export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
+  const { users, community, callers } = deps;
+  const sessionOf = (handle: string) => {
+    const user = users.findByHandle(handle);
+    return user && callers.get(user.id);
+  };
+  return {
+    endCall(handle, text) {
+      const session = sessionOf(handle);
+      if (!session) return false;
+      session.end('kicked', `\r\n${text}\r\n`);
+      return true;
+    },
+    ban(handle, ban) {
+      const user = users.findByHandle(handle);
+      if (!user) return;
+      community.ban(user.id, ban);
+      callers.get(user.id)?.end('banned', banText(deps.bbsName, user.handle, ban));
+    },
+    unban(handle) {
+      const user = users.findByHandle(handle);
+      if (!user || !community.activeBan(user.id)) return false;
+      community.unban(user.id);
+      return true;
+    },
+    notify(handle, text) {
+      sessionOf(handle)?.notify(text);
+    },
+    record(actor, action, target, detail) {
+      deps.log.info({ sysop: actor, action, target, detail }, 'sysop action');
+      community.logAction(actor, action, target, detail);
+    },
+  };
+}
+
+/** What a banned caller reads, at once when banned and at every login while the ban lasts. */
+export function banText(bbsName: string, handle: string, ban: Ban): string {
+  const until = ban.until === null ? 'for good' : `until ${formatUtc(ban.until)}`;
+  const reason = ban.reason ? ` Reason: ${ban.reason}.` : '';
+  return `\r\nThe account ${handle} is banned from ${bbsName} ${until}.${reason} Please contact the sysop.\r\n`;
+}

@@ -1,0 +1,107 @@
+/**
+ * The sysop's tools in the room: /kick, /mute, /unmute, /ban, /unban. Rules live here (only sysops,
+ * never on themselves or another sysop, an account must exist); what reaches beyond the room —
+ * ending a call, keeping a ban, logging who did what — goes through the Moderator port that
+ * session.ts implements. Every action is recorded with the sysop who did it.
+ */
+import type { ChatManager } from './chat-manager.js';
+import type { Command } from './commands.js';
+import type { Directory } from './directory.js';
+import { NOT_A_HANDLE } from './social.js';
+import { isValidHandle } from './text.js';
+import { formatUtc } from './who.js';
+
+export interface Moderator {
+  /** Ends the call of the account with this handle at once, showing `text`; false when they are not on. */
+  endCall(handle: string, text: string): boolean;
+  /** Keeps the ban; ends their call if they are on. */
+  ban(handle: string, ban: { until: number | null; reason: string; by: string }): void;
+  /** False when there was no ban in force. */
+  unban(handle: string): boolean;
+  /** A line to one caller on the board (if they are on). */
+  notify(handle: string, text: string): void;
+  /** Logs and keeps who did what. */
+  record(actor: string, action: string, target: string, detail: string): void;
+}
+
+export type ModerationCommand = Extract<Command, { kind: 'kick' | 'mute' | 'unmute' | 'ban' | 'unban' }>;
+
+export interface ModerationOptions {
+  room: ChatManager;
+  directory: Directory;
+  moderator: Moderator;
+  handle: string;
+  isSysop(): boolean;
+  now: () => number;
+  tell(text: string): void;
+}
+
+export const NOT_SYSOP_ACTION = 'Only sysops can do that.';
+
+export function createModeration(options: ModerationOptions): (command: ModerationCommand) => void {
+  const { room, directory, moderator, now, tell } = options;
+  const by = options.handle;
+  /** To the room, not kept in its history. */
+  const announce = (text: string) => room.broadcast({ kind: 'system', official: false, text, at: now() });
+  const because = (reason: string) => (reason ? `: ${reason}` : '');
+
+  /** The target's handle as registered, or undefined after telling the sysop why not. */
+  function target(typed: string, verb: string): string | undefined {
+    if (!options.isSysop()) return void tell(NOT_SYSOP_ACTION);
+    if (!isValidHandle(typed)) return void tell(NOT_A_HANDLE);
+    const card = directory.account(typed);
+    if (!card) return void tell(`There is no account called ${typed}.`);
+    if (card.handle.toLowerCase() === by.toLowerCase()) return void tell(`You can't ${verb} yourself.`);
+    if (card.sysop && verb !== 'unban' && verb !== 'unmute') {
+      return void tell(`${card.handle} is a sysop: make them a user first (bbs user role ${card.handle} user).`);
+    }
+    return card.handle;
+  }
+
+  const actions: { [K in ModerationCommand['kind']]: (command: Extract<ModerationCommand, { kind: K }>) => void } = {
+    kick({ handle: typed, reason }) {
+      const handle = target(typed, 'kick');
+      if (!handle) return;
+      if (!moderator.endCall(handle, `You were removed from the board by ${by}${because(reason)}`)) return tell(`${handle} is not on the board.`);
+      moderator.record(by, 'kick', handle, reason);
+      announce(`*** ${handle} was kicked by ${by}${because(reason)} ***`);
+    },
+    mute({ handle: typed, minutes, reason }) {
+      const handle = target(typed, 'mute');
+      if (!handle) return;
+      const here = room.participantByHandle(handle);
+      if (!here) return tell(`${handle} is not in the room.`);
+      room.updatePresence(here.userId, { mutedUntil: now() + minutes * 60_000 });
+      moderator.record(by, 'mute', handle, `${minutes} min${because(reason)}`);
+      moderator.notify(handle, `You are muted for ${minutes} minute${minutes === 1 ? '' : 's'} by ${by}${because(reason)}`);
+      tell(`${handle} is muted for ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+    },
+    unmute({ handle: typed }) {
+      const handle = target(typed, 'unmute');
+      if (!handle) return;
+      const here = room.participantByHandle(handle);
+      if (!here?.mutedUntil || here.mutedUntil <= now()) return tell(`${handle} is not muted.`);
+      room.updatePresence(here.userId, { mutedUntil: undefined });
+      moderator.record(by, 'unmute', handle, '');
+      moderator.notify(handle, `${by} lifted your mute.`);
+      tell(`${handle} may talk again.`);
+    },
+    ban({ handle: typed, durationMs, reason }) {
+      const handle = target(typed, 'ban');
+      if (!handle) return;
+      const until = durationMs === undefined ? null : now() + durationMs;
+      const end = until === null ? 'for good' : `until ${formatUtc(until)}`;
+      moderator.ban(handle, { until, reason, by });
+      moderator.record(by, 'ban', handle, `${end}${because(reason)}`);
+      announce(`*** ${handle} was banned by ${by} ${end}${because(reason)} ***`);
+    },
+    unban({ handle: typed }) {
+      const handle = target(typed, 'unban');
+      if (!handle) return;
+      if (!moderator.unban(handle)) return tell(`${handle} is not banned.`);
+      moderator.record(by, 'unban', handle, '');
+      tell(`${handle} may call again.`);
+    },
+  };
+  return (command) => (actions[command.kind] as (c: ModerationCommand) => void)(command);
+}

@@ -1,0 +1,126 @@
+/**
+ * `bbs who`, `bbs kick`, `bbs user ban|unban|delete|rename` and `bbs user key remove`: the sysop's
+ * moderation from the shell. The CLI reaches running boards through the database they share: each
+ * call looks at its account every few seconds (a ban, a deletion, a rename or a kick ends it) and
+ * says now and then that it is still there (what `bbs who` lists). Each action is kept in the
+ * sysop log (actor "cli").
+ */
+import { CALL_FRESH_MS } from './account-watch.js';
+import { parseDuration } from './chat/duration.js';
+import { formatUtc } from './chat/who.js';
+import type { CliCommand, Context } from './cli.js';
+import { formatTime, table } from './cli-table.js';
+import { deleteUser, removeKey, renameUser } from './store/account-admin.js';
+import { CommunityStore } from './store/community.js';
+
+const ACTOR = 'cli';
+
+export const MODERATION_COMMANDS: readonly CliCommand[] = [
+  {
+    words: 'user ban',
+    params: '<handle> [--for 30m|12h|7d|2w] [--reason "..."]',
+    summary: 'refuse their calls (ends a call in progress)',
+    arity: [1, 1],
+    flags: ['--for=', '--reason='],
+    run: ban,
+  },
+  { words: 'user unban', params: '<handle>', summary: 'let them call again', arity: [1, 1], flags: [], run: unban },
+  { words: 'user delete', params: '<handle>', summary: 'delete an account, its keys and its messages', arity: [1, 1], flags: [], run: remove },
+  { words: 'user rename', params: '<handle> <new-handle>', summary: 'change an account’s handle', arity: [2, 2], flags: [], run: rename },
+  { words: 'who', params: '', summary: 'who is on the running board(s): node, handle, since, from', arity: [0, 0], flags: [], run: who },
+  {
+    words: 'kick',
+    params: '<handle> [--reason "..."]',
+    summary: 'end their call on the running board (within seconds)',
+    arity: [1, 1],
+    flags: ['--reason='],
+    run: kick,
+  },
+  {
+    words: 'user key remove',
+    params: '<handle> <fingerprint>',
+    summary: 'unbind a key (fingerprint as key list shows it)',
+    arity: [2, 2],
+    flags: [],
+    run: unbindKey,
+  },
+];
+
+function who(_args: string[], _flags: Set<string>, ctx: Context): number {
+  const calls = new CommunityStore(ctx.db).openCalls(CALL_FRESH_MS);
+  if (calls.length === 0) {
+    ctx.out('No one is on the board.');
+    return 0;
+  }
+  ctx.out(table(['NODE', 'HANDLE', 'SINCE (UTC)', 'FROM'], calls.map((c) => [String(c.node), c.handle, formatTime(c.startedAt), c.remote])));
+  return 0;
+}
+
+function kick([handle = '']: string[], _flags: Set<string>, ctx: Context): number {
+  const user = ctx.users.findByHandle(handle);
+  if (!user) return ctx.fail(`No user called ${handle}.`);
+  const community = new CommunityStore(ctx.db);
+  if (!community.openCalls(CALL_FRESH_MS).some((c) => c.handle === user.handle)) return ctx.fail(`${user.handle} is not on the board.`);
+  const reason = cleanReason(ctx.options.get('--reason'));
+  community.requestKick(user.id, { by: ACTOR, reason });
+  community.logAction(ACTOR, 'kick', user.handle, reason);
+  ctx.out(`${user.handle} will be removed from the board within a few seconds.`);
+  return 0;
+}
+
+/** A reason reaches callers' screens: no control characters, and a sane length. */
+function cleanReason(reason: string | undefined): string {
+  return (reason ?? '').replace(/[\p{Cc}]/gu, ' ').trim().slice(0, 200);
+}
+
+function ban([handle = '']: string[], _flags: Set<string>, ctx: Context): number {
+  const user = ctx.users.findByHandle(handle);
+  if (!user) return ctx.fail(`No user called ${handle}.`);
+  if (user.role === 'sysop') return ctx.fail(`${user.handle} is a sysop: make them a user first (bbs user role ${user.handle} user).`);
+  const length = ctx.options.get('--for');
+  const ms = length === undefined ? undefined : parseDuration(length);
+  if (length !== undefined && ms === undefined) return ctx.fail(`"${length}" is not a duration: use e.g. 30m, 12h, 7d or 2w.`);
+  const until = ms === undefined ? null : Date.now() + ms;
+  const reason = cleanReason(ctx.options.get('--reason'));
+  const community = new CommunityStore(ctx.db);
+  community.ban(user.id, { until, reason, by: ACTOR });
+  const end = until === null ? 'for good' : `until ${formatUtc(until)}`;
+  community.logAction(ACTOR, 'ban', user.handle, `${end}${reason ? `: ${reason}` : ''}`);
+  ctx.out(`${user.handle} is banned ${end}${reason ? ` (${reason})` : ''}.`);
+  return 0;
+}
+
+function unban([handle = '']: string[], _flags: Set<string>, ctx: Context): number {
+  const user = ctx.users.findByHandle(handle);
+  if (!user) return ctx.fail(`No user called ${handle}.`);
+  const community = new CommunityStore(ctx.db);
+  if (!community.activeBan(user.id)) {
+    ctx.out(`${user.handle} is not banned.`);
+    return 0;
+  }
+  community.unban(user.id);
+  community.logAction(ACTOR, 'unban', user.handle);
+  ctx.out(`${user.handle} is no longer banned.`);
+  return 0;
+}
+
+function remove([handle = '']: string[], _flags: Set<string>, ctx: Context): number {
+  const deleted = deleteUser(ctx.db, handle);
+  new CommunityStore(ctx.db).logAction(ACTOR, 'delete', deleted);
+  ctx.out(`Deleted ${deleted}, with their keys, call log and waiting messages.`);
+  return 0;
+}
+
+function rename([handle = '', to = '']: string[], _flags: Set<string>, ctx: Context): number {
+  const renamed = renameUser(ctx.db, handle, to);
+  new CommunityStore(ctx.db).logAction(ACTOR, 'rename', renamed.from, `to ${renamed.to}`);
+  ctx.out(`${renamed.from} is now ${renamed.to}.`);
+  return 0;
+}
+
+function unbindKey([handle = '', fingerprint = '']: string[], _flags: Set<string>, ctx: Context): number {
+  if (!removeKey(ctx.db, handle, fingerprint)) return ctx.fail(`${handle} has no key ${fingerprint} (see bbs user key list ${handle}).`);
+  new CommunityStore(ctx.db).logAction(ACTOR, 'key remove', handle, fingerprint);
+  ctx.out(`Removed key ${fingerprint} from ${handle}.`);
+  return 0;
+}

@@ -1,0 +1,36 @@
+/**
+ * The sysop's heavier account changes: rename, delete, unbind a key. Kept apart from users.ts (the
+ * everyday queries). A running board notices each of them at the caller's next account check.
+ */
+import { handleProblem, isValidHandle } from '../chat/text.js';
+import type { Database } from './db.js';
+import { StoreError } from './errors.js';
+
+export function renameUser(db: Database, from: string, to: string): { from: string; to: string } {
+  if (!isValidHandle(to)) throw new StoreError('ERR_BAD_INPUT', handleProblem(to) ?? 'That is not a valid handle.');
+  const row = db.prepare('SELECT id, handle FROM users WHERE handle = ?').get(from) as { id: number; handle: string } | undefined;
+  if (!row) throw new StoreError('ERR_NO_SUCH_USER', `No user called ${from}.`);
+  const other = db.prepare('SELECT handle FROM users WHERE handle = ? AND id <> ?').get(to, row.id) as { handle: string } | undefined;
+  if (other) throw new StoreError('ERR_HANDLE_TAKEN', `The handle "${other.handle}" is taken.`);
+  db.prepare('UPDATE users SET handle = ? WHERE id = ?').run(to, row.id);
+  return { from: row.handle, to };
+}
+
+/** Removes the account and, by cascade, its keys, calls, ignores and waiting messages. */
+export function deleteUser(db: Database, handle: string): string {
+  const row = db.prepare('SELECT id, handle FROM users WHERE handle = ?').get(handle) as { id: number; handle: string } | undefined;
+  if (!row) throw new StoreError('ERR_NO_SUCH_USER', `No user called ${handle}.`);
+  db.prepare('DELETE FROM users WHERE id = ?').run(row.id);
+  return row.handle;
+}
+
+/** Unbinds the key with this fingerprint (as `bbs user key list` shows it) from the account. */
+export function removeKey(db: Database, handle: string, fingerprint: string): boolean {
+  const user = db.prepare('SELECT id FROM users WHERE handle = ?').get(handle) as { id: number } | undefined;
+  if (!user) throw new StoreError('ERR_NO_SUCH_USER', `No user called ${handle}.`);
+  return removeKeyOf(db, user.id, fingerprint);
+}
+
+export function removeKeyOf(db: Database, userId: number, fingerprint: string): boolean {
+  return db.prepare('DELETE FROM user_keys WHERE user_id = ? AND fingerprint = ?').run(userId, fingerprint).changes > 0;
+}

@@ -1,0 +1,200 @@
+/**
+ * What the community keeps across calls: whom each caller ignores, their pager, bans with a reason
+ * and an end, private lines and pages waiting for a recipient who was away, the recent callers,
+ * and a log of what sysops did. Accounts themselves are users.ts's business.
+ */
+import type { ChatMessage } from '../chat/messages.js';
+import { removeKeyOf } from './account-admin.js';
+import type { Database } from './db.js';
+
+export interface Ban {
+  reason: string;
+  /** Milliseconds since the epoch; null for a ban without an end. */
+  until: number | null;
+  by: string;
+}
+
+export interface WaitingLimits {
+  /** Messages one sender may leave waiting for one recipient. */
+  perSender: number;
+  /** Messages one recipient may have waiting in all. */
+  perRecipient: number;
+}
+
+export type LeaveResult = 'stored' | 'sender-limit' | 'recipient-limit';
+
+export interface RecentCall {
+  handle: string;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface OpenCall {
+  handle: string;
+  node: number;
+  remote: string;
+  startedAt: number;
+}
+
+export interface KickRequest {
+  by: string;
+  reason: string;
+}
+
+export class CommunityStore {
+  private readonly sql: ReturnType<typeof prepare>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.sql = prepare(db);
+  }
+
+  /** Handles (as registered) this account ignores, in order. */
+  ignored(userId: number): string[] {
+    return this.sql.ignored.all(userId) as string[];
+  }
+
+  setIgnored(userId: number, targetId: number, ignored: boolean): void {
+    if (ignored) this.sql.ignore.run(userId, targetId);
+    else this.sql.unignore.run(userId, targetId);
+  }
+
+  pagerOff(userId: number): boolean {
+    return this.sql.pagerOff.get(userId) === 1;
+  }
+
+  setPagerOff(userId: number, off: boolean): void {
+    this.sql.setPager.run(off ? 1 : 0, userId);
+  }
+
+  /** The IANA zone the caller chose with /tz; undefined for the board's own. */
+  timeZone(userId: number): string | undefined {
+    return (this.sql.timeZone.get(userId) as string | null | undefined) ?? undefined;
+  }
+
+  setTimeZone(userId: number, zone: string | undefined): void {
+    this.sql.setTimeZone.run(zone ?? null, userId);
+  }
+
+  ban(userId: number, ban: Ban): void {
+    this.sql.ban.run(ban.reason, ban.until, ban.by, userId);
+  }
+
+  unban(userId: number): void {
+    this.sql.unban.run(userId);
+  }
+
+  /** The ban in force on this account now; an expired one is lifted on the way. */
+  activeBan(userId: number): Ban | undefined {
+    const row = this.sql.banOf.get(userId) as { banned: number; ban_reason: string | null; ban_until: number | null; banned_by: string | null } | undefined;
+    if (!row || row.banned !== 1) return undefined;
+    if (row.ban_until !== null && row.ban_until <= this.now()) {
+      this.unban(userId);
+      return undefined;
+    }
+    return { reason: row.ban_reason ?? '', until: row.ban_until, by: row.banned_by ?? '' };
+  }
+
+  /** Keeps a private line or page for a recipient who is not on the board, within the limits. */
+  leaveMessage(toId: number, fromId: number, message: ChatMessage, limits: WaitingLimits): LeaveResult {
+    const store = this.db.transaction((): LeaveResult => {
+      if ((this.sql.countFromTo.get(toId, fromId) as number) >= limits.perSender) return 'sender-limit';
+      if ((this.sql.countTo.get(toId) as number) >= limits.perRecipient) return 'recipient-limit';
+      this.sql.insertWaiting.run(toId, fromId, message.at, JSON.stringify(message));
+      return 'stored';
+    });
+    return store.immediate();
+  }
+
+  /** The messages waiting for this account, oldest first, with their senders' ids; they are removed. */
+  takeWaiting(toId: number): Array<{ fromId: number; message: ChatMessage }> {
+    const take = this.db.transaction(() => {
+      const rows = this.sql.waitingFor.all(toId) as Array<{ from_id: number; json: string }>;
+      this.sql.deleteWaiting.run(toId);
+      return rows.map((row) => ({ fromId: row.from_id, message: JSON.parse(row.json) as ChatMessage }));
+    });
+    return take.immediate();
+  }
+
+  /** The latest calls, newest first. */
+  recentCalls(limit: number): RecentCall[] {
+    const rows = this.sql.recentCalls.all(limit) as Array<{ handle: string; started_at: number; ended_at: number | null }>;
+    return rows.map((row) => ({ handle: row.handle, startedAt: row.started_at, endedAt: row.ended_at }));
+  }
+
+  /** A caller unbinding one of their own keys (/keys remove); false when they have no such key. */
+  removeKey(userId: number, fingerprint: string): boolean {
+    return removeKeyOf(this.db, userId, fingerprint);
+  }
+
+  /** A running call says it is still there (boards that stop without closing their calls go quiet). */
+  touchCall(callId: number): void {
+    this.sql.touchCall.run(this.now(), callId);
+  }
+
+  /** Calls not ended and heard from within `freshMs`, by node. */
+  openCalls(freshMs: number): OpenCall[] {
+    const rows = this.sql.openCalls.all(this.now() - freshMs) as Array<{ handle: string; node: number; remote: string; started_at: number }>;
+    return rows.map((row) => ({ handle: row.handle, node: row.node, remote: row.remote, startedAt: row.started_at }));
+  }
+
+  requestKick(userId: number, request: KickRequest): void {
+    this.sql.requestKick.run(userId, this.now(), request.by, request.reason);
+  }
+
+  /** A kick asked for since `since` (this call's start), if any; every request for the account is used up. */
+  takeKick(userId: number, since: number): KickRequest | undefined {
+    const take = this.db.transaction(() => {
+      const row = this.sql.kickFor.get(userId, since) as KickRequest | undefined;
+      if (row) this.sql.clearKicks.run(userId);
+      return row;
+    });
+    return take();
+  }
+
+  /** Who did what to whom: every sysop action, from the board or the CLI. */
+  logAction(actor: string, action: string, target: string, detail = ''): void {
+    this.sql.logAction.run(this.now(), actor, action, target, detail);
+  }
+
+  actions(limit: number): Array<{ at: number; actor: string; action: string; target: string; detail: string }> {
+    return this.sql.actions.all(limit) as Array<{ at: number; actor: string; action: string; target: string; detail: string }>;
+  }
+}
+
+function prepare(db: Database) {
+  return {
+    ignored: db
+      .prepare('SELECT u.handle FROM ignores i JOIN users u ON u.id = i.ignored_id WHERE i.user_id = ? ORDER BY u.handle')
+      .pluck(),
+    ignore: db.prepare('INSERT OR IGNORE INTO ignores (user_id, ignored_id) VALUES (?, ?)'),
+    unignore: db.prepare('DELETE FROM ignores WHERE user_id = ? AND ignored_id = ?'),
+    pagerOff: db.prepare('SELECT pager_off FROM users WHERE id = ?').pluck(),
+    setPager: db.prepare('UPDATE users SET pager_off = ? WHERE id = ?'),
+    timeZone: db.prepare('SELECT time_zone FROM users WHERE id = ?').pluck(),
+    setTimeZone: db.prepare('UPDATE users SET time_zone = ? WHERE id = ?'),
+    ban: db.prepare('UPDATE users SET banned = 1, ban_reason = ?, ban_until = ?, banned_by = ? WHERE id = ?'),
+    unban: db.prepare('UPDATE users SET banned = 0, ban_reason = NULL, ban_until = NULL, banned_by = NULL WHERE id = ?'),
+    banOf: db.prepare('SELECT banned, ban_reason, ban_until, banned_by FROM users WHERE id = ?'),
+    countFromTo: db.prepare('SELECT count(*) FROM waiting_messages WHERE to_id = ? AND from_id = ?').pluck(),
+    countTo: db.prepare('SELECT count(*) FROM waiting_messages WHERE to_id = ?').pluck(),
+    insertWaiting: db.prepare('INSERT INTO waiting_messages (to_id, from_id, at, json) VALUES (?, ?, ?, ?)'),
+    waitingFor: db.prepare('SELECT from_id, json FROM waiting_messages WHERE to_id = ? ORDER BY id'),
+    deleteWaiting: db.prepare('DELETE FROM waiting_messages WHERE to_id = ?'),
+    recentCalls: db.prepare(
+      'SELECT u.handle, c.started_at, c.ended_at FROM calls c JOIN users u ON u.id = c.user_id ORDER BY c.id DESC LIMIT ?',
+    ),
+    touchCall: db.prepare('UPDATE calls SET seen_at = ? WHERE id = ?'),
+    openCalls: db.prepare(
+      'SELECT u.handle, c.node, c.remote, c.started_at FROM calls c JOIN users u ON u.id = c.user_id ' +
+        'WHERE c.ended_at IS NULL AND coalesce(c.seen_at, c.started_at) >= ? ORDER BY c.node',
+    ),
+    requestKick: db.prepare('INSERT INTO kick_requests (user_id, at, by, reason) VALUES (?, ?, ?, ?)'),
+    kickFor: db.prepare('SELECT by, reason FROM kick_requests WHERE user_id = ? AND at >= ? ORDER BY id DESC LIMIT 1'),
+    clearKicks: db.prepare('DELETE FROM kick_requests WHERE user_id = ?'),
+    logAction: db.prepare('INSERT INTO sysop_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
+    actions: db.prepare('SELECT at, actor, action, target, detail FROM sysop_log ORDER BY id DESC LIMIT ?'),
+  };
+}
