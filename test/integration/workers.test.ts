@@ -45,7 +45,9 @@ describe('a board with two workers', () => {
     await Promise.all([alice.waitFor('alice | 2 in room', WAIT_MS), bob.waitFor('bob | 2 in room', WAIT_MS)]);
 
     alice.type('/who\r');
-    await alice.waitFor('In the room (2): alice (node 1), bob (node 2)', WAIT_MS);
+    await alice.waitFor('In the room (2):', WAIT_MS);
+    await alice.waitFor(/alice +node 1/, WAIT_MS);
+    await alice.waitFor(/bob +node 2/, WAIT_MS);
 
     const carol = await call('carol');
     await carol.waitFor('Chat room is at capacity', WAIT_MS);
@@ -64,7 +66,31 @@ describe('a board with two workers', () => {
     await second.waitFor('*** alice has joined the chat ***', WAIT_MS);
     expect(board.workerOf('alice')).not.toBe(firstWorker);
     second.type('/who\r');
-    await second.waitFor(/In the room \(1\): alice \(node \d\)/, WAIT_MS);
+    await second.waitFor('In the room (1):', WAIT_MS);
+    await second.waitFor(/alice +node \d/, WAIT_MS);
+  });
+
+  it('shows /away on one worker in /who and /whois on the other, and the return too', async () => {
+    board = await startWorkerBoard({ workers: 2, config: 'bbs:\n  name: Test BBS\n', users: ['alice', 'bob'], password: PASSWORD });
+    const alice = await enter('alice');
+    const bob = await enter('bob');
+    expect(board.workerOf('alice')).not.toBe(board.workerOf('bob'));
+    await alice.waitFor('*** bob has joined the chat ***', WAIT_MS);
+
+    bob.type('/away gone fishing\r');
+    await bob.waitFor('You are away: gone fishing.', WAIT_MS);
+    alice.type('/who\r');
+    await alice.waitFor(/bob +node \d +away \d+m: gone fishing/, WAIT_MS);
+    alice.type('/whois bob\r');
+    await alice.waitFor(/node \d, away \d+m: gone fishing\./, WAIT_MS);
+
+    bob.type('back again\r');
+    await bob.waitFor('Welcome back', WAIT_MS);
+    await alice.waitFor('bob: back again', WAIT_MS);
+    alice.type('/who\r');
+    // Only a /who made after bob came back has a line for him without "away".
+    await alice.waitFor(/bob +node \d *$/m, WAIT_MS);
+    expect(occurrences(alice.screen(), 'gone fishing')).toBe(2);
   });
 
   it('gives back the nodes and seats of a worker killed with SIGKILL, once, and replaces it', async () => {

@@ -81,6 +81,21 @@ describe('the primary’s authority', () => {
     expect(c.got).toEqual([{ t: 'room', events: [{ type: 'joined', participant: expect.objectContaining({ handle: 'bob' }) }] }]);
   });
 
+  it('relays a presence change to every worker and keeps it for a worker that starts later', () => {
+    const { authority, a, b, tell, join } = setUp();
+    const { seat } = join(a, 'u1', 'alice');
+    tell(a, 'update', { userId: 'u1', seat, change: { away: { reason: 'lunch', since: 3 }, pagerOff: null } });
+    tell(a, 'update', { userId: 'u1', seat: 'old', change: { sysop: true } });
+    const updated = { type: 'updated', userId: 'u1', seat, change: { away: { reason: 'lunch', since: 3 }, pagerOff: null } };
+    for (const w of [a, b]) expect(w.got.at(-1)).toEqual({ t: 'room', events: [updated] });
+    const c = worker(3);
+    authority.addWorker(c);
+    const [joined] = c.got.flatMap((m) => (m.t === 'room' ? m.events : []));
+    expect(joined).toEqual({ type: 'joined', participant: expect.objectContaining({ handle: 'alice', away: { reason: 'lunch', since: 3 } }) });
+    expect(joined?.type === 'joined' && joined.participant).not.toHaveProperty('sysop');
+    expect(joined?.type === 'joined' && joined.participant).not.toHaveProperty('pagerOff');
+  });
+
   it('moves an account’s seat to the later join and ignores the old seat’s leave', () => {
     const { a, b, tell, join } = setUp();
     const first = join(a, 'u1', 'alice');

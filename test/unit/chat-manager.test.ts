@@ -361,4 +361,31 @@ describe('ChatManager presence on a shared bus', () => {
     expect(b.participants().map((p) => p.handle)).toEqual(['alice']);
     expect(a.isInChat('u1')).toBe(true);
   });
+
+  it('brings a presence change made on one room to every room, and clears a field for all', async () => {
+    const { a, b } = twoRooms();
+    await a.join('u1', 'alice', { sysop: true });
+    await b.join('u2', 'bob');
+    expect(b.participant('u1')).toMatchObject({ sysop: true });
+    a.updatePresence('u1', { away: { reason: 'lunch', since: 1 }, pagerOff: true });
+    expect(b.participant('u1')).toMatchObject({ away: { reason: 'lunch', since: 1 }, pagerOff: true });
+    // A sysop on the other room mutes alice: her own room knows it before her next line.
+    b.updatePresence('u1', { mutedUntil: 99 });
+    expect(a.participant('u1')?.mutedUntil).toBe(99);
+    a.updatePresence('u1', { away: undefined });
+    expect(b.participant('u1')).not.toHaveProperty('away');
+    expect(a.participant('u1')).not.toHaveProperty('away');
+  });
+
+  it('tells a room that starts later the current presence, and ignores a change for an old seat', async () => {
+    const bus = createInProcessBus();
+    const a = new ChatManager({ capacity: 5, now: () => 1, bus });
+    await a.join('u1', 'alice');
+    a.updatePresence('u1', { away: { reason: 'brb', since: 1 } });
+    const late = new ChatManager({ capacity: 5, now: () => 1, bus });
+    await late.join('u1', 'alice');
+    // The later join took a new seat: the old record (away) is gone everywhere.
+    expect(a.participant('u1')).not.toHaveProperty('away');
+    expect(late.participant('u1')).not.toHaveProperty('away');
+  });
 });
