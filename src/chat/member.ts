@@ -9,7 +9,8 @@ import { helpLines, parseCommand, type Command } from './commands.js';
 import { createComposer, type Sending } from './compose.js';
 import type { Directory } from './directory.js';
 import { createModeration, type Moderator } from './moderation.js';
-import { isPrivate, type ChatMessage, type SystemMessage } from './messages.js';
+import { createDoorway } from './doorway.js';
+import type { ChatMessage, SystemMessage } from './messages.js';
 import { createSendQueue, type Schedule } from './send-queue.js';
 import { createSocial } from './social.js';
 import { lastLines, minutes, usersLines, whoLines } from './who.js';
@@ -91,11 +92,9 @@ export interface Member {
 }
 
 export const SLOW_DOWN = 'You are typing fast: your lines go out one by one, in order.';
-/** Said after "the room is full": a caller outside retries with any line. */
 export type AccountCommand = Extract<Command, { kind: 'passwd' | 'keys' | 'tz' }>;
-
+/** Said after "the room is full": a caller outside retries with Enter. */
 export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
-export const SEAT_FREE = 'A seat in the room is free: press Enter to come in.';
 const LEFT_FOR_GOOD = 'You have left the room.';
 /** Lines /last and /users show at most. */
 const LIST_LIMIT = 20;
@@ -111,8 +110,6 @@ export function createMember(options: MemberOptions): Member {
   let lastSender: string | undefined;
   /** Messages heard while joining; undefined otherwise. */
   let joining: ChatMessage[] | undefined;
-  /** Lines said while outside a full room, to say on the way in. */
-  const heldOutside: string[] = [];
 
   const isMe = (handle: string) => handle.toLowerCase() === identity.handle.toLowerCase();
   const tell = (text: string) => deliver(systemLine(text, now()));
@@ -120,25 +117,15 @@ export function createMember(options: MemberOptions): Member {
   const social = createSocial({ ...options, ...identity, tell });
   const moderate = createModeration({ ...options, handle: identity.handle, isSysop: () => sysop, tell });
   const compose = createComposer({ ...options, ...identity, social, isSysop: () => sysop, lastSender: () => lastSender });
+  const doorway = createDoorway({ ...options, maxHeld: options.flood.maxQueued, isMe, tell, onDirectFrom: (h) => (lastSender = h) });
 
   /** The room's listener for this caller: notes who last wrote to them (for /r), then shows it. */
   function hear(message: ChatMessage): void {
     if (social.hides(message)) return;
-    if (state === 'outside') return hearOutside(message);
+    if (state === 'outside') return doorway.hear(message);
     if (message.kind === 'direct' && isMe(message.to) && !isMe(message.from)) lastSender = message.from;
     if (joining) joining.push(message);
     else deliver(message);
-  }
-
-  /** Outside a full room: private lines and pages, the head count changing, and a seat coming free. */
-  function hearOutside(message: ChatMessage): void {
-    if (isPrivate(message)) {
-      if (message.kind === 'direct' && !isMe(message.from)) lastSender = message.from;
-      return deliver(message);
-    }
-    if (message.kind !== 'join' && message.kind !== 'leave') return;
-    options.onRoomChange?.();
-    if (message.kind === 'leave' && room.participantCount() < room.capacity) tell(SEAT_FREE);
   }
 
   async function enter(): Promise<EnterResult> {
@@ -165,7 +152,7 @@ export function createMember(options: MemberOptions): Member {
       state = 'outside';
       room.waitOutside(identity.userId, identity.handle);
       // Of what was heard while asking, only what reaches a caller outside.
-      for (const message of joined) hearOutside(message);
+      for (const message of joined) doorway.hear(message);
       return result;
     }
     state = 'inside';
@@ -177,16 +164,13 @@ export function createMember(options: MemberOptions): Member {
     if (state === 'gone') return;
     if (!result.ok) return tell(`${result.error} ${RETRY_HINT}`);
     options.onEnter(result.history, result.joined);
-    for (const line of heldOutside.splice(0)) input(line);
+    for (const line of doorway.takeHeld()) input(line);
   }
 
   /** A line said outside the full room is kept and said on the way in, never dropped. */
   function holdOutside(line: string): void {
-    if (heldOutside.length >= options.flood.maxQueued) return tell(`You are not in the room yet, and ${heldOutside.length} lines already wait. Not kept: ${line}`);
-    heldOutside.push(line);
-    tell(`You are not in the room yet: your line will be said when you get in (${heldOutside.length} waiting).`);
     // While a seat is being asked for, the answer to that ask says the held lines.
-    if (state === 'outside') void retryEnter();
+    if (doorway.hold(line) && state === 'outside') void retryEnter();
   }
 
   function leave(): void {
@@ -212,7 +196,7 @@ export function createMember(options: MemberOptions): Member {
       return holdOutside(line);
     }
     if (command.kind === 'empty') return;
-    room.updatePresence(identity.userId, { lastActiveAt: now() });
+    social.active();
     if (command.kind !== 'away') social.back();
     switch (command.kind) {
       case 'who':

@@ -30,6 +30,8 @@ export interface Social {
   away(reason: string): void;
   /** Any line typed brings an away caller back. */
   back(): void;
+  /** A line was typed: noted for idle times, at most every ACTIVITY_STEP_MS. */
+  active(): void;
   whois(handle: string): void;
   /** Why this page may not go to `target` now; undefined when it may (and it is counted). */
   pageProblem(target: { handle: string } & Presence): string | undefined;
@@ -38,6 +40,11 @@ export interface Social {
 }
 
 export const NOT_A_HANDLE = 'Handles are 2-16 letters, digits, "_" or "-".';
+/**
+ * Idle times are shown in whole minutes from two on, and every note of activity reaches every room
+ * on the bus (every worker): a note per typed line would cost much and show nothing more.
+ */
+export const ACTIVITY_STEP_MS = 30_000;
 
 export function createSocial(options: SocialOptions): Social {
   const { room, userId, directory, now, tell } = options;
@@ -95,6 +102,10 @@ export function createSocial(options: SocialOptions): Social {
       if (!away) return;
       room.updatePresence(userId, { away: undefined });
       tell(`Welcome back: you were away for ${formatAgo(now() - away.since)}.`);
+    },
+    active() {
+      const here = me();
+      if (here && now() - (here.lastActiveAt ?? here.joinedAt) >= ACTIVITY_STEP_MS) room.updatePresence(userId, { lastActiveAt: now() });
     },
     whois(typed) {
       const card = accountFor(typed);
