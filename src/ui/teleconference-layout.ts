@@ -1,10 +1,11 @@
 /**
  * The teleconference screen's two boxes — title bar and status line — and where each goes for a
  * given terminal size, with the rows between them for the message log and the last row for the
- * input line; those two are drawn without a box (log-view.ts, and the teleconference's own input
- * row), so every width there is counted grapheme by grapheme. No box parses tags.
+ * input line; those two are drawn without a box (log-view.ts, input-line.ts), so every width
+ * there is counted grapheme by grapheme. No box parses tags. The status line's text is made here.
  */
 import blessed from 'blessed';
+import { displayWidth, truncateToWidth } from './display-width.js';
 
 export interface Widgets {
   title: blessed.Widgets.BoxElement;
@@ -36,6 +37,23 @@ export function layout(widgets: Widgets, width: number, height: number): void {
   };
   place(widgets.title, 0, height >= 2 ? 1 : 0);
   place(widgets.status, height - 2, height >= 3 ? 1 : 0);
+}
+
+/** Longest first; the status line shows the first that fits. */
+const HINTS = [
+  'Type /help for commands   PgUp/PgDn scroll   Ctrl-D leaves',
+  '/help commands   PgUp/PgDn scroll   ^D leaves',
+  '/help   PgUp/PgDn   ^D leaves',
+  '/help',
+];
+
+/** The status line: "-- N more below --" while scrolled back, else a hint (Tab's choices, a full line), else the help hint. */
+export function drawStatus(status: blessed.Widgets.BoxElement, at: { below: string | undefined; hint: string | undefined; width: number }): void {
+  const { below, hint, width } = at;
+  const text = below ?? hint ?? HINTS.find((h) => displayWidth(h) <= width) ?? '';
+  status.style.fg = below !== undefined ? 'yellow' : hint ? 'white' : 'grey';
+  status.style.bold = below !== undefined;
+  setText(status, displayWidth(text) <= width ? text : truncateToWidth(text, width));
 }
 
 /**

@@ -10,22 +10,23 @@
  * the same bytes for every screen of this shape, made once (log-view.ts). Otherwise the screen
  * renders: in 'prerender' a box is given new content only when its text changed (blessed
  * re-parses and redraws a box on every setContent) and the log draws the rows that changed.
- * The boxes and their layout are in teleconference-layout.ts.
+ * The boxes, their layout and the status line are in teleconference-layout.ts, the title's text in
+ * title-bar.ts, and the input line (editor, Ctrl-C question, password prompt, pastes) in input-line.ts.
  */
 import { isPrivate, type ChatMessage } from '../chat/messages.js';
-import { displayWidth, graphemes, truncateToWidth } from './display-width.js';
-import { formatClock, formatDivider, formatRows, formatTitle, needsBell } from './format.js';
+import { graphemes } from './display-width.js';
+import { formatDivider, formatRows, needsBell } from './format.js';
 import { completeHandle } from './handle-completion.js';
-import { leaveQuestion, SecretInput, type InputMode } from './input-modes.js';
-import { placePaste } from './paste.js';
-import { LineEditor, type KeyLike } from './line-editor.js';
+import { InputLine, screenSize } from './input-line.js';
+import type { KeyLike } from './line-editor.js';
 import type { SharedFrame } from './frame-clock.js';
-import { RowPainter, type PaintedScreen } from './row-painter.js';
-import { createLogRows, type EncodedRow, type LogRows } from './log-rows.js';
+import type { PaintedScreen } from './row-painter.js';
+import { createLogRows, type LogRows } from './log-rows.js';
 import { LogView } from './log-view.js';
 import { createMinuteTicker, type MinuteTicker } from './minute-ticker.js';
 import type { BbsScreen } from './screen.js';
-import { createWidgets, layout, logArea, setText, type Widgets } from './teleconference-layout.js';
+import { createWidgets, drawStatus, layout, logArea, setText, type Widgets } from './teleconference-layout.js';
+import { TitleBar } from './title-bar.js';
 
 export interface TeleconferenceOptions {
   screen: BbsScreen;
@@ -84,15 +85,6 @@ export interface Teleconference {
   destroy(): void;
 }
 
-const PROMPT = '> ';
-
-/** Longest first; the status line shows the first that fits. */
-const HINTS = [
-  'Type /help for commands   PgUp/PgDn scroll   Ctrl-D leaves',
-  '/help commands   PgUp/PgDn scroll   ^D leaves',
-  '/help   PgUp/PgDn   ^D leaves',
-  '/help',
-];
 
 export function createTeleconference(options: TeleconferenceOptions): Teleconference {
   return new TeleconferenceScreen(options);
@@ -100,57 +92,46 @@ export function createTeleconference(options: TeleconferenceOptions): Teleconfer
 
 class TeleconferenceScreen implements Teleconference {
   private readonly bbs: BbsScreen;
-  private readonly editor: LineEditor;
   private readonly widgets: Widgets;
   private readonly log: LogView;
   private readonly rows: LogRows;
-  private readonly painted: PaintedScreen;
-  /** The input line: its own row, drawn like the log's. */
-  private readonly input: RowPainter;
-  private inputText = PROMPT;
-  private inputRow: { text: string; width: number; row: EncodedRow } | undefined;
+  /** The input line: its editor, its modes and its own row, drawn like the log's. */
+  private readonly input: InputLine;
   private readonly lineHandlers: Array<(line: string) => void> = [];
   private readonly leaveHandlers: Array<() => void> = [];
   private readonly stopClock: () => void;
   private size = { cols: -1, rows: -1 };
-  private title = { key: '', text: '' };
+  private readonly title: TitleBar;
   /** Tab's list of choices, shown in the status line until the next key. */
   private hint: string | undefined;
   private left = false;
-  /** Every HH:MM is in this zone (the server's when undefined); a zone the caller chose is named in the title. */
-  private timeZone: string | undefined;
-  private zoneLabel = '';
-  /** A question or a password prompt that has the input line until it is answered. */
-  private mode: InputMode | undefined;
   private destroyed = false;
   private readonly onKeypress = (ch: string | undefined, key: KeyLike | undefined) => this.handleKey(ch, key ?? {});
   private readonly onPrerender = () => this.drawFrame();
-  private readonly onResize = () => this.drawInput();
+  private readonly onResize = () => this.input.draw();
 
   constructor(private readonly options: TeleconferenceOptions) {
     this.bbs = options.screen;
-    this.timeZone = options.timeZone;
-    this.zoneLabel = options.showZone && options.timeZone ? zoneName(options.timeZone) : '';
-    this.editor = new LineEditor({ maxLength: options.maxMessageLength, historySize: options.inputHistory ?? 50 });
+    this.title = new TitleBar(options, options);
     this.widgets = createWidgets(this.bbs.screen);
-    this.painted = this.bbs.screen as unknown as PaintedScreen;
     this.rows = options.rows ?? createLogRows();
-    this.log = new LogView(this.painted, this.rows, this.bbs.term, options.scrollback ?? 1000);
-    this.input = new RowPainter(this.painted);
+    this.log = new LogView(this.bbs.screen as unknown as PaintedScreen, this.rows, this.bbs.term, options.scrollback ?? 1000);
+    const { maxMessageLength: maxLength, maxPasteLines, inputHistory } = options;
+    this.input = new InputLine({ bbs: this.bbs, rows: this.rows, maxLength, maxPasteLines, historySize: inputHistory ?? 50 });
     this.bbs.screen.on('keypress', this.onKeypress);
     this.bbs.screen.on('prerender', this.onPrerender);
     this.bbs.screen.on('resize', this.onResize);
     this.bbs.setSharedFrames(() => this.sharedFrame());
     // At each minute's turn the title's clock changes: a full render.
     this.stopClock = (options.minutes ?? createMinuteTicker(options.now)).subscribe(() => this.bbs.requestRender());
-    this.drawInput();
+    this.input.draw();
   }
 
   show(message: ChatMessage, options: { earlier?: boolean } = {}): void {
     if (this.destroyed) return;
     const earlier = options.earlier ?? false;
     const shared = !isPrivate(message);
-    for (const row of formatRows(message, this.viewer(), { earlier, timeZone: this.timeZone })) this.log.append(row, shared);
+    for (const row of formatRows(message, this.viewer(), { earlier, timeZone: this.title.timeZone })) this.log.append(row, shared);
     if (!earlier && needsBell(message, this.viewer())) this.bbs.bell();
     this.bbs.requestFrame();
   }
@@ -164,18 +145,9 @@ class TeleconferenceScreen implements Teleconference {
 
   paste(paste: { text: string; length: number }): void {
     if (this.destroyed || this.left) return;
-    if (this.mode) {
-      this.mode.paste(paste.text);
-      return this.drawInput();
-    }
-    const outcome = placePaste(paste, this.editor.text, { maxLength: this.options.maxMessageLength, maxLines: this.options.maxPasteLines });
-    if (outcome.kind === 'refused') return this.notice(outcome.reason);
-    if (outcome.kind === 'typed') {
-      this.editor.setText(outcome.line);
-      return this.drawInput();
-    }
-    this.editor.clear();
-    this.submitted(outcome.block);
+    const outcome = this.input.paste(paste);
+    if (outcome.kind === 'refused') this.notice(outcome.reason);
+    else if (outcome.kind === 'block') this.submitted(outcome.block);
   }
 
   refresh(): void {
@@ -183,28 +155,17 @@ class TeleconferenceScreen implements Teleconference {
   }
 
   setTimeZone(zone: string | undefined): void {
-    this.timeZone = zone;
-    this.zoneLabel = zone ? zoneName(zone) : '';
+    this.title.setZone(zone);
     this.refresh();
   }
 
   askSecret(prompt: string): Promise<string | undefined> {
     if (this.destroyed || this.left) return Promise.resolve(undefined);
-    const current = this.mode;
-    const secret = current instanceof SecretInput ? current : new SecretInput(prompt);
-    if (secret !== current) {
-      current?.cancel();
-      this.mode = secret;
-    }
-    const answer = secret.ask(prompt);
-    this.drawInput();
-    return answer;
+    return this.input.askSecret(prompt);
   }
 
   endSecret(): void {
-    if (!(this.mode instanceof SecretInput)) return;
-    this.mode = undefined;
-    this.drawInput();
+    if (!this.destroyed) this.input.endSecret();
   }
 
   onLine(handler: (line: string) => void): void {
@@ -218,7 +179,6 @@ class TeleconferenceScreen implements Teleconference {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.mode?.cancel();
     this.stopClock();
     this.bbs.setSharedFrames(undefined);
     this.log.release();
@@ -242,24 +202,25 @@ class TeleconferenceScreen implements Teleconference {
 
   private handleKey(ch: string | undefined, key: KeyLike): void {
     if (this.destroyed || this.left) return;
-    if (this.mode) return this.modeKey(ch, key);
+    if (this.input.taken) return this.input.modeKey(ch, key);
     const hadHint = this.hint !== undefined;
     if (key.name !== 'tab') this.hint = undefined;
-    if (key.ctrl && key.name === 'd' && this.editor.text === '') return this.leave();
+    const { editor } = this.input;
+    if (key.ctrl && key.name === 'd' && editor.text === '') return this.leave();
     if (key.name === 'pageup' || key.name === 'pagedown') return this.page(key.name);
-    switch (this.editor.handleKey(ch, key)) {
+    switch (editor.handleKey(ch, key)) {
       case 'submit':
-        return this.submit();
+        return this.submitted(editor.submit());
       case 'interrupt':
-        return this.interrupt();
+        return this.input.interrupt(() => this.leave());
       case 'cancel':
-        this.editor.clear();
-        return this.drawInput();
+        editor.clear();
+        return this.input.draw();
       case 'complete':
       case 'complete-back':
         return this.complete();
       case 'changed':
-        return this.drawInput();
+        return this.input.draw();
       default:
         if (this.isFull(ch, key)) this.hint = `A line holds at most ${this.options.maxMessageLength} characters.`;
         if (hadHint || this.hint) this.bbs.requestRender();
@@ -268,30 +229,13 @@ class TeleconferenceScreen implements Teleconference {
 
   /** A printable key refused because the line is full: say so rather than drop it silently. */
   private isFull(ch: string | undefined, key: KeyLike): boolean {
-    return ch !== undefined && !key.ctrl && !key.meta && ch >= ' ' && this.editor.text.length >= this.options.maxMessageLength;
-  }
-
-  private submit(): void {
-    this.submitted(this.editor.submit());
+    return ch !== undefined && !key.ctrl && !key.meta && ch >= ' ' && this.input.editor.text.length >= this.options.maxMessageLength;
   }
 
   private submitted(line: string): void {
     this.log.scrollToBottom();
-    this.drawInput();
+    this.input.draw();
     for (const handler of [...this.lineHandlers]) handler(line);
-  }
-
-  /** Ctrl-C: a typed line is cleared, never sent nor lost to a hang-up; on an empty line, ask. */
-  private interrupt(): void {
-    if (this.editor.text === '') this.mode = leaveQuestion(() => this.leave());
-    else this.editor.clear();
-    this.drawInput();
-  }
-
-  private modeKey(ch: string | undefined, key: KeyLike): void {
-    const mode = this.mode;
-    if (mode?.key(ch, key) && this.mode === mode) this.mode = undefined;
-    this.drawInput();
   }
 
   private leave(): void {
@@ -308,8 +252,9 @@ class TeleconferenceScreen implements Teleconference {
   }
 
   private complete(): void {
-    const after = this.editor.text.slice(this.editor.cursor);
-    const completion = completeHandle(this.editor.text.slice(0, this.editor.cursor), after, this.options.completions);
+    const { editor } = this.input;
+    const after = editor.text.slice(editor.cursor);
+    const completion = completeHandle(editor.text.slice(0, editor.cursor), after, this.options.completions);
     if (!completion) return;
     this.hint = completion.hint;
     this.replaceBeforeCursor(completion.before, after);
@@ -317,19 +262,10 @@ class TeleconferenceScreen implements Teleconference {
 
   /** LineEditor puts the cursor at the end of set text; walk it back over what followed it. */
   private replaceBeforeCursor(before: string, after: string): void {
-    this.editor.setText(before + after);
-    for (let i = graphemes(after).length; i > 0; i--) this.editor.handleKey(undefined, { name: 'left' });
-    this.drawInput();
-  }
-
-  /** The input line and the terminal cursor; called whenever the text, cursor or width changes. */
-  private drawInput(): void {
-    if (this.destroyed) return;
-    const { width, height } = this.screenSize();
-    const field = this.editor.view(Math.max(1, width - PROMPT.length));
-    const view = this.mode?.view(width) ?? { text: PROMPT + field.text, cursorColumn: PROMPT.length + field.cursorColumn };
-    this.inputText = view.text;
-    this.bbs.setCursor({ x: view.cursorColumn, y: height - 1 });
+    const { editor } = this.input;
+    editor.setText(before + after);
+    for (let i = graphemes(after).length; i > 0; i--) editor.handleKey(undefined, { name: 'left' });
+    this.input.draw();
   }
 
   /** Everything that depends on the frame: layout, title, visible rows, status. Once per render. */
@@ -339,21 +275,10 @@ class TeleconferenceScreen implements Teleconference {
       this.size = { cols: width, rows: height };
       layout(this.widgets, width, height);
     }
-    setText(this.widgets.title, this.titleText(width));
+    setText(this.widgets.title, this.title.text(width));
     this.log.draw(logArea(width, height));
-    this.drawStatus(width);
-    if (height >= 1) this.input.frame(height - 1, [this.inputRowFor(width)], 0, height);
-  }
-
-  /** The input line encoded for this width, again only when its text or the width changed. */
-  private inputRowFor(width: number): EncodedRow {
-    const { inputRow, inputText } = this;
-    if (inputRow?.text === inputText && inputRow.width === width) return inputRow.row;
-    const { tput } = this.painted;
-    const shape = this.rows.shape({ term: this.bbs.term, colors: tput.colors, el: tput.el() }, width);
-    const row = shape.single([{ text: inputText, style: 'input' }]);
-    this.inputRow = { text: inputText, width, row };
-    return row;
+    drawStatus(this.widgets.status, { below: this.log.moreBelow(), hint: this.hint, width });
+    this.input.frame(width, height);
   }
 
   /**
@@ -364,41 +289,11 @@ class TeleconferenceScreen implements Teleconference {
     if (this.destroyed) return undefined;
     const { width, height } = this.screenSize();
     if (width !== this.size.cols || height !== this.size.rows) return undefined;
-    if (this.titleText(width) !== this.widgets.title.content) return undefined;
+    if (this.title.text(width) !== this.widgets.title.content) return undefined;
     return this.log.sharedFrame(logArea(width, height));
   }
 
-  /** Laid out again only when the width, the head count or the minute changed. */
-  private titleText(width: number): string {
-    const { bbsName, node, handle } = this.options;
-    const timeZone = this.timeZone;
-    const count = this.options.roomCount();
-    const clock = formatClock(this.options.now(), timeZone) + (this.zoneLabel ? ` ${this.zoneLabel}` : '');
-    const key = `${width} ${count} ${clock}`;
-    if (key !== this.title.key) this.title = { key, text: formatTitle({ bbsName, node, handle, count, clock }, width) };
-    return this.title.text;
-  }
-
-  private drawStatus(width: number): void {
-    const { status } = this.widgets;
-    const below = this.log.moreBelow();
-    const text = below ?? this.hint ?? HINTS.find((h) => displayWidth(h) <= width) ?? '';
-    status.style.fg = below !== undefined ? 'yellow' : this.hint ? 'white' : 'grey';
-    status.style.bold = below !== undefined;
-    setText(status, displayWidth(text) <= width ? text : truncateToWidth(text, width));
-  }
-
   private screenSize(): { width: number; height: number } {
-    return { width: toNumber(this.bbs.screen.width), height: toNumber(this.bbs.screen.height) };
+    return screenSize(this.bbs);
   }
-}
-
-/** "CET", "GMT+9": the zone's short name at this moment. */
-function zoneName(zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'short' }).formatToParts(Date.now());
-  return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
-}
-
-function toNumber(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
