@@ -47,8 +47,8 @@ export const ANNOUNCEMENT_LABEL = 'ANNOUNCEMENT';
 /** The name official announcements are shown under, whoever made them. */
 export const SYSOP_NAME = 'SysOp';
 
-/** Lines by message, then by `earlier` and zone; an entry goes when its message does. */
-const sharedLines = new WeakMap<ChatMessage, Map<string, StyledLine>>();
+/** Rows by message, then by `earlier` and zone; an entry goes when its message does. */
+const sharedRows = new WeakMap<ChatMessage, Map<string, StyledLine[]>>();
 
 /**
  * A line that reads the same for every viewer (all but direct messages and pages) is made once
@@ -58,21 +58,36 @@ const sharedLines = new WeakMap<ChatMessage, Map<string, StyledLine>>();
  * StyledLine this returns.
  */
 export function formatMessage(message: ChatMessage, viewer: Viewer, options: FormatOptions = {}): StyledLine {
-  if (isPrivate(message)) return formatFor(message, viewer, options);
-  const key = `${options.earlier ? 'earlier' : 'now'} ${options.timeZone ?? ''}`;
-  let made = sharedLines.get(message);
-  if (!made) sharedLines.set(message, (made = new Map()));
-  let line = made.get(key);
-  if (!line) made.set(key, (line = formatFor(message, viewer, options)));
-  return line;
+  // A pasted block's shared entry is its rows; its one-line form is made apart (the screen never asks for it).
+  if (isPrivate(message) || isBlock(message)) return formatFor(message, viewer, options);
+  return shared(message, options, () => [formatFor(message, viewer, options)])[0]!;
 }
 
 /**
  * The rows of a message: one, or for a pasted block (text with "\n") a header row with its first
- * line and an indented row for each further line, in the same style.
+ * line and an indented row for each further line, in the same style. Shared between viewers like
+ * formatMessage's line, so a pasted block is kept once however many screens show it.
  */
-export function formatRows(message: ChatMessage, viewer: Viewer, options: FormatOptions = {}): StyledLine[] {
-  if (!('text' in message) || !message.text.includes('\n')) return [formatMessage(message, viewer, options)];
+export function formatRows(message: ChatMessage, viewer: Viewer, options: FormatOptions = {}): readonly StyledLine[] {
+  if (!isPrivate(message)) return shared(message, options, () => rowsFor(message, viewer, options));
+  return rowsFor(message, viewer, options);
+}
+
+function shared(message: ChatMessage, options: FormatOptions, make: () => StyledLine[]): StyledLine[] {
+  const key = `${options.earlier ? 'earlier' : 'now'} ${options.timeZone ?? ''}`;
+  let made = sharedRows.get(message);
+  if (!made) sharedRows.set(message, (made = new Map()));
+  let rows = made.get(key);
+  if (!rows) made.set(key, (rows = make()));
+  return rows;
+}
+
+function isBlock(message: ChatMessage): boolean {
+  return 'text' in message && message.text.includes('\n');
+}
+
+function rowsFor(message: ChatMessage, viewer: Viewer, options: FormatOptions): StyledLine[] {
+  if (!('text' in message) || !isBlock(message)) return [formatFor(message, viewer, options)];
   const [first = '', ...rest] = message.text.split('\n');
   const header = formatFor({ ...message, text: first }, viewer, options);
   const style = header[header.length - 1]?.style ?? 'text';

@@ -4,6 +4,7 @@ import {
   formatClock,
   formatDivider,
   formatMessage,
+  formatRows,
   formatTitle,
   needsBell,
   type StyledLine,
@@ -108,6 +109,20 @@ describe('formatMessage', () => {
     expect(plain(tokyo)).toBe('[18:05] alice: hello');
     expect(formatMessage(message, carol, { ...utc, earlier: true })).toBe(earlier);
     expect(formatMessage(message, bob, utc)).toBe(now);
+  });
+
+  it('hands every viewer the same rows for a pasted block, and each party their own for a private one', () => {
+    const block: ChatMessage = { kind: 'public', at, from: 'alice', text: 'one\ntwo\nthree' };
+    const rows = formatRows(block, alice, utc);
+    expect(rows.map(plain)).toEqual(['[09:05] alice: one', '    two', '    three']);
+    expect(formatRows(block, bob, utc)).toBe(rows);
+    expect(formatRows(block, bob, { ...utc, earlier: true })).not.toBe(rows);
+    // The one-line form is made apart: asking for it does not hand out the block's header row.
+    expect(formatMessage(block, bob, utc)).not.toBe(rows[0]);
+    expect(formatRows(block, carol, utc)).toBe(rows);
+    const direct: ChatMessage = { kind: 'direct', at, from: 'alice', to: 'bob', text: 'a\nb' };
+    expect(formatRows(direct, alice, utc).map(plain)).toEqual(['[09:05] you → *bob*: a', '    b']);
+    expect(formatRows(direct, bob, utc).map(plain)).toEqual(['[09:05] *alice* → you: a', '    b']);
   });
 
   it('makes a private line for each of its parties', () => {
