@@ -113,7 +113,9 @@ describe('bbs who and bbs kick against the running board', () => {
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text) },
     });
-    return { code, stdout, stderr };
+    // Every command that opens the database names it on stderr first (cli.test.ts checks that line).
+    expect(stderr).toMatch(/^bbs: database .*bbs\.sqlite \(BBS_DATA_DIR\)\n/);
+    return { code, stdout, stderr: stderr.replace(/^bbs: database .*\n/, '') };
   }
 
   it('lists who is on, and ends a call with the reason', async () => {

@@ -43,7 +43,9 @@ describe.each([40, 57, 80])('wide characters at %i columns', (width) => {
     const alice = await room.enter('alice', { cols: width, rows: 24 });
     const bob = await room.enter('bob', { cols: width, rows: 24 });
     await alice.sees('*** bob has joined the chat ***');
-    const title = bob.vt.lines()[0];
+    // The clock may turn a minute during the test: the title is compared without it.
+    const titleOf = (caller: typeof bob) => caller.vt.lines()[0]?.replace(/\d\d:\d\d/, 'HH:MM');
+    const title = titleOf(bob);
     const status = bob.vt.lines()[22];
     const drawn: Array<{ name: string; rows: string[] }> = [];
 
@@ -56,7 +58,7 @@ describe.each([40, 57, 80])('wide characters at %i columns', (width) => {
       for (const row of rows) expect(stringWidth(row), `${name}: ${row}`).toBeLessThanOrEqual(width);
       drawn.push({ name, rows });
     }
-    expect(bob.vt.lines()[0]).toBe(title);
+    expect(titleOf(bob)).toBe(title);
     expect(bob.vt.lines()[22]).toBe(status);
 
     // Page up and back down: blessed and the log draw every row again from their own picture.
