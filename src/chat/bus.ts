@@ -23,6 +23,9 @@ export interface ChatBus {
   leave(userId: string, seat: string, at: number): void;
   /** A seated participant's presence changed: every room hears 'updated' (a late one, the current record). */
   update(userId: string, seat: string, change: PresenceChange): void;
+  /** Kept outside a full room: every room hears 'waiting', so private lines reach them from anywhere. */
+  wait(userId: string, handle: string): void;
+  stopWaiting(userId: string): void;
   /** Returns the unsubscribe function. Handlers must not throw (ChatManager's never does). */
   subscribe(handler: BusHandler): () => void;
 }
@@ -68,6 +71,8 @@ export function createInProcessBus(): ChatBus {
     },
     leave: (userId, seat, at) => fanOut.emit(roster.unseat(userId, seat, at)),
     update: (userId, seat, change) => fanOut.emit(roster.update(userId, seat, change)),
+    wait: (userId, handle) => fanOut.emit(roster.wait(userId, handle)),
+    stopWaiting: (userId) => fanOut.emit(roster.stopWaiting(userId)),
     subscribe: fanOut.subscribe,
   };
 }

@@ -59,10 +59,12 @@ export class ChatManager {
   /** The seats this room took, by user id: only these does leave() give back. */
   private readonly ownSeats = new Map<string, string>();
   /**
-   * Callers on this instance kept outside a full room, by lower-cased handle: private lines and
-   * pages still reach them, and they are not in participants() or the head count.
+   * Callers on any instance kept outside a full room, by lower-cased handle, as the bus reported
+   * them: private lines and pages still reach them, and they are not in participants() or the head count.
    */
   private readonly outside = new Map<string, { userId: string; handle: string }>();
+  /** Those of them this room put outside: only these does leave() stop. */
+  private readonly ownWaiting = new Set<string>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly recent: ChatMessage[];
 
@@ -114,13 +116,15 @@ export class ChatManager {
     const result = await this.bus.join(participant, this.capacity);
     if (!result.ok) return result;
     this.ownSeats.set(userId, result.seat);
-    this.outside.delete(handle.toLowerCase());
+    this.ownWaiting.delete(userId);
     return { ok: true };
   }
 
-  /** Wait outside the full room: reachable by private lines and pages, not counted. */
+  /** Wait outside the full room: reachable by private lines and pages from every room, not counted. */
   waitOutside(userId: string, handle: string): void {
-    if (!this.present.has(userId)) this.outside.set(handle.toLowerCase(), { userId, handle });
+    if (this.ownSeats.has(userId)) return;
+    this.ownWaiting.add(userId);
+    this.bus.wait(userId, handle);
   }
 
   /** Someone waiting outside, by handle in any case. */
@@ -131,7 +135,7 @@ export class ChatManager {
 
   /** Leave the room (the others hear "has left" once), or stop waiting outside it. */
   leave(userId: string): void {
-    for (const [key, waiting] of this.outside) if (waiting.userId === userId) this.outside.delete(key);
+    if (this.ownWaiting.delete(userId)) this.bus.stopWaiting(userId);
     const seat = this.ownSeats.get(userId);
     if (seat === undefined) return;
     this.ownSeats.delete(userId);
@@ -198,14 +202,32 @@ export class ChatManager {
   }
 
   private onEvent(event: RoomEvent): void {
-    if (event.type === 'message') return this.deliver(event.message);
-    if (event.type === 'joined') {
-      // A copy: rooms sharing an in-process bus are handed the same event, and presence changes it.
-      const participant = { ...event.participant };
-      this.present.set(participant.userId, participant);
-      this.userIds.set(participant.handle.toLowerCase(), participant.userId);
-      return;
+    switch (event.type) {
+      case 'message':
+        return this.deliver(event.message);
+      case 'joined':
+        return this.seated(event.participant);
+      case 'waiting':
+        this.forgetWaiting(event.userId);
+        this.outside.set(event.handle.toLowerCase(), { userId: event.userId, handle: event.handle });
+        return;
+      case 'stopped-waiting':
+        return this.forgetWaiting(event.userId);
+      default:
+        return this.seatChanged(event);
     }
+  }
+
+  private seated(heard: Participant): void {
+    // A copy: rooms sharing an in-process bus are handed the same event, and presence changes it.
+    const participant = { ...heard };
+    this.present.set(participant.userId, participant);
+    this.userIds.set(participant.handle.toLowerCase(), participant.userId);
+    this.forgetWaiting(participant.userId);
+  }
+
+  /** A seat's presence changed, or it was given back; an event for an old seat does nothing. */
+  private seatChanged(event: Extract<RoomEvent, { type: 'updated' | 'left' }>): void {
     const participant = this.present.get(event.userId);
     if (!participant || participant.seat !== event.seat) return;
     if (event.type === 'updated') return applyPresence(participant, event.change);
@@ -213,6 +235,11 @@ export class ChatManager {
     this.userIds.delete(participant.handle.toLowerCase());
     // Another instance took this account's seat over: this room's claim on it is gone too.
     if (this.ownSeats.get(event.userId) === event.seat) this.ownSeats.delete(event.userId);
+  }
+
+  /** One entry per waiting account: it goes when they wait again, stop, or get a seat. */
+  private forgetWaiting(userId: string): void {
+    for (const [key, waiting] of this.outside) if (waiting.userId === userId) this.outside.delete(key);
   }
 
   private deliver(message: ChatMessage): void {

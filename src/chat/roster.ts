@@ -51,7 +51,10 @@ export type RoomEvent =
   | { type: 'message'; message: ChatMessage }
   | { type: 'joined'; participant: Participant }
   | { type: 'left'; userId: string; seat: string }
-  | { type: 'updated'; userId: string; seat: string; change: PresenceChange };
+  | { type: 'updated'; userId: string; seat: string; change: PresenceChange }
+  /** Kept outside a full room (or no longer): private lines and pages still reach them. */
+  | { type: 'waiting'; userId: string; handle: string }
+  | { type: 'stopped-waiting'; userId: string };
 
 export const ROOM_FULL = 'Chat room is at capacity. Please try again later.';
 
@@ -61,6 +64,8 @@ export class Roster {
   /** Lower-cased handle → user id. */
   private readonly handles = new Map<string, string>();
   private nextSeat = 1;
+  /** Callers kept outside a full room: user id → handle. */
+  private readonly waiting = new Map<string, string>();
 
   constructor(private readonly seatPrefix = 's') {}
 
@@ -79,6 +84,8 @@ export class Roster {
     const record = { ...participant, seat };
     this.seated.set(record.userId, record);
     this.handles.set(record.handle.toLowerCase(), record.userId);
+    // Every room stops counting them as waiting when it hears 'joined'.
+    this.waiting.delete(record.userId);
     events.push({ type: 'joined', participant: { ...record } });
     events.push({ type: 'message', message: { kind: 'join', handle: record.handle, at: record.joinedAt } });
     return { result: { ok: true, seat }, events };
@@ -104,9 +111,25 @@ export class Roster {
     return [{ type: 'updated', userId, seat, change: { ...change } }];
   }
 
+  /** Someone not seated waits outside the full room. */
+  wait(userId: string, handle: string): RoomEvent[] {
+    if (this.seated.has(userId)) return [];
+    this.waiting.set(userId, handle);
+    return [{ type: 'waiting', userId, handle }];
+  }
+
+  stopWaiting(userId: string): RoomEvent[] {
+    return this.waiting.delete(userId) ? [{ type: 'stopped-waiting', userId }] : [];
+  }
+
   /** Everyone seated, in join order (copies): what a room starting late needs to hear. */
   participants(): Participant[] {
     return [...this.seated.values()].map((p) => ({ ...p }));
+  }
+
+  /** Everyone waiting outside: what a room starting late needs to hear too. */
+  waiters(): RoomEvent[] {
+    return [...this.waiting].map(([userId, handle]) => ({ type: 'waiting', userId, handle }));
   }
 }
 

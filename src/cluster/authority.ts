@@ -25,6 +25,8 @@ interface Holdings {
   tickets: Set<number>;
   /** userId → seat */
   seats: Map<string, string>;
+  /** user ids of its callers waiting outside the full room */
+  waiting: Set<string>;
   /** session key → the handle ActiveCallers holds for it, with its account */
   sessions: Map<number, { userId: number; handle: CallerHandle }>;
 }
@@ -59,6 +61,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       // Whichever worker held the account's earlier seat no longer does.
       for (const other of workers.values()) if (other.seats.get(participant.userId)) other.seats.delete(participant.userId);
       if (result.ok) w.seats.set(participant.userId, result.seat);
+      if (result.ok) for (const other of workers.values()) other.waiting.delete(participant.userId);
       toEveryone(events);
       return result;
     },
@@ -86,6 +89,15 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
     },
     // Kept in the roster too, so that a worker starting later hears the current record at join.
     update: (_w, { userId, seat, change }) => toEveryone(roster.update(userId, seat, change)),
+    wait(w, { userId, handle }) {
+      // The account's latest session is the one waiting: an earlier one's stop does nothing.
+      for (const other of workers.values()) other.waiting.delete(userId);
+      w.waiting.add(userId);
+      toEveryone(roster.wait(userId, handle));
+    },
+    stopWaiting(w, { userId }) {
+      if (w.waiting.delete(userId)) toEveryone(roster.stopWaiting(userId));
+    },
     release(w, { node }) {
       if (!w.nodes.delete(node)) return;
       nodes.release(node);
@@ -111,8 +123,8 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
 
   return {
     addWorker(port) {
-      workers.set(port.id, { port, nodes: new Set(), tickets: new Set(), seats: new Map(), sessions: new Map() });
-      const present = roster.participants().map((participant): RoomEvent => ({ type: 'joined', participant }));
+      workers.set(port.id, { port, nodes: new Set(), tickets: new Set(), seats: new Map(), waiting: new Set(), sessions: new Map() });
+      const present = [...roster.participants().map((participant): RoomEvent => ({ type: 'joined', participant })), ...roster.waiters()];
       if (present.length > 0) port.send({ t: 'room', events: present });
     },
     handle(workerId, message) {
@@ -134,6 +146,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       for (const { userId, handle } of w.sessions.values()) callers.release(userId, handle);
       const at = now();
       for (const [userId, seat] of w.seats) toEveryone(roster.unseat(userId, seat, at));
+      for (const userId of w.waiting) toEveryone(roster.stopWaiting(userId));
       return { seats: w.seats.size, nodes: w.nodes.size };
     },
     nodesInUse: () => nodes.inUse(),

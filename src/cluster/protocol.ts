@@ -24,6 +24,8 @@ export interface Tells {
   publish: ChatMessage;
   leave: { userId: string; seat: string; at: number };
   update: { userId: string; seat: string; change: PresenceChange };
+  wait: { userId: string; handle: string };
+  stopWaiting: { userId: string };
   release: { node: number };
   claim: { userId: number; key: number };
   unclaim: { userId: number; key: number };

@@ -48,6 +48,8 @@ export function createWorkerLinks(port: PrimaryPort, maxNodes: number): BoardLin
       join: (participant, capacity) => ask('join', { participant, capacity }),
       leave: (userId, seat, at) => tell('leave', { userId, seat, at }),
       update: (userId, seat, change) => tell('update', { userId, seat, change }),
+      wait: (userId, handle) => tell('wait', { userId, handle }),
+      stopWaiting: (userId) => tell('stopWaiting', { userId }),
       subscribe: fanOut.subscribe,
     },
     lines: {

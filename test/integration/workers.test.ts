@@ -1,6 +1,7 @@
 /**
  * The board with several worker processes keeps one room: callers on different workers see one
- * /who, one capacity, one count of nodes and one session per account; a worker killed outright
+ * /who, one capacity, one count of nodes and one session per account, see each other's presence
+ * (away) and reach a caller waiting outside the full room; a worker killed outright
  * gives back its callers' nodes and seats, the others hear them leave once, and it is replaced.
  * The real entry point runs with server.workers: 2; callers are real ssh2 clients.
  */
@@ -91,6 +92,21 @@ describe('a board with two workers', () => {
     // Only a /who made after bob came back has a line for him without "away".
     await alice.waitFor(/bob +node \d *$/m, WAIT_MS);
     expect(occurrences(alice.screen(), 'gone fishing')).toBe(2);
+  });
+
+  it('reaches a caller waiting outside the full room on the other worker with /msg, and hears the reply', async () => {
+    const config = 'bbs:\n  name: Test BBS\nchat:\n  capacity: 1\n';
+    board = await startWorkerBoard({ workers: 2, config, users: ['alice', 'bob'], password: PASSWORD });
+    const alice = await enter('alice');
+    const bob = await call('bob');
+    await bob.waitFor('Chat room is at capacity', WAIT_MS);
+    await expect.poll(() => board!.workerOf('bob')).toBeDefined();
+    expect(board.workerOf('bob')).not.toBe(board.workerOf('alice'));
+
+    alice.type('/msg bob hold on a minute\r');
+    await bob.waitFor('*alice* → you: hold on a minute', WAIT_MS);
+    bob.type('/r fine\r');
+    await alice.waitFor('*bob* → you: fine', WAIT_MS);
   });
 
   it('gives back the nodes and seats of a worker killed with SIGKILL, once, and replaces it', async () => {

@@ -96,6 +96,20 @@ describe('the primary’s authority', () => {
     expect(joined?.type === 'joined' && joined.participant).not.toHaveProperty('pagerOff');
   });
 
+  it('relays who waits outside the full room, tells a later worker, and forgets those of a dead worker', () => {
+    const { authority, a, b, tell } = setUp();
+    tell(b, 'wait', { userId: 'u2', handle: 'bob' });
+    expect(a.got.at(-1)).toEqual({ t: 'room', events: [{ type: 'waiting', userId: 'u2', handle: 'bob' }] });
+    const c = worker(3);
+    authority.addWorker(c);
+    expect(c.got).toEqual([{ t: 'room', events: [{ type: 'waiting', userId: 'u2', handle: 'bob' }] }]);
+    // Only the worker that put them outside can stop their wait.
+    tell(a, 'stopWaiting', { userId: 'u2' });
+    expect(c.got).toHaveLength(1);
+    authority.removeWorker(b.id);
+    expect(c.got.at(-1)).toEqual({ t: 'room', events: [{ type: 'stopped-waiting', userId: 'u2' }] });
+  });
+
   it('moves an account’s seat to the later join and ignores the old seat’s leave', () => {
     const { a, b, tell, join } = setUp();
     const first = join(a, 'u1', 'alice');

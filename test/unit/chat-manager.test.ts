@@ -388,4 +388,31 @@ describe('ChatManager presence on a shared bus', () => {
     expect(a.participant('u1')).not.toHaveProperty('away');
     expect(late.participant('u1')).not.toHaveProperty('away');
   });
+
+  it('lets every room reach a caller waiting outside the full room on another, until they stop or get in', async () => {
+    const { a, b } = twoRooms(1);
+    await a.join('u1', 'alice');
+    expect(await b.join('u2', 'bob')).toEqual({ ok: false, error: FULL });
+    b.waitOutside('u2', 'bob');
+    const bob = ear(b, 'u2');
+    expect(a.waitingOutside('BOB')).toEqual({ userId: 'u2', handle: 'bob' });
+    const message: ChatMessage = { kind: 'direct', from: 'alice', to: 'bob', text: 'hold on', at: 1 };
+    a.broadcast(message);
+    expect(bob.heard).toEqual([message]);
+    expect(a.participantCount()).toBe(1);
+
+    a.leave('u1');
+    expect(await b.join('u2', 'bob')).toEqual({ ok: true });
+    expect(a.waitingOutside('bob')).toBeUndefined();
+    expect(a.participantByHandle('bob')?.userId).toBe('u2');
+  });
+
+  it('forgets a caller who stops waiting outside, in every room', async () => {
+    const { a, b } = twoRooms(1);
+    await a.join('u1', 'alice');
+    b.waitOutside('u2', 'bob');
+    b.leave('u2');
+    expect(a.waitingOutside('bob')).toBeUndefined();
+    expect(b.waitingOutside('bob')).toBeUndefined();
+  });
 });
