@@ -9,6 +9,7 @@ import { formatUtc } from './chat/who.js';
 import type { ActiveCallers } from './nodes/lines.js';
 import type { CallerSession } from './session.js';
 import type { Ban, CommunityStore } from './store/community.js';
+import { CALL_FRESH_MS } from './account-watch.js';
 import type { UserStore } from './store/users.js';
 
 export interface BoardModeratorDeps {
@@ -26,10 +27,13 @@ export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
     return user && callers.get(user.id);
   };
   return {
-    endCall(handle, text) {
-      const session = sessionOf(handle);
-      if (!session) return false;
-      session.end('kicked', `\r\n${text}\r\n`);
+    kick(handle, by, reason) {
+      const user = users.findByHandle(handle);
+      const session = user && callers.get(user.id);
+      if (session) session.end('kicked', kickText({ by, reason }));
+      // On another worker process: its account watch ends the call at its next look.
+      else if (user && community.openCalls(CALL_FRESH_MS).some((c) => c.handle === user.handle)) community.requestKick(user.id, { by, reason });
+      else return false;
       return true;
     },
     ban(handle, ban) {
@@ -52,6 +56,11 @@ export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
       community.logAction(actor, action, target, detail);
     },
   };
+}
+
+/** What a kicked caller reads, whichever process ends the call. */
+export function kickText(kick: { by: string; reason: string }): string {
+  return `\r\nYou were removed from the board by ${kick.by}${kick.reason ? `: ${kick.reason}` : ''}\r\n`;
 }
 
 /** What a banned caller reads, at once when banned and at every login while the ban lasts. */

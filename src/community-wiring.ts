@@ -10,7 +10,7 @@ import type { Schedule } from './chat/send-queue.js';
 import type { Config } from './config.js';
 import { createAccountDirectory } from './account-directory.js';
 import { watchAccount } from './account-watch.js';
-import { banText, createBoardModerator } from './board-moderator.js';
+import { banText, createBoardModerator, kickText } from './board-moderator.js';
 import { startIdleTimer, type IdleTimerOptions } from './idle-timer.js';
 import type { ActiveCallers } from './nodes/lines.js';
 import type { CallerSession, EndReason } from './session.js';
@@ -73,7 +73,7 @@ export function watchCall(deps: CommunityDeps, call: CallWatch): () => void {
     community: deps.community,
     onBanned: (ban) => end('banned', banText(bbsName, who.handle, ban)),
     onDeleted: () => end('cancelled', `\r\nThe account ${who.handle} was deleted. Goodbye.\r\n`),
-    onKicked: (kick) => end('kicked', `\r\nYou were removed from the board by ${kick.by}${kick.reason ? `: ${kick.reason}` : ''}\r\n`),
+    onKicked: (kick) => end('kicked', kickText(kick)),
     onRenamed: (to) => end('cancelled', `\r\nThe sysop renamed you to ${to}. Please call again as ${to}.\r\n`),
     onRoleChange: (role) => call.setSysop(role === 'sysop'),
     onError: (err) => call.log.warn({ err }, 'could not read the account'),

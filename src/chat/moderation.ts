@@ -12,8 +12,11 @@ import { isValidHandle } from './text.js';
 import { formatUtc } from './who.js';
 
 export interface Moderator {
-  /** Ends the call of the account with this handle at once, showing `text`; false when they are not on. */
-  endCall(handle: string, text: string): boolean;
+  /**
+   * Ends the call of the account with this handle, telling them who did it and why (with several
+   * worker processes, a call on another one ends within seconds); false when they are not on.
+   */
+  kick(handle: string, by: string, reason: string): boolean;
   /** Keeps the ban; ends their call if they are on. */
   ban(handle: string, ban: { until: number | null; reason: string; by: string }): void;
   /** False when there was no ban in force. */
@@ -62,7 +65,7 @@ export function createModeration(options: ModerationOptions): (command: Moderati
     kick({ handle: typed, reason }) {
       const handle = target(typed, 'kick');
       if (!handle) return;
-      if (!moderator.endCall(handle, `You were removed from the board by ${by}${because(reason)}`)) return tell(`${handle} is not on the board.`);
+      if (!moderator.kick(handle, by, reason)) return tell(`${handle} is not on the board.`);
       moderator.record(by, 'kick', handle, reason);
       announce(`*** ${handle} was kicked by ${by}${because(reason)} ***`);
     },

@@ -40,17 +40,18 @@ export function makeBoard(capacity = 10) {
     accounts.set(handle.toLowerCase(), { handle, sysop, createdAt: T0 - 86_400_000, lastCallAt: T0 - 3_600_000 });
   /** What the board did for sysops: calls ended, bans kept, lines to one caller, the record. */
   const moderation = { ended: [] as string[], banned: new Map<string, unknown>(), notes: [] as string[], record: [] as string[] };
+  function endCall(handle: string, text: string): boolean {
+    const seat = seats.find((s) => s.member.inRoom && s.handle.toLowerCase() === handle.toLowerCase());
+    if (!seat) return false;
+    moderation.ended.push(`${handle}: ${text}`);
+    seat.member.leave();
+    return true;
+  }
   const moderator: Moderator = {
-    endCall(handle, text) {
-      const seat = seats.find((s) => s.member.inRoom && s.handle.toLowerCase() === handle.toLowerCase());
-      if (!seat) return false;
-      moderation.ended.push(`${handle}: ${text}`);
-      seat.member.leave();
-      return true;
-    },
+    kick: (handle, by, reason) => endCall(handle, `You were removed from the board by ${by}${reason ? `: ${reason}` : ''}`),
     ban(handle, ban) {
       moderation.banned.set(handle, ban);
-      moderator.endCall(handle, 'banned');
+      endCall(handle, 'banned');
     },
     unban: (handle) => moderation.banned.delete(handle),
     notify: (handle, text) => void moderation.notes.push(`${handle}: ${text}`),

@@ -28,6 +28,8 @@ export interface WorkerBoardOptions {
   /** config.yaml text (server.workers is set from `workers`). */
   config?: string;
   users: string[];
+  /** Accounts made with the sysop role. */
+  sysops?: string[];
   password: string;
 }
 
@@ -40,6 +42,7 @@ export async function startWorkerBoard(options: WorkerBoardOptions): Promise<Wor
   const db = openDatabase(dataDir);
   const users = new UserStore(db, createPasswordHasher({ maxConcurrent: 2 }));
   for (const handle of options.users) await users.create({ handle, password: options.password });
+  for (const handle of options.sysops ?? []) await users.create({ handle, password: options.password, role: 'sysop' });
   db.close();
 
   const proc = runBoardProcess({

@@ -1,8 +1,9 @@
 /**
  * The board with several worker processes keeps one room: callers on different workers see one
- * /who, one capacity, one count of nodes and one session per account, see each other's presence
- * (away) and reach a caller waiting outside the full room; a worker killed outright
- * gives back its callers' nodes and seats, the others hear them leave once, and it is replaced.
+ * /who, one capacity, one count of nodes and one session per account; they see each other's
+ * presence (away), reach a caller waiting outside the full room, and a sysop's /kick reaches a
+ * caller on the other worker. A worker killed outright gives back its callers' nodes and seats,
+ * the others hear them leave once, and it is replaced.
  * The real entry point runs with server.workers: 2; callers are real ssh2 clients.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -107,6 +108,18 @@ describe('a board with two workers', () => {
     await bob.waitFor('*alice* → you: hold on a minute', WAIT_MS);
     bob.type('/r fine\r');
     await alice.waitFor('*bob* → you: fine', WAIT_MS);
+  });
+
+  it('ends the call of a caller on the other worker when a sysop kicks them from the room', async () => {
+    board = await startWorkerBoard({ workers: 2, config: 'bbs:\n  name: Test BBS\n', users: ['bob'], sysops: ['SysOp'], password: PASSWORD });
+    const sysop = await enter('SysOp');
+    const bob = await enter('bob');
+    expect(board.workerOf('bob')).not.toBe(board.workerOf('SysOp'));
+    sysop.type('/kick bob enough now\r');
+    await sysop.waitFor('*** bob was kicked by SysOp: enough now ***', WAIT_MS);
+    await bob.waitFor('You were removed from the board by SysOp: enough now', WAIT_MS);
+    await bob.closed;
+    await sysop.waitFor('*** bob has left the chat ***', WAIT_MS);
   });
 
   it('gives back the nodes and seats of a worker killed with SIGKILL, once, and replaces it', async () => {
