@@ -1,9 +1,11 @@
 /**
- * The chat core's Moderator, for the board in this process: ends calls through ActiveCallers, keeps
- * bans and the log of sysop actions in the store, and writes each action to the board's log with
- * the sysop who did it.
+ * The chat core's Moderator for the board: ends calls in this process through ActiveCallers and on
+ * other workers through kick requests in the store, sends lines to one caller through the room,
+ * keeps bans and the log of sysop actions in the store, and writes each action to the board's log
+ * with the sysop who did it.
  */
 import type { Logger } from 'pino';
+import type { ChatManager } from './chat/chat-manager.js';
 import type { Moderator } from './chat/moderation.js';
 import { formatUtc } from './chat/who.js';
 import type { ActiveCallers } from './nodes/lines.js';
@@ -16,16 +18,14 @@ export interface BoardModeratorDeps {
   users: UserStore;
   community: CommunityStore;
   callers: ActiveCallers<CallerSession>;
+  /** Lines to one caller go through the room, which reaches them on any worker. */
+  room: ChatManager;
   log: Logger;
   bbsName: string;
 }
 
 export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
-  const { users, community, callers } = deps;
-  const sessionOf = (handle: string) => {
-    const user = users.findByHandle(handle);
-    return user && callers.get(user.id);
-  };
+  const { users, community, callers, room } = deps;
   return {
     kick(handle, by, reason) {
       const user = users.findByHandle(handle);
@@ -49,7 +49,8 @@ export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
       return true;
     },
     notify(handle, text) {
-      sessionOf(handle)?.notify(text);
+      const user = users.findByHandle(handle);
+      if (user) room.notify(String(user.id), text);
     },
     record(actor, action, target, detail) {
       deps.log.info({ sysop: actor, action, target, detail }, 'sysop action');

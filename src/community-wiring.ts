@@ -5,6 +5,7 @@
  * these; they hold nothing the session's teardown does not stop.
  */
 import type { Logger } from 'pino';
+import type { ChatManager } from './chat/chat-manager.js';
 import type { MemberOptions } from './chat/member.js';
 import type { Schedule } from './chat/send-queue.js';
 import type { Config } from './config.js';
@@ -22,6 +23,7 @@ export interface CommunityDeps {
   users: UserStore;
   community: CommunityStore;
   callers: ActiveCallers<CallerSession>;
+  room: ChatManager;
 }
 
 type MemberPorts = Pick<MemberOptions, 'directory' | 'moderator' | 'pageCooldownMs' | 'maxMessageLength' | 'flood' | 'schedule'>;

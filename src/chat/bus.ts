@@ -26,6 +26,8 @@ export interface ChatBus {
   /** Kept outside a full room: every room hears 'waiting', so private lines reach them from anywhere. */
   wait(userId: string, handle: string): void;
   stopWaiting(userId: string): void;
+  /** A line to one caller: the room they listen on hears 'notice'. */
+  notify(userId: string, text: string, at: number): void;
   /** Returns the unsubscribe function. Handlers must not throw (ChatManager's never does). */
   subscribe(handler: BusHandler): () => void;
 }
@@ -73,6 +75,7 @@ export function createInProcessBus(): ChatBus {
     update: (userId, seat, change) => fanOut.emit(roster.update(userId, seat, change)),
     wait: (userId, handle) => fanOut.emit(roster.wait(userId, handle)),
     stopWaiting: (userId) => fanOut.emit(roster.stopWaiting(userId)),
+    notify: (userId, text, at) => fanOut.emit([{ type: 'notice', userId, text, at }]),
     subscribe: fanOut.subscribe,
   };
 }

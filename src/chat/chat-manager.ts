@@ -158,6 +158,11 @@ export class ChatManager {
     this.bus.update(userId, participant.seat, change);
   }
 
+  /** A line from the board to one caller (e.g. "you are muted"), on whichever instance they listen. */
+  notify(userId: string, text: string): void {
+    this.bus.notify(userId, text, this.clock());
+  }
+
   /** Everyone in the room, in join order (copies). */
   participants(): Participant[] {
     return [...this.present.values()].map((p) => ({ ...p }));
@@ -213,6 +218,8 @@ export class ChatManager {
         return;
       case 'stopped-waiting':
         return this.forgetWaiting(event.userId);
+      case 'notice':
+        return this.deliver({ kind: 'system', text: event.text, official: false, at: event.at }, [event.userId]);
       default:
         return this.seatChanged(event);
     }
@@ -242,9 +249,10 @@ export class ChatManager {
     for (const [key, waiting] of this.outside) if (waiting.userId === userId) this.outside.delete(key);
   }
 
-  private deliver(message: ChatMessage): void {
-    if (isReplayable(message)) this.remember(message);
-    const parties = isPrivate(message) ? this.partiesOf(message.from, message.to) : undefined;
+  /** To every listener, or with `only` to those listening for these user ids (never remembered then). */
+  private deliver(message: ChatMessage, only?: string[]): void {
+    if (!only && isReplayable(message)) this.remember(message);
+    const parties = only ?? (isPrivate(message) ? this.partiesOf(message.from, message.to) : undefined);
     for (const subscription of [...this.subscriptions]) {
       if (!subscription.active) continue;
       if (parties && (subscription.userId === undefined || !parties.includes(subscription.userId))) continue;

@@ -54,7 +54,9 @@ export type RoomEvent =
   | { type: 'updated'; userId: string; seat: string; change: PresenceChange }
   /** Kept outside a full room (or no longer): private lines and pages still reach them. */
   | { type: 'waiting'; userId: string; handle: string }
-  | { type: 'stopped-waiting'; userId: string };
+  | { type: 'stopped-waiting'; userId: string }
+  /** A line from the board to one caller only, on whichever instance they are. */
+  | { type: 'notice'; userId: string; text: string; at: number };
 
 export const ROOM_FULL = 'Chat room is at capacity. Please try again later.';
 

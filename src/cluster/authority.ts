@@ -95,6 +95,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       w.waiting.add(userId);
       toEveryone(roster.wait(userId, handle));
     },
+    notify: (_w, notice) => toEveryone([{ type: 'notice', ...notice }]),
     stopWaiting(w, { userId }) {
       if (w.waiting.delete(userId)) toEveryone(roster.stopWaiting(userId));
     },

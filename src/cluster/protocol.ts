@@ -26,6 +26,7 @@ export interface Tells {
   update: { userId: string; seat: string; change: PresenceChange };
   wait: { userId: string; handle: string };
   stopWaiting: { userId: string };
+  notify: { userId: string; text: string; at: number };
   release: { node: number };
   claim: { userId: number; key: number };
   unclaim: { userId: number; key: number };

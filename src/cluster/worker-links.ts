@@ -50,6 +50,7 @@ export function createWorkerLinks(port: PrimaryPort, maxNodes: number): BoardLin
       update: (userId, seat, change) => tell('update', { userId, seat, change }),
       wait: (userId, handle) => tell('wait', { userId, handle }),
       stopWaiting: (userId) => tell('stopWaiting', { userId }),
+      notify: (userId, text, at) => tell('notify', { userId, text, at }),
       subscribe: fanOut.subscribe,
     },
     lines: {

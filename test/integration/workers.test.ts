@@ -110,11 +110,15 @@ describe('a board with two workers', () => {
     await alice.waitFor('*bob* → you: fine', WAIT_MS);
   });
 
-  it('ends the call of a caller on the other worker when a sysop kicks them from the room', async () => {
+  it('mutes, tells and then kicks a caller on the other worker from the room', async () => {
     board = await startWorkerBoard({ workers: 2, config: 'bbs:\n  name: Test BBS\n', users: ['bob'], sysops: ['SysOp'], password: PASSWORD });
     const sysop = await enter('SysOp');
     const bob = await enter('bob');
     expect(board.workerOf('bob')).not.toBe(board.workerOf('SysOp'));
+    sysop.type('/mute bob 5 calm down\r');
+    await bob.waitFor('You are muted for 5 minutes by SysOp: calm down', WAIT_MS);
+    bob.type('but why\r');
+    await bob.waitFor('You are muted for 5 minutes more. Not sent: but why', WAIT_MS);
     sysop.type('/kick bob enough now\r');
     await sysop.waitFor('*** bob was kicked by SysOp: enough now ***', WAIT_MS);
     await bob.waitFor('You were removed from the board by SysOp: enough now', WAIT_MS);

@@ -110,6 +110,12 @@ describe('the primary’s authority', () => {
     expect(c.got.at(-1)).toEqual({ t: 'room', events: [{ type: 'stopped-waiting', userId: 'u2' }] });
   });
 
+  it('relays a line for one caller to every worker', () => {
+    const { a, b, tell } = setUp();
+    tell(a, 'notify', { userId: 'u2', text: 'You are muted', at: 4 });
+    for (const w of [a, b]) expect(w.got.at(-1)).toEqual({ t: 'room', events: [{ type: 'notice', userId: 'u2', text: 'You are muted', at: 4 }] });
+  });
+
   it('moves an account’s seat to the later join and ignores the old seat’s leave', () => {
     const { a, b, tell, join } = setUp();
     const first = join(a, 'u1', 'alice');

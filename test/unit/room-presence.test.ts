@@ -96,4 +96,18 @@ describe('ChatManager presence on a shared bus', () => {
     expect(a.waitingOutside('bob')).toBeUndefined();
     expect(b.waitingOutside('bob')).toBeUndefined();
   });
+
+  it('hands a line for one caller to their listeners only, in whichever room they listen, and keeps it out of history', async () => {
+    const { a, b } = twoRooms();
+    await a.join('u1', 'alice');
+    await b.join('u2', 'bob');
+    const alice = ear(a, 'u1');
+    const bob = ear(b, 'u2');
+    const anyone = ear(b);
+    a.notify('u2', 'You are muted for 5 minutes by alice');
+    expect(bob.heard).toEqual([{ kind: 'system', text: 'You are muted for 5 minutes by alice', official: false, at: 1 }]);
+    expect(alice.heard).toEqual([]);
+    expect(anyone.heard).toEqual([]);
+    expect(b.recentHistory()).toEqual([]);
+  });
 });
