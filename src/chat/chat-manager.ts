@@ -6,7 +6,9 @@
  * Every message goes out through the bus and is delivered when the bus hands it back, so several
  * rooms on one bus (other instances) see the same traffic. Direct messages and pages are handed only
  * to listeners subscribed with the user id of their sender or receiver; listeners without a user id
- * get room traffic only.
+ * get room traffic only. Presence works the same way: seats, presence changes, callers waiting
+ * outside a full room and lines for one caller go through the bus, and this room's copy of who is
+ * where is what the bus reported, so every instance answers /who alike.
  */
 
 import { createInProcessBus, type ChatBus } from './bus.js';
