@@ -1,7 +1,8 @@
 /**
- * Sessions held and memory per session: callers connect in steps (0 → 25 → 50 → …); after each
- * step the board settles and its RSS is read. Set-up time is per caller, from the TCP connection to
- * the teleconference on screen, with DIAL_CONCURRENCY logins in flight.
+ * Sessions held and memory per session: the crowd grows in steps (0 → 10 → 100 → …); after each
+ * step the board settles and its RSS (every process of the board, summed) is read. Set-up time is
+ * per caller, from the TCP connection to the teleconference on screen, with DIAL_CONCURRENCY
+ * logins in flight: a crowd arriving together.
  */
 import { performance } from 'node:perf_hooks';
 import type { BoardProcess, GcPauses } from '../board-process.js';
@@ -12,10 +13,14 @@ import { delay, SETTLE_MS } from '../timing.js';
 export interface SessionStep {
   sessions: number;
   rssKb: number;
-  /** V8 heap in use (not collected first), in KiB. */
+  /** Board processes summed. */
+  processes: number;
+  /** V8 heap in use (not collected first), in KiB; the main process only. */
   heapKb: number;
   /** RSS growth per session since the previous step, in KiB. */
   perSessionKb?: number;
+  /** RSS above the idle board's, per session held, in KiB. */
+  perCallerKb?: number;
   /** Per new caller: TCP connect → authenticated. */
   authenticated?: Summary;
   /** Per new caller: TCP connect → teleconference drawn. */
@@ -26,31 +31,33 @@ export interface SessionStep {
   gc?: GcPauses;
 }
 
-export async function holdSessions(board: BoardProcess, crowd: Crowd, targets: readonly number[]): Promise<SessionStep[]> {
+/** The board before anyone calls: the step every other is measured from. */
+export async function idleStep(board: BoardProcess): Promise<SessionStep> {
   await delay(SETTLE_MS);
-  const steps: SessionStep[] = [{ sessions: crowd.size, rssKb: board.memory().rssKb, heapKb: (await board.heap()).usedKb, wallMs: 0, cpuMs: 0 }];
-  for (const target of targets) {
-    const previous = steps[steps.length - 1] as SessionStep;
-    if (target <= previous.sessions) continue;
-    const cpuBefore = board.cpuMs();
-    const started = performance.now();
-    const times = await crowd.grow(target - previous.sessions);
-    const wallMs = performance.now() - started;
-    const cpuMs = board.cpuMs() - cpuBefore;
-    const gc = board.gcSince(started);
-    await delay(SETTLE_MS);
-    const rssKb = board.memory().rssKb;
-    steps.push({
-      sessions: crowd.size,
-      rssKb,
-      heapKb: (await board.heap()).usedKb,
-      perSessionKb: (rssKb - previous.rssKb) / (crowd.size - previous.sessions),
-      authenticated: summarize(times.map((t) => t.authenticatedMs)),
-      teleconference: summarize(times.map((t) => t.teleconferenceMs)),
-      wallMs,
-      cpuMs,
-      gc,
-    });
-  }
-  return steps;
+  const memory = board.memory();
+  return { sessions: 0, rssKb: memory.rssKb, processes: memory.processes, heapKb: (await board.heap()).usedKb, wallMs: 0, cpuMs: 0 };
+}
+
+export async function growTo(board: BoardProcess, crowd: Crowd, target: number, previous: SessionStep, idle: SessionStep): Promise<SessionStep> {
+  const cpuBefore = board.cpuMs();
+  const started = performance.now();
+  const times = await crowd.grow(target - crowd.size);
+  const wallMs = performance.now() - started;
+  const cpuMs = board.cpuMs() - cpuBefore;
+  const gc = board.gcSince(started);
+  await delay(SETTLE_MS);
+  const memory = board.memory();
+  return {
+    sessions: crowd.size,
+    rssKb: memory.rssKb,
+    processes: memory.processes,
+    heapKb: (await board.heap()).usedKb,
+    perSessionKb: (memory.rssKb - previous.rssKb) / (crowd.size - previous.sessions),
+    perCallerKb: (memory.rssKb - idle.rssKb) / crowd.size,
+    authenticated: summarize(times.map((t) => t.authenticatedMs)),
+    teleconference: summarize(times.map((t) => t.teleconferenceMs)),
+    wallMs,
+    cpuMs,
+    gc,
+  };
 }
