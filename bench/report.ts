@@ -30,6 +30,8 @@ export interface BenchResults {
   board: { startMs: number; idleRssKb: number; idleHeapKb: number; peakServingKb: number; peakKb: number; problems: string[] };
   accounts: number;
   scenarios: string[];
+  /** Why the run stopped before the end; what it had measured is printed all the same. */
+  stopped?: string;
   idle: SessionStep;
   logins?: { password: LoginTimes; publickey: LoginTimes; count: number };
   sizes: SizeResults[];
@@ -55,8 +57,9 @@ export function renderReport(r: BenchResults): string {
     .join('\n\n');
 }
 
-function header({ environment: e, board, accounts, scenarios }: BenchResults): string {
+function header({ environment: e, board, accounts, scenarios, stopped }: BenchResults): string {
   return [
+    ...(stopped ? [`STOPPED BEFORE THE END (${stopped}): what follows is what had been measured`] : []),
     `ssh-bbs bench — Node ${e.node}, ${e.cpus} CPU (${e.cpuModel}), ${e.platform}; load average ${e.load.toFixed(2)} at the end of the run`,
     `board: node --import tsx src/main.ts on 127.0.0.1, listening after ${board.startMs.toFixed(0)} ms; idle: RSS ${megabytes(board.idleRssKb)} MiB, JS heap ${megabytes(board.idleHeapKb)} MiB`,
     `${accounts} accounts, each with its own ed25519 key (key logins skip argon2); every caller ${SCREEN.cols}×${SCREEN.rows}, from its own 127.10.x.y address`,

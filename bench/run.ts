@@ -50,7 +50,7 @@ const CYCLE_MAX = 100;
 const CYCLES = 2;
 const SCROLLBACK_LINES = 100;
 /** Past this the run is stopped and cleaned up: a bench must not run away on a shared machine. */
-const RUN_LIMIT_MS = 25 * 60_000;
+const RUN_LIMIT_MS = 45 * 60_000;
 
 interface Options {
   sizes: number[];
@@ -59,7 +59,7 @@ interface Options {
   profile: boolean;
 }
 
-type Measured = Omit<BenchResults, 'environment' | 'accounts' | 'totalMs' | 'scenarios'>;
+type Measured = Omit<BenchResults, 'environment' | 'accounts' | 'totalMs' | 'scenarios' | 'stopped'>;
 
 const cleanup = new Cleanup();
 const started = performance.now();
@@ -108,7 +108,8 @@ async function main(options: Options): Promise<void> {
   cleanup.add(() => board.stop());
   const crowd = new Crowd(board.port, workspace.accounts);
   cleanup.add(() => crowd.hangUp());
-  const { measured, serving } = await measure(board, crowd, options);
+  const { measured, serving } = await measure(board, crowd, options, accounts);
+  sofar = undefined;
   progress('stopping the board');
   await board.stop(); // the profile is written as the board exits
 
@@ -119,51 +120,77 @@ async function main(options: Options): Promise<void> {
   keepProfile = true;
 }
 
+/** What has been measured so far, kept as it comes in: a run stopped early still prints it. */
+let sofar: { board: BoardProcess; measured: Partial<Measured>; accounts: number; options: Options } | undefined;
+
 /** Everything, in order; `serving` spans the phases with callers (not the heap snapshots after). */
-async function measure(board: BoardProcess, crowd: Crowd, options: Options): Promise<{ measured: Measured; serving: ProfileWindow }> {
-  const idle = await idleStep(board);
+async function measure(board: BoardProcess, crowd: Crowd, options: Options, accounts: number): Promise<{ measured: Measured; serving: ProfileWindow }> {
+  const m: Partial<Measured> = {};
+  sofar = { board, measured: m, accounts, options };
+  const idle = (m.idle = await idleStep(board));
   // Not collected: a heap snapshot (the way to force a collection) leaves RSS inflated, so
   // collected figures wait until the end, after every RSS figure that matters.
-  const idleHeapKb = idle.heapKb;
   const heapBefore = options.heapAt === undefined ? undefined : await heapTypes(board);
   const has = (s: Scenario) => options.scenarios.has(s);
 
   const fromUs = monotonicUs();
-  let logins: Measured['logins'];
   if (has('logins')) {
     progress(`logins: ${LOGINS_EACH} by password, ${LOGINS_EACH} by key`);
     const password = await timeLogins(board.port, crowd, LOGINS_EACH, 'password');
     const publickey = await timeLogins(board.port, crowd, LOGINS_EACH, 'publickey');
-    logins = { password, publickey, count: LOGINS_EACH };
+    m.logins = { password, publickey, count: LOGINS_EACH };
   }
 
-  const sizes: SizeResults[] = [];
-  let heap: Measured['heap'];
+  const sizes: SizeResults[] = (m.sizes = []);
   let previous = idle;
   for (const n of options.sizes) {
     progress(`${n} callers: connecting ${n - crowd.size} more`);
     const step = await growTo(board, crowd, n, previous, idle);
     previous = step;
-    if (heapBefore && options.heapAt === n) heap = { callers: n, ...growthPerCaller(heapBefore, await heapTypes(board), n) };
+    if (heapBefore && options.heapAt === n) m.heap = { callers: n, ...growthPerCaller(heapBefore, await heapTypes(board), n) };
     sizes.push(await trafficAt(board, crowd, step, options));
   }
 
-  let stalled: Measured['stalled'];
   if (has('stalled')) {
     progress(`${STALLED_CALLERS} callers join and stop reading; the busy room before and with them`);
-    stalled = await stalledCallers(board, crowd, STALLED_CALLERS, BUSY_SECONDS);
+    m.stalled = await stalledCallers(board, crowd, STALLED_CALLERS, BUSY_SECONDS);
   }
-  let slow: Measured['slowCaller'];
   if (has('slow-caller')) {
     progress('slow caller: 500 lines with everyone reading, with one caller stalled, and reading again');
-    slow = await slowCaller(board, crowd);
+    m.slowCaller = await slowCaller(board, crowd);
   }
   const peakServingKb = board.memory().peakKb;
   const serving = { fromUs, toUs: monotonicUs() };
 
-  const { hangUps, scrollback } = has('hang-up') ? await measureHangUps(board, crowd, Math.min(crowd.size, CYCLE_MAX)) : { hangUps: [], scrollback: undefined };
-  const figures = { startMs: board.startMs, idleRssKb: idle.rssKb, idleHeapKb, peakServingKb, peakKb: board.memory().peakKb, problems: board.problems() };
-  return { measured: { board: figures, idle, logins, sizes, heap, stalled, slowCaller: slow, hangUps, scrollback }, serving };
+  m.hangUps = [];
+  if (has('hang-up')) Object.assign(m, await measureHangUps(board, crowd, Math.min(crowd.size, CYCLE_MAX), m.hangUps));
+  const measured = { ...m, board: boardFigures(board, idle, peakServingKb), idle, sizes, hangUps: m.hangUps };
+  return { measured, serving };
+}
+
+function boardFigures(board: BoardProcess, idle: SizeResults['step'], peakServingKb: number): Measured['board'] {
+  return { startMs: board.startMs, idleRssKb: idle.rssKb, idleHeapKb: idle.heapKb, peakServingKb, peakKb: board.memory().peakKb, problems: board.problems() };
+}
+
+/** Prints what a run stopped early had measured, if anything. */
+function publishSoFar(reason: string): void {
+  if (!sofar?.measured.idle) return;
+  const { board, measured: m, accounts, options } = sofar;
+  sofar = undefined;
+  // A board that has exited reads as 0 KiB.
+  const figures = boardFigures(board, m.idle as SizeResults['step'], board.memory().peakKb);
+  publish({
+    environment: environment(),
+    accounts,
+    scenarios: [...options.scenarios],
+    ...m,
+    board: figures,
+    idle: m.idle as SizeResults['step'],
+    sizes: m.sizes ?? [],
+    hangUps: m.hangUps ?? [],
+    stopped: reason,
+    totalMs: performance.now() - started,
+  });
 }
 
 async function trafficAt(board: BoardProcess, crowd: Crowd, step: SizeResults['step'], options: Options): Promise<SizeResults> {
@@ -194,16 +221,16 @@ async function heapTypes(board: BoardProcess): Promise<HeapTypes> {
 }
 
 /** Everyone hangs up; then CYCLES rounds of `cycle` new callers in and out, the first with some chat. */
-async function measureHangUps(board: BoardProcess, crowd: Crowd, cycle: number): Promise<Pick<Measured, 'hangUps' | 'scrollback'>> {
+async function measureHangUps(board: BoardProcess, crowd: Crowd, cycle: number, hangUps: Measured['hangUps']): Promise<Pick<Measured, 'scrollback'>> {
   progress(`everyone hangs up; then ${CYCLES} × (${cycle} call, all hang up), the first with ${SCROLLBACK_LINES} lines of chat`);
-  const hangUps = [await hangUpAll(board, crowd)];
+  hangUps.push(await hangUpAll(board, crowd));
   let scrollback;
   for (let i = 0; i < CYCLES; i++) {
     await crowd.grow(cycle);
     if (i === 0) scrollback = await scrollbackCost(board, crowd.callers, SCROLLBACK_LINES);
     hangUps.push(await hangUpAll(board, crowd));
   }
-  return { hangUps, scrollback };
+  return { scrollback };
 }
 
 function environment(): BenchResults['environment'] {
@@ -220,6 +247,7 @@ function publish(results: BenchResults): void {
 
 async function finish(code: number, message?: string): Promise<never> {
   if (message) process.stderr.write(`${message}\n`);
+  if (message) publishSoFar(message.trim());
   await cleanup.run();
   process.exit(code);
 }
