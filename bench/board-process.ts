@@ -1,7 +1,7 @@
 /**
  * The real board in its own process, as a sysop runs it (`node --import tsx src/main.ts`), pointed
  * at a bench workspace on 127.0.0.1 port 0. The port comes from its "listening" log line; memory
- * and CPU time come from /proc, so the figures are the kernel's view of the whole process.
+ * and CPU time come from /proc, summed over the board's process and any it starts (workers).
  *
  * The JS heap is read from Node's diagnostic report (on a signal, into the workspace): RSS alone
  * cannot tell memory still in use from memory V8 has not given back. A heap snapshot, also on a
@@ -9,21 +9,23 @@
  * collection pauses come from --trace-gc lines, which V8 prints among the JSON log lines.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { treeCpuMs, treeMemory, type TreeMemory } from './process-tree.js';
 import type { Workspace } from './workspace.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 12_000;
-/** Clock ticks per second for /proc/<pid>/stat (USER_HZ; 100 on every Linux we run). */
-const TICKS_PER_SECOND = 100;
 /** SIGURG is ignored by default, so a board started without the flag would not die of it. */
 const REPORT_SIGNAL = 'SIGURG';
 const SNAPSHOT_SIGNAL = 'SIGUSR2';
-const REPORT_TIMEOUT_MS = 30_000;
+/** A report is written on the board's event loop, which may be busy with hundreds of callers. */
+const REPORT_TIMEOUT_MS = 120_000;
+/** A snapshot of a board with hundreds of callers takes tens of seconds on a busy machine. */
+const SNAPSHOT_TIMEOUT_MS = 180_000;
 /** What Node prints on stderr when it writes a report: expected, not a problem. */
 const REPORT_CHATTER = /^(Writing Node\.js report to file: .*|Node\.js report completed)$/;
 /** "[pid:0x…]  1234 ms: Mark-Compact 120.1 (150.0) -> 100.0 (140.0) MB, 20.5 / 0.1 ms …": the first figure is the pause. */
@@ -31,12 +33,7 @@ const GC_LINE = /^\[\d+:0x[0-9a-f]+\]\s+\d+ ms: ([A-Za-z -]+?) [\d.]+ \([\d.]+\)
 /** Incremental marking before a mark-compact also runs on the main thread, in steps: "(+ 31.6 ms in 52 steps". */
 const GC_STEPS = /\(\+ ([\d.]+) ms in \d+ steps/;
 
-export interface Memory {
-  /** Resident set size now, in KiB. */
-  rssKb: number;
-  /** The highest RSS so far, in KiB. */
-  peakKb: number;
-}
+export type Memory = TreeMemory;
 
 export interface Heap {
   /** V8 heap in use (live objects, plus garbage unless collected first), in KiB. */
@@ -60,9 +57,12 @@ export interface BoardProcess {
   readonly port: number;
   /** From spawn to the "listening" line. */
   readonly startMs: number;
+  /** RSS of the board's process and every process it started. */
   memory(): Memory;
-  /** User + system CPU time the process has used, in milliseconds. */
+  /** User + system CPU time the board's processes have used, in milliseconds. */
   cpuMs(): number;
+  /** Writes a heap snapshot of the main process (after a full collection); resolves with its path. */
+  snapshot(): Promise<string>;
   /** The JS heap; with `collect`, after a full garbage collection (costs the board ~0.5-2 s). */
   heap(options?: { collect?: boolean }): Promise<Heap>;
   /** Garbage collection pauses since `since` (a performance.now() reading). */
@@ -102,8 +102,9 @@ export async function startBoardProcess(workspace: Workspace, options: StartOpti
       pid: child.pid as number,
       port,
       startMs: performance.now() - started,
-      memory: () => readMemory(child.pid as number),
-      cpuMs: () => readCpuMs(child.pid as number),
+      memory: () => treeMemory(child.pid as number),
+      cpuMs: () => treeCpuMs(child.pid as number),
+      snapshot: () => writeSnapshot(child, diagnosticDir),
       heap: (heapOptions) => readHeap(child, diagnosticDir, heapOptions?.collect ?? false),
       gcSince: (since) => summarizePauses(log.pauses.filter((p) => p.at >= since)),
       logCount: (msg) => log.counts.get(msg) ?? 0,
@@ -246,17 +247,28 @@ function unexpectedStderr(stderr: string): string[] {
 async function readHeap(child: ChildProcess, dir: string, collect: boolean): Promise<Heap> {
   const until = Date.now() + REPORT_TIMEOUT_MS;
   clear(dir);
-  if (collect) {
-    child.kill(SNAPSHOT_SIGNAL);
-    const stable = stabilityCheck();
-    await waitForFile(dir, (file) => file.endsWith('.heapsnapshot') && stable(file), until);
-  }
+  if (collect) await waitForSnapshot(child, dir, until);
   child.kill(REPORT_SIGNAL);
   const isReport = (file: string) => path.basename(file).startsWith('report.') && file.endsWith('.json');
   const report = await waitForFile(dir, (file) => isReport(file) && tryRead(file) !== undefined, until);
   const heap = (JSON.parse(tryRead(report) as string) as { javascriptHeap: { usedMemory: number; totalMemory: number } }).javascriptHeap;
   clear(dir);
   return { usedKb: heap.usedMemory / 1024, totalKb: heap.totalMemory / 1024 };
+}
+
+function waitForSnapshot(child: ChildProcess, dir: string, until: number): Promise<string> {
+  child.kill(SNAPSHOT_SIGNAL);
+  const stable = stabilityCheck();
+  return waitForFile(dir, (file) => file.endsWith('.heapsnapshot') && stable(file), until);
+}
+
+/** A snapshot moved out of the diagnostics folder (the next reading clears it); the caller deletes it. */
+async function writeSnapshot(child: ChildProcess, dir: string): Promise<string> {
+  clear(dir);
+  const file = await waitForSnapshot(child, dir, Date.now() + SNAPSHOT_TIMEOUT_MS);
+  const kept = path.join(path.dirname(dir), `${path.basename(file)}`);
+  renameSync(file, kept);
+  return kept;
 }
 
 /** Resolves with the path of the first file in `dir` that is ready. */
@@ -298,56 +310,4 @@ function tryRead(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The board and its worker processes (a board with server.workers above 1 forks them). */
-function boardPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const task of safeList(`/proc/${pid}/task`)) {
-    const text = safeRead(`/proc/${pid}/task/${task}/children`);
-    for (const child of text.split(' ').filter(Boolean)) children.push(Number(child));
-  }
-  return [pid, ...children];
-}
-
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function safeRead(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-/** Summed over the board's processes; the peak is the sum of each one's peak (an upper bound). */
-function readMemory(pid: number): Memory {
-  const total: Memory = { rssKb: 0, peakKb: 0 };
-  for (const one of boardPids(pid)) {
-    const status = safeRead(`/proc/${one}/status`);
-    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    total.rssKb += field('VmRSS');
-    total.peakKb += field('VmHWM');
-  }
-  return total;
-}
-
-/** CPU of the board's processes now running, plus what its exited (waited-for) workers used. */
-function readCpuMs(pid: number): number {
-  let ticks = 0;
-  for (const one of boardPids(pid)) {
-    const stat = safeRead(`/proc/${one}/stat`);
-    if (!stat) continue;
-    // Fields after the command name, which is in parentheses and may itself contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]); // utime and stime: fields 14 and 15 of stat
-    if (one === pid) ticks += Number(fields[13]) + Number(fields[14]); // cutime and cstime: reaped children
-  }
-  return (ticks * 1000) / TICKS_PER_SECOND;
 }

@@ -22,9 +22,14 @@ export interface CallerOptions {
   /** Log in with this key; without it, with `password`. */
   privateKey?: string;
   password?: string;
+  /** The loopback address to call from (127.0.0.0/8), as a caller from its own address would. */
+  localAddress?: string;
   cols?: number;
   rows?: number;
 }
+
+/** The screen every bench caller has unless it asks for another: a common modern window. */
+export const SCREEN = { cols: 120, rows: 40 };
 
 /** Milliseconds from the start of the TCP connection. */
 export interface SetupTimes {
@@ -63,8 +68,8 @@ export class BenchCaller {
     const client = await login(options);
     const authenticatedMs = performance.now() - started;
     try {
-      const cols = options.cols ?? 80;
-      const rows = options.rows ?? 24;
+      const cols = options.cols ?? SCREEN.cols;
+      const rows = options.rows ?? SCREEN.rows;
       const stream = await openShell(client, cols, rows);
       const vt = new Terminal({ cols, rows, scrollback: 0, allowProposedApi: true });
       const caller = new BenchCaller(options.handle, client, stream, vt);
@@ -170,6 +175,7 @@ function login(options: CallerOptions): Promise<Client> {
     const config: ConnectConfig = {
       host: '127.0.0.1',
       port: options.port,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       username: options.handle,
       readyTimeout: READY_TIMEOUT_MS,
       hostVerifier: () => true,

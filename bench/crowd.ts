@@ -1,12 +1,22 @@
 /**
  * The callers of a run: accounts handed out once each (one account is on one node at a time, and a
- * second login would replace the first), callers connected a few at a time, and set-up times kept.
+ * second login would replace the first), callers connected a few at a time, each from its own
+ * loopback address, and set-up times kept.
  */
 import { BenchCaller, type SetupTimes } from './caller.js';
 import type { Account } from './workspace.js';
 
-/** Logins in flight at once: enough to keep the board busy, few enough not to hit its pre-auth cap. */
-export const DIAL_CONCURRENCY = 4;
+/** Logins in flight at once: a crowd arriving, within the board's pre-auth cap (the bench config's 64). */
+export const DIAL_CONCURRENCY = 20;
+
+/**
+ * Caller number `n` (from 0) calls from 127.10.x.y: one address per caller, as callers on the
+ * internet have, so per-address state (caps, counters, logs) is exercised as it would be. Linux
+ * routes all of 127.0.0.0/8 to the loopback interface, so any of them can be bound.
+ */
+export function loopbackAddress(n: number): string {
+  return `127.10.${Math.floor(n / 250) % 250}.${1 + (n % 250)}`;
+}
 
 export class Crowd {
   readonly callers: BenchCaller[] = [];
@@ -21,21 +31,27 @@ export class Crowd {
     return this.callers.length;
   }
 
-  /** An account nobody in this run has used yet. */
-  takeAccount(): Account {
-    const account = this.accounts[this.next++];
+  /** An account nobody in this run has used yet, and the address its caller calls from. */
+  takeAccount(): Account & { localAddress: string } {
+    const n = this.next++;
+    const account = this.accounts[n];
     if (!account) throw new Error(`the bench ran out of accounts (${this.accounts.length})`);
-    return account;
+    return { ...account, localAddress: loopbackAddress(n) };
   }
 
-  /** Connects `count` more callers by key (80×24); resolves with each one's set-up times. */
-  async grow(count: number): Promise<SetupTimes[]> {
+  /** Connects `count` more callers by key (120×40); resolves with each one's set-up times. */
+  async grow(count: number, concurrency = DIAL_CONCURRENCY): Promise<SetupTimes[]> {
+    const joined = await this.dial(count, concurrency);
+    this.callers.push(...joined.map((j) => j.caller));
+    return joined.map((j) => j.times);
+  }
+
+  /** Connects `count` callers that are not part of the crowd (the caller owns them). */
+  async dial(count: number, concurrency = DIAL_CONCURRENCY): Promise<Array<{ caller: BenchCaller; times: SetupTimes }>> {
     const accounts = Array.from({ length: count }, () => this.takeAccount());
-    return mapLimited(accounts, DIAL_CONCURRENCY, async (account) => {
-      const { caller, times } = await BenchCaller.connect({ port: this.port, handle: account.handle, privateKey: account.privateKey });
-      this.callers.push(caller);
-      return times;
-    });
+    return mapLimited(accounts, concurrency, (account) =>
+      BenchCaller.connect({ port: this.port, handle: account.handle, privateKey: account.privateKey, localAddress: account.localAddress }),
+    );
   }
 
   /** Hangs up on everyone at once. */

@@ -14,6 +14,8 @@ export interface Arrival {
   lastMs: number;
   /** Callers whose screens never showed it before the timeout. */
   missing: number;
+  /** Per caller whose screen showed it: milliseconds from sending. */
+  eachMs: number[];
 }
 
 interface Expected {
@@ -22,6 +24,7 @@ interface Expected {
   waiting: Set<BenchCaller>;
   first: number;
   last: number;
+  each: number[];
   timer: NodeJS.Timeout;
   resolve: (arrival: Arrival) => void;
 }
@@ -56,6 +59,7 @@ export class DeliveryTracker {
         waiting: new Set(this.callers),
         first: Infinity,
         last: 0,
+        each: [],
         timer: setTimeout(() => this.settle(entry), timeoutMs),
         resolve,
       };
@@ -76,6 +80,7 @@ export class DeliveryTracker {
       if (entry.seq > highest || !entry.waiting.delete(caller)) continue;
       entry.first = Math.min(entry.first, at);
       entry.last = Math.max(entry.last, at);
+      entry.each.push(at - entry.sentAt);
       if (entry.waiting.size === 0) this.settle(entry);
     }
   }
@@ -87,6 +92,7 @@ export class DeliveryTracker {
       firstMs: entry.first - entry.sentAt,
       lastMs: entry.last - entry.sentAt,
       missing: entry.waiting.size,
+      eachMs: entry.each,
     });
   }
 }

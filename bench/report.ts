@@ -1,33 +1,50 @@
 /**
- * The printed report: one table per thing measured, times in ms as median / p95 / max, memory in
- * MiB (the board process's RSS, and its V8 heap where RSS cannot tell live memory from garbage).
+ * The printed report: one table per thing measured, times in ms as median / p95 (or p99) / max,
+ * memory in MiB (the RSS of every board process summed, and the main process's V8 heap where RSS
+ * cannot tell live memory from garbage). Scenarios not run print nothing.
  * It formats results; it measures nothing.
  */
 import type { GcPauses } from './board-process.js';
 import { DIAL_CONCURRENCY } from './crowd.js';
+import { SCREEN } from './caller.js';
+import type { BusyRoom } from './scenarios/busy-room.js';
 import type { FanOut } from './scenarios/fan-out.js';
+import type { TypeGrowth } from './heap-snapshot.js';
 import type { HangUp } from './scenarios/hang-up.js';
 import type { LoginTimes } from './scenarios/logins.js';
 import type { Scrollback } from './scenarios/scrollback.js';
 import type { SessionStep } from './scenarios/sessions.js';
 import { STALLED_SIZE, type Chatter, type SlowCallerResult } from './scenarios/slow-caller.js';
-import { formatSummary, megabytes, signed } from './stats.js';
+import type { StalledCallers } from './scenarios/stalled.js';
+import { formatSummary, formatTail, megabytes, signed } from './stats.js';
 import { renderTable } from './table.js';
 
+export interface SizeResults {
+  step: SessionStep;
+  fanOut?: { singles: FanOut; bursts: FanOut; rounds: number; burstRounds: number; burstSize: number };
+  busyRoom?: BusyRoom;
+}
+
 export interface BenchResults {
-  environment: { node: string; cpus: number; cpuModel: string; platform: string };
+  environment: { node: string; cpus: number; cpuModel: string; platform: string; load: number };
   board: { startMs: number; idleRssKb: number; idleHeapKb: number; peakServingKb: number; peakKb: number; problems: string[] };
   accounts: number;
-  logins: { password: LoginTimes; publickey: LoginTimes; count: number };
-  steps: SessionStep[];
-  fanOut: { sessions: number; singles: FanOut; bursts: FanOut; rounds: number; burstRounds: number; burstSize: number };
-  slowCaller: SlowCallerResult;
+  scenarios: string[];
+  /** Why the run stopped before the end; what it had measured is printed all the same. */
+  stopped?: string;
+  idle: SessionStep;
+  logins?: { password: LoginTimes; publickey: LoginTimes; count: number };
+  sizes: SizeResults[];
+  heap?: { callers: number; rows: TypeGrowth[]; totalPerCaller: number };
+  stalled?: StalledCallers;
+  slowCaller?: SlowCallerResult;
   hangUps: HangUp[];
   scrollback?: Scrollback;
   totalMs: number;
 }
 
 const MSF = 'ms: median / p95 / max';
+const MS99 = 'ms: median / p99 / max';
 
 /** "total / longest" main-thread GC time in ms. */
 function gcTimes(gc: GcPauses | undefined): string {
@@ -35,18 +52,23 @@ function gcTimes(gc: GcPauses | undefined): string {
 }
 
 export function renderReport(r: BenchResults): string {
-  return [header(r), logins(r), sessions(r), fanOut(r), slowCaller(r), hangUps(r), scrollback(r), footer(r)].join('\n\n');
+  return [header(r), logins(r), sessions(r), fanOut(r), busyRooms(r), stalled(r), heap(r), slowCaller(r), hangUps(r), scrollback(r), footer(r)]
+    .filter((part) => part !== '')
+    .join('\n\n');
 }
 
-function header({ environment: e, board, accounts }: BenchResults): string {
+function header({ environment: e, board, accounts, scenarios, stopped }: BenchResults): string {
   return [
-    `ssh-bbs bench — Node ${e.node}, ${e.cpus} CPU (${e.cpuModel}), ${e.platform}`,
+    ...(stopped ? [`STOPPED BEFORE THE END (${stopped}): what follows is what had been measured`] : []),
+    `ssh-bbs bench — Node ${e.node}, ${e.cpus} CPU (${e.cpuModel}), ${e.platform}; load average ${e.load.toFixed(2)} at the end of the run`,
     `board: node --import tsx src/main.ts on 127.0.0.1, listening after ${board.startMs.toFixed(0)} ms; idle: RSS ${megabytes(board.idleRssKb)} MiB, JS heap ${megabytes(board.idleHeapKb)} MiB`,
-    `${accounts} accounts, each with its own ed25519 key (key logins skip argon2)`,
+    `${accounts} accounts, each with its own ed25519 key (key logins skip argon2); every caller ${SCREEN.cols}×${SCREEN.rows}, from its own 127.10.x.y address`,
+    `scenarios: ${scenarios.join(', ') || 'none'} (sessions held are always measured)`,
   ].join('\n');
 }
 
 function logins({ logins: l }: BenchResults): string {
+  if (!l) return '';
   return renderTable({
     title: `Logins, one at a time on an idle board (${l.count} each; ${MSF})`,
     headers: ['method', 'connect → authenticated', 'connect → teleconference'],
@@ -57,14 +79,18 @@ function logins({ logins: l }: BenchResults): string {
   });
 }
 
-function sessions({ steps }: BenchResults): string {
+function sessions({ idle, sizes }: BenchResults): string {
+  const steps = [idle, ...sizes.map((s) => s.step)];
   return renderTable({
-    title: `Sessions held (80×24 PTY, key login, ${DIAL_CONCURRENCY} dialling at once; set-up ${MSF})`,
-    headers: ['sessions', 'RSS MiB', 'KiB/session', 'heap MiB', 'connect → authenticated', 'connect → teleconference', 'step wall s', 'board CPU s', 'GC ms'],
+    title: `Sessions held (key login, ${DIAL_CONCURRENCY} dialling at once; set-up ${MSF})`,
+    headers: ['sessions', 'RSS MiB', 'KiB/caller', 'KiB/session (step)', 'quiet RSS MiB', 'KiB/idle caller', 'heap MiB', 'connect → authenticated', 'connect → teleconference', 'step wall s', 'board CPU s', 'GC ms'],
     rows: steps.map((s) => [
       String(s.sessions),
-      megabytes(s.rssKb),
+      `${megabytes(s.rssKb)}${s.processes > 1 ? ` (${s.processes} proc)` : ''}`,
+      s.perCallerKb === undefined ? '' : s.perCallerKb.toFixed(0),
       s.perSessionKb === undefined ? '' : s.perSessionKb.toFixed(0),
+      `${megabytes(s.quietRssKb)} (${(s.quietMs / 1000).toFixed(0)} s)`,
+      s.perIdleCallerKb === undefined ? '' : s.perIdleCallerKb.toFixed(0),
       megabytes(s.heapKb),
       formatSummary(s.authenticated),
       formatSummary(s.teleconference),
@@ -73,34 +99,101 @@ function sessions({ steps }: BenchResults): string {
       gcTimes(s.gc),
     ]),
     notes: [
-      'KiB/session: RSS growth since the previous step divided by the sessions added (after a 1.5 s settle).',
-      'heap: V8 heap in use at the same moment, garbage not collected first.',
+      'RSS: the board\'s process and every process it started, summed, after a 1.5 s settle.',
+      'KiB/caller: RSS above the idle board, divided by the sessions held (their scrollbacks hold the earlier steps\' traffic).',
+      'KiB/session (step): RSS growth since the previous step divided by the sessions added.',
+      'quiet RSS: the lowest RSS while the board then sat quiet until V8\'s memory reducer had collected and returned pages',
+      '(RSS fell 10% and held 3 s; at most 45 s; the wait in brackets). KiB/idle caller: quiet RSS above the quiet idle board, per session.',
+      'heap: V8 heap in use of the main process at the same moment, garbage not collected first.',
       'GC ms: the board\'s main-thread time in garbage collection during the step, total / longest pause.',
     ],
   });
 }
 
-function fanOut({ fanOut: f }: BenchResults): string {
-  const row = (label: string, x: FanOut) => [
+function fanOut({ sizes }: BenchResults): string {
+  const measured = sizes.filter((s) => s.fanOut);
+  if (measured.length === 0) return '';
+  const row = (n: number, label: string, x: FanOut) => [
+    String(n),
     label,
     formatSummary(x.last),
     formatSummary(x.first),
     String(x.missed),
     x.cpuMsPerLine.toFixed(1),
+    ((x.cpuMsPerLine * 1000) / n).toFixed(0),
     x.bytesPerCaller.toFixed(0),
     gcTimes(x.gc),
   ];
+  const f = measured[0]?.fanOut as NonNullable<SizeResults['fanOut']>;
   return renderTable({
-    title: `Fan-out to ${f.sessions} sessions (send → screens show it; ${MSF})`,
-    headers: ['what', 'every screen', 'first screen', 'missed', 'board CPU ms/line', 'bytes/caller/line', 'GC ms'],
-    rows: [
-      row(`1 line, ${f.rounds} rounds`, f.singles),
-      row(`burst of ${f.burstSize} in one write, last line, ${f.burstRounds} rounds`, f.bursts),
+    title: `Fan-out (one sender; send → screens show it; ${MSF})`,
+    headers: ['sessions', 'what', 'every screen', 'first screen', 'missed', 'board CPU ms/line', 'µs/line/screen', 'bytes/caller/line', 'GC ms'],
+    rows: measured.flatMap(({ step, fanOut: x }) => [
+      row(step.sessions, `1 line × ${f.rounds}`, (x as NonNullable<SizeResults['fanOut']>).singles),
+      row(step.sessions, `burst of ${f.burstSize} × ${f.burstRounds}, last line`, (x as NonNullable<SizeResults['fanOut']>).bursts),
+    ]),
+  });
+}
+
+function busyRoomRow(label: string, b: BusyRoom): string[] {
+  return [
+    label,
+    String(b.lines),
+    formatTail(b.latency),
+    b.delivery.toFixed(4),
+    String(b.linesLost),
+    b.cpuUsPerDelivery.toFixed(0),
+    `${(b.benchCpuShare * 100).toFixed(0)}%`,
+    signed((b.rssPeakKb - b.rssBeforeKb) / 1024),
+    gcTimes(b.gc),
+  ];
+}
+
+const BUSY_HEADERS = ['sessions', 'lines', 'latency per receiver', 'delivery', 'lines lost', 'board CPU µs/line/receiver', 'bench CPU', 'RSS peak Δ MiB', 'GC ms'];
+const BUSY_NOTES = [
+  'latency: sent → the line\'s marker (or a later one from its sender) visible on a receiver\'s screen, over every (line, receiver) pair.',
+  'delivery: pairs seen / pairs expected, within 20 s. bench CPU: the bench\'s own CPU as a share of one core (it parses every screen).',
+];
+
+function busyRooms({ sizes }: BenchResults): string {
+  const measured = sizes.filter((s) => s.busyRoom);
+  if (measured.length === 0) return '';
+  return renderTable({
+    title: `Busy room: two senders, 5 lines a second each (${MS99})`,
+    headers: BUSY_HEADERS,
+    rows: measured.map(({ step, busyRoom: b }) => busyRoomRow(String(step.sessions), b as BusyRoom)),
+    notes: BUSY_NOTES,
+  });
+}
+
+function stalled({ stalled: st }: BenchResults): string {
+  if (!st) return '';
+  const p99 = (b: BusyRoom) => b.latency?.p99 ?? NaN;
+  const change = (100 * (p99(st.withStalled) - p99(st.reference))) / p99(st.reference);
+  return renderTable({
+    title: `${st.count} stalled callers (joined, then stopped reading) in the busy room (${MS99})`,
+    headers: BUSY_HEADERS,
+    rows: [busyRoomRow(`${st.reference.receivers + 1}, all reading`, st.reference), busyRoomRow(`+${st.count} stalled (readers only)`, st.withStalled)],
+    notes: [
+      `readers' p99: ${signed(change, 0)}%; RSS: +${megabytes(st.joinedKb)} MiB as they joined (${(st.joinedKb / st.count).toFixed(0)} KiB each), ${signed(st.duringKb / 1024)} MiB over the run with them stalled`,
+      `at the end: ${(st.unreadBytes / 1024).toFixed(0)} KiB unread in their windows in all; ${st.connected} of ${st.count} still connected`,
     ],
   });
 }
 
-function slowCaller({ slowCaller: s, fanOut: f }: BenchResults): string {
+function heap({ heap: h }: BenchResults): string {
+  if (!h) return '';
+  return renderTable({
+    title: `JS heap per caller at ${h.callers} callers, by type (two snapshots after full collections, difference / callers; self sizes)`,
+    headers: ['type', 'bytes/caller', 'objects/caller'],
+    rows: h.rows.map((r) => [r.type, r.bytesPerCaller.toFixed(0), r.countPerCaller.toFixed(1)]),
+    notes: [`all types: ${(h.totalPerCaller / 1024).toFixed(0)} KiB per caller of JS heap; RSS per caller (above) adds what lives outside the heap`],
+  });
+}
+
+function slowCaller({ slowCaller: s, sizes }: BenchResults): string {
+  if (!s) return '';
+  const sessions = sizes[sizes.length - 1]?.step.sessions ?? 0;
   const row = (label: string, c: Chatter) => [
     label,
     formatSummary(c.latency),
@@ -112,7 +205,7 @@ function slowCaller({ slowCaller: s, fanOut: f }: BenchResults): string {
     (c.wallMs / 1000).toFixed(1),
   ];
   return renderTable({
-    title: `A slow caller: 500 lines, 10 per write, 10 writes/s, to ${f.sessions} sessions (per write, send → every reading screen; ${MSF})`,
+    title: `A slow caller: 500 lines, 10 per write, 10 writes/s, to ${sessions} sessions (per write, send → every reading screen; ${MSF})`,
     headers: ['condition', 'latency', 'missed', 'RSS peak Δ MiB', 'RSS after Δ MiB', 'board CPU s', 'GC ms', 'wall s'],
     rows: [
       row('1. all reading', s.reading),
@@ -142,6 +235,7 @@ function stalledNotes({ stalled: st }: SlowCallerResult): string[] {
 }
 
 function hangUps({ hangUps: list }: BenchResults): string {
+  if (list.length === 0) return '';
   const [, second, third] = list;
   const kept = second && third ? `${signed(((third.heapKb - second.heapKb) * 1024) / third.callers, 0)} bytes per session` : 'not measured';
   return renderTable({
@@ -165,7 +259,7 @@ function hangUps({ hangUps: list }: BenchResults): string {
 }
 
 function scrollback({ scrollback: sb }: BenchResults): string {
-  if (!sb) return 'Scrollback: not measured';
+  if (!sb) return '';
   const perCallerMiB = (sb.bytesPerLinePerScreen * 1000) / (1024 * 1024);
   const heading = `Scrollback (${sb.lines} lines of ${sb.lineChars} characters to ${sb.screens} screens, JS heap after GC):`;
   // A few MiB of heap noise spread over lines × screens: smaller figures say only "small".

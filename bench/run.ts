@@ -1,11 +1,16 @@
 /**
  * npm run bench — starts the real board as a child process on 127.0.0.1 and measures, with real
- * SSH callers: logins (password vs key), sessions held and memory per session, fan-out latency,
- * what a caller who stops reading costs the others, what chat costs in memory, and whether
- * hanging up gives everything back. It only measures and prints (progress on stderr, the report
- * on stdout); the results also go to a JSON file in the OS temp folder, never into the repository.
+ * SSH callers, each from its own loopback address with a 120×40 screen: logins (password vs key),
+ * and for each crowd size N: set-up times and memory per caller held (every process of the board
+ * summed), fan-out latency, and a busy room (two senders, 5 lines a second each); then at the
+ * largest N, 50 callers who stop reading, one caller whose window fills, and whether hanging up
+ * gives everything back. It only measures and prints (progress on stderr, the report on stdout);
+ * the results also go to a JSON file in the OS temp folder, never into the repository.
  *
- *   npm run bench [-- --sessions 200] [-- --profile]
+ *   npm run bench                                  everything, N = 10, 100, 200, 500, 1000
+ *   npm run bench -- --n 10,100 --only busy-room   a quick run: some sizes, some scenarios
+ *   npm run bench -- --heap-at 200                 also: heap snapshots, per-caller objects by type
+ *   npm run bench -- --profile                     also: the board's CPU profile
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,61 +20,74 @@ import { parseArgs } from 'node:util';
 import { startBoardProcess, type BoardProcess } from './board-process.js';
 import { Cleanup } from './cleanup.js';
 import { Crowd } from './crowd.js';
+import { growthPerCaller, readHeapTypes, type HeapTypes } from './heap-snapshot.js';
 import { findProfile, monotonicUs, summarizeProfile, type ProfileWindow } from './profile.js';
-import { renderReport, type BenchResults } from './report.js';
+import { renderReport, type BenchResults, type SizeResults } from './report.js';
+import { busyRoom } from './scenarios/busy-room.js';
 import { fanOutBursts, fanOutSingles } from './scenarios/fan-out.js';
 import { hangUpAll } from './scenarios/hang-up.js';
 import { timeLogins } from './scenarios/logins.js';
 import { scrollbackCost } from './scenarios/scrollback.js';
-import { holdSessions } from './scenarios/sessions.js';
+import { growTo, idleStep } from './scenarios/sessions.js';
 import { slowCaller } from './scenarios/slow-caller.js';
+import { stalledCallers } from './scenarios/stalled.js';
 import { delay, SETTLE_MS } from './timing.js';
 import { createWorkspace } from './workspace.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const STEPS = [25, 50, 100, 200];
+const DEFAULT_SIZES = [10, 100, 200, 500, 1000];
+const MAX_CALLERS = 1000;
+const SCENARIOS = ['logins', 'fan-out', 'busy-room', 'stalled', 'slow-caller', 'hang-up'] as const;
+type Scenario = (typeof SCENARIOS)[number];
 const LOGINS_EACH = 5;
-const FAN_OUT_ROUNDS = 30;
-const BURST_ROUNDS = 5;
+const FAN_OUT_ROUNDS = 20;
+const BURST_ROUNDS = 3;
 const BURST_SIZE = 20;
+const BUSY_SECONDS = 10;
+const STALLED_CALLERS = 50;
 /** Callers in each of the two connect-and-hang-up cycles that show whether memory comes back. */
 const CYCLE_MAX = 100;
 const CYCLES = 2;
 const SCROLLBACK_LINES = 100;
 /** Past this the run is stopped and cleaned up: a bench must not run away on a shared machine. */
-const RUN_LIMIT_MS = 6 * 60_000;
+const RUN_LIMIT_MS = 45 * 60_000;
 
 interface Options {
-  sessions: number;
+  sizes: number[];
+  scenarios: Set<Scenario>;
+  heapAt?: number;
   profile: boolean;
 }
 
-interface Plan {
-  steps: number[];
-  cycle: number;
-  accounts: number;
-}
-
-type Measured = Omit<BenchResults, 'environment' | 'accounts' | 'totalMs'>;
+type Measured = Omit<BenchResults, 'environment' | 'accounts' | 'totalMs' | 'scenarios' | 'stopped'>;
 
 const cleanup = new Cleanup();
 const started = performance.now();
 
 function parseOptions(): Options {
   const { values } = parseArgs({
-    options: { sessions: { type: 'string', default: '200' }, profile: { type: 'boolean', default: false } },
+    options: {
+      n: { type: 'string', default: DEFAULT_SIZES.join(',') },
+      only: { type: 'string', default: SCENARIOS.join(',') },
+      'heap-at': { type: 'string' },
+      profile: { type: 'boolean', default: false },
+    },
   });
-  const sessions = Number(values.sessions);
-  if (!Number.isInteger(sessions) || sessions < 2 || sessions > 900) throw new Error('--sessions must be a whole number from 2 to 900');
-  return { sessions, profile: values.profile ?? false };
+  const sizes = [...new Set(values.n.split(',').map(Number))].sort((a, b) => a - b);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 2 || n > MAX_CALLERS)) throw new Error(`--n takes whole numbers from 2 to ${MAX_CALLERS}, comma-separated`);
+  const scenarios = values.only.split(',').filter(Boolean);
+  const unknown = scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+  const heapAt = values['heap-at'] === undefined ? undefined : Number(values['heap-at']);
+  if (heapAt !== undefined && !sizes.includes(heapAt)) throw new Error(`--heap-at must be one of the sizes in --n (${sizes.join(', ')})`);
+  return { sizes, scenarios: new Set(scenarios as Scenario[]), heapAt, profile: values.profile ?? false };
 }
 
-function planFor(options: Options): Plan {
-  const cycle = Math.min(options.sessions, CYCLE_MAX);
-  // Every login takes a fresh account (a second login to one account replaces the first): the
-  // sessions, the cycles, the timed logins, the stalled caller, and one caller after each hang-up.
-  const accounts = options.sessions + CYCLES * cycle + 2 * LOGINS_EACH + 1 + (1 + CYCLES);
-  return { steps: [...STEPS.filter((n) => n < options.sessions), options.sessions], cycle, accounts };
+/** Every login takes a fresh account (a second login to one account replaces the first). */
+function accountsFor(options: Options): number {
+  const largest = options.sizes[options.sizes.length - 1] as number;
+  const cycle = Math.min(largest, CYCLE_MAX);
+  return largest + 2 * LOGINS_EACH + STALLED_CALLERS + 1 + CYCLES * cycle + (1 + CYCLES);
 }
 
 function progress(text: string): void {
@@ -77,9 +95,9 @@ function progress(text: string): void {
 }
 
 async function main(options: Options): Promise<void> {
-  const plan = planFor(options);
-  progress(`creating ${plan.accounts} accounts and host keys`);
-  const workspace = await createWorkspace({ accounts: plan.accounts, sessions: options.sessions });
+  const accounts = accountsFor(options);
+  progress(`creating ${accounts} accounts and host keys`);
+  const workspace = await createWorkspace({ accounts, callers: options.sizes[options.sizes.length - 1] as number });
   cleanup.add(() => workspace.remove());
   const profileDir = options.profile ? mkdtempSync(path.join(os.tmpdir(), 'ssh-bbs-bench-profile-')) : undefined;
   let keepProfile = false;
@@ -90,68 +108,134 @@ async function main(options: Options): Promise<void> {
   cleanup.add(() => board.stop());
   const crowd = new Crowd(board.port, workspace.accounts);
   cleanup.add(() => crowd.hangUp());
-  const { measured, serving } = await measure(board, crowd, plan);
+  const { measured, serving } = await measure(board, crowd, options, accounts);
+  sofar = undefined;
   progress('stopping the board');
   await board.stop(); // the profile is written as the board exits
 
-  publish({ environment: environment(), accounts: plan.accounts, ...measured, totalMs: performance.now() - started });
+  const scenarios = [...options.scenarios];
+  publish({ environment: environment(), accounts, scenarios, ...measured, totalMs: performance.now() - started });
   const profile = profileDir && findProfile(profileDir);
   if (profile) process.stdout.write(`\n${summarizeProfile(profile, ROOT, serving)}\n`);
   keepProfile = true;
 }
 
+/** What has been measured so far, kept as it comes in: a run stopped early still prints it. */
+let sofar: { board: BoardProcess; measured: Partial<Measured>; accounts: number; options: Options } | undefined;
+
 /** Everything, in order; `serving` spans the phases with callers (not the heap snapshots after). */
-async function measure(board: BoardProcess, crowd: Crowd, plan: Plan): Promise<{ measured: Measured; serving: ProfileWindow }> {
-  await delay(SETTLE_MS);
-  const idleRssKb = board.memory().rssKb;
+async function measure(board: BoardProcess, crowd: Crowd, options: Options, accounts: number): Promise<{ measured: Measured; serving: ProfileWindow }> {
+  const m: Partial<Measured> = {};
+  sofar = { board, measured: m, accounts, options };
+  const idle = (m.idle = await idleStep(board));
   // Not collected: a heap snapshot (the way to force a collection) leaves RSS inflated, so
   // collected figures wait until the end, after every RSS figure that matters.
-  const idleHeapKb = (await board.heap()).usedKb;
+  const heapBefore = options.heapAt === undefined ? undefined : await heapTypes(board);
+  const has = (s: Scenario) => options.scenarios.has(s);
 
   const fromUs = monotonicUs();
-  progress(`logins: ${LOGINS_EACH} by password, ${LOGINS_EACH} by key`);
-  const password = await timeLogins(board.port, crowd, LOGINS_EACH, 'password');
-  const publickey = await timeLogins(board.port, crowd, LOGINS_EACH, 'publickey');
+  if (has('logins')) {
+    progress(`logins: ${LOGINS_EACH} by password, ${LOGINS_EACH} by key`);
+    const password = await timeLogins(board.port, crowd, LOGINS_EACH, 'password');
+    const publickey = await timeLogins(board.port, crowd, LOGINS_EACH, 'publickey');
+    m.logins = { password, publickey, count: LOGINS_EACH };
+  }
 
-  progress(`sessions held: ${plan.steps.join(' → ')}`);
-  const steps = await holdSessions(board, crowd, plan.steps);
+  const sizes: SizeResults[] = (m.sizes = []);
+  let previous = idle;
+  for (const n of options.sizes) {
+    progress(`${n} callers: connecting ${n - crowd.size} more`);
+    const step = await growTo(board, crowd, n, previous, idle);
+    previous = step;
+    if (heapBefore && options.heapAt === n) m.heap = { callers: n, ...growthPerCaller(heapBefore, await heapTypes(board), n) };
+    sizes.push(await trafficAt(board, crowd, step, options));
+  }
 
-  const fanOut = await measureFanOut(board, crowd);
-
-  progress('slow caller: 500 lines with everyone reading, with one caller stalled, and reading again');
-  const slow = await slowCaller(board, crowd);
+  if (has('stalled')) {
+    progress(`${STALLED_CALLERS} callers join and stop reading; the busy room before and with them`);
+    m.stalled = await stalledCallers(board, crowd, STALLED_CALLERS, BUSY_SECONDS);
+  }
+  if (has('slow-caller')) {
+    progress('slow caller: 500 lines with everyone reading, with one caller stalled, and reading again');
+    m.slowCaller = await slowCaller(board, crowd);
+  }
   const peakServingKb = board.memory().peakKb;
   const serving = { fromUs, toUs: monotonicUs() };
 
-  const { hangUps, scrollback } = await measureHangUps(board, crowd, plan.cycle);
-  const figures = { startMs: board.startMs, idleRssKb, idleHeapKb, peakServingKb, peakKb: board.memory().peakKb, problems: board.problems() };
-  const logins = { password, publickey, count: LOGINS_EACH };
-  return { measured: { board: figures, logins, steps, fanOut, slowCaller: slow, hangUps, scrollback }, serving };
+  m.hangUps = [];
+  if (has('hang-up')) Object.assign(m, await measureHangUps(board, crowd, Math.min(crowd.size, CYCLE_MAX), m.hangUps));
+  const measured = { ...m, board: boardFigures(board, idle, peakServingKb), idle, sizes, hangUps: m.hangUps };
+  return { measured, serving };
 }
 
-async function measureFanOut(board: BoardProcess, crowd: Crowd): Promise<Measured['fanOut']> {
-  progress(`fan-out to ${crowd.size}: ${FAN_OUT_ROUNDS} single lines, ${BURST_ROUNDS} bursts of ${BURST_SIZE}`);
-  const singles = await fanOutSingles(board, crowd.callers, FAN_OUT_ROUNDS);
-  const bursts = await fanOutBursts(board, crowd.callers, BURST_ROUNDS, BURST_SIZE);
-  return { sessions: crowd.size, singles, bursts, rounds: FAN_OUT_ROUNDS, burstRounds: BURST_ROUNDS, burstSize: BURST_SIZE };
+function boardFigures(board: BoardProcess, idle: SizeResults['step'], peakServingKb: number): Measured['board'] {
+  return { startMs: board.startMs, idleRssKb: idle.rssKb, idleHeapKb: idle.heapKb, peakServingKb, peakKb: board.memory().peakKb, problems: board.problems() };
+}
+
+/** Prints what a run stopped early had measured, if anything. */
+function publishSoFar(reason: string): void {
+  if (!sofar?.measured.idle) return;
+  const { board, measured: m, accounts, options } = sofar;
+  sofar = undefined;
+  // A board that has exited reads as 0 KiB.
+  const figures = boardFigures(board, m.idle as SizeResults['step'], board.memory().peakKb);
+  publish({
+    environment: environment(),
+    accounts,
+    scenarios: [...options.scenarios],
+    ...m,
+    board: figures,
+    idle: m.idle as SizeResults['step'],
+    sizes: m.sizes ?? [],
+    hangUps: m.hangUps ?? [],
+    stopped: reason,
+    totalMs: performance.now() - started,
+  });
+}
+
+async function trafficAt(board: BoardProcess, crowd: Crowd, step: SizeResults['step'], options: Options): Promise<SizeResults> {
+  const results: SizeResults = { step };
+  if (options.scenarios.has('fan-out')) {
+    progress(`fan-out to ${crowd.size}: ${FAN_OUT_ROUNDS} single lines, ${BURST_ROUNDS} bursts of ${BURST_SIZE}`);
+    const singles = await fanOutSingles(board, crowd.callers, FAN_OUT_ROUNDS);
+    const bursts = await fanOutBursts(board, crowd.callers, BURST_ROUNDS, BURST_SIZE);
+    results.fanOut = { singles, bursts, rounds: FAN_OUT_ROUNDS, burstRounds: BURST_ROUNDS, burstSize: BURST_SIZE };
+  }
+  if (options.scenarios.has('busy-room')) {
+    progress(`busy room with ${crowd.size}: two senders, 5 lines a second each, ${BUSY_SECONDS} s`);
+    results.busyRoom = await busyRoom(board, crowd.callers, BUSY_SECONDS);
+  }
+  return results;
+}
+
+/** A heap snapshot of the board (after a full collection), summed by type; the file is deleted. */
+async function heapTypes(board: BoardProcess): Promise<HeapTypes> {
+  progress('heap snapshot');
+  const file = await board.snapshot();
+  try {
+    return readHeapTypes(file);
+  } finally {
+    rmSync(file, { force: true });
+    await delay(SETTLE_MS);
+  }
 }
 
 /** Everyone hangs up; then CYCLES rounds of `cycle` new callers in and out, the first with some chat. */
-async function measureHangUps(board: BoardProcess, crowd: Crowd, cycle: number): Promise<Pick<Measured, 'hangUps' | 'scrollback'>> {
+async function measureHangUps(board: BoardProcess, crowd: Crowd, cycle: number, hangUps: Measured['hangUps']): Promise<Pick<Measured, 'scrollback'>> {
   progress(`everyone hangs up; then ${CYCLES} × (${cycle} call, all hang up), the first with ${SCROLLBACK_LINES} lines of chat`);
-  const hangUps = [await hangUpAll(board, crowd)];
+  hangUps.push(await hangUpAll(board, crowd));
   let scrollback;
   for (let i = 0; i < CYCLES; i++) {
     await crowd.grow(cycle);
     if (i === 0) scrollback = await scrollbackCost(board, crowd.callers, SCROLLBACK_LINES);
     hangUps.push(await hangUpAll(board, crowd));
   }
-  return { hangUps, scrollback };
+  return { scrollback };
 }
 
 function environment(): BenchResults['environment'] {
   const cpuModel = os.cpus()[0]?.model.trim() ?? '?';
-  return { node: process.version, cpus: os.availableParallelism(), cpuModel, platform: `${os.platform()} ${os.arch()}` };
+  return { node: process.version, cpus: os.availableParallelism(), cpuModel, platform: `${os.platform()} ${os.arch()}`, load: os.loadavg()[0] ?? 0 };
 }
 
 function publish(results: BenchResults): void {
@@ -163,6 +247,7 @@ function publish(results: BenchResults): void {
 
 async function finish(code: number, message?: string): Promise<never> {
   if (message) process.stderr.write(`${message}\n`);
+  if (message) publishSoFar(message.trim());
   await cleanup.run();
   process.exit(code);
 }

@@ -1,5 +1,5 @@
 /**
- * Summaries of timing samples: count, median, p95 and max (nearest-rank percentiles, so every
+ * Summaries of timing samples: count, median, p95, p99 and max (nearest-rank percentiles, so every
  * figure printed is one that was measured), and the number formats the report uses.
  */
 
@@ -7,6 +7,7 @@ export interface Summary {
   count: number;
   median: number;
   p95: number;
+  p99: number;
   max: number;
 }
 
@@ -17,6 +18,7 @@ export function summarize(samples: readonly number[]): Summary | undefined {
     count: sorted.length,
     median: percentile(sorted, 50),
     p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1] as number,
   };
 }
@@ -27,10 +29,16 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
 }
 
-/** "12.3 / 20.1 / 25.0" in milliseconds, or "—" when nothing was measured. */
+/** "12.3 / 20.1 / 25.0" in milliseconds (median / p95 / max), or "—" when nothing was measured. */
 export function formatSummary(summary: Summary | undefined, digits = 1): string {
   if (!summary) return '—';
   return [summary.median, summary.p95, summary.max].map((v) => v.toFixed(digits)).join(' / ');
+}
+
+/** "12.3 / 30.1 / 45.0": median / p99 / max. */
+export function formatTail(summary: Summary | undefined, digits = 1): string {
+  if (!summary) return '—';
+  return [summary.median, summary.p99, summary.max].map((v) => v.toFixed(digits)).join(' / ');
 }
 
 export function megabytes(kilobytes: number): string {

@@ -33,21 +33,25 @@ export interface Workspace {
 const PASSWORD = 'bench-password-123';
 
 /**
- * Limits raised so the bench, not the board's defaults, decides how many callers there are; the
- * flood gate at its schema maximum (100 lines at once, 100 a second) so the sender is not throttled.
+ * Limits raised so the bench, not the board's defaults, decides how many callers there are:
+ * nodes, seats and connections for every caller of the run (`callers` counts them all, the
+ * stalled and timed ones too) with room to spare. Each caller calls from its own address, but
+ * the per-address cap is raised as well, so a run made from one address still works. The flood
+ * gate is at its schema maximum (100 lines at once, 100 a second) so a sender is not throttled.
  */
-function configYaml(sessions: number): string {
+function configYaml(callers: number): string {
+  const room = callers + 50;
   return `# written by npm run bench; deleted when the run ends
 server:
   host: 127.0.0.1
   port: 0
 connection:
-  max_nodes: ${Math.max(250, sessions + 10)}
-  max_connections: ${Math.max(400, sessions + 50)}
-  max_per_ip: ${Math.max(400, sessions + 50)}
+  max_nodes: ${room}
+  max_connections: ${room + 100}
+  max_per_ip: ${Math.min(1000, room + 100)}
   max_unauthenticated: 64
 chat:
-  capacity: ${Math.max(250, sessions + 10)}
+  capacity: ${room}
   history: 50
   flood_burst: 100
   flood_per_second: 100
@@ -56,7 +60,7 @@ log:
 `;
 }
 
-export async function createWorkspace(options: { accounts: number; sessions: number }): Promise<Workspace> {
+export async function createWorkspace(options: { accounts: number; callers: number }): Promise<Workspace> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'ssh-bbs-bench-'));
   const workspace: Workspace = {
     root,
@@ -67,7 +71,7 @@ export async function createWorkspace(options: { accounts: number; sessions: num
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
   try {
-    writeFileSync(workspace.configFile, configYaml(options.sessions));
+    writeFileSync(workspace.configFile, configYaml(options.callers));
     makeHostKeys(workspace.keysDir);
     workspace.accounts = await createAccounts(workspace.dataDir, options.accounts);
     return workspace;
@@ -100,7 +104,7 @@ async function createAccounts(dataDir: string, count: number): Promise<Account[]
     const users = new UserStore(db, await oneHashForAll());
     const accounts: Account[] = [];
     for (let i = 1; i <= count; i++) {
-      const handle = `bench${String(i).padStart(3, '0')}`;
+      const handle = `bench${String(i).padStart(4, '0')}`;
       const key = generateKey();
       await users.create({ handle, password: PASSWORD, key: { algo: key.algo, blob: key.blob } });
       accounts.push({ handle, password: PASSWORD, privateKey: key.privateKey });

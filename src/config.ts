@@ -28,7 +28,7 @@ const schema = z.strictObject({
     .prefault({}),
   connection: z
     .strictObject({
-      max_nodes: int(1, 999).default(16),
+      max_nodes: int(1, 10000).default(16),
       max_connections: int(1, 10000).default(128),
       max_per_ip: int(1, 1000).default(8),
       max_unauthenticated: int(1, 1000).default(16),

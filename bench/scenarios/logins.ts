@@ -18,7 +18,7 @@ export async function timeLogins(port: number, crowd: Crowd, count: number, meth
   for (let i = 0; i < count; i++) {
     const account = crowd.takeAccount();
     const credentials = method === 'password' ? { password: account.password } : { privateKey: account.privateKey };
-    const { caller, times } = await BenchCaller.connect({ port, handle: account.handle, ...credentials });
+    const { caller, times } = await BenchCaller.connect({ port, handle: account.handle, localAddress: account.localAddress, ...credentials });
     authenticated.push(times.authenticatedMs);
     teleconference.push(times.teleconferenceMs);
     await caller.close();

@@ -82,7 +82,7 @@ export async function slowCaller(board: BoardProcess, crowd: Crowd): Promise<Slo
 
 async function withStalledCaller(board: BoardProcess, crowd: Crowd): Promise<{ withStalled: Chatter; stalled: Stalled }> {
   const account = crowd.takeAccount();
-  const { caller } = await BenchCaller.connect({ port: board.port, handle: account.handle, privateKey: account.privateKey, ...STALLED_SIZE });
+  const { caller } = await BenchCaller.connect({ port: board.port, handle: account.handle, privateKey: account.privateKey, localAddress: account.localAddress, ...STALLED_SIZE });
   try {
     caller.pause();
     const filledMs = await fillWindow(caller, crowd.callers[crowd.size - 1] as BenchCaller);

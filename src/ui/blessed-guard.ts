@@ -1,11 +1,15 @@
 /**
- * Makes blessed safe to run for many callers inside one server process (PITFALLS 1, 4, 7, 8, 12).
+ * Makes blessed safe to run for many callers inside one server process.
  * blessed assumes it owns the process: it spawns $EDITOR, sends itself SIGTSTP, installs
  * process-wide signal and exception handlers, reads the server's environment to guess the
- * terminal, and compiles terminfo afresh for every screen. prepareBlessed() switches all of that
- * off, once, before the first screen is made. Nothing here knows about sessions or channels.
+ * terminal, and compiles terminfo afresh for every screen and keeps three copies of it there.
+ * prepareBlessed() switches all of that off, once, before the first screen is made, and makes
+ * screens share what is the same for all of them (terminfo per TERM: blessed-terminfo.ts; blank
+ * cells: blessed-cells.ts). Nothing here knows about sessions or channels.
  */
 import blessed from 'blessed';
+import { shareBlankCells } from './blessed-cells.js';
+import { shareTerminfo, type BlessedClasses } from './blessed-terminfo.js';
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -28,7 +32,7 @@ interface Internals {
     bind: (screen: { index?: number }) => void;
     prototype: Record<string, unknown>;
   } & Record<string, unknown>;
-  Tput: AnyFunction & { prototype: TputPrototype };
+  Tput: AnyFunction & { prototype: Record<string, unknown> };
   unicode: UnicodeModule;
 }
 
@@ -38,15 +42,6 @@ interface UnicodeModule {
   combining: Record<number, boolean>;
   chars: { all: RegExp; wide: RegExp };
 }
-
-interface TputLike {
-  terminal: string;
-  error: Error | null;
-  info: unknown;
-  options: Record<string, unknown>;
-  inject(info: unknown): void;
-}
-type TputPrototype = { setup: (this: TputLike) => void } & Record<string, unknown>;
 
 export function blessedInternals(): Internals {
   const b = blessed as unknown as { program: unknown; screen: unknown; Tput: unknown; unicode: unknown };
@@ -92,7 +87,8 @@ export function prepareBlessed(): void {
   const { Program, Screen, Tput, unicode } = blessedInternals();
   disableProgramLaunching(Program, Screen);
   keepProcessHandlersOurs(Program, Screen);
-  memoiseTerminfo(Tput.prototype);
+  shareTerminfo({ Program, Tput } as unknown as BlessedClasses);
+  shareBlankCells(Screen.prototype as unknown as Parameters<typeof shareBlankCells>[0]);
   widenEmoji(unicode);
 }
 
@@ -152,41 +148,12 @@ function keepProcessHandlersOurs(Program: Internals['Program'], Screen: Internal
   ]);
 }
 
-/**
- * Parsing and compiling ~960 terminfo capabilities costs ~2.8 ms and ~410 KB per screen
- * (PITFALLS 12), the same result every time for a given TERM. The compiled capabilities are
- * functions of their parameters only (no `this`), so one compiled `info` per TERM and set of
- * options is shared by every Tput; inject() gives each its own bound methods.
- */
-function memoiseTerminfo(proto: TputPrototype): void {
-  const compile = proto.setup;
-  const compiled = new Map<string, { info: unknown; error: Error | null }>();
-  proto.setup = function setup(this: TputLike) {
-    const key = JSON.stringify([this.terminal, pick(this.options)]);
-    const hit = compiled.get(key);
-    if (hit === undefined) {
-      compile.call(this);
-      compiled.set(key, { info: this.info, error: this.error });
-      return;
-    }
-    this.error = hit.error;
-    this.inject(hit.info);
-  };
-}
-
-/** The Tput options that change what setup() produces. */
-function pick(options: Record<string, unknown>): unknown[] {
-  return ['padding', 'extended', 'printf', 'termcap', 'forceUnicode', 'terminfoFile', 'terminfoPrefix'].map(
-    (name) => options[name] ?? null,
-  );
-}
-
 /** Emoji drawn two columns wide, less regional indicators (a flag is two of them, two columns in all) and skin-tone modifiers. */
 const WIDE_EMOJI = '(?![\\u{1f1e6}-\\u{1f1ff}\\u{1f3fb}-\\u{1f3ff}])\\p{Emoji_Presentation}';
 const IS_WIDE_EMOJI = new RegExp(`^${WIDE_EMOJI}`, 'u');
 
 /**
- * blessed's width table predates emoji (PITFALLS 13): it gives "😀" one cell where terminals draw
+ * blessed's width table predates emoji: it gives "😀" one cell where terminals draw
  * two, so every line holding one is drawn one column too long and borders drift. Teach it that
  * characters with default emoji presentation are two columns (as wcwidth has since Unicode 9)
  * and that skin-tone modifiers join the emoji before them. ZWJ sequences and text characters

@@ -60,7 +60,7 @@ export interface BbsScreenOptions {
   onError?: (error: Error) => void;
   /**
    * The channel stayed over RENDER_MARK for `stallMs` (default STALL_MS): the caller stopped
-   * reading. The session hangs up; nothing more is queued for them meanwhile (PITFALLS 10).
+   * reading. The session hangs up; nothing more is queued for them meanwhile.
    */
   onStall?: () => void;
   stallMs?: number;
@@ -68,7 +68,7 @@ export interface BbsScreenOptions {
   clock?: FrameClock;
 }
 
-/** Resize events closer together than this make one re-layout (PITFALLS 2). */
+/** Resize events closer together than this make one re-layout. */
 const RESIZE_TIMEOUT_MS = 50;
 
 /**
@@ -76,7 +76,7 @@ const RESIZE_TIMEOUT_MS = 50;
  * blessed's bundled copies (xterm, xterm-256color). Everything else — screen-256color (fails to
  * compile and prints to stderr), tmux-256color (ncurses 6 format blessed cannot parse), putty,
  * alacritty, kitty, anything with a '/', unknown names — becomes xterm-256color, which every
- * current terminal understands. PITFALLS 1 and 12.
+ * current terminal understands.
  */
 const SAFE_TERMS: ReadonlySet<string> = new Set([
   'xterm-256color',

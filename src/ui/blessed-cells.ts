@@ -1,0 +1,51 @@
+/**
+ * A blessed screen keeps two pictures of the terminal, `lines` (what the next draw should show)
+ * and `olines` (what the terminal shows now), each a row array of [attr, ch] cells: on a 120×40
+ * screen that is 9,600 two-element arrays, ~72 bytes each. Most of `olines` stays blank on an
+ * idle screen (a cell is written only when the terminal's cell changes), so blank cells are made
+ * from an array literal of constants: V8 then gives all of them one shared, copy-on-write
+ * elements store, and a cell pays for its own (~32 bytes more) only once something is drawn in it.
+ * The cells hold the same values as blessed's and behave the same when written.
+ */
+type ScreenLike = { dattr: number; rows: number; cols: number; lines: Row[]; olines: Row[]; program: { clear(): unknown } };
+type Row = Array<[number, string]> & { dirty?: boolean };
+type ScreenPrototype = Record<string, unknown> & {
+  alloc: (this: ScreenLike, dirty?: boolean) => void;
+  blankLine: (this: ScreenLike, ch?: string, dirty?: boolean) => Row;
+};
+
+/** blessed's default attribute, `((0 << 18) | (0x1ff << 9)) | 0x1ff`: default colours, no flags. */
+const DEFAULT_ATTR = 262143;
+
+/** Must stay a literal of constants: that is what makes V8 share its elements. */
+function blankCell(): [number, string] {
+  return [262143, ' '];
+}
+
+function blankRow(cols: number): Row {
+  const row: Row = [];
+  for (let x = 0; x < cols; x++) row[x] = blankCell();
+  return row;
+}
+
+export function shareBlankCells(proto: ScreenPrototype): void {
+  const alloc = proto.alloc;
+  const blankLine = proto.blankLine;
+  proto.alloc = function allocBlank(this: ScreenLike, dirty?: boolean) {
+    if (this.dattr !== DEFAULT_ATTR) return alloc.call(this, dirty);
+    this.lines = [];
+    for (let y = 0; y < this.rows; y++) {
+      this.lines[y] = blankRow(this.cols);
+      (this.lines[y] as Row).dirty = !!dirty;
+    }
+    this.olines = [];
+    for (let y = 0; y < this.rows; y++) this.olines[y] = blankRow(this.cols);
+    this.program.clear();
+  };
+  proto.blankLine = function blankLineShared(this: ScreenLike, ch?: string, dirty?: boolean) {
+    if (this.dattr !== DEFAULT_ATTR || (ch && ch !== ' ')) return blankLine.call(this, ch, dirty);
+    const row = blankRow(this.cols);
+    row.dirty = dirty;
+    return row;
+  };
+}
