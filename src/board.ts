@@ -62,6 +62,8 @@ export interface BoardLinks {
   lines: Lines;
   counts: ConnectionCounts;
   logins: LoginAttempts;
+  /** Let go of the links (the board closes them last, after its callers' goodbyes). */
+  close?(): Promise<void>;
 }
 
 /** How long callers' goodbyes may take to flush before their sockets are cut. */
@@ -80,10 +82,14 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoa
   return { ...assemble(config, deps, links, hostKeys, { announce: true, nodesInUse: () => nodes.inUse() }), nodes };
 }
 
-/** A worker: host keys were made by the primary before it started; the authority is behind links. */
-export function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks): Board {
+/**
+ * A board whose authority is behind links: a worker (its primary made the host keys before it
+ * started), or an instance of a board shared through Redis. announce: log "listening on" (a
+ * worker leaves that line to its primary).
+ */
+export function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, options: { announce?: boolean } = {}): Board {
   const { keys } = loadHostKeys(config.server.keys_dir, { generate: false });
-  return assemble(config, deps, links, keys, { announce: false });
+  return assemble(config, deps, links, keys, { announce: options.announce ?? false });
 }
 
 function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, hostKeys: HostKey[], options: { announce: boolean; nodesInUse?: () => number }): Board {
@@ -148,6 +154,7 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     server.destroyAll();
     await telemetry.close();
     room.close();
+    await links.close?.();
     db.close();
     log.info({ sessions: open.length }, 'board closed');
   }
