@@ -62,6 +62,8 @@ export interface BoardLinks {
   lines: Lines;
   counts: ConnectionCounts;
   logins: LoginAttempts;
+  /** Nodes taken on the whole board, as last counted (for the metrics), where the links know it. */
+  nodesInUse?(): number;
   /** Let go of the links (the board closes them last, after its callers' goodbyes). */
   close?(): Promise<void>;
 }
@@ -112,7 +114,7 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     config.metrics,
     {
       connections: () => server.connectionCount(),
-      nodesInUse: options.nodesInUse ?? (() => 0),
+      nodesInUse: options.nodesInUse ?? links.nodesInUse ?? (() => 0),
       nodeCount: () => config.connection.max_nodes,
       roomMembers: () => room.participantCount(),
     },

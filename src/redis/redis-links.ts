@@ -23,9 +23,9 @@ import type { AuthConfig } from '../config.js';
 import type { CallerHandle } from '../nodes/lines.js';
 import type { ConnectionCounts } from '../ssh/connection-caps.js';
 import type { HostKey } from '../ssh/host-keys.js';
-import { ADDRESS_FACTOR } from '../ssh/login-guard.js';
+import { createRedisLoginAttempts } from './login-counters.js';
 import { startRoomReader, type StreamEntry } from './room-stream.js';
-import { LOGIN_FAILURE, LOGIN_LOCKED_FOR, ROOM_KEYS, ROOM_SCRIPTS, roomScriptSource, type RoomScript } from './scripts.js';
+import { ROOM_KEYS, ROOM_SCRIPTS, roomScriptSource, type RoomScript } from './scripts.js';
 
 const PREFIX = 'bbs:';
 /** Room entries kept in the stream: an instance further behind than this misses some. */
@@ -82,8 +82,6 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   for (const name of Object.keys(ROOM_SCRIPTS) as RoomScript[]) {
     client.defineCommand(`bbs_${name}`, { numberOfKeys: ROOM_KEYS.length, lua: roomScriptSource(name) });
   }
-  client.defineCommand('bbs_login_failure', { numberOfKeys: 4, lua: LOGIN_FAILURE });
-  client.defineCommand('bbs_login_locked_for', { numberOfKeys: 2, lua: LOGIN_LOCKED_FOR });
   const commands = client as unknown as Record<string, Run>;
   const roomKeys = ROOM_KEYS.map((k) => PREFIX + k);
   const run = (name: RoomScript, ...args: Array<string | number>) => commands[`bbs_${name}`]!(...roomKeys, STREAM_MAXLEN, `${PREFIX}alive:`, ...args);
@@ -144,39 +142,45 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
     log.warn({ redis: where }, 'lost Redis; reconnecting');
     notice('The room is reconnecting. What you type is sent when it is back.');
   });
-  client.on('ready', () => {
-    if (up || closing) return;
-    // Sent before the commands queued meanwhile: what this instance's callers hold is back first.
+  /** Redis is back (perhaps empty, after a restart): put back what this instance's callers hold. */
+  let rejoining = false;
+  function rejoin(): void {
+    if (up || closing || rejoining) return;
+    rejoining = true;
     const holdings = {
       seats: [...seats].map(([userId, s]) => [userId, s.seat, s.json, s.handle]),
       nodes: [...nodes],
       accounts: [...accounts],
     };
-    void run('restore', instance, ttl, JSON.stringify(holdings)).then((conflicts) => {
-      up = true;
-      log.info({ redis: where, conflicts }, 'Redis is back');
-      notice('The room is back.');
-    }, report('could not restore this instance in Redis'));
-  });
+    void run('restore', instance, ttl, JSON.stringify(holdings)).then(
+      (conflicts) => {
+        rejoining = false;
+        up = true;
+        log.info({ redis: where, conflicts }, 'Redis is back');
+        notice('The room is back.');
+      },
+      (err: unknown) => {
+        rejoining = false;
+        report('could not restore this instance in Redis (tried again on the next heartbeat)')(err);
+      },
+    );
+  }
+  // Sent from the 'ready' event, before the commands queued meanwhile: holdings are back first.
+  client.on('ready', rejoin);
 
+  let nodesInUse = 0;
   async function heartbeat(): Promise<void> {
-    if (!up) return;
-    await run('beat', instance, ttl);
+    if (!up) return client.status === 'ready' ? rejoin() : undefined;
+    nodesInUse = Number(await run('beat', instance, ttl));
     const [gone, seatsFreed, nodesFreed] = (await run('reap', now())) as number[];
     if (gone! > 0) log.warn({ instances: gone, seats: seatsFreed, nodes: nodesFreed }, 'gave back the callers of instances that stopped beating');
   }
   const timer = setInterval(() => void heartbeat().catch(report('heartbeat failed')), options.heartbeatSeconds * 1000);
   log.info({ redis: where, instance, heartbeatSeconds: options.heartbeatSeconds }, 'room shared through Redis');
 
-  const lockKeys = (handle: string, address: string) => {
-    const pair = `${PREFIX}login:u:${handle.toLowerCase().slice(0, 64)}|${address}`;
-    const addr = `${PREFIX}login:a:${address}`;
-    return [pair, `${pair}:lock`, addr, `${addr}:lock`] as const;
-  };
-  const max = options.auth.max_login_attempts;
-
   return {
     instance,
+    nodesInUse: () => nodesInUse,
     bus: {
       publish: (message) => void client.xadd(roomKeys[0]!, 'MAXLEN', '~', STREAM_MAXLEN, '*', 't', 'message', 'm', JSON.stringify(message)).catch(report('could not send a line')),
       async join(participant, capacity) {
@@ -229,20 +233,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
       },
     },
     counts: options.counts,
-    logins: {
-      async lockedFor(handle, address) {
-        const [, pairLock, , addressLock] = lockKeys(handle, address);
-        return Number(await commands.bbs_login_locked_for!(pairLock, addressLock));
-      },
-      recordFailure(handle, address) {
-        const windowMs = options.auth.lockout_minutes * 60_000;
-        void commands.bbs_login_failure!(...lockKeys(handle, address), max, max * ADDRESS_FACTOR, windowMs).catch(report('could not count a login failure'));
-      },
-      recordSuccess(handle, address) {
-        const [pair, pairLock] = lockKeys(handle, address);
-        void client.del(pair, pairLock).catch(report('could not clear login failures'));
-      },
-    },
+    logins: createRedisLoginAttempts(client, PREFIX, options.auth, report),
     async close() {
       if (closing) return;
       closing = true;

@@ -120,11 +120,11 @@ if redis.call('HGET', ACCOUNTS, ARGV[3]) == ARGV[4] then redis.call('HDEL', ACCO
 return 0
 `;
 
-/** ARGV[3..]: instance, heartbeat ttl ms. */
+/** ARGV[3..]: instance, heartbeat ttl ms → the nodes in use on the whole board (for the metrics). */
 const beat = `
 redis.call('SET', ALIVE .. ARGV[3], '1', 'PX', ARGV[4])
 redis.call('SADD', INSTANCES, ARGV[3])
-return 0
+return redis.call('HLEN', NODES)
 `;
 
 /** ARGV[3]: at. Every instance whose heartbeat expired gives back what it held, once → {instances, seats, nodes}. */

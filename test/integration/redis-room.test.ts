@@ -155,6 +155,21 @@ describe('instances sharing one Redis', () => {
     expect(occurrences(alice.screen(), '*** bob has left the chat ***')).toBe(1);
   });
 
+  it('an instance with two workers and a single-process one: each worker joins the board in Redis', async () => {
+    board = await startInstances({ count: 0, redisUrl: redis.url, config: 'connection:\n  max_nodes: 3\n', users: USERS, password: PASSWORD });
+    const withWorkers = await board.add({ BBS_WORKERS: '2' });
+    await board.add();
+    await expect.poll(() => withWorkers.process.lines.filter((l) => l.msg === 'room shared through Redis').length).toBe(2);
+    const alice = await enter(0, 'alice');
+    const bob = await enter(0, 'bob');
+    const carol = await enter(1, 'carol');
+    await Promise.all([alice.waitFor('*** carol has joined the chat ***', WAIT_MS), bob.waitFor('*** carol has joined the chat ***', WAIT_MS)]);
+    carol.type('/who\r');
+    await carol.waitFor('In the room (3): alice (node 1), bob (node 2), carol (node 3)', WAIT_MS);
+    const dave = await call(1, 'dave');
+    await dave.waitFor('are busy', WAIT_MS);
+  });
+
   it('refuses to start an instance whose host keys differ from the running ones', async () => {
     board = await startInstances({ count: 1, redisUrl: redis.url, users: [], password: PASSWORD });
     const otherKeys = mkdtempSync(path.join(os.tmpdir(), 'bbs-other-keys-'));
