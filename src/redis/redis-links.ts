@@ -144,6 +144,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   });
   /** Redis is back (perhaps empty, after a restart): put back what this instance's callers hold. */
   let rejoining = false;
+  let reapAfter = 0;
   function rejoin(): void {
     if (up || closing || rejoining) return;
     rejoining = true;
@@ -156,6 +157,9 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
       (conflicts) => {
         rejoining = false;
         up = true;
+        // The others may be reconnecting too, their heartbeats expired meanwhile: give them one
+        // expiry's time to come back before counting them gone.
+        reapAfter = now() + ttl;
         log.info({ redis: where, conflicts }, 'Redis is back');
         notice('The room is back.');
       },
@@ -172,6 +176,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   async function heartbeat(): Promise<void> {
     if (!up) return client.status === 'ready' ? rejoin() : undefined;
     nodesInUse = Number(await run('beat', instance, ttl));
+    if (now() < reapAfter) return;
     const [gone, seatsFreed, nodesFreed] = (await run('reap', now())) as number[];
     if (gone! > 0) log.warn({ instances: gone, seats: seatsFreed, nodes: nodesFreed }, 'gave back the callers of instances that stopped beating');
   }
