@@ -30,8 +30,6 @@ import { ROOM_KEYS, ROOM_SCRIPTS, roomScriptSource, type RoomScript } from './sc
 const PREFIX = 'bbs:';
 /** Room entries kept in the stream: an instance further behind than this misses some. */
 const STREAM_MAXLEN = 10_000;
-/** How long start-up waits for Redis before it gives up with a clear line. */
-const START_TIMEOUT_MS = 15_000;
 
 export interface RedisLinksOptions {
   url: string;
@@ -87,7 +85,9 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   const run = (name: RoomScript, ...args: Array<string | number>) => commands[`bbs_${name}`]!(...roomKeys, STREAM_MAXLEN, `${PREFIX}alive:`, ...args);
   const ttl = options.heartbeatSeconds * 3000;
 
-  const started = await Promise.race([client.ping().then(() => true), delay(START_TIMEOUT_MS).then(() => false)]);
+  // Start-up waits for Redis as long as a running instance may be silent (Redis restarting, say),
+  // then gives up with a clear line.
+  const started = await Promise.race([client.ping().then(() => true), delay(ttl).then(() => false)]);
   if (!started) {
     client.disconnect();
     throw new RedisStartError(`Cannot reach Redis at ${where} (${lastError || 'no answer'}). Start Redis, or set room.redis (BBS_REDIS_URL).`);

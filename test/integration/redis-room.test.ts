@@ -74,6 +74,9 @@ describe('instances sharing one Redis', () => {
     expect(said(bob.screen())).toEqual(order);
     expect(order.filter((l) => l.startsWith('alice'))).toEqual(['alice: a-1', 'alice: a-2', 'alice: a-3', 'alice: a-4']);
 
+    alice.type('/msg bob psst-1\r');
+    await bob.waitFor('psst-1', WAIT_MS);
+
     const carol = await call(1, 'carol');
     await carol.waitFor('Chat room is at capacity', WAIT_MS);
     const dave = await call(0, 'dave');
@@ -184,5 +187,13 @@ describe('instances sharing one Redis', () => {
     } finally {
       rmSync(otherKeys, { recursive: true, force: true });
     }
+  });
+
+  it('an instance that cannot reach Redis at start-up says so and exits', async () => {
+    board = await startInstances({ count: 0, redisUrl: redis.url, config: 'room:\n  heartbeat_seconds: 1\n', users: [], password: PASSWORD });
+    const missing = path.join(os.tmpdir(), `bbs-no-redis-${process.pid}.sock`);
+    const lonely = runBoardProcess({ ...board.env, BBS_REDIS_URL: missing });
+    expect((await lonely.exited).code).toBe(1);
+    expect(lonely.stderr()).toBe(`ssh-bbs: Cannot reach Redis at ${missing} (ENOENT). Start Redis, or set room.redis (BBS_REDIS_URL).\n`);
   });
 });
