@@ -25,9 +25,8 @@ import type { ConnectionCounts } from '../ssh/connection-caps.js';
 import type { HostKey } from '../ssh/host-keys.js';
 import { createRedisLoginAttempts } from './login-counters.js';
 import { startRoomReader, type StreamEntry } from './room-stream.js';
-import { ROOM_KEYS, ROOM_SCRIPTS, roomScriptSource, type RoomScript } from './scripts.js';
+import { ALIVE_PREFIX, HOST_KEYS_KEY, KEY_PREFIX, ROOM_KEYS, ROOM_SCRIPTS, roomScriptSource, type RoomScript } from './scripts.js';
 
-const PREFIX = 'bbs:';
 /** Room entries kept in the stream: an instance further behind than this misses some. */
 const STREAM_MAXLEN = 10_000;
 
@@ -81,8 +80,8 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
     client.defineCommand(`bbs_${name}`, { numberOfKeys: ROOM_KEYS.length, lua: roomScriptSource(name) });
   }
   const commands = client as unknown as Record<string, Run>;
-  const roomKeys = ROOM_KEYS.map((k) => PREFIX + k);
-  const run = (name: RoomScript, ...args: Array<string | number>) => commands[`bbs_${name}`]!(...roomKeys, STREAM_MAXLEN, `${PREFIX}alive:`, ...args);
+  const roomKeys = ROOM_KEYS.map((k) => KEY_PREFIX + k);
+  const run = (name: RoomScript, ...args: Array<string | number>) => commands[`bbs_${name}`]!(...roomKeys, STREAM_MAXLEN, ALIVE_PREFIX, ...args);
   const ttl = options.heartbeatSeconds * 3000;
 
   // Start-up waits for Redis as long as a running instance may be silent (Redis restarting, say),
@@ -92,8 +91,8 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
     client.disconnect();
     throw new RedisStartError(`Cannot reach Redis at ${where} (${lastError || 'no answer'}). Start Redis, or set room.redis (BBS_REDIS_URL).`);
   }
-  const fingerprints = options.hostKeys.map((k) => k.fingerprint).sort().join(' ');
-  const announced = String(await run('hostKeys', `${PREFIX}host-keys`, fingerprints));
+  const fingerprints = fingerprintsOf(options.hostKeys);
+  const announced = String(await run('hostKeys', HOST_KEYS_KEY, fingerprints));
   if (announced !== '') {
     client.disconnect();
     throw new RedisStartError(
@@ -238,7 +237,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
       },
     },
     counts: options.counts,
-    logins: createRedisLoginAttempts(client, PREFIX, options.auth, report),
+    logins: createRedisLoginAttempts(client, KEY_PREFIX, options.auth, report),
     async close() {
       if (closing) return;
       closing = true;
@@ -253,12 +252,17 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   };
 }
 
+/** How instances compare their host keys: every fingerprint, in one order. */
+export function fingerprintsOf(keys: readonly HostKey[]): string {
+  return keys.map((k) => k.fingerprint).sort().join(' ');
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** The URL without a password, for logs and messages. */
-function describeUrl(url: string): string {
+export function describeUrl(url: string): string {
   if (url.startsWith('/')) return url;
   try {
     const parsed = new URL(url);

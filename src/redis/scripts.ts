@@ -10,7 +10,14 @@
  * cap, ARGV[2] = the prefix of instances' heartbeat keys; its own arguments follow.
  */
 
-/** The keys every room script is given, in order. Standalone Redis: one database holds them all. */
+/** Every key the board keeps in Redis starts with this. */
+export const KEY_PREFIX = 'bbs:';
+/** The fingerprints of the board's host keys, as the first instance announced them. */
+export const HOST_KEYS_KEY = `${KEY_PREFIX}host-keys`;
+/** Followed by an instance's id: its heartbeat, which expires unless beaten again. */
+export const ALIVE_PREFIX = `${KEY_PREFIX}alive:`;
+
+/** The keys every room script is given, in order (after KEY_PREFIX). Standalone Redis: one database holds them all. */
 export const ROOM_KEYS = ['room', 'seats', 'seat-ids', 'owners', 'handles', 'nodes', 'accounts', 'instances'] as const;
 
 const PRELUDE = `

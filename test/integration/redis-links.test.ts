@@ -5,6 +5,7 @@
  */
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkRedis } from '../../src/redis/doctor-check.js';
 import { connectRedisLinks, type RedisLinks } from '../../src/redis/redis-links.js';
 import type { RoomEvent } from '../../src/chat/roster.js';
 import { createConnectionCaps } from '../../src/ssh/connection-caps.js';
@@ -80,5 +81,14 @@ describe('Redis links', () => {
     await expect.poll(() => b.logins.lockedFor('alice', '10.0.0.1')).toBeGreaterThan(14 * 60_000);
     expect(await b.logins.lockedFor('bob', '10.0.0.1')).toBe(0);
     expect(await b.logins.lockedFor('alice', '10.0.0.2')).toBe(0);
+  });
+
+  it("doctor's check: Redis answers, how many instances run, and whether this machine's host keys are theirs", async () => {
+    expect(await checkRedis(redis.url, HOST_KEYS)).toEqual({ status: 'ok', detail: expect.stringMatching(/^Redis [\d.]+ at .+, 0 instances running$/) });
+    await instance();
+    expect(await checkRedis(redis.url, HOST_KEYS)).toEqual({ status: 'ok', detail: expect.stringMatching(/, 1 instance running$/) });
+    const other = [{ ...HOST_KEYS[0]!, fingerprint: 'SHA256:other' }];
+    expect(await checkRedis(redis.url, other)).toEqual({ status: 'FAIL', detail: expect.stringMatching(/other host keys than this machine's \(SHA256:test\): copy theirs here$/) });
+    expect(await checkRedis(`${redis.url}.missing`, HOST_KEYS)).toEqual({ status: 'FAIL', detail: `cannot reach Redis at ${redis.url}.missing (ENOENT)` });
   });
 });
