@@ -25,7 +25,7 @@ import { runRegistration } from './ui/registration.js';
 import { goodbyeText, showLineBusy } from './ui/banners.js';
 import { createTeleconference, type Teleconference } from './ui/teleconference.js';
 
-export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'cancelled' | 'banned' | 'replaced' | 'dropped';
+export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'cancelled' | 'banned' | 'replaced' | 'cut-off' | 'dropped';
 
 export interface SessionDeps {
   config: Readonly<Config>;
@@ -218,6 +218,7 @@ function teardown(call: Call, reason: EndReason, text?: string): boolean {
 function goodbyeFor(call: Call, reason: Exclude<EndReason, 'dropped'>): string {
   const bbsName = call.deps.config.bbs.name;
   if (reason === 'replaced') return `\r\nYou logged in to ${bbsName} from somewhere else, so this call ends here.\r\n`;
+  if (reason === 'cut-off') return `\r\nThis server of ${bbsName} lost touch with the others and the room let you go. Please call again.\r\n`;
   const kind = reason === 'banned' ? 'cancelled' : reason;
   return goodbyeText({ bbsName, handle: call.user?.handle, durationMs: call.deps.now() - call.conn.startedAt, reason: kind });
 }

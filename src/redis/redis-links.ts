@@ -9,7 +9,9 @@
  * Redis going away is survived, not fatal: the client (ioredis) reconnects by itself and keeps
  * commands in its queue meanwhile (maxRetriesPerRequest: null), so a line typed during an outage
  * is sent when Redis is back, in order. Callers are told the room is reconnecting. When Redis is
- * back, perhaps empty after a restart, the instance puts back what its own callers hold.
+ * back empty after a restart, the instance puts back what its own callers hold; an instance that
+ * finds it was counted gone meanwhile (stalled, or cut off past its expiry) ends its calls, whose
+ * seats and nodes the others have already given back.
  * The connection caps stay with each machine's front door (they protect that machine).
  */
 import { randomBytes } from 'node:crypto';
@@ -99,7 +101,6 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
       `This instance's host keys (${fingerprints}) differ from the ones the running instances announce in Redis (${announced}). Give every instance the same keys folder (a shared volume or secret).`,
     );
   }
-  await run('beat', instance, ttl);
 
   const fanOut = createFanOut();
   /** Everyone in the room as the stream told it: what a room subscribing late hears first. */
@@ -133,48 +134,64 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   const reader = startRoomReader(readerConnection, roomKeys[0]!, from!, onEntry, report('room stream read failed'));
 
   const notice = (text: string) => fanOut.emit([{ type: 'message', message: { kind: 'system', text, official: false, at: now() } }]);
+  const holdings = () =>
+    JSON.stringify({ seats: [...seats].map(([userId, s]) => [userId, s.seat, s.json, s.handle]), nodes: [...nodes], accounts: [...accounts] });
+  let boardEpoch = (((await run('rejoin', instance, ttl, holdings(), '', randomBytes(8).toString('hex'))) as string[])[1])!;
   let up = true;
+  let told = false;
   let closing = false;
   client.on('close', () => {
     if (!up || closing) return;
     up = false;
+    told = true;
     log.warn({ redis: where }, 'lost Redis; reconnecting');
     notice('The room is reconnecting. What you type is sent when it is back.');
   });
-  /** Redis is back (perhaps empty, after a restart): put back what this instance's callers hold. */
+
   let rejoining = false;
   let reapAfter = 0;
+  /** Back in Redis after an outage, a restart or a stall: one script decides what that means. */
   function rejoin(): void {
     if (up || closing || rejoining) return;
     rejoining = true;
-    const holdings = {
-      seats: [...seats].map(([userId, s]) => [userId, s.seat, s.json, s.handle]),
-      nodes: [...nodes],
-      accounts: [...accounts],
-    };
-    void run('restore', instance, ttl, JSON.stringify(holdings)).then(
-      (conflicts) => {
+    // The first command sent from the 'ready' event: it goes before the commands queued meanwhile.
+    void run('rejoin', instance, ttl, holdings(), boardEpoch, randomBytes(8).toString('hex')).then(
+      (reply) => {
+        const [outcome, epoch, conflicts] = reply as [string, string, number];
         rejoining = false;
         up = true;
+        boardEpoch = epoch;
         // The others may be reconnecting too, their heartbeats expired meanwhile: give them one
         // expiry's time to come back before counting them gone.
         reapAfter = now() + ttl;
-        log.info({ redis: where, conflicts }, 'Redis is back');
-        notice('The room is back.');
+        if (outcome === 'gone') cutOff();
+        else log.info({ redis: where, outcome, conflicts }, outcome === 'restored' ? 'Redis is back, empty: put back our callers' : 'Redis is back');
+        if (told) notice('The room is back.');
+        told = false;
       },
       (err: unknown) => {
         rejoining = false;
-        report('could not restore this instance in Redis (tried again on the next heartbeat)')(err);
+        report('could not rejoin the board in Redis (tried again on the next heartbeat)')(err);
       },
     );
   }
-  // Sent from the 'ready' event, before the commands queued meanwhile: holdings are back first.
   client.on('ready', rejoin);
+
+  /** The board counted this instance gone and gave its callers' seats and nodes away: let them go. */
+  function cutOff(): void {
+    log.warn({ instance, sessions: sessions.size }, 'this instance was counted gone; ending its calls');
+    for (const session of [...sessions.values()]) session.end('cut-off');
+  }
 
   let nodesInUse = 0;
   async function heartbeat(): Promise<void> {
     if (!up) return client.status === 'ready' ? rejoin() : undefined;
-    nodesInUse = Number(await run('beat', instance, ttl));
+    const [known, inUse, epoch] = (await run('beat', instance, ttl)) as [number, number, string];
+    nodesInUse = inUse;
+    if (known === 0 || epoch !== boardEpoch) {
+      up = false;
+      return rejoin();
+    }
     if (now() < reapAfter) return;
     const [gone, seatsFreed, nodesFreed] = (await run('reap', now())) as number[];
     if (gone! > 0) log.warn({ instances: gone, seats: seatsFreed, nodes: nodesFreed }, 'gave back the callers of instances that stopped beating');

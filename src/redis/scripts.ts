@@ -18,10 +18,10 @@ export const HOST_KEYS_KEY = `${KEY_PREFIX}host-keys`;
 export const ALIVE_PREFIX = `${KEY_PREFIX}alive:`;
 
 /** The keys every room script is given, in order (after KEY_PREFIX). Standalone Redis: one database holds them all. */
-export const ROOM_KEYS = ['room', 'seats', 'seat-ids', 'owners', 'handles', 'nodes', 'accounts', 'instances'] as const;
+export const ROOM_KEYS = ['room', 'seats', 'seat-ids', 'owners', 'handles', 'nodes', 'accounts', 'instances', 'epoch'] as const;
 
 const PRELUDE = `
-local ROOM, SEATS, SEAT_IDS, OWNERS, HANDLES, NODES, ACCOUNTS, INSTANCES = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local ROOM, SEATS, SEAT_IDS, OWNERS, HANDLES, NODES, ACCOUNTS, INSTANCES, EPOCH = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local MAXLEN, ALIVE = ARGV[1], ARGV[2]
 local last = ''
 local function emit(...)
@@ -127,11 +127,16 @@ if redis.call('HGET', ACCOUNTS, ARGV[3]) == ARGV[4] then redis.call('HDEL', ACCO
 return 0
 `;
 
-/** ARGV[3..]: instance, heartbeat ttl ms → the nodes in use on the whole board (for the metrics). */
+/**
+ * ARGV[3..]: instance, heartbeat ttl ms → {1, nodes in use on the whole board (for the metrics),
+ * the board's epoch}, or {0, …} without beating when Redis does not know this instance (it was
+ * counted gone, or Redis restarted): then the instance rejoins.
+ */
 const beat = `
+local epoch = redis.call('GET', EPOCH) or ''
+if redis.call('SISMEMBER', INSTANCES, ARGV[3]) == 0 then return { 0, redis.call('HLEN', NODES), epoch } end
 redis.call('SET', ALIVE .. ARGV[3], '1', 'PX', ARGV[4])
-redis.call('SADD', INSTANCES, ARGV[3])
-return redis.call('HLEN', NODES)
+return { 1, redis.call('HLEN', NODES), epoch }
 `;
 
 /** ARGV[3]: at. Every instance whose heartbeat expired gives back what it held, once → {instances, seats, nodes}. */
@@ -164,14 +169,27 @@ return out
 `;
 
 /**
+ * An instance (re)joins: at start, when Redis is back, or when a heartbeat found it unknown.
  * ARGV[3..]: instance, heartbeat ttl ms, holdings JSON {seats: [[userId, seat, participant JSON,
- * handle]], nodes: [n], accounts: [[userId, "instance|key"]]}. After Redis came back (perhaps
- * empty, after a restart) an instance puts back what its callers hold, where no one else took it
- * meanwhile; the rooms hear the seats it put back (a seat they still have is no change) → conflicts.
+ * handle]], nodes: [n], accounts: [[userId, "instance|key"]]}, the epoch it knew ('' at start), a
+ * new epoch. The epoch is made once and lives as long as Redis's data, so:
+ *  - another epoch: Redis restarted empty. The instance puts back what its callers hold where no
+ *    one took it meanwhile; the rooms hear the seats put back (one they still have is no change).
+ *  - the same epoch, and Redis had let the instance go: it was counted gone (stalled or cut off
+ *    past its expiry) and its callers were given back; the instance must let them go too.
+ * → {'restored' | 'kept' | 'gone', epoch, conflicts}
  */
-const restore = `
-redis.call('SET', ALIVE .. ARGV[3], '1', 'PX', ARGV[4])
-redis.call('SADD', INSTANCES, ARGV[3])
+const rejoin = `
+local inst = ARGV[3]
+local epoch = redis.call('GET', EPOCH)
+local known = redis.call('SISMEMBER', INSTANCES, inst)
+redis.call('SET', ALIVE .. inst, '1', 'PX', ARGV[4])
+redis.call('SADD', INSTANCES, inst)
+if epoch and epoch == ARGV[6] then return { known == 1 and 'kept' or 'gone', epoch, 0 } end
+if not epoch then
+  epoch = ARGV[7]
+  redis.call('SET', EPOCH, epoch)
+end
 local h = cjson.decode(ARGV[5])
 local conflicts = 0
 for _, s in ipairs(h.seats) do
@@ -182,16 +200,16 @@ for _, s in ipairs(h.seats) do
   else
     redis.call('HSET', SEATS, userId, pjson)
     redis.call('HSET', SEAT_IDS, userId, seat)
-    redis.call('HSET', OWNERS, userId, ARGV[3])
+    redis.call('HSET', OWNERS, userId, inst)
     redis.call('HSET', HANDLES, string.lower(handle), userId)
     emit('t', 'joined', 'p', pjson, 's', seat)
   end
 end
 for _, n in ipairs(h.nodes) do
-  if redis.call('HSETNX', NODES, n, ARGV[3]) == 0 and redis.call('HGET', NODES, n) ~= ARGV[3] then conflicts = conflicts + 1 end
+  if redis.call('HSETNX', NODES, n, inst) == 0 and redis.call('HGET', NODES, n) ~= inst then conflicts = conflicts + 1 end
 end
 for _, a in ipairs(h.accounts) do redis.call('HSETNX', ACCOUNTS, a[1], a[2]) end
-return conflicts
+return { 'restored', epoch, conflicts }
 `;
 
 /**
@@ -209,7 +227,7 @@ redis.call('SET', ARGV[3], ARGV[4])
 return ''
 `;
 
-export const ROOM_SCRIPTS = { join, leave, acquire, release, claim, unclaim, beat, reap, depart, snapshot, restore, hostKeys };
+export const ROOM_SCRIPTS = { join, leave, acquire, release, claim, unclaim, beat, reap, depart, snapshot, rejoin, hostKeys };
 export type RoomScript = keyof typeof ROOM_SCRIPTS;
 
 export function roomScriptSource(name: RoomScript): string {

@@ -131,6 +131,26 @@ describe('instances sharing one Redis', () => {
     expect(reaped).toEqual([expect.objectContaining({ instances: 1, seats: 1, nodes: 1 })]);
   });
 
+  it('an instance stalled past its expiry is counted gone once; when it wakes it ends those calls, and they can call again', async () => {
+    const config = 'room:\n  heartbeat_seconds: 1\nconnection:\n  max_nodes: 2\n';
+    board = await startInstances({ count: 2, redisUrl: redis.url, config, users: USERS, password: PASSWORD });
+    const alice = await enter(0, 'alice');
+    const bob = await enter(1, 'bob');
+    await alice.waitFor('*** bob has joined the chat ***', WAIT_MS);
+
+    const stalled = board.list[1]!.process.child;
+    stalled.kill('SIGSTOP');
+    await alice.waitFor('*** bob has left the chat ***', WAIT_MS);
+    stalled.kill('SIGCONT');
+    await bob.waitFor('lost touch with the others', WAIT_MS);
+    await bob.closed;
+    // bob's node was given back once: with 2 lines, alice and a new call of bob fit.
+    const again = await enter(1, 'bob');
+    again.type('/who\r');
+    await again.waitFor(/In the room \(2\): alice \(node 1\), bob \(node 2\)/, WAIT_MS);
+    expect(occurrences(alice.screen(), '*** bob has left the chat ***')).toBe(1);
+  });
+
   it('a Redis restart during a conversation loses no line; callers are told and the room comes back', async () => {
     board = await startInstances({ count: 2, redisUrl: redis.url, config: 'chat:\n  flood_burst: 20\n', users: USERS, password: PASSWORD });
     const alice = await enter(0, 'alice');
