@@ -164,6 +164,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
         // The others may be reconnecting too, their heartbeats expired meanwhile: give them one
         // expiry's time to come back before counting them gone.
         reapAfter = now() + ttl;
+        if (outcome === 'restored') reader.releaseWaits();
         if (outcome === 'gone') cutOff();
         else log.info({ redis: where, outcome, conflicts }, outcome === 'restored' ? 'Redis is back, empty: put back our callers' : 'Redis is back');
         if (told) notice('The room is back.');

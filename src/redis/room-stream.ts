@@ -17,6 +17,8 @@ const BLOCK_MS = 2000;
 export interface RoomReader {
   /** Settles once every entry up to this id has been handed on (or the reader stopped). */
   passed(id: string): Promise<void>;
+  /** Settle every wait: after Redis restarted empty, the entries waited for may never come. */
+  releaseWaits(): void;
   stop(): void;
 }
 
@@ -69,6 +71,7 @@ export function startRoomReader(
       if (stopped || compareIds(id, lastId) <= 0) return Promise.resolve();
       return new Promise((resolve) => waits.push({ id, resolve }));
     },
+    releaseWaits: () => settle(true),
     stop() {
       stopped = true;
       settle(true);
