@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createInProcessBus, type ChatBus } from './chat/bus.js';
 import { ChatManager } from './chat/chat-manager.js';
+import type { ChatMessage } from './chat/messages.js';
 import type { Config } from './config.js';
 import { createLocalLines, type Lines } from './nodes/lines.js';
 import { NodeManager } from './nodes/node-manager.js';
@@ -62,6 +63,11 @@ export interface BoardLinks {
   lines: Lines;
   counts: ConnectionCounts;
   logins: LoginAttempts;
+  /**
+   * What the shared room said before this instance joined it, oldest first, where the links know it:
+   * the history a caller sees on entering, ahead of this machine's own stored history.
+   */
+  recent?: readonly ChatMessage[];
   /** Nodes taken on the whole board, as last counted (for the metrics), where the links know it. */
   nodesInUse?(): number;
   /** Let go of the links (the board closes them last, after its callers' goodbyes). */
@@ -100,11 +106,14 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
   prepareBlessed();
   const db = openDatabase(config.server.data_dir);
   const users = new UserStore(db, createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes }));
+  const stored = createHistoryStore(db);
+  const recent = links.recent;
   const room = new ChatManager({
     capacity: config.chat.capacity,
     now,
     historyLimit: config.chat.history,
-    history: createHistoryStore(db),
+    // A shared room's own recent lines are the board's; this machine's store has only what was said here.
+    history: recent?.length ? { load: (limit) => recent.slice(-limit), append: (message) => stored.append(message) } : stored,
     bus: links.bus,
     onListenerError: (err) => log.error({ err }, 'a chat listener failed'),
     onHistoryError: (err) => log.error({ err }, 'could not save chat history'),

@@ -26,11 +26,13 @@ import type { CallerHandle } from '../nodes/lines.js';
 import type { ConnectionCounts } from '../ssh/connection-caps.js';
 import type { HostKey } from '../ssh/host-keys.js';
 import { createRedisLoginAttempts } from './login-counters.js';
-import { startRoomReader, type StreamEntry } from './room-stream.js';
+import { recentMessages, startRoomReader, type StreamEntry } from './room-stream.js';
 import { ALIVE_PREFIX, HOST_KEYS_KEY, KEY_PREFIX, ROOM_KEYS, ROOM_SCRIPTS, roomScriptSource, type RoomScript } from './scripts.js';
 
 /** Room entries kept in the stream: an instance further behind than this misses some. */
 const STREAM_MAXLEN = 10_000;
+/** Room entries read at start for the history a caller sees on entering. */
+const RECENT_ENTRIES = 2000;
 
 export interface RedisLinksOptions {
   url: string;
@@ -129,6 +131,8 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   const snapshot: Participant[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) snapshot.push({ ...(JSON.parse(flat[i]!) as Participant), seat: flat[i + 1] });
   for (const p of snapshot.sort((a, b) => a.joinedAt - b.joinedAt)) present.set(p.userId, p);
+  // Entries, not lines: joins and leaves are among them. Bounded: this is read once, at start.
+  const recent = from === '0-0' ? [] : await recentMessages(client, roomKeys[0]!, from!, RECENT_ENTRIES);
   const readerConnection = client.duplicate();
   readerConnection.on('error', () => undefined);
   const reader = startRoomReader(readerConnection, roomKeys[0]!, from!, onEntry, report('room stream read failed'));
@@ -202,6 +206,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
 
   return {
     instance,
+    recent,
     nodesInUse: () => nodesInUse,
     bus: {
       publish: (message) => void client.xadd(roomKeys[0]!, 'MAXLEN', '~', STREAM_MAXLEN, '*', 't', 'message', 'm', JSON.stringify(message)).catch(report('could not send a line')),

@@ -5,6 +5,7 @@
  * heard what it wrote itself (a seat is taken once its own room has heard "joined").
  */
 import type { Redis } from 'ioredis';
+import type { ChatMessage } from '../chat/messages.js';
 import type { RoomEvent } from '../chat/roster.js';
 
 export type StreamEntry = RoomEvent | { type: 'end'; instance: string; key: string };
@@ -77,6 +78,17 @@ export function startRoomReader(
       settle(true);
     },
   };
+}
+
+/** Up to `count` of the room's messages up to and including entry `to`, oldest first. */
+export async function recentMessages(connection: Redis, key: string, to: string, count: number): Promise<ChatMessage[]> {
+  const entries = (await connection.xrevrange(key, to, '-', 'COUNT', count)) as Array<[string, string[]]>;
+  const messages: ChatMessage[] = [];
+  for (const [, fields] of entries.reverse()) {
+    const entry = decodeEntry(fields);
+    if (entry?.type === 'message') messages.push(entry.message);
+  }
+  return messages;
 }
 
 /** Stream ids are "milliseconds-sequence"; both parts compare as numbers. */

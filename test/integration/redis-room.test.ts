@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { prepareBoardFolder } from '../helpers/board-folder.js';
 import { connectCaller, connectClient, type Caller } from '../helpers/caller.js';
 import { startInstances, type Instances } from '../helpers/instances.js';
 import { runBoardProcess } from '../helpers/process.js';
@@ -191,6 +192,23 @@ describe('instances sharing one Redis', () => {
     await carol.waitFor('In the room (3): alice (node 1), bob (node 2), carol (node 3)', WAIT_MS);
     const dave = await call(1, 'dave');
     await dave.waitFor('are busy', WAIT_MS);
+  });
+
+  it('an instance with a database of its own shows a caller the lines said on the others before it started', async () => {
+    board = await startInstances({ count: 1, redisUrl: redis.url, users: USERS, password: PASSWORD });
+    const alice = await enter(0, 'alice');
+    alice.type('early-1\r');
+    alice.type('early-2\r');
+    await alice.waitFor('alice: early-2', WAIT_MS);
+    const own = await prepareBoardFolder({ prefix: 'bbs-own-data-', users: USERS, password: PASSWORD });
+    try {
+      await board.add({ BBS_DATA_DIR: own.env.BBS_DATA_DIR! });
+      const bob = await enter(1, 'bob');
+      await bob.waitFor('alice: early-2', WAIT_MS);
+      expect(said(bob.screen())).toEqual(['alice: early-1', 'alice: early-2']);
+    } finally {
+      rmSync(own.dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses to start an instance whose host keys differ from the running ones', async () => {
