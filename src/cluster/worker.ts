@@ -8,6 +8,7 @@ import { createBoardWorker, type Board } from '../board.js';
 import type { Config } from '../config.js';
 import type { PrimaryMessage, WorkerMessage } from './protocol.js';
 import { createWorkerLinks } from './worker-links.js';
+import { createSharedBoard } from '../redis/shared-board.js';
 
 export async function runWorker(config: Readonly<Config>, log: Logger, describeError: (err: unknown) => string): Promise<void> {
   const send = (message: WorkerMessage) => process.send?.(message);
@@ -36,7 +37,8 @@ export async function runWorker(config: Readonly<Config>, log: Logger, describeE
   process.on('SIGTERM', () => close('SIGTERM'));
 
   try {
-    board = createBoardWorker(config, { log }, links);
+    // With Redis each worker is an instance of the shared board; its primary still counts the caps.
+    board = config.room.redis ? await createSharedBoard(config, { log }, links.counts, { announce: false }) : createBoardWorker(config, { log }, links);
     send({ t: 'ready' });
     await board.listen();
   } catch (err) {
