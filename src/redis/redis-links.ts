@@ -1,7 +1,9 @@
 /**
  * BoardLinks on Redis: several instances of the board (machines, or worker processes) on one Redis
- * are one board. The room is a Redis stream that every instance reads in one order; seats, nodes
- * and "one account, one session" are decided by Lua scripts in Redis (./scripts.ts); login
+ * are one board. The room is a Redis stream that every instance reads in one order (lines, seats,
+ * presence changes, callers waiting outside the full room, notices to one caller); seats, presence
+ * records, waiters, nodes and "one account, one session" are decided by Lua scripts in Redis
+ * (./scripts.ts, ./presence-scripts.ts), so an instance starting late reads the current state; login
  * failures are counted there too. Each instance beats a heartbeat key with an expiry and reaps
  * instances whose key expired, so a dead instance's nodes and seats come back within
  * 3 heartbeats + 1, and the rooms hear its callers leave once (the reaping script runs once).
@@ -20,12 +22,13 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { BoardLinks } from '../board.js';
 import { createFanOut } from '../chat/bus.js';
-import { ROOM_FULL, type Participant, type RoomEvent } from '../chat/roster.js';
+import { ROOM_FULL, type Participant } from '../chat/roster.js';
 import type { AuthConfig } from '../config.js';
 import type { CallerHandle } from '../nodes/lines.js';
 import type { ConnectionCounts } from '../ssh/connection-caps.js';
 import type { HostKey } from '../ssh/host-keys.js';
 import { createRedisLoginAttempts } from './login-counters.js';
+import { createRoomMirror } from './room-mirror.js';
 import { recentMessages, startRoomReader, type StreamEntry } from './room-stream.js';
 import { ALIVE_PREFIX, HOST_KEYS_KEY, KEY_PREFIX, ROOM_KEYS, ROOM_SCRIPTS, roomScriptSource, type RoomScript } from './scripts.js';
 
@@ -54,12 +57,6 @@ export interface RedisLinks extends BoardLinks {
 /** Start-up could not join the board in Redis; the message is the line the sysop reads. */
 export class RedisStartError extends Error {
   readonly code = 'ERR_BBS_REDIS';
-}
-
-interface HeldSeat {
-  seat: string;
-  json: string;
-  handle: string;
 }
 
 type Run = (...args: Array<string | number>) => Promise<unknown>;
@@ -105,9 +102,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   }
 
   const fanOut = createFanOut();
-  /** Everyone in the room as the stream told it: what a room subscribing late hears first. */
-  const present = new Map<string, Participant>();
-  const seats = new Map<string, HeldSeat>();
+  const mirror = createRoomMirror();
   const nodes = new Set<number>();
   const accounts = new Map<string, string>();
   const sessions = new Map<string, CallerHandle>();
@@ -120,17 +115,15 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
       if (entry.instance === instance) sessions.get(entry.key)?.end('replaced');
       return;
     }
-    if (entry.type === 'joined') present.set(entry.participant.userId, entry.participant);
-    if (entry.type === 'left') {
-      if (present.get(entry.userId)?.seat === entry.seat) present.delete(entry.userId);
-      if (seats.get(entry.userId)?.seat === entry.seat) seats.delete(entry.userId);
-    }
+    mirror.hear(entry);
     fanOut.emit([entry]);
   };
-  const [from, ...flat] = (await run('snapshot')) as string[];
-  const snapshot: Participant[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) snapshot.push({ ...(JSON.parse(flat[i]!) as Participant), seat: flat[i + 1] });
-  for (const p of snapshot.sort((a, b) => a.joinedAt - b.joinedAt)) present.set(p.userId, p);
+  const [from, seatedFlat, waitingFlat] = (await run('snapshot')) as [string, string[], string[]];
+  const seated: Participant[] = [];
+  for (let i = 0; i + 1 < seatedFlat.length; i += 2) seated.push({ ...(JSON.parse(seatedFlat[i]!) as Participant), seat: seatedFlat[i + 1] });
+  const waiters: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < waitingFlat.length; i += 2) waiters.push([waitingFlat[i]!, waitingFlat[i + 1]!]);
+  mirror.load(seated, waiters);
   // Entries, not lines: joins and leaves are among them. Bounded: this is read once, at start.
   const recent = from === '0-0' ? [] : await recentMessages(client, roomKeys[0]!, from!, RECENT_ENTRIES);
   const readerConnection = client.duplicate();
@@ -138,8 +131,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   const reader = startRoomReader(readerConnection, roomKeys[0]!, from!, onEntry, report('room stream read failed'));
 
   const notice = (text: string) => fanOut.emit([{ type: 'message', message: { kind: 'system', text, official: false, at: now() } }]);
-  const holdings = () =>
-    JSON.stringify({ seats: [...seats].map(([userId, s]) => [userId, s.seat, s.json, s.handle]), nodes: [...nodes], accounts: [...accounts] });
+  const holdings = () => JSON.stringify({ ...mirror.holdings(), nodes: [...nodes], accounts: [...accounts] });
   let boardEpoch = (((await run('rejoin', instance, ttl, holdings(), '', randomBytes(8).toString('hex'))) as string[])[1])!;
   let up = true;
   let told = false;
@@ -215,22 +207,35 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
         const json = JSON.stringify(record);
         const seat = `${instance}#${nextKey++}`;
         const [ok, what, last] = (await run('join', json, participant.userId, participant.handle, capacity, instance, seat, participant.joinedAt)) as [number, string, string];
-        if (ok === 1) seats.set(participant.userId, { seat, json, handle: participant.handle });
+        if (ok === 1) mirror.held(participant.userId, { seat, json, handle: participant.handle });
         if (last) await reader.passed(last);
         if (ok === 1) return { ok: true, seat };
         return { ok: false, error: what === 'full' ? ROOM_FULL : `Someone called ${participant.handle} is already in the room.` };
       },
       leave(userId, seat, at) {
-        if (seats.get(userId)?.seat === seat) seats.delete(userId);
+        mirror.gaveBack(userId, seat);
         void run('leave', userId, seat, at).catch(report('could not give a seat back'));
       },
+      update: (userId, seat, change) => void run('update', userId, seat, JSON.stringify(change)).catch(report('could not change a presence')),
+      wait(userId, handle) {
+        mirror.waits(userId, handle);
+        void run('wait', userId, handle, instance).catch(report('could not note a caller waiting outside'));
+      },
+      stopWaiting(userId) {
+        mirror.waits(userId, undefined);
+        void run('stopWaiting', userId, instance).catch(report('could not note a caller no longer waiting'));
+      },
+      notify: (userId, text, at) =>
+        void client.xadd(roomKeys[0]!, 'MAXLEN', '~', STREAM_MAXLEN, '*', 't', 'notice', 'u', userId, 'x', text, 'a', at).catch(report('could not send a notice')),
       subscribe(handler) {
-        for (const participant of present.values()) handler({ type: 'joined', participant: { ...participant } } satisfies RoomEvent);
+        for (const event of mirror.replay()) handler(event);
         return fanOut.subscribe(handler);
       },
     },
     lines: {
       maxNodes: options.maxNodes,
+      // Counted by Redis in one step: the nodes every instance holds.
+      inUse: () => client.hlen(roomKeys[ROOM_KEYS.indexOf('nodes')]!),
       async acquire() {
         const node = Number(await run('acquire', options.maxNodes, instance));
         if (node === 0) return undefined;

@@ -116,6 +116,14 @@ function decodeFields(fields: string[]): StreamEntry | undefined {
       return { type: 'joined', participant: { ...JSON.parse(f.p!), seat: f.s } };
     case 'left':
       return { type: 'left', userId: f.u!, seat: f.s! };
+    case 'updated':
+      return { type: 'updated', userId: f.u!, seat: f.s!, change: JSON.parse(f.c!) };
+    case 'waiting':
+      return { type: 'waiting', userId: f.u!, handle: f.h! };
+    case 'stopped-waiting':
+      return { type: 'stopped-waiting', userId: f.u! };
+    case 'notice':
+      return { type: 'notice', userId: f.u!, text: f.x!, at: Number(f.a) };
     case 'end':
       return { type: 'end', instance: f.i!, key: f.k! };
     default:

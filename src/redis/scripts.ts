@@ -1,7 +1,8 @@
 /**
  * The board's decisions as Lua scripts, each run atomically by Redis itself: a seat (capacity,
- * one handle once, the same account's earlier seat given back first), a node (the lowest free
- * one), "one account, one session", and giving back everything a stopped instance held. A script
+ * one handle once, the same account's earlier seat given back first), a presence change kept on
+ * the seat's record, who waits outside the full room, a node (the lowest free one), "one account,
+ * one session", and giving back everything a stopped instance held. A script
  * that changes who is in the room appends the events to the room stream in the same step, so
  * every instance hears the changes in the order they were made. Nothing here reads a value into
  * Node and writes it back: a count that two instances change at once cannot come out wrong.
@@ -9,6 +10,8 @@
  * Every room script takes the same KEYS (see ROOM_KEYS) and ARGV[1] = the stream's rough length
  * cap, ARGV[2] = the prefix of instances' heartbeat keys; its own arguments follow.
  */
+
+import { stopWaiting, update, wait } from './presence-scripts.js';
 
 /** Every key the board keeps in Redis starts with this. */
 export const KEY_PREFIX = 'bbs:';
@@ -18,10 +21,12 @@ export const HOST_KEYS_KEY = `${KEY_PREFIX}host-keys`;
 export const ALIVE_PREFIX = `${KEY_PREFIX}alive:`;
 
 /** The keys every room script is given, in order (after KEY_PREFIX). Standalone Redis: one database holds them all. */
-export const ROOM_KEYS = ['room', 'seats', 'seat-ids', 'owners', 'handles', 'nodes', 'accounts', 'instances', 'epoch'] as const;
+export const ROOM_KEYS = ['room', 'seats', 'seat-ids', 'owners', 'handles', 'nodes', 'accounts', 'instances', 'epoch', 'waiting', 'wait-owners'] as const;
 
 const PRELUDE = `
 local ROOM, SEATS, SEAT_IDS, OWNERS, HANDLES, NODES, ACCOUNTS, INSTANCES, EPOCH = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+-- Callers kept outside the full room: user id → handle, and user id → the instance they are on.
+local WAITING, WAIT_OWNERS = KEYS[10], KEYS[11]
 local MAXLEN, ALIVE = ARGV[1], ARGV[2]
 local last = ''
 local function emit(...)
@@ -44,11 +49,20 @@ local function unseat(userId, at)
   emit('t', 'message', 'm', said('leave', p.handle, at))
   return 1
 end
+local function stop_waiting(userId)
+  redis.call('HDEL', WAITING, userId)
+  redis.call('HDEL', WAIT_OWNERS, userId)
+  emit('t', 'stopped-waiting', 'u', userId)
+end
 local function release(inst, at)
   local seats, nodes = 0, 0
   local owners = redis.call('HGETALL', OWNERS)
   for i = 1, #owners, 2 do
     if owners[i + 1] == inst then seats = seats + unseat(owners[i], at) end
+  end
+  local waiters = redis.call('HGETALL', WAIT_OWNERS)
+  for i = 1, #waiters, 2 do
+    if waiters[i + 1] == inst then stop_waiting(waiters[i]) end
   end
   local held = redis.call('HGETALL', NODES)
   for i = 1, #held, 2 do
@@ -78,6 +92,9 @@ redis.call('HSET', SEATS, userId, pjson)
 redis.call('HSET', SEAT_IDS, userId, seat)
 redis.call('HSET', OWNERS, userId, inst)
 redis.call('HSET', HANDLES, string.lower(handle), userId)
+-- Every room stops counting them as waiting when it hears 'joined'.
+redis.call('HDEL', WAITING, userId)
+redis.call('HDEL', WAIT_OWNERS, userId)
 emit('t', 'joined', 'p', pjson, 's', seat)
 emit('t', 'message', 'm', said('join', handle, at))
 return { 1, seat, last }
@@ -156,22 +173,25 @@ const depart = `
 return release(ARGV[3], ARGV[4])
 `;
 
-/** → {last stream id, participant JSON, seat, …}: the room as it is, and where its stream stands. */
+/**
+ * → {last stream id, {participant JSON, seat, …}, {user id, handle, …}}: the room as it is (who
+ * is seated, who waits outside), and where its stream stands.
+ */
 const snapshot = `
 local top = redis.call('XREVRANGE', ROOM, '+', '-', 'COUNT', 1)
-local out = { top[1] and top[1][1] or '0-0' }
+local seated = {}
 local seats = redis.call('HGETALL', SEAT_IDS)
 for i = 1, #seats, 2 do
-  table.insert(out, redis.call('HGET', SEATS, seats[i]))
-  table.insert(out, seats[i + 1])
+  table.insert(seated, redis.call('HGET', SEATS, seats[i]))
+  table.insert(seated, seats[i + 1])
 end
-return out
+return { top[1] and top[1][1] or '0-0', seated, redis.call('HGETALL', WAITING) }
 `;
 
 /**
  * An instance (re)joins: at start, when Redis is back, or when a heartbeat found it unknown.
  * ARGV[3..]: instance, heartbeat ttl ms, holdings JSON {seats: [[userId, seat, participant JSON,
- * handle]], nodes: [n], accounts: [[userId, "instance|key"]]}, the epoch it knew ('' at start), a
+ * handle]], waiting: [[userId, handle]], nodes: [n], accounts: [[userId, "instance|key"]]}, the epoch it knew ('' at start), a
  * new epoch. The epoch is made once and lives as long as Redis's data, so:
  *  - another epoch: Redis restarted empty. The instance puts back what its callers hold where no
  *    one took it meanwhile; the rooms hear the seats put back (one they still have is no change).
@@ -205,6 +225,14 @@ for _, s in ipairs(h.seats) do
     emit('t', 'joined', 'p', pjson, 's', seat)
   end
 end
+for _, w in ipairs(h.waiting) do
+  local userId, handle = w[1], w[2]
+  if redis.call('HEXISTS', SEAT_IDS, userId) == 0 and redis.call('HEXISTS', WAITING, userId) == 0 then
+    redis.call('HSET', WAITING, userId, handle)
+    redis.call('HSET', WAIT_OWNERS, userId, inst)
+    emit('t', 'waiting', 'u', userId, 'h', handle)
+  end
+end
 for _, n in ipairs(h.nodes) do
   if redis.call('HSETNX', NODES, n, inst) == 0 and redis.call('HGET', NODES, n) ~= inst then conflicts = conflicts + 1 end
 end
@@ -227,7 +255,7 @@ redis.call('SET', ARGV[3], ARGV[4])
 return ''
 `;
 
-export const ROOM_SCRIPTS = { join, leave, acquire, release, claim, unclaim, beat, reap, depart, snapshot, rejoin, hostKeys };
+export const ROOM_SCRIPTS = { join, leave, update, wait, stopWaiting, acquire, release, claim, unclaim, beat, reap, depart, snapshot, rejoin, hostKeys };
 export type RoomScript = keyof typeof ROOM_SCRIPTS;
 
 export function roomScriptSource(name: RoomScript): string {

@@ -1,7 +1,7 @@
 /**
  * The Redis links on their own, two instances side by side on a real redis-server: counts that
  * both change at once come out exact (Redis decides them, not Node), and a room that subscribes
- * late hears who is already in.
+ * late hears who is already in, with their presence as it is now, and who waits outside.
  */
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,47 @@ describe('Redis links', () => {
     expect(heard).toEqual([{ type: 'joined', participant: expect.objectContaining({ userId: '1', handle: 'caller1' }) }]);
     a.bus.publish({ kind: 'public', from: 'caller1', text: 'hello', at: 5 });
     await expect.poll(() => heard.at(-1)).toEqual({ type: 'message', message: { kind: 'public', from: 'caller1', text: 'hello', at: 5 } });
+  });
+
+  it('a room subscribing late hears presence as last changed and who waits outside; a stopped instance lets its waiters go', async () => {
+    const a = await instance();
+    const seat = await a.bus.join(participant(1), 1);
+    if (!seat.ok) throw new Error(seat.error);
+    a.bus.update('1', seat.seat, { away: { reason: 'lunch', since: 7 }, pagerOff: true });
+    a.bus.update('1', seat.seat, { pagerOff: null });
+    a.bus.update('1', 'an old seat', { sysop: true });
+    a.bus.wait('2', 'caller2');
+    a.bus.notify('1', 'a line for caller1 only', 9);
+    const b = await instance();
+    const heard: RoomEvent[] = [];
+    b.bus.subscribe((event) => heard.push(event));
+    const record = { userId: '1', handle: 'caller1', joinedAt: participant(1).joinedAt, seat: seat.seat, away: { reason: 'lunch', since: 7 } };
+    expect(heard).toEqual([
+      { type: 'joined', participant: record },
+      { type: 'waiting', userId: '2', handle: 'caller2' },
+    ]);
+
+    a.bus.update('1', seat.seat, { away: null });
+    await expect.poll(() => heard.at(-1)).toEqual({ type: 'updated', userId: '1', seat: seat.seat, change: { away: null } });
+    b.bus.notify('2', 'the room is full', 10);
+    await expect.poll(() => heard.at(-1)).toEqual({ type: 'notice', userId: '2', text: 'the room is full', at: 10 });
+    // Another instance's stop does not end a wait it does not hold.
+    b.bus.stopWaiting('2');
+    await a.close();
+    await expect.poll(() => heard.filter((e) => e.type === 'left' || e.type === 'stopped-waiting')).toEqual([
+      { type: 'left', userId: '1', seat: seat.seat },
+      { type: 'stopped-waiting', userId: '2' },
+    ]);
+  });
+
+  it('counts the nodes every instance holds', async () => {
+    const [a, b] = [await instance(), await instance()];
+    const holder = { handle: 'x', remote: 'y', since: 0 };
+    await a.lines.acquire(holder);
+    const node = await b.lines.acquire(holder);
+    expect([await a.lines.inUse(), await b.lines.inUse()]).toEqual([2, 2]);
+    b.lines.release(node!);
+    await expect.poll(() => a.lines.inUse()).toBe(1);
   });
 
   it('login failures counted by two instances at once lock the pair on both', async () => {
