@@ -1,9 +1,10 @@
 /**
  * Several instances of the board on one real redis-server are one board: real board processes on
  * their own ports, real ssh2 callers. Lines cross instances in one order, /who is one list,
- * max_nodes and the room's capacity are one count, a second login takes over across instances, a
- * lockout holds everywhere, a killed instance's callers are given back once, a Redis restart
- * loses no line, and an instance with other host keys is refused.
+ * max_nodes and the room's capacity are one count, /away shows everywhere (on an instance started
+ * later too), /msg reaches a caller waiting outside the full room on another instance, a second
+ * login takes over across instances, a lockout holds everywhere, a killed instance's callers are
+ * given back once, a Redis restart loses no line, and an instance with other host keys is refused.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -51,6 +52,16 @@ async function enter(instance: number, handle: string): Promise<Caller> {
   return caller;
 }
 
+/**
+ * What /who shows for these callers, in this order: handle, node, handle, node… (node 0: any).
+ * Each caller is a row of its own under the count.
+ */
+function who(...entries: Array<string | number>): RegExp {
+  const rows: string[] = [];
+  for (let i = 0; i + 1 < entries.length; i += 2) rows.push(`${entries[i]} +node ${entries[i + 1] === 0 ? '\\d' : entries[i + 1]}`);
+  return new RegExp(`In the room \\(${rows.length}\\):\\s+${rows.join('\\b.*\\s+')}\\b`);
+}
+
 /** The chat lines a screen shows, in order. */
 const said = (screen: string) => [...screen.matchAll(/(alice|bob|carol): (\w+-\d+)/g)].map((m) => `${m[1]}: ${m[2]}`);
 
@@ -62,7 +73,7 @@ describe('instances sharing one Redis', () => {
     const bob = await enter(1, 'bob');
     await alice.waitFor('*** bob has joined the chat ***', WAIT_MS);
     bob.type('/who\r');
-    await bob.waitFor('In the room (2): alice (node 1), bob (node 2)', WAIT_MS);
+    await bob.waitFor(who('alice', 1, 'bob', 2), WAIT_MS);
 
     for (let i = 1; i <= 4; i++) {
       alice.type(`a-${i}\r`);
@@ -93,7 +104,7 @@ describe('instances sharing one Redis', () => {
     await first.closed;
     await second.waitFor('*** alice has joined the chat ***', WAIT_MS);
     second.type('/who\r');
-    await second.waitFor(/In the room \(2\): bob \(node \d\), alice \(node \d\)/, WAIT_MS);
+    await second.waitFor(who('bob', 0, 'alice', 0), WAIT_MS);
     expect(occurrences(bob.screen(), '*** alice has left the chat ***')).toBe(1);
   });
 
@@ -124,7 +135,7 @@ describe('instances sharing one Redis', () => {
     // Every line was taken: dave gets one only because carol's came back.
     const dave = await enter(0, 'dave');
     bob.type('/who\r');
-    await bob.waitFor(/In the room \(3\): alice \(node 1\), bob \(node 2\), dave \(node 3\)/, WAIT_MS);
+    await bob.waitFor(who('alice', 1, 'bob', 2, 'dave', 3), WAIT_MS);
     dave.type('still-1\r');
     await alice.waitFor('dave: still-1', WAIT_MS);
     for (const caller of [alice, bob]) expect(occurrences(caller.screen(), '*** carol has left the chat ***')).toBe(1);
@@ -148,7 +159,7 @@ describe('instances sharing one Redis', () => {
     // bob's node was given back once: with 2 lines, alice and a new call of bob fit.
     const again = await enter(1, 'bob');
     again.type('/who\r');
-    await again.waitFor(/In the room \(2\): alice \(node 1\), bob \(node 2\)/, WAIT_MS);
+    await again.waitFor(who('alice', 1, 'bob', 2), WAIT_MS);
     expect(occurrences(alice.screen(), '*** bob has left the chat ***')).toBe(1);
   });
 
@@ -173,7 +184,7 @@ describe('instances sharing one Redis', () => {
 
     // Redis came back empty: the instances put their callers back, so the room still knows them.
     alice.type('/who\r');
-    await alice.waitFor(/In the room \(2\): alice \(node \d\), bob \(node \d\)/, WAIT_MS);
+    await alice.waitFor(who('alice', 0, 'bob', 0), WAIT_MS);
     bob.type('/quit\r');
     await alice.waitFor('*** bob has left the chat ***', WAIT_MS);
     expect(occurrences(alice.screen(), '*** bob has left the chat ***')).toBe(1);
@@ -189,7 +200,7 @@ describe('instances sharing one Redis', () => {
     const carol = await enter(1, 'carol');
     await Promise.all([alice.waitFor('*** carol has joined the chat ***', WAIT_MS), bob.waitFor('*** carol has joined the chat ***', WAIT_MS)]);
     carol.type('/who\r');
-    await carol.waitFor('In the room (3): alice (node 1), bob (node 2), carol (node 3)', WAIT_MS);
+    await carol.waitFor(who('alice', 1, 'bob', 2, 'carol', 3), WAIT_MS);
     const dave = await call(1, 'dave');
     await dave.waitFor('are busy', WAIT_MS);
   });
@@ -209,6 +220,45 @@ describe('instances sharing one Redis', () => {
     } finally {
       rmSync(own.dir, { recursive: true, force: true });
     }
+  });
+
+  it('shows /away on one instance in /who on the other and on one started later, and the return too', async () => {
+    board = await startInstances({ count: 2, redisUrl: redis.url, config: 'bbs:\n  name: Test BBS\n', users: USERS, password: PASSWORD });
+    const alice = await enter(0, 'alice');
+    const bob = await enter(1, 'bob');
+    await alice.waitFor('*** bob has joined the chat ***', WAIT_MS);
+
+    bob.type('/away gone fishing\r');
+    await bob.waitFor('You are away: gone fishing.', WAIT_MS);
+    alice.type('/who\r');
+    await alice.waitFor(/bob +node \d +away \d+m: gone fishing/, WAIT_MS);
+
+    // A third instance reads the presence kept in Redis with bob's seat, not only what it hears later.
+    await board.add();
+    const carol = await enter(2, 'carol');
+    carol.type('/who\r');
+    await carol.waitFor(/bob +node \d +away \d+m: gone fishing/, WAIT_MS);
+
+    bob.type('back again\r');
+    await bob.waitFor('Welcome back', WAIT_MS);
+    await alice.waitFor('bob: back again', WAIT_MS);
+    alice.type('/who\r');
+    // Only a /who made after bob came back has a line for him without "away".
+    await alice.waitFor(/bob +node \d *$/m, WAIT_MS);
+    expect(occurrences(alice.screen(), 'gone fishing')).toBe(1);
+  });
+
+  it('reaches a caller waiting outside the full room on another instance with /msg, and hears the reply', async () => {
+    const config = 'bbs:\n  name: Test BBS\nchat:\n  capacity: 1\n';
+    board = await startInstances({ count: 2, redisUrl: redis.url, config, users: USERS, password: PASSWORD });
+    const alice = await enter(0, 'alice');
+    const bob = await call(1, 'bob');
+    await bob.waitFor('Chat room is at capacity', WAIT_MS);
+
+    alice.type('/msg bob hold on a minute\r');
+    await bob.waitFor('*alice* → you: hold on a minute', WAIT_MS);
+    bob.type('/r fine\r');
+    await alice.waitFor('*bob* → you: fine', WAIT_MS);
   });
 
   it('refuses to start an instance whose host keys differ from the running ones', async () => {
