@@ -2,9 +2,10 @@
  * Several instances of the board on one real redis-server are one board: real board processes on
  * their own ports, real ssh2 callers. Lines cross instances in one order, /who is one list,
  * max_nodes and the room's capacity are one count, /away shows everywhere (on an instance started
- * later too), /msg reaches a caller waiting outside the full room on another instance, a second
- * login takes over across instances, a lockout holds everywhere, a killed instance's callers are
- * given back once, a Redis restart loses no line, and an instance with other host keys is refused.
+ * later too), /msg reaches a caller waiting outside the full room on another instance (until that
+ * instance dies), a second login takes over across instances, a lockout holds everywhere, a killed
+ * instance's callers are given back once, a Redis restart loses no line, and an instance with
+ * other host keys is refused.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -248,8 +249,8 @@ describe('instances sharing one Redis', () => {
     expect(occurrences(alice.screen(), 'gone fishing')).toBe(1);
   });
 
-  it('reaches a caller waiting outside the full room on another instance with /msg, and hears the reply', async () => {
-    const config = 'bbs:\n  name: Test BBS\nchat:\n  capacity: 1\n';
+  it('reaches a caller waiting outside the full room on another instance with /msg, hears the reply, and lets them go with a killed instance', async () => {
+    const config = 'bbs:\n  name: Test BBS\nroom:\n  heartbeat_seconds: 1\nchat:\n  capacity: 1\n';
     board = await startInstances({ count: 2, redisUrl: redis.url, config, users: USERS, password: PASSWORD });
     const alice = await enter(0, 'alice');
     const bob = await call(1, 'bob');
@@ -259,6 +260,13 @@ describe('instances sharing one Redis', () => {
     await bob.waitFor('*alice* → you: hold on a minute', WAIT_MS);
     bob.type('/r fine\r');
     await alice.waitFor('*bob* → you: fine', WAIT_MS);
+
+    // bob's instance dies: once it is reaped, bob no longer waits anywhere and a line is kept for him.
+    board.list[1]!.process.child.kill('SIGKILL');
+    const reaped = () => board!.list[0]!.process.lines.some((l) => l.msg === 'gave back the callers of instances that stopped beating');
+    await expect.poll(reaped, { timeout: WAIT_MS }).toBe(true);
+    alice.type('/msg bob call me\r');
+    await alice.waitFor('bob is not on the board: your message will be delivered at their next call.', WAIT_MS);
   });
 
   it('refuses to start an instance whose host keys differ from the running ones', async () => {
