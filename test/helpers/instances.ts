@@ -30,6 +30,8 @@ export interface InstancesOptions {
   /** config.yaml text shared by every instance. */
   config?: string;
   users: string[];
+  /** Accounts made with the sysop role. */
+  sysops?: string[];
   password: string;
 }
 

@@ -1,57 +1,26 @@
 /**
  * Several instances of the board on one real redis-server are one board: real board processes on
  * their own ports, real ssh2 callers. Lines cross instances in one order, /who is one list,
- * max_nodes and the room's capacity are one count, /away shows everywhere (on an instance started
- * later too), /msg reaches a caller waiting outside the full room on another instance (until that
- * instance dies), a second login takes over across instances, a lockout holds everywhere, a killed
- * instance's callers are given back once, a Redis restart loses no line, and an instance with
- * other host keys is refused.
+ * max_nodes and the room's capacity are one count, a second login takes over across instances, a
+ * lockout holds everywhere, a killed instance's callers are given back once, a Redis restart loses
+ * no line, and an instance with other host keys is refused. (Presence and waiting outside:
+ * redis-community.test.ts.)
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareBoardFolder } from '../helpers/board-folder.js';
-import { connectCaller, connectClient, type Caller } from '../helpers/caller.js';
-import { startInstances, type Instances } from '../helpers/instances.js';
+import { connectClient } from '../helpers/caller.js';
 import { runBoardProcess } from '../helpers/process.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { useRedisBoard } from '../helpers/redis-board.js';
 import { occurrences } from '../helpers/room.js';
 
 const PASSWORD = 'correct horse battery';
 const WAIT_MS = 20_000;
 const USERS = ['alice', 'bob', 'carol', 'dave'];
-let redis: TestRedis;
-let board: Instances | undefined;
-const callers: Caller[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.close();
-});
-afterEach(async () => {
-  for (const caller of callers.splice(0)) caller.client.destroy();
-  await board?.close();
-  board = undefined;
-  // Each test starts from an empty Redis, as after a restart.
-  await redis.stop();
-  await redis.start();
-});
-
-async function call(instance: number, handle: string): Promise<Caller> {
-  const caller = await connectCaller(board!.list[instance]!.port, { username: handle, password: PASSWORD });
-  caller.client.on('error', () => undefined);
-  callers.push(caller);
-  return caller;
-}
-
-async function enter(instance: number, handle: string): Promise<Caller> {
-  const caller = await call(instance, handle);
-  await caller.waitFor(`*** ${handle} has joined the chat ***`, WAIT_MS);
-  return caller;
-}
+const shared = useRedisBoard(PASSWORD, WAIT_MS);
+const { call, enter } = shared;
 
 /**
  * What /who shows for these callers, in this order: handle, node, handle, node… (node 0: any).
@@ -69,7 +38,7 @@ const said = (screen: string) => [...screen.matchAll(/(alice|bob|carol): (\w+-\d
 describe('instances sharing one Redis', () => {
   it('two instances: lines cross in one order, /who is one list, max_nodes and capacity are one count', async () => {
     const config = 'bbs:\n  name: Test BBS\nconnection:\n  max_nodes: 3\nchat:\n  capacity: 2\n  flood_burst: 20\n';
-    board = await startInstances({ count: 2, redisUrl: redis.url, config, users: USERS, password: PASSWORD });
+    const board = await shared.start({ count: 2, config, users: USERS });
     const alice = await enter(0, 'alice');
     const bob = await enter(1, 'bob');
     await alice.waitFor('*** bob has joined the chat ***', WAIT_MS);
@@ -97,7 +66,7 @@ describe('instances sharing one Redis', () => {
   });
 
   it('a second login of an account on another instance takes over the first', async () => {
-    board = await startInstances({ count: 2, redisUrl: redis.url, config: 'bbs:\n  name: Test BBS\n', users: USERS, password: PASSWORD });
+    const board = await shared.start({ count: 2, config: 'bbs:\n  name: Test BBS\n', users: USERS });
     const bob = await enter(1, 'bob');
     const first = await enter(0, 'alice');
     const second = await call(1, 'alice');
@@ -111,7 +80,7 @@ describe('instances sharing one Redis', () => {
 
   it('a login lockout made on one instance holds on the others', async () => {
     const config = 'auth:\n  max_login_attempts: 2\n';
-    board = await startInstances({ count: 2, redisUrl: redis.url, config, users: USERS, password: PASSWORD });
+    const board = await shared.start({ count: 2, config, users: USERS });
     const wrong = { username: 'alice', password: 'not the password', keyboardAnswer: 'not the password' };
     await expect(connectClient(board.list[0]!.port, wrong)).rejects.toThrow(/authentication/i);
     await expect(connectClient(board.list[0]!.port, wrong)).rejects.toThrow(/authentication/i);
@@ -123,7 +92,7 @@ describe('instances sharing one Redis', () => {
 
   it('three instances: kill -9 of one gives back its callers within the heartbeat bound, heard once', async () => {
     const config = 'room:\n  heartbeat_seconds: 1\nconnection:\n  max_nodes: 3\nchat:\n  capacity: 3\n';
-    board = await startInstances({ count: 3, redisUrl: redis.url, config, users: USERS, password: PASSWORD });
+    const board = await shared.start({ count: 3, config, users: USERS });
     const alice = await enter(0, 'alice');
     const bob = await enter(1, 'bob');
     await enter(2, 'carol');
@@ -146,7 +115,7 @@ describe('instances sharing one Redis', () => {
 
   it('an instance stalled past its expiry is counted gone once; when it wakes it ends those calls, and they can call again', async () => {
     const config = 'room:\n  heartbeat_seconds: 1\nconnection:\n  max_nodes: 2\n';
-    board = await startInstances({ count: 2, redisUrl: redis.url, config, users: USERS, password: PASSWORD });
+    const board = await shared.start({ count: 2, config, users: USERS });
     const alice = await enter(0, 'alice');
     const bob = await enter(1, 'bob');
     await alice.waitFor('*** bob has joined the chat ***', WAIT_MS);
@@ -165,17 +134,17 @@ describe('instances sharing one Redis', () => {
   });
 
   it('a Redis restart during a conversation loses no line; callers are told and the room comes back', async () => {
-    board = await startInstances({ count: 2, redisUrl: redis.url, config: 'chat:\n  flood_burst: 20\n', users: USERS, password: PASSWORD });
+    const board = await shared.start({ count: 2, config: 'chat:\n  flood_burst: 20\n', users: USERS });
     const alice = await enter(0, 'alice');
     const bob = await enter(1, 'bob');
     alice.type('before-1\r');
     await bob.waitFor('alice: before-1', WAIT_MS);
 
-    await redis.stop();
+    await shared.redis.stop();
     await Promise.all([alice.waitFor('The room is reconnecting', WAIT_MS), bob.waitFor('The room is reconnecting', WAIT_MS)]);
     alice.type('during-1\r');
     bob.type('during-2\r');
-    await redis.start();
+    await shared.redis.start();
     await Promise.all([alice.waitFor('The room is back', WAIT_MS), bob.waitFor('The room is back', WAIT_MS)]);
     await Promise.all([bob.waitFor('alice: during-1', WAIT_MS), alice.waitFor('bob: during-2', WAIT_MS)]);
     bob.type('after-1\r');
@@ -192,7 +161,7 @@ describe('instances sharing one Redis', () => {
   });
 
   it('an instance with two workers and a single-process one: each worker joins the board in Redis', async () => {
-    board = await startInstances({ count: 0, redisUrl: redis.url, config: 'connection:\n  max_nodes: 3\n', users: USERS, password: PASSWORD });
+    const board = await shared.start({ count: 0, config: 'connection:\n  max_nodes: 3\n', users: USERS });
     const withWorkers = await board.add({ BBS_WORKERS: '2' });
     await board.add();
     await expect.poll(() => withWorkers.process.lines.filter((l) => l.msg === 'room shared through Redis').length).toBe(2);
@@ -207,7 +176,7 @@ describe('instances sharing one Redis', () => {
   });
 
   it('an instance with a database of its own shows a caller the lines said on the others before it started', async () => {
-    board = await startInstances({ count: 1, redisUrl: redis.url, users: USERS, password: PASSWORD });
+    const board = await shared.start({ count: 1, users: USERS });
     const alice = await enter(0, 'alice');
     alice.type('early-1\r');
     alice.type('early-2\r');
@@ -223,54 +192,8 @@ describe('instances sharing one Redis', () => {
     }
   });
 
-  it('shows /away on one instance in /who on the other and on one started later, and the return too', async () => {
-    board = await startInstances({ count: 2, redisUrl: redis.url, config: 'bbs:\n  name: Test BBS\n', users: USERS, password: PASSWORD });
-    const alice = await enter(0, 'alice');
-    const bob = await enter(1, 'bob');
-    await alice.waitFor('*** bob has joined the chat ***', WAIT_MS);
-
-    bob.type('/away gone fishing\r');
-    await bob.waitFor('You are away: gone fishing.', WAIT_MS);
-    alice.type('/who\r');
-    await alice.waitFor(/bob +node \d +away \d+m: gone fishing/, WAIT_MS);
-
-    // A third instance reads the presence kept in Redis with bob's seat, not only what it hears later.
-    await board.add();
-    const carol = await enter(2, 'carol');
-    carol.type('/who\r');
-    await carol.waitFor(/bob +node \d +away \d+m: gone fishing/, WAIT_MS);
-
-    bob.type('back again\r');
-    await bob.waitFor('Welcome back', WAIT_MS);
-    await alice.waitFor('bob: back again', WAIT_MS);
-    alice.type('/who\r');
-    // Only a /who made after bob came back has a line for him without "away".
-    await alice.waitFor(/bob +node \d *$/m, WAIT_MS);
-    expect(occurrences(alice.screen(), 'gone fishing')).toBe(1);
-  });
-
-  it('reaches a caller waiting outside the full room on another instance with /msg, hears the reply, and lets them go with a killed instance', async () => {
-    const config = 'bbs:\n  name: Test BBS\nroom:\n  heartbeat_seconds: 1\nchat:\n  capacity: 1\n';
-    board = await startInstances({ count: 2, redisUrl: redis.url, config, users: USERS, password: PASSWORD });
-    const alice = await enter(0, 'alice');
-    const bob = await call(1, 'bob');
-    await bob.waitFor('Chat room is at capacity', WAIT_MS);
-
-    alice.type('/msg bob hold on a minute\r');
-    await bob.waitFor('*alice* → you: hold on a minute', WAIT_MS);
-    bob.type('/r fine\r');
-    await alice.waitFor('*bob* → you: fine', WAIT_MS);
-
-    // bob's instance dies: once it is reaped, bob no longer waits anywhere and a line is kept for him.
-    board.list[1]!.process.child.kill('SIGKILL');
-    const reaped = () => board!.list[0]!.process.lines.some((l) => l.msg === 'gave back the callers of instances that stopped beating');
-    await expect.poll(reaped, { timeout: WAIT_MS }).toBe(true);
-    alice.type('/msg bob call me\r');
-    await alice.waitFor('bob is not on the board: your message will be delivered at their next call.', WAIT_MS);
-  });
-
   it('refuses to start an instance whose host keys differ from the running ones', async () => {
-    board = await startInstances({ count: 1, redisUrl: redis.url, users: [], password: PASSWORD });
+    const board = await shared.start({ count: 1, users: [] });
     const otherKeys = mkdtempSync(path.join(os.tmpdir(), 'bbs-other-keys-'));
     try {
       cpSync(board.env.BBS_KEYS_DIR!, otherKeys, { recursive: true });
@@ -286,7 +209,7 @@ describe('instances sharing one Redis', () => {
   });
 
   it('an instance that cannot reach Redis at start-up says so and exits', async () => {
-    board = await startInstances({ count: 0, redisUrl: redis.url, config: 'room:\n  heartbeat_seconds: 1\n', users: [], password: PASSWORD });
+    const board = await shared.start({ count: 0, config: 'room:\n  heartbeat_seconds: 1\n', users: [] });
     const missing = path.join(os.tmpdir(), `bbs-no-redis-${process.pid}.sock`);
     const lonely = runBoardProcess({ ...board.env, BBS_REDIS_URL: missing });
     expect((await lonely.exited).code).toBe(1);
