@@ -179,6 +179,19 @@ describe('instances sharing one Redis', () => {
     expect(occurrences(alice.screen(), '*** bob has left the chat ***')).toBe(1);
   });
 
+  it('an instance asked to stop while Redis is away says goodbye and exits cleanly', async () => {
+    board = await startInstances({ count: 1, redisUrl: redis.url, users: USERS, password: PASSWORD });
+    const alice = await enter(0, 'alice');
+    await redis.stop();
+    await alice.waitFor('The room is reconnecting', WAIT_MS);
+    // A line still waiting for Redis does not hold the shutdown up.
+    alice.type('unsent-1\r');
+    const instance = board.list[0]!.process;
+    instance.child.kill('SIGTERM');
+    await alice.waitFor('Goodbye, alice', WAIT_MS);
+    expect(await instance.exited).toEqual({ code: 0, signal: null });
+  });
+
   it('an instance with two workers and a single-process one: each worker joins the board in Redis', async () => {
     board = await startInstances({ count: 0, redisUrl: redis.url, config: 'connection:\n  max_nodes: 3\n', users: USERS, password: PASSWORD });
     const withWorkers = await board.add({ BBS_WORKERS: '2' });
