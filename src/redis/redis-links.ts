@@ -90,7 +90,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
 
   // Start-up waits for Redis as long as a running instance may be silent (Redis restarting, say),
   // then gives up with a clear line.
-  const started = await Promise.race([client.ping().then(() => true), delay(ttl).then(() => false)]);
+  const started = await Promise.race([client.ping().then(() => true, () => false), delay(ttl).then(() => false)]);
   if (!started) {
     client.disconnect();
     throw new RedisStartError(`Cannot reach Redis at ${where} (${lastError || 'no answer'}). Start Redis, or set room.redis (BBS_REDIS_URL).`);
