@@ -22,9 +22,9 @@ import type { BoardLinks } from '../board.js';
 import { createFanOut } from '../chat/bus.js';
 import { ROOM_FULL, type Participant, type RoomEvent } from '../chat/roster.js';
 import type { AuthConfig } from '../config.js';
-import type { CallerHandle } from '../nodes/lines.js';
 import type { ConnectionCounts } from '../ssh/connection-caps.js';
 import type { HostKey } from '../ssh/host-keys.js';
+import { Holdings } from './holdings.js';
 import { createRedisLoginAttempts } from './login-counters.js';
 import { recentMessages, startRoomReader, type StreamEntry } from './room-stream.js';
 import { ALIVE_PREFIX, HOST_KEYS_KEY, KEY_PREFIX, ROOM_KEYS, ROOM_SCRIPTS, roomScriptSource, type RoomScript } from './scripts.js';
@@ -54,12 +54,6 @@ export interface RedisLinks extends BoardLinks {
 /** Start-up could not join the board in Redis; the message is the line the sysop reads. */
 export class RedisStartError extends Error {
   readonly code = 'ERR_BBS_REDIS';
-}
-
-interface HeldSeat {
-  seat: string;
-  json: string;
-  handle: string;
 }
 
 type Run = (...args: Array<string | number>) => Promise<unknown>;
@@ -107,23 +101,18 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   const fanOut = createFanOut();
   /** Everyone in the room as the stream told it: what a room subscribing late hears first. */
   const present = new Map<string, Participant>();
-  const seats = new Map<string, HeldSeat>();
-  const nodes = new Set<number>();
-  const accounts = new Map<string, string>();
-  const sessions = new Map<string, CallerHandle>();
-  const keys = new Map<CallerHandle, string>();
-  let nextKey = 1;
+  const held = new Holdings(instance);
   const report = (what: string) => (err: unknown) => log.warn({ err: (err as Error).message }, what);
 
   const onEntry = (entry: StreamEntry) => {
     if (entry.type === 'end') {
-      if (entry.instance === instance) sessions.get(entry.key)?.end('replaced');
+      if (entry.instance === instance) held.session(entry.key)?.end('replaced');
       return;
     }
     if (entry.type === 'joined') present.set(entry.participant.userId, entry.participant);
     if (entry.type === 'left') {
       if (present.get(entry.userId)?.seat === entry.seat) present.delete(entry.userId);
-      if (seats.get(entry.userId)?.seat === entry.seat) seats.delete(entry.userId);
+      if (held.seats.get(entry.userId)?.seat === entry.seat) held.seats.delete(entry.userId);
     }
     fanOut.emit([entry]);
   };
@@ -138,9 +127,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   const reader = startRoomReader(readerConnection, roomKeys[0]!, from!, onEntry, report('room stream read failed'));
 
   const notice = (text: string) => fanOut.emit([{ type: 'message', message: { kind: 'system', text, official: false, at: now() } }]);
-  const holdings = () =>
-    JSON.stringify({ seats: [...seats].map(([userId, s]) => [userId, s.seat, s.json, s.handle]), nodes: [...nodes], accounts: [...accounts] });
-  let boardEpoch = (((await run('rejoin', instance, ttl, holdings(), '', randomBytes(8).toString('hex'))) as string[])[1])!;
+  let boardEpoch = (((await run('rejoin', instance, ttl, held.toJson(), '', randomBytes(8).toString('hex'))) as string[])[1])!;
   let up = true;
   let told = false;
   let closing = false;
@@ -159,7 +146,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
     if (up || closing || rejoining) return;
     rejoining = true;
     // The first command sent from the 'ready' event: it goes before the commands queued meanwhile.
-    void run('rejoin', instance, ttl, holdings(), boardEpoch, randomBytes(8).toString('hex')).then(
+    void run('rejoin', instance, ttl, held.toJson(), boardEpoch, randomBytes(8).toString('hex')).then(
       (reply) => {
         const [outcome, epoch, conflicts] = reply as [string, string, number];
         rejoining = false;
@@ -184,8 +171,9 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
 
   /** The board counted this instance gone and gave its callers' seats and nodes away: let them go. */
   function cutOff(): void {
-    log.warn({ instance, sessions: sessions.size }, 'this instance was counted gone; ending its calls');
-    for (const session of [...sessions.values()]) session.end('cut-off');
+    const sessions = held.allSessions();
+    log.warn({ instance, sessions: sessions.length }, 'this instance was counted gone; ending its calls');
+    for (const session of sessions) session.end('cut-off');
   }
 
   let nodesInUse = 0;
@@ -213,15 +201,15 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
       async join(participant, capacity) {
         const { seat: _ignored, ...record } = participant;
         const json = JSON.stringify(record);
-        const seat = `${instance}#${nextKey++}`;
+        const seat = held.newSeat();
         const [ok, what, last] = (await run('join', json, participant.userId, participant.handle, capacity, instance, seat, participant.joinedAt)) as [number, string, string];
-        if (ok === 1) seats.set(participant.userId, { seat, json, handle: participant.handle });
+        if (ok === 1) held.seats.set(participant.userId, { seat, json, handle: participant.handle });
         if (last) await reader.passed(last);
         if (ok === 1) return { ok: true, seat };
         return { ok: false, error: what === 'full' ? ROOM_FULL : `Someone called ${participant.handle} is already in the room.` };
       },
       leave(userId, seat, at) {
-        if (seats.get(userId)?.seat === seat) seats.delete(userId);
+        if (held.seats.get(userId)?.seat === seat) held.seats.delete(userId);
         void run('leave', userId, seat, at).catch(report('could not give a seat back'));
       },
       subscribe(handler) {
@@ -234,29 +222,19 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
       async acquire() {
         const node = Number(await run('acquire', options.maxNodes, instance));
         if (node === 0) return undefined;
-        nodes.add(node);
+        held.nodes.add(node);
         return node;
       },
       release(node) {
-        if (!nodes.delete(node)) return;
+        if (!held.nodes.delete(node)) return;
         void run('release', node, instance).catch(report('could not give a node back'));
       },
       claimAccount(userId, caller) {
-        const key = keys.get(caller) ?? String(nextKey++);
-        keys.set(caller, key);
-        sessions.set(key, caller);
-        const value = `${instance}|${key}`;
-        accounts.set(String(userId), value);
-        void run('claim', userId, value).catch(report('could not claim an account'));
+        void run('claim', userId, held.claim(userId, caller)).catch(report('could not claim an account'));
       },
       releaseAccount(userId, caller) {
-        const key = keys.get(caller);
-        if (key === undefined) return;
-        keys.delete(caller);
-        sessions.delete(key);
-        const value = `${instance}|${key}`;
-        if (accounts.get(String(userId)) === value) accounts.delete(String(userId));
-        void run('unclaim', userId, value).catch(report('could not release an account'));
+        const value = held.release(userId, caller);
+        if (value !== undefined) void run('unclaim', userId, value).catch(report('could not release an account'));
       },
     },
     counts: options.counts,
