@@ -8,7 +8,6 @@ import { createBoardWorker, type Board } from '../board.js';
 import type { Config } from '../config.js';
 import type { PrimaryMessage, WorkerMessage } from './protocol.js';
 import { createWorkerLinks } from './worker-links.js';
-import { createSharedBoard } from '../redis/shared-board.js';
 
 export async function runWorker(config: Readonly<Config>, log: Logger, describeError: (err: unknown) => string): Promise<void> {
   const send = (message: WorkerMessage) => process.send?.(message);
@@ -37,8 +36,14 @@ export async function runWorker(config: Readonly<Config>, log: Logger, describeE
   process.on('SIGTERM', () => close('SIGTERM'));
 
   try {
-    // With Redis each worker is an instance of the shared board; its primary still counts the caps.
-    board = config.room.redis ? await createSharedBoard(config, { log }, links.counts, { announce: false }) : createBoardWorker(config, { log }, links);
+    // With Redis each worker is an instance of the shared board (the Redis client is loaded only
+    // then); its primary still counts the connection caps.
+    if (config.room.redis) {
+      const { createSharedBoard } = await import('../redis/shared-board.js');
+      board = await createSharedBoard(config, { log }, links.counts, { announce: false });
+    } else {
+      board = createBoardWorker(config, { log }, links);
+    }
     send({ t: 'ready' });
     await board.listen();
   } catch (err) {

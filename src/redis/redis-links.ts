@@ -24,9 +24,9 @@ import type { BoardLinks } from '../board.js';
 import { createFanOut } from '../chat/bus.js';
 import { ROOM_FULL, type Participant } from '../chat/roster.js';
 import type { AuthConfig } from '../config.js';
-import type { CallerHandle } from '../nodes/lines.js';
 import type { ConnectionCounts } from '../ssh/connection-caps.js';
 import type { HostKey } from '../ssh/host-keys.js';
+import { Holdings } from './holdings.js';
 import { createRedisLoginAttempts } from './login-counters.js';
 import { createRoomMirror } from './room-mirror.js';
 import { recentMessages, startRoomReader, type StreamEntry } from './room-stream.js';
@@ -87,7 +87,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
 
   // Start-up waits for Redis as long as a running instance may be silent (Redis restarting, say),
   // then gives up with a clear line.
-  const started = await Promise.race([client.ping().then(() => true), delay(ttl).then(() => false)]);
+  const started = await Promise.race([client.ping().then(() => true, () => false), delay(ttl).then(() => false)]);
   if (!started) {
     client.disconnect();
     throw new RedisStartError(`Cannot reach Redis at ${where} (${lastError || 'no answer'}). Start Redis, or set room.redis (BBS_REDIS_URL).`);
@@ -103,19 +103,16 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
 
   const fanOut = createFanOut();
   const mirror = createRoomMirror();
-  const nodes = new Set<number>();
-  const accounts = new Map<string, string>();
-  const sessions = new Map<string, CallerHandle>();
-  const keys = new Map<CallerHandle, string>();
-  let nextKey = 1;
+  const held = new Holdings(instance);
   const report = (what: string) => (err: unknown) => log.warn({ err: (err as Error).message }, what);
 
   const onEntry = (entry: StreamEntry) => {
     if (entry.type === 'end') {
-      if (entry.instance === instance) sessions.get(entry.key)?.end('replaced');
+      if (entry.instance === instance) held.session(entry.key)?.end('replaced');
       return;
     }
     mirror.hear(entry);
+    held.hear(entry);
     fanOut.emit([entry]);
   };
   const [from, seatedFlat, waitingFlat] = (await run('snapshot')) as [string, string[], string[]];
@@ -131,8 +128,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
   const reader = startRoomReader(readerConnection, roomKeys[0]!, from!, onEntry, report('room stream read failed'));
 
   const notice = (text: string) => fanOut.emit([{ type: 'message', message: { kind: 'system', text, official: false, at: now() } }]);
-  const holdings = () => JSON.stringify({ ...mirror.holdings(), nodes: [...nodes], accounts: [...accounts] });
-  let boardEpoch = (((await run('rejoin', instance, ttl, holdings(), '', randomBytes(8).toString('hex'))) as string[])[1])!;
+  let boardEpoch = (((await run('rejoin', instance, ttl, held.toJson(), '', randomBytes(8).toString('hex'))) as string[])[1])!;
   let up = true;
   let told = false;
   let closing = false;
@@ -151,7 +147,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
     if (up || closing || rejoining) return;
     rejoining = true;
     // The first command sent from the 'ready' event: it goes before the commands queued meanwhile.
-    void run('rejoin', instance, ttl, holdings(), boardEpoch, randomBytes(8).toString('hex')).then(
+    void run('rejoin', instance, ttl, held.toJson(), boardEpoch, randomBytes(8).toString('hex')).then(
       (reply) => {
         const [outcome, epoch, conflicts] = reply as [string, string, number];
         rejoining = false;
@@ -176,8 +172,9 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
 
   /** The board counted this instance gone and gave its callers' seats and nodes away: let them go. */
   function cutOff(): void {
-    log.warn({ instance, sessions: sessions.size }, 'this instance was counted gone; ending its calls');
-    for (const session of [...sessions.values()]) session.end('cut-off');
+    const sessions = held.allSessions();
+    log.warn({ instance, sessions: sessions.length }, 'this instance was counted gone; ending its calls');
+    for (const session of sessions) session.end('cut-off');
   }
 
   let nodesInUse = 0;
@@ -205,24 +202,24 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
       async join(participant, capacity) {
         const { seat: _ignored, ...record } = participant;
         const json = JSON.stringify(record);
-        const seat = `${instance}#${nextKey++}`;
+        const seat = held.newSeat();
         const [ok, what, last] = (await run('join', json, participant.userId, participant.handle, capacity, instance, seat, participant.joinedAt)) as [number, string, string];
-        if (ok === 1) mirror.held(participant.userId, { seat, json, handle: participant.handle });
+        if (ok === 1) held.seats.set(participant.userId, { seat, json, handle: participant.handle });
         if (last) await reader.passed(last);
         if (ok === 1) return { ok: true, seat };
         return { ok: false, error: what === 'full' ? ROOM_FULL : `Someone called ${participant.handle} is already in the room.` };
       },
       leave(userId, seat, at) {
-        mirror.gaveBack(userId, seat);
+        held.gaveBack(userId, seat);
         void run('leave', userId, seat, at).catch(report('could not give a seat back'));
       },
       update: (userId, seat, change) => void run('update', userId, seat, JSON.stringify(change)).catch(report('could not change a presence')),
       wait(userId, handle) {
-        mirror.waits(userId, handle);
+        held.waiting.set(userId, handle);
         void run('wait', userId, handle, instance).catch(report('could not note a caller waiting outside'));
       },
       stopWaiting(userId) {
-        mirror.waits(userId, undefined);
+        held.waiting.delete(userId);
         void run('stopWaiting', userId, instance).catch(report('could not note a caller no longer waiting'));
       },
       notify: (userId, text, at) =>
@@ -239,29 +236,19 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
       async acquire() {
         const node = Number(await run('acquire', options.maxNodes, instance));
         if (node === 0) return undefined;
-        nodes.add(node);
+        held.nodes.add(node);
         return node;
       },
       release(node) {
-        if (!nodes.delete(node)) return;
+        if (!held.nodes.delete(node)) return;
         void run('release', node, instance).catch(report('could not give a node back'));
       },
       claimAccount(userId, caller) {
-        const key = keys.get(caller) ?? String(nextKey++);
-        keys.set(caller, key);
-        sessions.set(key, caller);
-        const value = `${instance}|${key}`;
-        accounts.set(String(userId), value);
-        void run('claim', userId, value).catch(report('could not claim an account'));
+        void run('claim', userId, held.claim(userId, caller)).catch(report('could not claim an account'));
       },
       releaseAccount(userId, caller) {
-        const key = keys.get(caller);
-        if (key === undefined) return;
-        keys.delete(caller);
-        sessions.delete(key);
-        const value = `${instance}|${key}`;
-        if (accounts.get(String(userId)) === value) accounts.delete(String(userId));
-        void run('unclaim', userId, value).catch(report('could not release an account'));
+        const value = held.release(userId, caller);
+        if (value !== undefined) void run('unclaim', userId, value).catch(report('could not release an account'));
       },
     },
     counts: options.counts,

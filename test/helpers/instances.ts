@@ -57,6 +57,8 @@ export async function startInstances(options: InstancesOptions): Promise<Instanc
       const errors: unknown[] = [];
       for (const { process: proc } of list) {
         if (proc.child.exitCode === null && proc.child.signalCode === null) {
+          // A test that stopped an instance (SIGSTOP) and failed before waking it.
+          proc.child.kill('SIGCONT');
           proc.child.kill('SIGTERM');
           await proc.exited;
         }

@@ -23,6 +23,9 @@ export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bbs-redis-'));
   const socket = path.join(dir, 'redis.sock');
   let child: ChildProcess | undefined;
+  // A test process that ends (or a hook that timed out) must not leave a redis-server behind.
+  const killOnExit = () => child?.kill('SIGKILL');
+  process.once('exit', killOnExit);
 
   async function start(): Promise<void> {
     const args = ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--dir', dir];
@@ -38,7 +41,10 @@ export async function startRedis(): Promise<TestRedis> {
       proc.once('error', reject);
       proc.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
     });
-    await ready;
+    await ready.catch((err: unknown) => {
+      proc.kill('SIGKILL');
+      throw err;
+    });
   }
 
   async function stop(): Promise<void> {
@@ -56,6 +62,7 @@ export async function startRedis(): Promise<TestRedis> {
     start,
     stop,
     async close() {
+      process.off('exit', killOnExit);
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
