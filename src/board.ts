@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createInProcessBus, type ChatBus } from './chat/bus.js';
 import { ChatManager } from './chat/chat-manager.js';
+import type { ChatMessage } from './chat/messages.js';
 import type { Config } from './config.js';
 import { ActiveCallers, createLocalLines, type Lines } from './nodes/lines.js';
 import { NodeManager } from './nodes/node-manager.js';
@@ -64,6 +65,15 @@ export interface BoardLinks {
   lines: Lines;
   counts: ConnectionCounts;
   logins: LoginAttempts;
+  /**
+   * What the shared room said before this instance joined it, oldest first, where the links know it:
+   * the history a caller sees on entering, ahead of this machine's own stored history.
+   */
+  recent?: readonly ChatMessage[];
+  /** Nodes taken on the whole board, as last counted (for the metrics), where the links know it. */
+  nodesInUse?(): number;
+  /** Let go of the links (the board closes them last, after its callers' goodbyes). */
+  close?(): Promise<void>;
 }
 
 /** How long callers' goodbyes may take to flush before their sockets are cut. */
@@ -82,10 +92,14 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoa
   return { ...assemble(config, deps, links, hostKeys, { announce: true, nodesInUse: () => nodes.inUse() }), nodes };
 }
 
-/** A worker: host keys were made by the primary before it started; the authority is behind links. */
-export function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks): Board {
+/**
+ * A board whose authority is behind links: a worker (its primary made the host keys before it
+ * started), or an instance of a board shared through Redis. announce: log "listening on" (a
+ * worker leaves that line to its primary).
+ */
+export function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, options: { announce?: boolean } = {}): Board {
   const { keys } = loadHostKeys(config.server.keys_dir, { generate: false });
-  return assemble(config, deps, links, keys, { announce: false });
+  return assemble(config, deps, links, keys, { announce: options.announce ?? false });
 }
 
 function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, hostKeys: HostKey[], options: { announce: boolean; nodesInUse?: () => number }): Board {
@@ -95,11 +109,14 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
   const db = openDatabase(config.server.data_dir);
   const users = new UserStore(db, createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes }));
   const community = new CommunityStore(db, now);
+  const stored = createHistoryStore(db);
+  const recent = links.recent;
   const room = new ChatManager({
     capacity: config.chat.capacity,
     now,
     historyLimit: config.chat.history,
-    history: createHistoryStore(db),
+    // A shared room's own recent lines are the board's; this machine's store has only what was said here.
+    history: recent?.length ? { load: (limit) => recent.slice(-limit), append: (message) => stored.append(message) } : stored,
     bus: links.bus,
     onListenerError: (err) => log.error({ err }, 'a chat listener failed'),
     onHistoryError: (err) => log.error({ err }, 'could not save chat history'),
@@ -109,7 +126,7 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     config.metrics,
     {
       connections: () => server.connectionCount(),
-      nodesInUse: options.nodesInUse ?? (() => 0),
+      nodesInUse: options.nodesInUse ?? links.nodesInUse ?? (() => 0),
       nodeCount: () => config.connection.max_nodes,
       roomMembers: () => room.participantCount(),
     },
@@ -161,6 +178,7 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     server.destroyAll();
     await telemetry.close();
     room.close();
+    await links.close?.();
     db.close();
     log.info({ sessions: open.length }, 'board closed');
   }

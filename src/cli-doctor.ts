@@ -1,7 +1,8 @@
 /**
  * `bbs doctor`: what a sysop gets wrong, one line per check — the config, the host keys (present,
  * readable, private), the database (there, readable, intact, a schema this version knows), the
- * port (free, or the board answering on it) and the Node.js version. It changes nothing: the
+ * port (free, or the board answering on it), Redis when the room is shared (./redis/doctor-check.ts)
+ * and the Node.js version. It changes nothing: the
  * database is opened read-only and the port is only tried. Exit status 1 when any check fails.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { chooseDatabase } from './cli-database.js';
 import { hostKeyFiles } from './cli-host-keys.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { runtimeProblem } from './runtime.js';
+import { loadHostKeys } from './ssh/host-keys.js';
 import { describeKey } from './ssh/public-keys.js';
 import { describeVersion, inspectDatabase } from './store/inspect.js';
 
@@ -35,6 +37,11 @@ export async function runDoctor(io: CliIo): Promise<number> {
     report(checkHostKeys(config.server.keys_dir));
     report(checkDatabase(config, io));
     report(await checkPort(config.server.host, config.server.port));
+    if (config.room.redis) {
+      const { checkRedis } = await import('./redis/doctor-check.js');
+      const redis = await checkRedis(config.room.redis, readableHostKeys(config.server.keys_dir));
+      report(check(redis.status, 'redis', redis.detail));
+    }
   }
   const problem = runtimeProblem(process.version);
   report(problem ? check('FAIL', 'node', problem) : check('ok', 'node', `Node.js ${process.version}`));
@@ -74,6 +81,15 @@ function checkHostKeys(dir: string): Check {
   }
   if (problems.length > 0) return check('FAIL', 'keys', problems.join('; '));
   return check('ok', 'keys', `${files.length} private host keys in ${dir}`);
+}
+
+/** The host keys that can be read (the keys check has already said what is wrong with the others). */
+function readableHostKeys(dir: string) {
+  try {
+    return loadHostKeys(dir, { generate: false }).keys;
+  } catch {
+    return [];
+  }
 }
 
 function checkDatabase(config: Readonly<Config>, io: CliIo): Check {

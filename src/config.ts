@@ -13,6 +13,9 @@ import { isValidHandle } from './chat/text.js';
 const LISTEN = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/;
 const listen = z.string().refine((v) => LISTEN.test(v) && Number(v.split(':').pop()) <= 65535, 'must be host:port, e.g. 127.0.0.1:9464');
 
+/** redis://[user:pass@]host:port/db, rediss:// for TLS, or the absolute path of a unix socket. */
+const REDIS_URL = /^(?:rediss?:\/\/[^\s]+|\/[^\s]+)$/;
+
 const handle = z.string().refine(isValidHandle, 'must be 2-16 letters, digits, "_" or "-"');
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -61,6 +64,13 @@ const schema = z.strictObject({
       flood_mute_minutes: int(1, 1440).default(2),
     })
     .prefault({}),
+  room: z
+    .strictObject({
+      // Off by default: one machine with the in-machine room. Set, several instances are one board.
+      redis: z.string().regex(REDIS_URL, 'must be a redis:// or rediss:// URL, or the absolute path of a unix socket').optional(),
+      heartbeat_seconds: int(1, 60).default(5),
+    })
+    .prefault({}),
   bbs: z
     .strictObject({
       name: z.string().min(1).max(40).default('ssh-bbs'),
@@ -85,6 +95,7 @@ export type ServerConfig = Config['server'];
 export type ConnectionConfig = Config['connection'];
 export type AuthConfig = Config['auth'];
 export type ChatConfig = Config['chat'];
+export type RoomConfig = Config['room'];
 export type BbsConfig = Config['bbs'];
 export type MetricsConfig = Config['metrics'];
 
@@ -118,6 +129,7 @@ const ENV_OVERRIDES: ReadonlyArray<{ name: string; section: string; key: string;
   { name: 'BBS_DATA_DIR', section: 'server', key: 'data_dir' },
   { name: 'BBS_WORKERS', section: 'server', key: 'workers', numeric: true },
   { name: 'BBS_LOG_LEVEL', section: 'log', key: 'level' },
+  { name: 'BBS_REDIS_URL', section: 'room', key: 'redis' },
 ];
 
 function section(raw: Record<string, any>, name: string): Record<string, unknown> {
@@ -196,7 +208,7 @@ function parseYaml(text: string, file: string): Record<string, any> {
   const value: unknown = doc.toJS({ maxAliasCount: 50 });
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(['(top level): must be a mapping of sections (server, connection, auth, chat, bbs, log, metrics)'], file);
+    throw new ConfigError(['(top level): must be a mapping of sections (server, connection, auth, chat, room, bbs, log, metrics)'], file);
   }
   return value as Record<string, any>;
 }

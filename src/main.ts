@@ -65,6 +65,14 @@ async function main(): Promise<void> {
       const primary = startPrimary(config, log, workers);
       closeBoard = primary.stop;
       await primary.listening;
+    } else if (config.room.redis) {
+      const { loadAndLogHostKeys } = await import('./ssh/host-keys.js');
+      const { createConnectionCaps } = await import('./ssh/connection-caps.js');
+      const { createSharedBoard } = await import('./redis/shared-board.js');
+      loadAndLogHostKeys(config.server.keys_dir, log);
+      const board = await createSharedBoard(config, { log }, createConnectionCaps(config), { announce: true });
+      closeBoard = () => board.close();
+      await board.listen();
     } else {
       const { createBoard } = await import('./board.js');
       const board = createBoard(config, { log });
@@ -79,6 +87,8 @@ async function main(): Promise<void> {
 
 function describeStartupError(err: unknown, sshHost: string, sshPort: number): string {
   const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  // Redis refused this instance (unreachable, other host keys): its message is the line to read.
+  if (e.code === 'ERR_BBS_REDIS') return e.message;
   // The metrics endpoint listens too: name whichever listener failed.
   if (e.port !== undefined && e.port !== sshPort) {
     return `Cannot serve metrics on ${e.address}:${e.port} (${e.code ?? e.message}). Set metrics.listen, or turn metrics.enabled off.`;

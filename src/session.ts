@@ -30,7 +30,7 @@ import { goodbyeText, showLineBusy, welcomeLines } from './ui/banners.js';
 import { createTeleconference, type Teleconference } from './ui/teleconference.js';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, detectPastes, type PasteDetector } from './ui/paste.js';
 
-export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'idle' | 'line-busy' | 'cancelled' | 'banned' | 'kicked' | 'replaced' | 'dropped';
+export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'idle' | 'line-busy' | 'cancelled' | 'banned' | 'kicked' | 'replaced' | 'cut-off' | 'dropped';
 
 export interface SessionDeps {
   config: Readonly<Config>;
@@ -275,6 +275,7 @@ function teardown(call: Call, reason: EndReason, text?: string): boolean {
 function goodbyeFor(call: Call, reason: Exclude<EndReason, 'dropped'>): string {
   const bbsName = call.deps.config.bbs.name;
   if (reason === 'replaced') return `\r\nYou logged in to ${bbsName} from somewhere else, so this call ends here.\r\n`;
+  if (reason === 'cut-off') return `\r\nThis server of ${bbsName} lost touch with the others and the room let you go. Please call again.\r\n`;
   const kind = reason === 'banned' || reason === 'kicked' ? 'cancelled' : reason;
   return goodbyeText({ bbsName, handle: call.user?.handle, durationMs: call.deps.now() - call.conn.startedAt, reason: kind });
 }

@@ -36,7 +36,14 @@ export async function runWorker(config: Readonly<Config>, log: Logger, describeE
   process.on('SIGTERM', () => close('SIGTERM'));
 
   try {
-    board = createBoardWorker(config, { log }, links);
+    // With Redis each worker is an instance of the shared board (the Redis client is loaded only
+    // then); its primary still counts the connection caps.
+    if (config.room.redis) {
+      const { createSharedBoard } = await import('../redis/shared-board.js');
+      board = await createSharedBoard(config, { log }, links.counts, { announce: false });
+    } else {
+      board = createBoardWorker(config, { log }, links);
+    }
     send({ t: 'ready' });
     await board.listen();
   } catch (err) {

@@ -7,9 +7,12 @@
  */
 import { NodeManager, type NodeHolder } from './node-manager.js';
 
-/** A session as the authority knows it: something it can tell to end. */
+/**
+ * A session as the authority knows it: something it can tell to end — taken over by a later
+ * login, or cut off (its instance of a shared board was counted gone and its seat given back).
+ */
 export interface CallerHandle {
-  end(reason: 'replaced'): void;
+  end(reason: 'replaced' | 'cut-off'): void;
 }
 
 export interface Lines {

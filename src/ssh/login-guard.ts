@@ -30,7 +30,8 @@ interface Entry {
   lockedUntil: number;
 }
 
-const ADDRESS_FACTOR = 4;
+/** An address is refused as a whole after this many times the per-account limit. */
+export const ADDRESS_FACTOR = 4;
 
 export class LoginGuard implements LoginAttempts {
   private readonly entries = new Map<string, Entry>();

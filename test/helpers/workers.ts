@@ -4,13 +4,8 @@
  * folders and accounts made beforehand. It tells which worker process serves each caller, from
  * the workers' own log lines, and fails the test on any error-level line.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { inject } from 'vitest';
-import { openDatabase } from '../../src/store/db.js';
-import { createPasswordHasher } from '../../src/store/passwords.js';
-import { UserStore } from '../../src/store/users.js';
+import { rmSync } from 'node:fs';
+import { prepareBoardFolder } from './board-folder.js';
 import { runBoardProcess, type BoardProcess } from './process.js';
 
 export interface WorkerBoard {
@@ -34,25 +29,8 @@ export interface WorkerBoardOptions {
 }
 
 export async function startWorkerBoard(options: WorkerBoardOptions): Promise<WorkerBoard> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bbs-workers-'));
-  const keysDir = path.join(dir, 'keys');
-  const dataDir = path.join(dir, 'data');
-  cpSync(inject('hostKeysDir'), keysDir, { recursive: true });
-  writeFileSync(path.join(dir, 'config.yaml'), options.config ?? '');
-  const db = openDatabase(dataDir);
-  const users = new UserStore(db, createPasswordHasher({ maxConcurrent: 2 }));
-  for (const handle of options.users) await users.create({ handle, password: options.password });
-  for (const handle of options.sysops ?? []) await users.create({ handle, password: options.password, role: 'sysop' });
-  db.close();
-
-  const proc = runBoardProcess({
-    BBS_CONFIG: path.join(dir, 'config.yaml'),
-    BBS_HOST: '127.0.0.1',
-    BBS_PORT: '0',
-    BBS_WORKERS: String(options.workers),
-    BBS_DATA_DIR: dataDir,
-    BBS_KEYS_DIR: keysDir,
-  });
+  const { dir, env } = await prepareBoardFolder({ prefix: 'bbs-workers-', ...options });
+  const proc = runBoardProcess({ ...env, BBS_WORKERS: String(options.workers) });
   const listening = await proc.waitForLog((l) => typeof l.port === 'number' && String(l.msg).startsWith('listening'));
   const errors = () => proc.lines.filter((l) => typeof l.level === 'number' && l.level >= 50);
   return {

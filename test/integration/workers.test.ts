@@ -7,6 +7,7 @@
  * The real entry point runs with server.workers: 2; callers are real ssh2 clients.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { muteThenKick, privateLineAndReply } from '../helpers/across.js';
 import { connectCaller, type Caller } from '../helpers/caller.js';
 import { occurrences } from '../helpers/room.js';
 import { startWorkerBoard, type WorkerBoard } from '../helpers/workers.js';
@@ -104,10 +105,7 @@ describe('a board with two workers', () => {
     await expect.poll(() => board!.workerOf('bob')).toBeDefined();
     expect(board.workerOf('bob')).not.toBe(board.workerOf('alice'));
 
-    alice.type('/msg bob hold on a minute\r');
-    await bob.waitFor('*alice* → you: hold on a minute', WAIT_MS);
-    bob.type('/r fine\r');
-    await alice.waitFor('*bob* → you: fine', WAIT_MS);
+    await privateLineAndReply(alice, bob, WAIT_MS);
   });
 
   it('mutes, tells and then kicks a caller on the other worker from the room', async () => {
@@ -115,15 +113,7 @@ describe('a board with two workers', () => {
     const sysop = await enter('SysOp');
     const bob = await enter('bob');
     expect(board.workerOf('bob')).not.toBe(board.workerOf('SysOp'));
-    sysop.type('/mute bob 5 calm down\r');
-    await bob.waitFor('You are muted for 5 minutes by SysOp: calm down', WAIT_MS);
-    bob.type('but why\r');
-    await bob.waitFor('You are muted for 5 minutes more. Not sent: but why', WAIT_MS);
-    sysop.type('/kick bob enough now\r');
-    await sysop.waitFor('*** bob was kicked by SysOp: enough now ***', WAIT_MS);
-    await bob.waitFor('You were removed from the board by SysOp: enough now', WAIT_MS);
-    await bob.closed;
-    await sysop.waitFor('*** bob has left the chat ***', WAIT_MS);
+    await muteThenKick(sysop, bob, WAIT_MS);
   });
 
   it('gives back the nodes and seats of a worker killed with SIGKILL, once, and replaces it', async () => {

@@ -32,6 +32,16 @@ describe('config', () => {
     expect(Object.isFrozen(config.server)).toBe(true);
   });
 
+  it('room.redis is off by default and takes a redis URL or a socket path, from the file or BBS_REDIS_URL', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).room).toEqual({ heartbeat_seconds: 5 });
+    expect(loadConfig({ env: { BBS_REDIS_URL: 'redis://10.0.0.5:6379/2' }, cwd: dir }).room.redis).toBe('redis://10.0.0.5:6379/2');
+    expect(parseConfig({ room: { redis: '/run/redis/redis.sock' } }).room.redis).toBe('/run/redis/redis.sock');
+    expect(problems(() => loadConfig({ env: { BBS_REDIS_URL: 'localhost:6379' }, cwd: dir }))).toEqual([
+      'BBS_REDIS_URL="localhost:6379" (room.redis): must be a redis:// or rediss:// URL, or the absolute path of a unix socket',
+    ]);
+    expect(problems(() => parseConfig({ room: { heartbeat_seconds: 0 } }))[0]).toMatch(/^room\.heartbeat_seconds: /);
+  });
+
   it('the committed config.yaml is valid and matches the defaults', () => {
     const committed = loadConfig({ env: { BBS_CONFIG: path.resolve('config.yaml') }, cwd: dir });
     const defaults = loadConfig({ env: {}, cwd: path.resolve('.') });

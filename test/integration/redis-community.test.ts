@@ -1,0 +1,70 @@
+/**
+ * The community features across instances of the board on one real redis-server (real board
+ * processes, real ssh2 callers): /away made on one instance shows in /who on another and on one
+ * started later; a caller kept outside the full room on one instance is reached by /msg from
+ * another, until that instance dies; a sysop's /mute notice and /kick reach a caller on another
+ * instance (the instances share one data folder, as on one machine).
+ */
+import { describe, expect, it } from 'vitest';
+import { muteThenKick, privateLineAndReply } from '../helpers/across.js';
+import { useRedisBoard } from '../helpers/redis-board.js';
+import { occurrences } from '../helpers/room.js';
+
+const PASSWORD = 'correct horse battery';
+const WAIT_MS = 20_000;
+const USERS = ['alice', 'bob', 'carol'];
+const shared = useRedisBoard(PASSWORD, WAIT_MS);
+const { call, enter } = shared;
+
+describe('community features across instances on one Redis', () => {
+  it('shows /away on one instance in /who on the other and on one started later, and the return too', async () => {
+    const board = await shared.start({ count: 2, config: 'bbs:\n  name: Test BBS\n', users: USERS });
+    const alice = await enter(0, 'alice');
+    const bob = await enter(1, 'bob');
+    await alice.waitFor('*** bob has joined the chat ***', WAIT_MS);
+
+    bob.type('/away gone fishing\r');
+    await bob.waitFor('You are away: gone fishing.', WAIT_MS);
+    alice.type('/who\r');
+    await alice.waitFor(/bob +node \d +away \d+m: gone fishing/, WAIT_MS);
+
+    // A third instance reads the presence kept in Redis with bob's seat, not only what it hears later.
+    await board.add();
+    const carol = await enter(2, 'carol');
+    carol.type('/who\r');
+    await carol.waitFor(/bob +node \d +away \d+m: gone fishing/, WAIT_MS);
+
+    bob.type('back again\r');
+    await bob.waitFor('Welcome back', WAIT_MS);
+    await alice.waitFor('bob: back again', WAIT_MS);
+    alice.type('/who\r');
+    // Only a /who made after bob came back has a line for him without "away".
+    await alice.waitFor(/bob +node \d *$/m, WAIT_MS);
+    expect(occurrences(alice.screen(), 'gone fishing')).toBe(1);
+  });
+
+  it('reaches a caller waiting outside the full room on another instance with /msg, hears the reply, and lets them go with a killed instance', async () => {
+    const config = 'bbs:\n  name: Test BBS\nroom:\n  heartbeat_seconds: 1\nchat:\n  capacity: 1\n';
+    const board = await shared.start({ count: 2, config, users: USERS });
+    const alice = await enter(0, 'alice');
+    const bob = await call(1, 'bob');
+    await bob.waitFor('Chat room is at capacity', WAIT_MS);
+
+    await privateLineAndReply(alice, bob, WAIT_MS);
+
+    // bob's instance dies: once it is reaped, bob no longer waits anywhere and a line is kept for him.
+    board.list[1]!.process.child.kill('SIGKILL');
+    const reaped = () => board.list[0]!.process.lines.some((l) => l.msg === 'gave back the callers of instances that stopped beating');
+    await expect.poll(reaped, { timeout: WAIT_MS }).toBe(true);
+    alice.type('/msg bob call me\r');
+    await alice.waitFor('bob is not on the board: your message will be delivered at their next call.', WAIT_MS);
+  });
+
+  it('mutes, tells and then kicks a caller on another instance', async () => {
+    await shared.start({ count: 2, config: 'bbs:\n  name: Test BBS\n', users: ['bob'], sysops: ['SysOp'] });
+    const sysop = await enter(0, 'SysOp');
+    const bob = await enter(1, 'bob');
+    await sysop.waitFor('*** bob has joined the chat ***', WAIT_MS);
+    await muteThenKick(sysop, bob, WAIT_MS);
+  });
+});
