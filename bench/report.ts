@@ -83,7 +83,7 @@ function sessions({ idle, sizes }: BenchResults): string {
   const steps = [idle, ...sizes.map((s) => s.step)];
   return renderTable({
     title: `Sessions held (key login, ${DIAL_CONCURRENCY} dialling at once; set-up ${MSF})`,
-    headers: ['sessions', 'RSS MiB', 'KiB/caller', 'KiB/session (step)', 'quiet RSS MiB', 'KiB/idle caller', 'heap MiB', 'connect → authenticated', 'connect → teleconference', 'step wall s', 'board CPU s', 'GC ms'],
+    headers: ['sessions', 'RSS MiB', 'KiB/caller', 'KiB/session (step)', 'quiet RSS MiB', 'KiB/idle caller', 'connect → authenticated', 'connect → teleconference', 'step wall s', 'board CPU s', 'GC ms'],
     rows: steps.map((s) => [
       String(s.sessions),
       `${megabytes(s.rssKb)}${s.processes > 1 ? ` (${s.processes} proc)` : ''}`,
@@ -91,7 +91,6 @@ function sessions({ idle, sizes }: BenchResults): string {
       s.perSessionKb === undefined ? '' : s.perSessionKb.toFixed(0),
       `${megabytes(s.quietRssKb)} (${(s.quietMs / 1000).toFixed(0)} s)`,
       s.perIdleCallerKb === undefined ? '' : s.perIdleCallerKb.toFixed(0),
-      megabytes(s.heapKb),
       formatSummary(s.authenticated),
       formatSummary(s.teleconference),
       s.wallMs ? (s.wallMs / 1000).toFixed(1) : '',
@@ -104,7 +103,6 @@ function sessions({ idle, sizes }: BenchResults): string {
       'KiB/session (step): RSS growth since the previous step divided by the sessions added.',
       'quiet RSS: the lowest RSS while the board then sat quiet until V8\'s memory reducer had collected and returned pages',
       '(RSS fell 10% and held 3 s; at most 45 s; the wait in brackets). KiB/idle caller: quiet RSS above the quiet idle board, per session.',
-      'heap: V8 heap in use of the main process at the same moment, garbage not collected first.',
       'GC ms: the board\'s main-thread time in garbage collection during the step, total / longest pause.',
     ],
   });

@@ -169,7 +169,7 @@ async function measure(board: BoardProcess, crowd: Crowd, options: Options, acco
 }
 
 function boardFigures(board: BoardProcess, idle: SizeResults['step'], peakServingKb: number): Measured['board'] {
-  return { startMs: board.startMs, idleRssKb: idle.rssKb, idleHeapKb: idle.heapKb, peakServingKb, peakKb: board.memory().peakKb, problems: board.problems() };
+  return { startMs: board.startMs, idleRssKb: idle.rssKb, idleHeapKb: idle.heapKb ?? NaN, peakServingKb, peakKb: board.memory().peakKb, problems: board.problems() };
 }
 
 /** Prints what a run stopped early had measured, if anything. */
