@@ -9,7 +9,7 @@ import ssh2, { type AuthContext, type KeyboardAuthContext, type PublicKeyAuthCon
 import type { Logger } from 'pino';
 import { isValidHandle } from '../chat/text.js';
 import type { User, UserStore } from '../store/users.js';
-import { fingerprintOf } from './public-keys.js';
+import { fingerprintOf } from '../keys/public-keys.js';
 import type { LoginGuard } from './login-guard.js';
 
 export const NEWCOMER_NAME = 'new';

@@ -12,7 +12,7 @@ import { handleProblem, isValidHandle } from '../chat/text.js';
 import type { Database } from './db.js';
 import { StoreError } from './errors.js';
 import { DUMMY_HASH, passwordProblem, type PasswordHasher } from './passwords.js';
-import { cleanKeyComment, fingerprintOf } from '../ssh/public-keys.js';
+import { cleanKeyComment, fingerprintOf } from '../keys/public-keys.js';
 
 export { StoreError, type StoreErrorCode } from './errors.js';
 
