@@ -65,6 +65,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
   const sessionDeps: SessionDeps = { config, users, nodes, room, callers: new ActiveCallers(), now, lineBusyMs: deps.lineBusyMs };
 
   const server = createSshServer({
+    server: config.server,
     connection: config.connection,
     auth: config.auth,
     bbsName: config.bbs.name,

@@ -153,6 +153,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, channel:
         try {
           const key = bindKey && offeredKey ? { algo: offeredKey.algo, blob: offeredKey.blob } : undefined;
           const created = await users.create({ handle, password, key });
+          conn.noteRegistered();
           log.info({ user: created.handle, key: key ? offeredKey!.fingerprint : undefined }, 'registered');
           return { ok: true, user: created };
         } catch (err) {

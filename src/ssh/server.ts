@@ -1,29 +1,32 @@
 /**
- * The SSH front door. We own the TCP listener (PITFALLS 15): connection caps (total, per address,
- * and not-yet-on-a-node) and a login deadline are applied to the raw socket before ssh2 sees it,
- * so a client that never speaks cannot hold a slot forever. ssh2 gets explicit algorithms and
- * ident (PITFALLS 17), an 'error' listener on every emitter (14), and a channel policy: one
- * session channel with a PTY and a shell; exec, subsystems, forwarding, agent and X11 are refused.
- * What a caller does after the shell starts is session.ts's business.
+ * The SSH front door. We own the TCP listener: ssh2 never sees a socket that never speaks. Every
+ * accepted socket is put to the admission policy (admission.ts: caps, per-address shares, room
+ * made by dropping a waiting connection, the version-line deadline, the registration pool); a
+ * refused one is told why in words when its client speaks SSH (refusal.ts), and refusals are
+ * logged once per address and reason per interval (refusal-log.ts). ssh2 gets our algorithm
+ * offer (algorithms.ts), a fixed ident, an 'error' listener on every emitter, and the channel
+ * policy (channel-policy.ts). What a caller does after the shell starts is session.ts's business.
  */
 import net from 'node:net';
-import ssh2, { type Connection, type ServerChannel, type Session } from 'ssh2';
+import ssh2, { type Connection, type ServerChannel } from 'ssh2';
 import type { Logger } from 'pino';
-import type { AuthConfig, ConnectionConfig } from '../config.js';
-import { logSafe } from '../log.js';
+import type { AuthConfig, ConnectionConfig, ServerConfig } from '../config.js';
 import type { UserStore } from '../store/users.js';
+import { createAdmission, type Admission, type ConnId, type RefusalCode } from './admission.js';
+import { ALGORITHM_SETS, applyOffer, createOffer } from './algorithms.js';
 import { ConnectionAuth, type AuthOutcome } from './auth.js';
+import { acceptSession } from './channel-policy.js';
 import type { HostKey } from './host-keys.js';
 import type { LoginGuard } from './login-guard.js';
-import { clampSize, createChannelTerminal, type ChannelTerminal, type PtySize } from './terminal.js';
+import { createRefusalLog } from './refusal-log.js';
+import { createRefuser, REFUSAL_TEXT } from './refusal.js';
+import type { ChannelTerminal } from './terminal.js';
 
-const ALGORITHMS = {
-  kex: ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'diffie-hellman-group16-sha512', 'diffie-hellman-group18-sha512'],
-  serverHostKey: ['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256'],
-  cipher: ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-gcm@openssh.com', 'aes256-ctr', 'aes192-ctr', 'aes128-ctr'],
-  hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com'],
-  compress: ['none'],
-} as const;
+/** Refused sockets held at once while they are told why; past it they are simply closed. */
+const MAX_REFUSALS_HELD = 64;
+const REFUSAL_DEADLINE_MS = 3000;
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
+const SWEEP_MS = 500;
 
 /** One caller's connection, as session.ts sees it. */
 export interface CallerConnection {
@@ -31,12 +34,16 @@ export interface CallerConnection {
   readonly remote: string;
   readonly startedAt: number;
   readonly outcome: AuthOutcome;
+  /** Set when the front door refused this caller after login: the shell shows it and hangs up. */
+  readonly refusal: string | undefined;
   log: Logger;
   /** Replace the deadline: when it passes, onExpire runs (then the connection is ended). */
   setDeadline(ms: number, onExpire: () => void): void;
   clearDeadline(): void;
-  /** The caller now holds a node: they no longer count against the not-yet-on-a-node cap. */
+  /** The caller now holds a node: they leave the pre-login and registration pools. */
   holdNode(): void;
+  /** An account was created on this connection (counts against its address's hourly share). */
+  noteRegistered(): void;
   end(): void;
   readonly closed: boolean;
   onClose(listener: () => void): void;
@@ -49,6 +56,7 @@ export interface ShellStart {
 }
 
 export interface SshServerDeps {
+  server: Pick<ServerConfig, 'algorithms'>;
   connection: ConnectionConfig;
   auth: AuthConfig;
   bbsName: string;
@@ -70,84 +78,110 @@ export interface SshServer {
   connectionCount(): number;
 }
 
+export function createAdmissionFor(connection: ConnectionConfig, auth: AuthConfig, now?: () => number): Admission {
+  return createAdmission(
+    {
+      maxConnections: connection.max_connections,
+      maxPerAddress: connection.max_per_ip,
+      preLogin: connection.max_unauthenticated,
+      preLoginPerAddress: connection.max_unauthenticated_per_ip,
+      registering: connection.max_registering,
+      registeringPerAddress: connection.max_registering_per_ip,
+      registrationsPerHour: auth.registrations_per_hour,
+      versionMs: connection.version_seconds * 1000,
+    },
+    now,
+  );
+}
+
+interface Accepted {
+  socket: net.Socket;
+  address: string;
+  connectedAt: number;
+}
+
 export function createSshServer(deps: SshServerDeps): SshServer {
   const { log } = deps;
+  const algorithms = ALGORITHM_SETS[deps.server.algorithms];
+  const offer = createOffer(algorithms, deps.hostKeys.map((k) => k.type));
   const ssh = new ssh2.Server({
     hostKeys: deps.hostKeys.map((k) => k.privateKey),
-    algorithms: ALGORITHMS as unknown as ssh2.Algorithms,
+    algorithms: algorithms as unknown as ssh2.Algorithms,
     ident: 'ssh-bbs',
     keepaliveInterval: deps.connection.keepalive_seconds * 1000,
     keepaliveCountMax: 3,
   } as ssh2.ServerConfig);
   ssh.on('error', (err: Error) => log.error({ err }, 'ssh server error'));
 
-  const sockets = new Set<net.Socket>();
-  const perAddress = new Map<string, number>();
-  const notOnNode = new Set<net.Socket>();
+  const admission = createAdmissionFor(deps.connection, deps.auth);
+  const refuser = createRefuser({ maxHeld: MAX_REFUSALS_HELD, deadlineMs: REFUSAL_DEADLINE_MS });
+  const refusals = createRefusalLog(log, REFUSAL_LOG_INTERVAL_MS);
+  const accepted = new Map<ConnId, Accepted>();
+  /** Accepted sockets ssh2 has not announced yet (it emits 'connection' after the version line). */
+  const byRemote = new Map<string, ConnId>();
   const idleWaiters: Array<() => void> = [];
-  /** Sockets accepted but not yet identified by ssh2 (it emits 'connection' after the client's version line). */
-  const unidentified = new Map<string, { socket: net.Socket; id: number; connectedAt: number; deadline: NodeJS.Timeout }>();
-  let nextId = 1;
+
+  const drop = (id: ConnId, reason: RefusalCode) => {
+    const entry = accepted.get(id);
+    if (!entry) return;
+    refusals.note(entry.address, reason);
+    entry.socket.destroy();
+  };
+  const sweep = setInterval(() => {
+    for (const id of admission.expired()) drop(id, 'no_version');
+  }, SWEEP_MS);
+  sweep.unref();
 
   const tcp = net.createServer({ noDelay: true }, (socket) => {
     socket.on('error', () => undefined);
     const address = socket.remoteAddress ?? '?';
-    const remote = `${address}:${socket.remotePort ?? 0}`;
-    const refusal = refuse(address);
-    if (refusal) {
-      log.warn({ remote, reason: refusal }, 'connection refused');
-      socket.destroy();
+    const decision = admission.connect(address);
+    if (!decision.ok) {
+      refusals.note(address, decision.code);
+      refuser.refuse(socket, decision.code);
       return;
     }
-    sockets.add(socket);
-    notOnNode.add(socket);
-    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-    // A client that never sends its version line is invisible to ssh2 (PITFALLS 15): our own clock.
-    const deadline = setTimeout(() => socket.destroy(), deps.connection.login_grace_seconds * 1000);
-    unidentified.set(remote, { socket, id: nextId++, connectedAt: Date.now(), deadline });
+    for (const victim of decision.evict) drop(victim, 'evicted');
+    const { id } = decision;
+    const remote = `${address}:${socket.remotePort ?? 0}`;
+    accepted.set(id, { socket, address, connectedAt: Date.now() });
+    byRemote.set(remote, id);
     socket.once('close', () => {
-      clearTimeout(deadline);
-      unidentified.delete(remote);
-      sockets.delete(socket);
-      notOnNode.delete(socket);
-      if (sockets.size === 0) for (const wake of idleWaiters.splice(0)) wake();
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left > 0) perAddress.set(address, left);
-      else perAddress.delete(address);
+      admission.closed(id);
+      accepted.delete(id);
+      if (byRemote.get(remote) === id) byRemote.delete(remote);
+      if (accepted.size === 0) for (const wake of idleWaiters.splice(0)) wake();
     });
     ssh.injectSocket(socket);
   });
   tcp.on('error', (err) => log.error({ err }, 'listener error'));
 
   ssh.on('connection', (client: Connection, info: { ip: string; port: number }) => {
-    const remote = `${info.ip}:${info.port}`;
-    const entry = unidentified.get(remote);
     client.on('error', () => undefined);
-    if (!entry) return client.end();
-    unidentified.delete(remote);
-    clearTimeout(entry.deadline);
-    setUpConnection(client, entry.socket, entry.id, remote, entry.connectedAt);
+    // Before anything else: ssh2 sends its KEXINIT as soon as this event returns.
+    applyOffer(client, offer);
+    const remote = `${info.ip}:${info.port}`;
+    const id = byRemote.get(remote);
+    const entry = id === undefined ? undefined : accepted.get(id);
+    if (id === undefined || !entry) return client.end();
+    byRemote.delete(remote);
+    admission.versionSeen(id);
+    setUpConnection(client, id, entry, remote);
   });
 
-  function refuse(address: string): string | undefined {
-    if (sockets.size >= deps.connection.max_connections) return 'max_connections';
-    if ((perAddress.get(address) ?? 0) >= deps.connection.max_per_ip) return 'max_per_ip';
-    if (notOnNode.size >= deps.connection.max_unauthenticated) return 'max_unauthenticated';
-    return undefined;
-  }
-
-  function setUpConnection(client: Connection, socket: net.Socket, id: number, remote: string, startedAt: number): void {
+  function setUpConnection(client: Connection, id: ConnId, { socket, address, connectedAt }: Accepted, remote: string): void {
     const connLog = log.child({ conn: id, remote });
     connLog.info('connect');
     let deadline: NodeJS.Timeout | undefined;
     let closed = false;
     const closeListeners: Array<() => void> = [];
 
-    const conn: CallerConnection & { outcome: AuthOutcome } = {
+    const conn: CallerConnection & { outcome: AuthOutcome; refusal: string | undefined } = {
       id,
       remote,
-      startedAt,
+      startedAt: connectedAt,
       outcome: { kind: 'newcomer' },
+      refusal: undefined,
       log: connLog,
       setDeadline(ms, onExpire) {
         clearTimeout(deadline);
@@ -159,7 +193,8 @@ export function createSshServer(deps: SshServerDeps): SshServer {
         deadline.unref();
       },
       clearDeadline: () => clearTimeout(deadline),
-      holdNode: () => notOnNode.delete(socket),
+      holdNode: () => admission.admitted(id),
+      noteRegistered: () => admission.registered(id),
       end() {
         try {
           client.end();
@@ -181,7 +216,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       guard: deps.guard,
       bbsName: deps.bbsName,
       maxLoginAttempts: deps.auth.max_login_attempts,
-      remote: socket.remoteAddress ?? '?',
+      remote: address,
       log: connLog,
       onGiveUp: () => conn.end(),
     });
@@ -192,7 +227,14 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       conn.outcome = auth.outcome ?? { kind: 'newcomer' };
       const who = conn.outcome.kind === 'user' ? conn.outcome.user.handle : 'new';
       connLog.info({ user: who, method: conn.outcome.kind === 'user' ? conn.outcome.method : 'newcomer' }, 'authenticated');
-      client.on('session', (accept, reject) => onSession(conn, accept, reject));
+      if (conn.outcome.kind === 'user') admission.authenticated(id);
+      else admitNewcomer(conn, address);
+      let sessionTaken = false;
+      client.on('session', (accept, reject) => {
+        if (sessionTaken) return reject();
+        sessionTaken = true;
+        acceptSession({ bbsName: deps.bbsName, onShell: deps.onShell }, conn, accept);
+      });
     });
     client.on('handshake', (info) => connLog.debug({ kex: info.kex, cipher: info.cs.cipher }, 'handshake'));
     client.on('tcpip', (_accept, reject) => reject());
@@ -201,53 +243,17 @@ export function createSshServer(deps: SshServerDeps): SshServer {
     client.on('close', () => {
       closed = true;
       clearTimeout(deadline);
-      connLog.info({ durationMs: Date.now() - startedAt }, 'disconnect');
+      connLog.info({ durationMs: Date.now() - connectedAt }, 'disconnect');
       for (const listener of closeListeners.splice(0)) listener();
     });
   }
 
-  function onSession(conn: CallerConnection, accept: () => Session, reject: () => void): void {
-    if (sessionTaken.has(conn.id)) return reject();
-    sessionTaken.add(conn.id);
-    conn.onClose(() => sessionTaken.delete(conn.id));
-    const session = accept();
-    let pty: { term: string; size: PtySize } | undefined;
-    let terminal: ChannelTerminal | undefined;
-    const refuseWith = (accepter: () => ServerChannel, text: string) => {
-      const channel = accepter();
-      channel.on('error', () => undefined);
-      channel.write(`\r\n${text}\r\n\r\n`);
-      channel.exit(1);
-      channel.end();
-      conn.log.info('refused a session without a terminal');
-      setImmediate(() => conn.end());
-    };
-    session.on('pty', (accept, _reject, info) => {
-      pty = { term: String(info.term ?? ''), size: clampSize(info.cols, info.rows) };
-      accept?.();
-    });
-    session.on('window-change', (accept, _reject, info) => {
-      terminal?.resize(info.cols, info.rows);
-      accept?.();
-    });
-    session.on('env', (_accept, reject) => reject?.());
-    session.on('exec', (accept) => refuseWith(accept, `${deps.bbsName} does not run commands. Connect with: ssh -p <port> <handle>@<host>`));
-    session.on('subsystem', (_accept, reject) => reject());
-    session.on('sftp', (_accept, reject) => reject());
-    session.on('x11', (_accept, reject) => reject());
-    session.on('auth-agent', (_accept, reject) => reject?.());
-    session.on('signal', (accept) => accept?.());
-    session.on('shell', (accept, reject) => {
-      if (terminal) return reject();
-      if (!pty) return refuseWith(accept, `${deps.bbsName} needs an interactive terminal. Connect with: ssh -t -p <port> <handle>@<host>`);
-      const channel = accept();
-      channel.on('error', (err: Error) => conn.log.debug({ err: err.message }, 'channel error'));
-      terminal = createChannelTerminal(channel, pty.term, pty.size);
-      conn.log.info({ term: logSafe(pty.term, 32), cols: pty.size.cols, rows: pty.size.rows }, 'shell');
-      deps.onShell({ conn, channel, terminal });
-    });
+  function admitNewcomer(conn: CallerConnection & { refusal: string | undefined }, address: string): void {
+    const decision = admission.newcomer(conn.id);
+    if (decision.ok) return;
+    refusals.note(address, decision.code);
+    conn.refusal = REFUSAL_TEXT[decision.code];
   }
-  const sessionTaken = new Set<number>();
 
   return {
     listen(port, host) {
@@ -261,11 +267,13 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       });
     },
     stopListening() {
+      clearInterval(sweep);
+      refusals.close();
       // net.Server.close's callback waits for every connection to end; the sessions end them.
       if (tcp.listening) tcp.close();
     },
     whenIdle(ms) {
-      if (sockets.size === 0) return Promise.resolve();
+      if (accepted.size === 0) return Promise.resolve();
       return new Promise((resolve) => {
         const timer = setTimeout(resolve, ms);
         idleWaiters.push(() => {
@@ -275,8 +283,8 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       });
     },
     destroyAll() {
-      for (const socket of sockets) socket.destroy();
+      for (const { socket } of accepted.values()) socket.destroy();
     },
-    connectionCount: () => sockets.size,
+    connectionCount: () => accepted.size,
   };
 }

@@ -1,0 +1,186 @@
+/**
+ * Admission policy for the front door: who may open a connection, who must make room, and who is
+ * dropped for silence. Pure: no sockets, no timers — the listener reports events (connect, version
+ * line seen, authenticated, on a node, closed) and asks `expired()` now and then; time comes from
+ * the injected clock. So it can live wherever the listener lives (one process, or a primary that
+ * hands sockets to workers).
+ *
+ * Pools, each with a per-address share (an IPv6 /64 is one address):
+ * - pre-login: connected but not yet authenticated, or a member not yet on a node. When it is
+ *   full, room is made as OpenSSH's MaxStartups does, by dropping a waiting connection: the oldest
+ *   that has not even sent its SSH version line, else a random one still logging in. A newcomer is
+ *   refused only when everyone waiting has already logged in.
+ * - registration: callers filling in the new-user form, which takes minutes, so they never hold
+ *   the pre-login pool.
+ * A connection that sends no SSH version line within `versionMs` is dropped.
+ */
+import { addressKey } from './address.js';
+
+/** Why a connection was refused or dropped: a closed set, for logs and metrics. */
+export type RefusalCode =
+  | 'max_connections'
+  | 'max_per_ip'
+  | 'pre_login_per_ip'
+  | 'pre_login_full'
+  | 'evicted'
+  | 'no_version'
+  | 'registration_full'
+  | 'registration_per_ip'
+  | 'registration_rate';
+
+export const REFUSAL_CODES: readonly RefusalCode[] = [
+  'max_connections',
+  'max_per_ip',
+  'pre_login_per_ip',
+  'pre_login_full',
+  'evicted',
+  'no_version',
+  'registration_full',
+  'registration_per_ip',
+  'registration_rate',
+];
+
+export interface AdmissionLimits {
+  maxConnections: number;
+  maxPerAddress: number;
+  preLogin: number;
+  preLoginPerAddress: number;
+  registering: number;
+  registeringPerAddress: number;
+  /** Accounts one address may create per hour. */
+  registrationsPerHour: number;
+  /** Time to send the SSH version line. */
+  versionMs: number;
+}
+
+export type ConnId = number;
+export type Decision = { ok: true } | { ok: false; code: RefusalCode };
+export type ConnectDecision = { ok: true; id: ConnId; evict: ConnId[] } | { ok: false; code: RefusalCode };
+
+type Stage = 'pre-login' | 'registering' | 'admitted';
+
+interface Entry {
+  key: string;
+  stage: Stage;
+  at: number;
+  versionSeen: boolean;
+  authenticated: boolean;
+}
+
+const HOUR_MS = 3_600_000;
+/** Addresses whose recent registrations are remembered; past it the oldest are forgotten. */
+const MAX_REGISTRATION_RECORDS = 10_000;
+
+export interface Admission {
+  connect(address: string): ConnectDecision;
+  versionSeen(id: ConnId): void;
+  /** A member logged in: no longer evictable; stays pre-login until it is on a node. */
+  authenticated(id: ConnId): void;
+  /** A newcomer logged in as `new`: moves to the registration pool, or is refused. */
+  newcomer(id: ConnId): Decision;
+  /** The caller is on a node (or finished registering and is): leaves every pool. */
+  admitted(id: ConnId): void;
+  /** An account was created from this connection's address. */
+  registered(id: ConnId): void;
+  closed(id: ConnId): void;
+  /** Connections whose version deadline has passed: the host drops them. */
+  expired(): ConnId[];
+  counts(): { connections: number; preLogin: number; registering: number };
+}
+
+export function createAdmission(limits: AdmissionLimits, now: () => number = Date.now, random: () => number = Math.random): Admission {
+  const entries = new Map<ConnId, Entry>();
+  const registrations = new Map<string, number[]>();
+  let nextId = 1;
+
+  const count = (predicate: (e: Entry) => boolean) => {
+    let n = 0;
+    for (const e of entries.values()) if (predicate(e)) n += 1;
+    return n;
+  };
+
+  function pickVictim(): ConnId | undefined {
+    let oldest: [ConnId, Entry] | undefined;
+    const loggingIn: ConnId[] = [];
+    for (const [id, e] of entries) {
+      if (e.stage !== 'pre-login' || e.authenticated) continue;
+      if (!e.versionSeen && (!oldest || e.at < oldest[1].at)) oldest = [id, e];
+      if (e.versionSeen) loggingIn.push(id);
+    }
+    if (oldest) return oldest[0];
+    return loggingIn.length > 0 ? loggingIn[Math.floor(random() * loggingIn.length)] : undefined;
+  }
+
+  function recentRegistrations(key: string): number[] {
+    const cutoff = now() - HOUR_MS;
+    const times = (registrations.get(key) ?? []).filter((t) => t > cutoff);
+    if (times.length === 0) registrations.delete(key);
+    else registrations.set(key, times);
+    return times;
+  }
+
+  return {
+    connect(address) {
+      const key = addressKey(address);
+      if (entries.size >= limits.maxConnections) return { ok: false, code: 'max_connections' };
+      if (count((e) => e.key === key) >= limits.maxPerAddress) return { ok: false, code: 'max_per_ip' };
+      const preLogin = (e: Entry) => e.stage === 'pre-login';
+      if (count((e) => preLogin(e) && e.key === key) >= limits.preLoginPerAddress) return { ok: false, code: 'pre_login_per_ip' };
+      const evict: ConnId[] = [];
+      if (count(preLogin) >= limits.preLogin) {
+        const victim = pickVictim();
+        if (victim === undefined) return { ok: false, code: 'pre_login_full' };
+        entries.delete(victim);
+        evict.push(victim);
+      }
+      const id = nextId++;
+      entries.set(id, { key, stage: 'pre-login', at: now(), versionSeen: false, authenticated: false });
+      return { ok: true, id, evict };
+    },
+    versionSeen(id) {
+      const e = entries.get(id);
+      if (e) e.versionSeen = true;
+    },
+    authenticated(id) {
+      const e = entries.get(id);
+      if (e) e.authenticated = true;
+    },
+    newcomer(id) {
+      const e = entries.get(id);
+      if (!e) return { ok: true };
+      e.authenticated = true;
+      const registering = (x: Entry) => x.stage === 'registering';
+      if (recentRegistrations(e.key).length >= limits.registrationsPerHour) return { ok: false, code: 'registration_rate' };
+      if (count(registering) >= limits.registering) return { ok: false, code: 'registration_full' };
+      if (count((x) => registering(x) && x.key === e.key) >= limits.registeringPerAddress) return { ok: false, code: 'registration_per_ip' };
+      e.stage = 'registering';
+      return { ok: true };
+    },
+    admitted(id) {
+      const e = entries.get(id);
+      if (e) e.stage = 'admitted';
+    },
+    registered(id) {
+      const e = entries.get(id);
+      if (!e) return;
+      const times = recentRegistrations(e.key);
+      registrations.delete(e.key); // re-insert: Map order is least recently registered first
+      registrations.set(e.key, [...times, now()]);
+      if (registrations.size > MAX_REGISTRATION_RECORDS) registrations.delete(registrations.keys().next().value!);
+    },
+    closed(id) {
+      entries.delete(id);
+    },
+    expired() {
+      const cutoff = now() - limits.versionMs;
+      const late: ConnId[] = [];
+      for (const [id, e] of entries) if (!e.versionSeen && e.at <= cutoff) late.push(id);
+      return late;
+    },
+    counts: () => ({
+      connections: entries.size,
+      preLogin: count((e) => e.stage === 'pre-login'),
+      registering: count((e) => e.stage === 'registering'),
+    }),
+  };
+}
