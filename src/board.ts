@@ -50,7 +50,8 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
   for (const key of hostKeys) log.info({ type: key.type, bits: key.bits, fingerprint: key.fingerprint }, 'host key');
 
   const db = openDatabase(config.server.data_dir);
-  const users = new UserStore(db, createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes }));
+  const hasher = createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes });
+  const users = new UserStore(db, hasher);
   const nodes = new NodeManager(config.connection.max_nodes);
   const room = new ChatManager({
     capacity: config.chat.capacity,
@@ -72,6 +73,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
     hostKeys,
     users,
     guard,
+    passwordQueue: hasher,
     log,
     onShell({ conn, channel, terminal }) {
       const session = startSession(sessionDeps, conn, channel, terminal);

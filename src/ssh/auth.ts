@@ -34,6 +34,8 @@ export interface AuthDeps {
   maxLoginAttempts: number;
   remote: string;
   log: Logger;
+  /** True when so many password checks are queued that one more should be refused politely. */
+  hashQueueFull(): boolean;
   /** The connection must be dropped (too many failures). */
   onGiveUp(): void;
 }
@@ -90,10 +92,17 @@ export class ConnectionAuth {
 
   private publicKey(ctx: PublicKeyAuthContext, handle: string): void {
     const user = isValidHandle(handle) ? this.deps.users.findByKey(ctx.key.algo, ctx.key.data) : undefined;
-    if (!user || user.handle.toLowerCase() !== handle.toLowerCase()) return ctx.reject(METHODS);
+    if (!user || user.handle.toLowerCase() !== handle.toLowerCase()) return this.keyFailed(ctx, handle, 'not bound to the account');
     if (!ctx.signature || !ctx.blob) return ctx.accept();
-    if (!verifySignature(ctx)) return ctx.reject(METHODS);
+    if (!verifySignature(ctx)) return this.keyFailed(ctx, handle, 'bad signature');
     this.succeed(ctx, { kind: 'user', user, method: 'publickey' });
+  }
+
+  /** Logged like a failed password (same message and fields), with the key's fingerprint. */
+  private keyFailed(ctx: PublicKeyAuthContext, handle: string, why: string): void {
+    const fingerprint = fingerprintOf(ctx.key.data);
+    this.deps.log.info({ user: handle.slice(0, 32), method: 'publickey', fingerprint, why }, 'login failed');
+    ctx.reject(METHODS);
   }
 
   private async password(ctx: PasswordAuthContext | KeyboardAuthContext, handle: string, password: string): Promise<void> {
@@ -102,6 +111,10 @@ export class ConnectionAuth {
     if (waitMs > 0) {
       log.warn({ user: handle.slice(0, 32), waitMs }, 'login refused: locked out');
       return this.fail(ctx, lockoutNotice(waitMs));
+    }
+    if (this.deps.hashQueueFull()) {
+      log.warn({ user: handle.slice(0, 32), reason: 'hash_queue_full' }, 'login refused: busy');
+      return this.fail(ctx, BUSY_NOTICE);
     }
     const user = isValidHandle(handle) && password.length <= 1024 ? await users.verifyPassword(handle, password) : undefined;
     if (!user) {
@@ -149,8 +162,14 @@ function verifySignature(ctx: PublicKeyAuthContext): boolean {
   return key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
 }
 
+const BUSY_NOTICE = 'The board is busy checking passwords. Please try again in a moment.';
+
 function lockoutNotice(waitMs: number): string {
-  const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+  if (waitMs < 60_000) {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return `Too many failed logins. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  }
+  const minutes = Math.ceil(waitMs / 60_000);
   return `Too many failed logins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
 }
 

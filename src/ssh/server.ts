@@ -63,6 +63,8 @@ export interface SshServerDeps {
   hostKeys: HostKey[];
   users: UserStore;
   guard: LoginGuard;
+  /** Password checks running, and queued behind them. */
+  passwordQueue: { readonly running: number; readonly waiting: number };
   log: Logger;
   onShell(start: ShellStart): void;
 }
@@ -218,6 +220,8 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       maxLoginAttempts: deps.auth.max_login_attempts,
       remote: address,
       log: connLog,
+      hashQueueFull: () =>
+        deps.passwordQueue.running >= deps.auth.max_concurrent_hashes && deps.passwordQueue.waiting >= deps.auth.max_waiting_hashes,
       onGiveUp: () => conn.end(),
     });
 
