@@ -7,10 +7,13 @@
 import type { ServerChannel, Session } from 'ssh2';
 import { logSafe } from '../log.js';
 import type { CallerConnection, ShellStart } from './server.js';
+import type { LayoutBudget } from './resize-throttle.js';
 import { clampSize, createChannelTerminal, type ChannelTerminal, type PtySize } from './terminal.js';
 
 export interface ChannelPolicyDeps {
   bbsName: string;
+  /** Window-change layouts shared by the whole board. */
+  layouts: LayoutBudget;
   onShell(start: ShellStart): void;
 }
 
@@ -48,7 +51,7 @@ export function acceptSession(deps: ChannelPolicyDeps, conn: CallerConnection, a
     if (!pty) return refuseWith(accept, `${deps.bbsName} needs an interactive terminal. Connect with: ssh -t -p <port> <handle>@<host>`);
     const channel = accept();
     channel.on('error', (err: Error) => conn.log.debug({ err: err.message }, 'channel error'));
-    terminal = createChannelTerminal(channel, pty.term, pty.size);
+    terminal = createChannelTerminal(channel, pty.term, pty.size, { layouts: deps.layouts });
     conn.log.info({ term: logSafe(pty.term, 32), cols: pty.size.cols, rows: pty.size.rows }, 'shell');
     deps.onShell({ conn, channel, terminal });
   });

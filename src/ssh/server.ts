@@ -20,6 +20,7 @@ import type { HostKey } from './host-keys.js';
 import type { LoginGuard } from './login-guard.js';
 import { createRefusalLog } from './refusal-log.js';
 import { createRefuser, REFUSAL_TEXT } from './refusal.js';
+import { createLayoutBudget } from './resize-throttle.js';
 import type { ChannelTerminal } from './terminal.js';
 
 /** Refused sockets held at once while they are told why; past it they are simply closed. */
@@ -118,6 +119,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
   const admission = createAdmissionFor(deps.connection, deps.auth);
   const refuser = createRefuser({ maxHeld: MAX_REFUSALS_HELD, deadlineMs: REFUSAL_DEADLINE_MS });
   const refusals = createRefusalLog(log, REFUSAL_LOG_INTERVAL_MS);
+  const layouts = createLayoutBudget();
   const accepted = new Map<ConnId, Accepted>();
   /** Accepted sockets ssh2 has not announced yet (it emits 'connection' after the version line). */
   const byRemote = new Map<string, ConnId>();
@@ -237,7 +239,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       client.on('session', (accept, reject) => {
         if (sessionTaken) return reject();
         sessionTaken = true;
-        acceptSession({ bbsName: deps.bbsName, onShell: deps.onShell }, conn, accept);
+        acceptSession({ bbsName: deps.bbsName, layouts, onShell: deps.onShell }, conn, accept);
       });
     });
     client.on('handshake', (info) => connLog.debug({ kex: info.kex, cipher: info.cs.cipher }, 'handshake'));
