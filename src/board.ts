@@ -52,6 +52,8 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): Board {
   const db = openDatabase(config.server.data_dir);
   const hasher = createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes });
   const users = new UserStore(db, hasher);
+  const leftOpen = users.closeOpenCalls();
+  if (leftOpen > 0) log.warn({ calls: leftOpen }, 'closed call-log entries left open by an unclean stop');
   const nodes = new NodeManager(config.connection.max_nodes);
   const room = new ChatManager({
     capacity: config.chat.capacity,

@@ -8,6 +8,7 @@ export type StoreErrorCode =
   | 'ERR_KEY_TAKEN'
   | 'ERR_BAD_INPUT'
   | 'ERR_DB_OPEN'
+  | 'ERR_DB_CORRUPT'
   | 'ERR_DB_TOO_NEW';
 
 export class StoreError extends Error {
