@@ -14,6 +14,7 @@
  *   the pre-login pool.
  * A connection that sends no SSH version line within `versionMs` is dropped.
  */
+import type { AuthConfig, ConnectionConfig } from '../config.js';
 import { addressKey } from './address.js';
 
 /** Why a connection was refused or dropped: a closed set, for logs and metrics. */
@@ -51,6 +52,20 @@ export interface AdmissionLimits {
   registrationsPerHour: number;
   /** Time to send the SSH version line. */
   versionMs: number;
+}
+
+/** The limits from the board's config sections. */
+export function admissionLimits(connection: ConnectionConfig, auth: AuthConfig): AdmissionLimits {
+  return {
+    maxConnections: connection.max_connections,
+    maxPerAddress: connection.max_per_ip,
+    preLogin: connection.max_unauthenticated,
+    preLoginPerAddress: connection.max_unauthenticated_per_ip,
+    registering: connection.max_registering,
+    registeringPerAddress: connection.max_registering_per_ip,
+    registrationsPerHour: auth.registrations_per_hour,
+    versionMs: connection.version_seconds * 1000,
+  };
 }
 
 export type ConnId = number;

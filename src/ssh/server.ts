@@ -12,7 +12,7 @@ import ssh2, { type Connection, type ServerChannel } from 'ssh2';
 import type { Logger } from 'pino';
 import type { AuthConfig, ConnectionConfig, ServerConfig } from '../config.js';
 import type { UserStore } from '../store/users.js';
-import { createAdmission, type Admission, type ConnId, type RefusalCode } from './admission.js';
+import { admissionLimits, createAdmission, type ConnId, type RefusalCode } from './admission.js';
 import { ALGORITHM_SETS, applyOffer, createOffer } from './algorithms.js';
 import { ConnectionAuth, type AuthOutcome } from './auth.js';
 import { acceptSession } from './channel-policy.js';
@@ -81,22 +81,6 @@ export interface SshServer {
   connectionCount(): number;
 }
 
-export function createAdmissionFor(connection: ConnectionConfig, auth: AuthConfig, now?: () => number): Admission {
-  return createAdmission(
-    {
-      maxConnections: connection.max_connections,
-      maxPerAddress: connection.max_per_ip,
-      preLogin: connection.max_unauthenticated,
-      preLoginPerAddress: connection.max_unauthenticated_per_ip,
-      registering: connection.max_registering,
-      registeringPerAddress: connection.max_registering_per_ip,
-      registrationsPerHour: auth.registrations_per_hour,
-      versionMs: connection.version_seconds * 1000,
-    },
-    now,
-  );
-}
-
 interface Accepted {
   socket: net.Socket;
   address: string;
@@ -116,7 +100,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
   } as ssh2.ServerConfig);
   ssh.on('error', (err: Error) => log.error({ err }, 'ssh server error'));
 
-  const admission = createAdmissionFor(deps.connection, deps.auth);
+  const admission = createAdmission(admissionLimits(deps.connection, deps.auth));
   const refuser = createRefuser({ maxHeld: MAX_REFUSALS_HELD, deadlineMs: REFUSAL_DEADLINE_MS });
   const refusals = createRefusalLog(log, REFUSAL_LOG_INTERVAL_MS);
   const layouts = createLayoutBudget();
@@ -163,7 +147,12 @@ export function createSshServer(deps: SshServerDeps): SshServer {
   ssh.on('connection', (client: Connection, info: { ip: string; port: number }) => {
     client.on('error', () => undefined);
     // Before anything else: ssh2 sends its KEXINIT as soon as this event returns.
-    applyOffer(client, offer);
+    try {
+      applyOffer(client, offer);
+    } catch (err) {
+      log.error({ err }, 'cannot set the algorithm offer; refusing the connection');
+      return client.end();
+    }
     const remote = `${info.ip}:${info.port}`;
     const id = byRemote.get(remote);
     const entry = id === undefined ? undefined : accepted.get(id);
