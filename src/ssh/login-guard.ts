@@ -41,7 +41,6 @@ export class LoginGuard {
   private readonly now: () => number;
   private readonly windowMs: number;
   private readonly maxEntries: number;
-  private unrecorded = 0;
   /** After finding the table full of active blocks, do not scan it again before this time. */
   private fullUntil = 0;
 
@@ -74,11 +73,6 @@ export class LoginGuard {
     return this.entries.size;
   }
 
-  /** Failures not recorded because every entry was an active lockout (for logs and metrics). */
-  unrecordedFailures(): number {
-    return this.unrecorded;
-  }
-
   private isStale(entry: Entry, t: number): boolean {
     return entry.blockedUntil <= t && t - entry.firstAt > this.windowMs;
   }
@@ -102,10 +96,7 @@ export class LoginGuard {
     entry.blockedUntil = Math.max(entry.blockedUntil, blockedUntil(entry));
     // Re-insert so Map order is least-recently-failed first.
     this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries && !this.makeRoom(t)) {
-      this.unrecorded += 1;
-      return;
-    }
+    if (this.entries.size >= this.maxEntries && !this.makeRoom(t)) return;
     this.entries.set(key, entry);
   }
 
