@@ -65,6 +65,7 @@ export class ConnectionAuth {
         // Refuse once so the client offers its keys; registration can then bind one.
         return ctx.reject(METHODS);
       case 'publickey': {
+        if (isSha1Rsa(ctx)) return ctx.reject(METHODS);
         if (!ctx.signature || !ctx.blob) return ctx.accept();
         if (!verifySignature(ctx)) return ctx.reject(METHODS);
         const blob = ctx.key.data;
@@ -91,6 +92,7 @@ export class ConnectionAuth {
   }
 
   private publicKey(ctx: PublicKeyAuthContext, handle: string): void {
+    if (isSha1Rsa(ctx)) return this.keyFailed(ctx, handle, 'ssh-rsa (SHA-1) signature');
     const user = isValidHandle(handle) ? this.deps.users.findByKey(ctx.key.algo, ctx.key.data) : undefined;
     if (!user || user.handle.toLowerCase() !== handle.toLowerCase()) return this.keyFailed(ctx, handle, 'not bound to the account');
     if (!ctx.signature || !ctx.blob) return ctx.accept();
@@ -154,6 +156,15 @@ export class ConnectionAuth {
     safely(() => ctx.reject([]));
     this.deps.onGiveUp();
   }
+}
+
+/**
+ * An RSA key used with the `ssh-rsa` signature algorithm signs with SHA-1, which the board accepts
+ * no more than OpenSSH's own server does (since 8.8). ssh2 names an rsa-sha2-256/512 request's key
+ * `ssh-rsa` too, but then sets the hash; a bare `ssh-rsa` has none.
+ */
+function isSha1Rsa(ctx: PublicKeyAuthContext): boolean {
+  return ctx.key.algo === 'ssh-rsa' && !ctx.hashAlgo;
 }
 
 function verifySignature(ctx: PublicKeyAuthContext): boolean {

@@ -128,21 +128,38 @@ describe.each(['compatible', 'modern'] as const)('the %s algorithm set', (algori
   });
 });
 
+/** OpenSSH with a command (the board refuses commands, after login): its combined output. */
+function sshOutput(port: number, options: string[]): Promise<string> {
+  // Asynchronously: the board runs in this process and must answer while ssh waits.
+  return new Promise((resolve) => {
+    execFile(
+      'ssh',
+      ['-F', '/dev/null', '-p', String(port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', ...options, 'alice@127.0.0.1', 'true'],
+      { timeout: 20_000 },
+      (_err, stdout, stderr) => resolve(`${stdout}${stderr}`),
+    );
+  });
+}
+
+describe.runIf(hasCommand('ssh'))('no SHA-1 user-key signature', () => {
+  it('an RSA key gets in with rsa-sha2 signatures, never with ssh-rsa (SHA-1) ones', async () => {
+    board = await startBoard();
+    const rsa = path.join(keyDir, 'id_rsa');
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'matrix', '-f', rsa]);
+    const parsed = parsePublicKey(readFileSync(`${rsa}.pub`, 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.error);
+    await board.board.users.create({ handle: 'alice', password: PASSWORD, key: { algo: parsed.key.algo, blob: parsed.key.blob } });
+    const keyOnly = ['-i', rsa, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', 'PasswordAuthentication=no', '-o', 'KbdInteractiveAuthentication=no'];
+    expect(await sshOutput(board.port, keyOnly)).toMatch(/does not run commands/);
+    expect(await sshOutput(board.port, [...keyOnly, '-o', 'PubkeyAcceptedAlgorithms=ssh-rsa'])).toMatch(/Permission denied/);
+    expect(board.logs().some((l) => l.msg === 'login failed' && l.why === 'ssh-rsa (SHA-1) signature')).toBe(true);
+  });
+});
+
 describe.runIf(hasCommand('ssh'))('no SHA-1 host-key signature', () => {
   it.each(['compatible', 'modern'] as const)('an OpenSSH client that accepts only ssh-rsa is refused (%s)', async (algorithms) => {
     board = await startBoard({ server: { algorithms } });
-    // Asynchronously: the board runs in this process and must answer while ssh waits.
-    const result = await new Promise<string>((resolve) => {
-      execFile(
-        'ssh',
-        [
-          '-F', '/dev/null', '-p', String(board!.port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no',
-          '-o', 'UserKnownHostsFile=/dev/null', '-o', 'HostKeyAlgorithms=ssh-rsa', 'alice@127.0.0.1', 'true',
-        ],
-        { timeout: 20_000 },
-        (err, _stdout, stderr) => resolve(err ? stderr : 'connected'),
-      );
-    });
+    const result = await sshOutput(board.port, ['-o', 'HostKeyAlgorithms=ssh-rsa']);
     expect(result).toMatch(/no matching host key type found\. Their offer: rsa-sha2-512,rsa-sha2-256,ssh-ed25519/);
   });
 });
