@@ -105,24 +105,51 @@ export interface Admission {
 
 export function createAdmission(limits: AdmissionLimits, now: () => number = Date.now, random: () => number = Math.random): Admission {
   const entries = new Map<ConnId, Entry>();
+  /** Per address: connections in all, and in each pool. Kept as counts so a decision costs O(1). */
+  const tallies = new Map<string, { all: number; preLogin: number; registering: number }>();
+  /** The pre-login pool; a Set keeps insertion order, so the oldest comes first. */
+  const preLogin = new Set<ConnId>();
+  let registering = 0;
   const registrations = new Map<string, number[]>();
   let nextId = 1;
 
-  const count = (predicate: (e: Entry) => boolean) => {
-    let n = 0;
-    for (const e of entries.values()) if (predicate(e)) n += 1;
-    return n;
+  const tally = (key: string) => {
+    let t = tallies.get(key);
+    if (!t) tallies.set(key, (t = { all: 0, preLogin: 0, registering: 0 }));
+    return t;
   };
 
-  function pickVictim(): ConnId | undefined {
-    let oldest: [ConnId, Entry] | undefined;
-    const loggingIn: ConnId[] = [];
-    for (const [id, e] of entries) {
-      if (e.stage !== 'pre-login' || e.authenticated) continue;
-      if (!e.versionSeen && (!oldest || e.at < oldest[1].at)) oldest = [id, e];
-      if (e.versionSeen) loggingIn.push(id);
+  /** Moves an entry out of its pool, into another stage or out altogether. */
+  function move(id: ConnId, e: Entry, to: Stage | 'gone'): void {
+    const t = tally(e.key);
+    if (e.stage === 'pre-login') {
+      t.preLogin -= 1;
+      preLogin.delete(id);
+    } else if (e.stage === 'registering') {
+      t.registering -= 1;
+      registering -= 1;
     }
-    if (oldest) return oldest[0];
+    if (to === 'registering') {
+      t.registering += 1;
+      registering += 1;
+    }
+    if (to !== 'gone') {
+      e.stage = to;
+      return;
+    }
+    entries.delete(id);
+    t.all -= 1;
+    if (t.all === 0) tallies.delete(e.key);
+  }
+
+  function pickVictim(): ConnId | undefined {
+    const loggingIn: ConnId[] = [];
+    for (const id of preLogin) {
+      const e = entries.get(id)!;
+      if (e.authenticated) continue;
+      if (!e.versionSeen) return id; // the oldest silent one
+      loggingIn.push(id);
+    }
     return loggingIn.length > 0 ? loggingIn[Math.floor(random() * loggingIn.length)] : undefined;
   }
 
@@ -137,19 +164,23 @@ export function createAdmission(limits: AdmissionLimits, now: () => number = Dat
   return {
     connect(address) {
       const key = addressKey(address);
+      const mine = tallies.get(key);
       if (entries.size >= limits.maxConnections) return { ok: false, code: 'max_connections' };
-      if (count((e) => e.key === key) >= limits.maxPerAddress) return { ok: false, code: 'max_per_ip' };
-      const preLogin = (e: Entry) => e.stage === 'pre-login';
-      if (count((e) => preLogin(e) && e.key === key) >= limits.preLoginPerAddress) return { ok: false, code: 'pre_login_per_ip' };
+      if ((mine?.all ?? 0) >= limits.maxPerAddress) return { ok: false, code: 'max_per_ip' };
+      if ((mine?.preLogin ?? 0) >= limits.preLoginPerAddress) return { ok: false, code: 'pre_login_per_ip' };
       const evict: ConnId[] = [];
-      if (count(preLogin) >= limits.preLogin) {
+      if (preLogin.size >= limits.preLogin) {
         const victim = pickVictim();
         if (victim === undefined) return { ok: false, code: 'pre_login_full' };
-        entries.delete(victim);
+        move(victim, entries.get(victim)!, 'gone');
         evict.push(victim);
       }
       const id = nextId++;
       entries.set(id, { key, stage: 'pre-login', at: now(), versionSeen: false, authenticated: false });
+      const t = tally(key);
+      t.all += 1;
+      t.preLogin += 1;
+      preLogin.add(id);
       return { ok: true, id, evict };
     },
     versionSeen(id) {
@@ -164,16 +195,15 @@ export function createAdmission(limits: AdmissionLimits, now: () => number = Dat
       const e = entries.get(id);
       if (!e) return { ok: true };
       e.authenticated = true;
-      const registering = (x: Entry) => x.stage === 'registering';
       if (recentRegistrations(e.key).length >= limits.registrationsPerHour) return { ok: false, code: 'registration_rate' };
-      if (count(registering) >= limits.registering) return { ok: false, code: 'registration_full' };
-      if (count((x) => registering(x) && x.key === e.key) >= limits.registeringPerAddress) return { ok: false, code: 'registration_per_ip' };
-      e.stage = 'registering';
+      if (registering >= limits.registering) return { ok: false, code: 'registration_full' };
+      if (tally(e.key).registering >= limits.registeringPerAddress) return { ok: false, code: 'registration_per_ip' };
+      move(id, e, 'registering');
       return { ok: true };
     },
     admitted(id) {
       const e = entries.get(id);
-      if (e) e.stage = 'admitted';
+      if (e) move(id, e, 'admitted');
     },
     registered(id) {
       const e = entries.get(id);
@@ -184,18 +214,19 @@ export function createAdmission(limits: AdmissionLimits, now: () => number = Dat
       if (registrations.size > MAX_REGISTRATION_RECORDS) registrations.delete(registrations.keys().next().value!);
     },
     closed(id) {
-      entries.delete(id);
+      const e = entries.get(id);
+      if (e) move(id, e, 'gone');
     },
     expired() {
+      // Only pre-login connections can still be silent: every other stage has logged in.
       const cutoff = now() - limits.versionMs;
       const late: ConnId[] = [];
-      for (const [id, e] of entries) if (!e.versionSeen && e.at <= cutoff) late.push(id);
+      for (const id of preLogin) {
+        const e = entries.get(id)!;
+        if (!e.versionSeen && e.at <= cutoff) late.push(id);
+      }
       return late;
     },
-    counts: () => ({
-      connections: entries.size,
-      preLogin: count((e) => e.stage === 'pre-login'),
-      registering: count((e) => e.stage === 'registering'),
-    }),
+    counts: () => ({ connections: entries.size, preLogin: preLogin.size, registering }),
   };
 }

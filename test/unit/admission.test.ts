@@ -84,6 +84,23 @@ describe('admission', () => {
     expect(admission.counts()).toEqual({ connections: 0, preLogin: 0, registering: 0 });
   });
 
+  it('keeps its counts through every way out: closing a form, an evicted or an admitted caller frees its places', () => {
+    const { admission, open } = setUp({ preLogin: 2, preLoginPerAddress: 2, registering: 1 });
+    const form = open('10.0.0.1');
+    admission.versionSeen(form.id);
+    expect(admission.newcomer(form.id)).toEqual({ ok: true });
+    admission.closed(form.id);
+    const again = open('10.0.0.1');
+    expect(admission.newcomer(again.id)).toEqual({ ok: true });
+    const silent = open('10.0.0.2');
+    open('10.0.0.2');
+    const third = open('10.0.0.3');
+    expect(third.evict).toEqual([silent.id]);
+    admission.closed(silent.id); // the host's close event arrives after the eviction
+    expect(admission.counts()).toEqual({ connections: 3, preLogin: 2, registering: 1 });
+    expect(admission.connect('10.0.0.2').ok).toBe(true);
+  });
+
   it('drops connections that sent no version line in time', () => {
     const { admission, open, advance } = setUp();
     const silent = open('10.0.0.1');
