@@ -46,6 +46,7 @@ connection:
   max_connections: ${Math.max(400, sessions + 50)}
   max_per_ip: ${Math.max(400, sessions + 50)}
   max_unauthenticated: 64
+  max_unauthenticated_per_ip: 64
 chat:
   capacity: ${Math.max(250, sessions + 10)}
   history: 50

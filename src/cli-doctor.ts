@@ -12,7 +12,7 @@ import { chooseDatabase } from './cli-database.js';
 import { hostKeyFiles } from './cli-host-keys.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { runtimeProblem } from './runtime.js';
-import { describeKey } from './ssh/public-keys.js';
+import { describeKey } from './keys/public-keys.js';
 import { describeVersion, inspectDatabase } from './store/inspect.js';
 
 type Status = 'ok' | 'warn' | 'FAIL';

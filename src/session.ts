@@ -136,6 +136,7 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
       try {
         const key = bindKey && offeredKey ? { algo: offeredKey.algo, blob: offeredKey.blob } : undefined;
         const created = await users.create({ handle, password, key });
+        call.conn.noteRegistered();
         call.log.info({ user: created.handle, key: key ? offeredKey!.fingerprint : undefined }, 'registered');
         return { ok: true, user: created };
       } catch (err) {

@@ -21,7 +21,7 @@ afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 /** The lines the filter is for: each blames the address in its "ip" field. */
 const BLAMING = new Set(['login failed', 'login refused: locked out', 'too many authentication attempts; disconnecting']);
 const isFailure = (entry: Record<string, unknown>) =>
-  BLAMING.has(String(entry.msg)) || (entry.msg === 'connection refused' && entry.reason === 'max_per_ip');
+  BLAMING.has(String(entry.msg)) || (entry.msg === 'connection refused' && ['max_per_ip', 'pre_login_per_ip'].includes(String(entry.reason)));
 
 /** fail2ban-regex's "Lines: N lines, I ignored, M matched, K missed" for `lines`. */
 function runFilter(lines: string[], name: string): { lines: number; matched: number; missed: number } {
@@ -54,6 +54,8 @@ describe('fail2ban', () => {
     await new Promise((resolve) => silent.once('connect', resolve));
     const third = net.connect(board.port, '127.0.0.1');
     third.on('error', () => undefined);
+    // Refused: it is sent the board's version line, which it reads, then closed.
+    third.resume();
     await closed(third);
     silent.destroy();
     again.type('/quit\r');
