@@ -56,9 +56,16 @@ describe('login guard', () => {
   it('refuses a password politely when too many checks are already queued', async () => {
     board = await startBoard({ auth: { max_concurrent_hashes: 1, max_waiting_hashes: 2 } });
     await board.board.users.create({ handle: 'alice', password: PASSWORD });
-    // Fill the queue from inside: one check running, several waiting.
-    const busy = Array.from({ length: 8 }, () => board!.board.users.verifyPassword('alice', 'not it at all'));
-    expect(await keyboardLogin(board.port, 'alice', PASSWORD)).toBe('refused');
+    // Fill the queue from inside: one check running, several waiting; each that ends is replaced
+    // until the login is answered, so the queue is still full whenever the handshake gets there.
+    let answered = false;
+    const busy: Array<Promise<unknown>> = [];
+    const check = (): Promise<unknown> =>
+      board!.board.users.verifyPassword('alice', 'not it at all').then(() => answered || void busy.push(check()));
+    for (let i = 0; i < 8; i++) busy.push(check());
+    const first = await keyboardLogin(board.port, 'alice', PASSWORD);
+    answered = true;
+    expect(first).toBe('refused');
     await Promise.all(busy);
     expect(await keyboardLogin(board.port, 'alice', PASSWORD)).toBe('ready');
     expect(board.logs().some((l) => l.msg === 'login refused: busy' && l.reason === 'hash_queue_full')).toBe(true);
