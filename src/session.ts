@@ -14,7 +14,7 @@ import type { ChatManager } from './chat/chat-manager.js';
 import type { ChatMessage } from './chat/messages.js';
 import { createMember, RETRY_HINT, type Member } from './chat/member.js';
 import type { Lines } from './nodes/lines.js';
-import type { CallerConnection } from './ssh/server.js';
+import type { CallerConnection } from './ssh/caller-connection.js';
 import type { ChannelTerminal } from './ssh/terminal.js';
 import type { OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';

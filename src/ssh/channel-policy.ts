@@ -6,7 +6,7 @@
  */
 import type { ServerChannel, Session } from 'ssh2';
 import { logSafe } from '../log.js';
-import type { CallerConnection, ShellStart } from './server.js';
+import type { CallerConnection, ShellStart } from './caller-connection.js';
 import type { LayoutBudget } from './resize-throttle.js';
 import { clampSize, createChannelTerminal, type ChannelTerminal, type PtySize } from './terminal.js';
 

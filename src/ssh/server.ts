@@ -10,7 +10,7 @@
  * policy (channel-policy.ts). What a caller does after the shell starts is session.ts's business.
  */
 import net from 'node:net';
-import ssh2, { type Connection, type ServerChannel } from 'ssh2';
+import ssh2, { type Connection } from 'ssh2';
 import type { Logger } from 'pino';
 import type { AuthConfig, ConnectionConfig, ServerConfig } from '../config.js';
 import type { BoardMetrics } from '../metrics/board-metrics.js';
@@ -18,7 +18,8 @@ import type { UserStore } from '../store/users.js';
 import { plainAddress } from './address.js';
 import type { ConnId } from './admission.js';
 import { ALGORITHM_SETS, applyOffer, createOffer } from './algorithms.js';
-import { ConnectionAuth, type AuthOutcome } from './auth.js';
+import { ConnectionAuth } from './auth.js';
+import { createCallerConnection, type LiveConnection, type ShellStart } from './caller-connection.js';
 import { acceptSession } from './channel-policy.js';
 import type { Admitted, ConnectionCounts } from './connection-caps.js';
 import type { HostKey } from './host-keys.js';
@@ -26,42 +27,11 @@ import type { LoginAttempts } from './login-guard.js';
 import { createRefusalLog } from './refusal-log.js';
 import { createRefuser, REFUSAL_TEXT } from './refusal.js';
 import { createLayoutBudget } from './resize-throttle.js';
-import type { ChannelTerminal } from './terminal.js';
 
 /** Refused sockets held at once while they are told why; past it they are simply closed. */
 const MAX_REFUSALS_HELD = 64;
 const REFUSAL_DEADLINE_MS = 3000;
 const REFUSAL_LOG_INTERVAL_MS = 60_000;
-
-/** One caller's connection, as session.ts sees it. */
-export interface CallerConnection {
-  readonly id: number;
-  readonly remote: string;
-  readonly startedAt: number;
-  readonly outcome: AuthOutcome;
-  /** Set when the front door refused this caller after login: the shell shows it and hangs up. */
-  readonly refusal: string | undefined;
-  log: Logger;
-  /** Replace the deadline: when it passes, onExpire runs (then the connection is ended). */
-  setDeadline(ms: number, onExpire: () => void): void;
-  clearDeadline(): void;
-  /** The caller now holds a node: they leave the pre-login and registration pools. */
-  holdNode(): void;
-  /** An account was created on this connection (counts against its address's hourly share). */
-  noteRegistered(): void;
-  /** Say `text` on the caller's terminal (when it still takes bytes), close it, end the connection. */
-  hangUp(text?: string): void;
-  end(): void;
-  readonly closed: boolean;
-  /** The connection or its terminal's channel closed. */
-  onClose(listener: () => void): void;
-}
-
-export interface ShellStart {
-  conn: CallerConnection;
-  channel: ServerChannel;
-  terminal: ChannelTerminal;
-}
 
 export interface SshServerDeps {
   server: Pick<ServerConfig, 'algorithms'>;
@@ -184,59 +154,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
     // The address in a field of its own (and the port apart), so fail2ban and log queries match it exactly.
     const connLog = log.child({ conn: id, ip: plainAddress(address), port: socket.remotePort });
     connLog.info('connect');
-    let deadline: NodeJS.Timeout | undefined;
-    let closed = false;
-    const closeListeners: Array<() => void> = [];
-    let shell: ServerChannel | undefined;
-    const notifyClose = () => {
-      for (const listener of closeListeners.splice(0)) listener();
-    };
-
-    const conn: CallerConnection & { outcome: AuthOutcome; refusal: string | undefined } = {
-      id,
-      remote,
-      startedAt: connectedAt,
-      outcome: { kind: 'newcomer' },
-      refusal: undefined,
-      log: connLog,
-      setDeadline(ms, onExpire) {
-        clearTimeout(deadline);
-        deadline = setTimeout(() => {
-          connLog.info({ ms }, 'deadline passed');
-          onExpire();
-          conn.end();
-        }, ms);
-        deadline.unref();
-      },
-      clearDeadline: () => clearTimeout(deadline),
-      holdNode: () => counts.admitted(id),
-      noteRegistered: () => counts.registered(id),
-      end() {
-        try {
-          client.end();
-        } catch {
-          socket.destroy();
-        }
-        // A client that ignores our disconnect must not keep the socket.
-        setTimeout(() => socket.destroy(), 2000).unref();
-      },
-      hangUp(text) {
-        if (shell?.writable) {
-          if (text) shell.write(text);
-          try {
-            shell.exit(0);
-          } catch {
-            // the channel is going anyway; the end below still runs
-          }
-          shell.end();
-        }
-        conn.end();
-      },
-      get closed() {
-        return closed;
-      },
-      onClose: (listener) => closeListeners.push(listener),
-    };
+    const conn = createCallerConnection({ id, remote, startedAt: connectedAt, log: connLog, client, socket, counts });
     conn.setDeadline(deps.connection.login_grace_seconds * 1000, () => undefined);
 
     const auth = new ConnectionAuth({
@@ -264,8 +182,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       if (conn.outcome.kind === 'user') counts.authenticated(id);
       else decided = admitNewcomer(conn, address, socket.remotePort);
       const onShell = (start: ShellStart) => {
-        shell = start.channel;
-        start.channel.on('close', notifyClose);
+        conn.attachShell(start.channel);
         deps.onShell(start);
       };
       let sessionTaken = false;
@@ -273,7 +190,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
         if (sessionTaken) return reject();
         sessionTaken = true;
         const open = () => {
-          if (!closed) acceptSession({ bbsName: deps.bbsName, layouts, onShell }, conn, accept);
+          if (!conn.closed) acceptSession({ bbsName: deps.bbsName, layouts, onShell }, conn, accept);
         };
         if (decided) void decided.then(open);
         else open();
@@ -284,14 +201,12 @@ export function createSshServer(deps: SshServerDeps): SshServer {
     client.on('openssh.streamlocal', (_accept, reject) => reject());
     client.on('request', (_accept, reject) => reject?.());
     client.on('close', () => {
-      closed = true;
-      clearTimeout(deadline);
       connLog.info({ durationMs: Date.now() - connectedAt }, 'disconnect');
-      notifyClose();
+      conn.markClosed();
     });
   }
 
-  function admitNewcomer(conn: CallerConnection & { refusal: string | undefined }, address: string, port: number | undefined): Promise<void> {
+  function admitNewcomer(conn: LiveConnection, address: string, port: number | undefined): Promise<void> {
     return Promise.resolve(counts.newcomer(conn.id)).then(
       (decision) => {
         if (decision.ok) return;
