@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkRedis } from '../../src/redis/doctor-check.js';
 import { connectRedisLinks, type RedisLinks } from '../../src/redis/redis-links.js';
 import type { RoomEvent } from '../../src/chat/roster.js';
-import { createConnectionCaps } from '../../src/ssh/connection-caps.js';
+import { admissionLimits } from '../../src/ssh/admission.js';
+import { createLocalCounts } from '../../src/ssh/connection-caps.js';
 import { parseConfig } from '../../src/config.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
@@ -35,7 +36,7 @@ async function instance(): Promise<RedisLinks> {
     heartbeatSeconds: 5,
     maxNodes: config.connection.max_nodes,
     auth: config.auth,
-    counts: createConnectionCaps(config),
+    counts: createLocalCounts(admissionLimits(config.connection, config.auth)),
     hostKeys: HOST_KEYS,
     log: pino({ level: 'silent' }),
   });
