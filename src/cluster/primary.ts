@@ -40,7 +40,8 @@ const YOUNG_MS = 2000;
 export function startPrimary(config: Readonly<Config>, log: Logger, count: number): Primary {
   loadAndLogHostKeys(config.server.keys_dir, log);
   const db = openDatabase(config.server.data_dir);
-  closeCrashedCalls(new UserStore(db, createPasswordHasher({ maxConcurrent: 1 })), log);
+  // With room.redis, other instances may share this database and have calls open right now.
+  if (!config.room.redis) closeCrashedCalls(new UserStore(db, createPasswordHasher({ maxConcurrent: 1 })), log);
   db.close();
   const authority = createAuthority(config);
   const sweep = setInterval(() => authority.expire(), SWEEP_MS);
