@@ -43,8 +43,9 @@ interface Entry {
 
 /** An address is refused as a whole after this many times the per-account limit. */
 export const ADDRESS_FACTOR = 4;
-const ACCOUNT_FIRST_DELAY_MS = 1000;
-const ACCOUNT_MAX_DELAY_MS = 60_000;
+/** The per-account delay: the first past the limit, doubling to at most the longest. */
+export const ACCOUNT_FIRST_DELAY_MS = 1000;
+export const ACCOUNT_MAX_DELAY_MS = 60_000;
 /** A table full of active blocks is scanned for room at most this often (a scan is O(entries)). */
 const FULL_RESCAN_MS = 1000;
 
