@@ -50,6 +50,7 @@ connection:
   max_connections: ${room + 100}
   max_per_ip: ${Math.min(1000, room + 100)}
   max_unauthenticated: 64
+  max_unauthenticated_per_ip: 64
 chat:
   capacity: ${room}
   history: 50

@@ -17,12 +17,14 @@ import { NodeManager } from './nodes/node-manager.js';
 import { startSession, type CallerSession, type EndReason, type SessionDeps } from './session.js';
 import { loadAndLogHostKeys, loadHostKeys, type HostKey } from './ssh/host-keys.js';
 import { LoginGuard, type LoginAttempts } from './ssh/login-guard.js';
-import { createConnectionCaps, type ConnectionCounts } from './ssh/connection-caps.js';
+import { admissionLimits } from './ssh/admission.js';
+import { createLocalCounts, type ConnectionCounts } from './ssh/connection-caps.js';
 import { createSshServer } from './ssh/server.js';
 import { openDatabase } from './store/db.js';
 import { CommunityStore } from './store/community.js';
 import { createHistoryStore } from './store/history.js';
 import { createPasswordHasher } from './store/passwords.js';
+import { closeCrashedCalls } from './store/open-calls.js';
 import { UserStore } from './store/users.js';
 import { createDrawing } from './ui/drawing.js';
 import { prepareBlessed } from './ui/screen.js';
@@ -86,10 +88,10 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoa
   const links: BoardLinks = {
     bus: createInProcessBus(),
     lines: createLocalLines(nodes),
-    counts: createConnectionCaps(config),
+    counts: createLocalCounts(admissionLimits(config.connection, config.auth), now),
     logins: new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now }),
   };
-  return { ...assemble(config, deps, links, hostKeys, { announce: true, nodesInUse: () => nodes.inUse() }), nodes };
+  return { ...assemble(config, deps, links, hostKeys, { announce: true, closeCrashedCalls: true, nodesInUse: () => nodes.inUse() }), nodes };
 }
 
 /**
@@ -99,15 +101,17 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoa
  */
 export function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, options: { announce?: boolean } = {}): Board {
   const { keys } = loadHostKeys(config.server.keys_dir, { generate: false });
-  return assemble(config, deps, links, keys, { announce: options.announce ?? false });
+  return assemble(config, deps, links, keys, { announce: options.announce ?? false, closeCrashedCalls: false });
 }
 
-function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, hostKeys: HostKey[], options: { announce: boolean; nodesInUse?: () => number }): Board {
+function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, hostKeys: HostKey[], options: { announce: boolean; closeCrashedCalls: boolean; nodesInUse?: () => number }): Board {
   const { log } = deps;
   const now = deps.now ?? Date.now;
   prepareBlessed();
   const db = openDatabase(config.server.data_dir);
-  const users = new UserStore(db, createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes }));
+  const hasher = createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes });
+  const users = new UserStore(db, hasher);
+  if (options.closeCrashedCalls) closeCrashedCalls(users, log);
   const community = new CommunityStore(db, now);
   const stored = createHistoryStore(db);
   const recent = links.recent;
@@ -146,6 +150,7 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
   };
 
   const server = createSshServer({
+    server: config.server,
     connection: config.connection,
     auth: config.auth,
     bbsName: config.bbs.name,
@@ -153,6 +158,7 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     users,
     guard: links.logins,
     counts: links.counts,
+    passwordQueue: hasher,
     log,
     metrics: telemetry.metrics,
     onShell({ conn, terminal }) {
@@ -201,3 +207,4 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     room,
   };
 }
+

@@ -27,6 +27,7 @@ const schema = z.strictObject({
       keys_dir: z.string().min(1).default('keys'),
       data_dir: z.string().min(1).default('data'),
       workers: z.union([z.literal('auto'), int(1, 64)], { error: 'must be "auto" or a whole number from 1 to 64' }).default('auto'),
+      algorithms: z.enum(['compatible', 'modern']).default('compatible'),
     })
     .prefault({}),
   connection: z
@@ -35,6 +36,10 @@ const schema = z.strictObject({
       max_connections: int(1, 10000).default(128),
       max_per_ip: int(1, 1000).default(8),
       max_unauthenticated: int(1, 1000).default(16),
+      max_unauthenticated_per_ip: int(1, 1000).default(3),
+      version_seconds: int(1, 60).default(5),
+      max_registering: int(1, 1000).default(4),
+      max_registering_per_ip: int(1, 100).default(1),
       login_grace_seconds: int(5, 600).default(30),
       registration_minutes: int(1, 60).default(5),
       keepalive_seconds: int(0, 3600).default(30),
@@ -47,6 +52,8 @@ const schema = z.strictObject({
       lockout_minutes: int(1, 1440).default(15),
       sysop_handles: z.array(handle).default(['SysOp']),
       max_concurrent_hashes: int(1, 64).default(4),
+      max_waiting_hashes: int(0, 10000).default(32),
+      registrations_per_hour: int(0, 1000).default(3),
     })
     .prefault({}),
   chat: z

@@ -67,10 +67,11 @@ async function main(): Promise<void> {
       await primary.listening;
     } else if (config.room.redis) {
       const { loadAndLogHostKeys } = await import('./ssh/host-keys.js');
-      const { createConnectionCaps } = await import('./ssh/connection-caps.js');
+      const { createLocalCounts } = await import('./ssh/connection-caps.js');
+      const { admissionLimits } = await import('./ssh/admission.js');
       const { createSharedBoard } = await import('./redis/shared-board.js');
       loadAndLogHostKeys(config.server.keys_dir, log);
-      const board = await createSharedBoard(config, { log }, createConnectionCaps(config), { announce: true });
+      const board = await createSharedBoard(config, { log }, createLocalCounts(admissionLimits(config.connection, config.auth)), { announce: true });
       closeBoard = () => board.close();
       await board.listen();
     } else {

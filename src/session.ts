@@ -14,7 +14,7 @@ import type { ChatManager } from './chat/chat-manager.js';
 import type { ChatMessage } from './chat/messages.js';
 import { createMember, RETRY_HINT, type Member } from './chat/member.js';
 import type { ActiveCallers, Lines } from './nodes/lines.js';
-import type { CallerConnection } from './ssh/server.js';
+import type { CallerConnection } from './ssh/caller-connection.js';
 import type { ChannelTerminal } from './ssh/terminal.js';
 import type { OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';
@@ -167,6 +167,7 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
       try {
         const key = bindKey && offeredKey ? { algo: offeredKey.algo, blob: offeredKey.blob } : undefined;
         const created = await users.create({ handle, password, key });
+        call.conn.noteRegistered();
         call.log.info({ user: created.handle, key: key ? offeredKey!.fingerprint : undefined }, 'registered');
         return { ok: true, user: created };
       } catch (err) {

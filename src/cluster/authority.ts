@@ -1,16 +1,19 @@
 /**
  * The board's one authority when it runs as several worker processes, held by the primary: the
- * room's roster, the nodes, which session holds each account, the connection caps and the login
- * failure counters — the same policy objects a single process uses, here answering every worker.
- * It notes what each worker holds, so that a worker that dies gives back exactly its own callers'
- * nodes, seats, accounts and connection slots, and the room hears each of them leave once.
+ * room's roster, the nodes, which session holds each account, the front door's admission policy
+ * and the login failure counters — the same policy objects a single process uses, here answering
+ * every worker, so per-address shares, the pre-login and registration pools and the per-account
+ * login delay hold across workers. It notes what each worker holds, so that a worker that dies
+ * gives back exactly its own callers' nodes, seats, accounts and connections, and the room hears
+ * each of them leave once; and a connection the policy drops (room made for another, or silent
+ * past the version-line deadline) is dropped by the worker holding it.
  */
 import { Roster, type RoomEvent } from '../chat/roster.js';
 import type { Config } from '../config.js';
 import { ActiveCallers, type CallerHandle } from '../nodes/lines.js';
 import { NodeManager } from '../nodes/node-manager.js';
 import { LoginGuard } from '../ssh/login-guard.js';
-import { createConnectionCaps } from '../ssh/connection-caps.js';
+import { admissionLimits, createAdmission, type ConnId, type RefusalCode } from '../ssh/admission.js';
 import type { AskName, Asks, PrimaryMessage, TellName, Tells, WorkerMessage } from './protocol.js';
 
 /** A worker as the authority sees it: something to send to. */
@@ -22,7 +25,7 @@ export interface WorkerPort {
 interface Holdings {
   port: WorkerPort;
   nodes: Set<number>;
-  tickets: Set<number>;
+  conns: Set<ConnId>;
   /** userId → seat */
   seats: Map<string, string>;
   /** user ids of its callers waiting outside the full room */
@@ -39,19 +42,32 @@ export interface Authority {
   /** A worker is gone: give back everything it held; the others hear its callers leave. Returns how many seats that was. */
   removeWorker(workerId: number): { seats: number; nodes: number };
   nodesInUse(): number;
+  /** Drop the connections past their version-line deadline (the primary calls it now and then). */
+  expire(): void;
 }
 
 export function createAuthority(config: Readonly<Config>, now: () => number = Date.now): Authority {
   const roster = new Roster();
   const nodes = new NodeManager(config.connection.max_nodes);
   const callers = new ActiveCallers();
-  const caps = createConnectionCaps(config);
+  const admission = createAdmission(admissionLimits(config.connection, config.auth), now);
+  /** Which worker holds each admitted connection. */
+  const owners = new Map<ConnId, Holdings>();
   const guard = new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now });
   const workers = new Map<number, Holdings>();
 
   const toEveryone = (events: RoomEvent[]) => {
     if (events.length === 0) return;
     for (const worker of workers.values()) worker.port.send({ t: 'room', events });
+  };
+
+  /** The policy gave up on this connection: it is no longer counted, and its worker drops it. */
+  const drop = (id: ConnId, code: RefusalCode) => {
+    const owner = owners.get(id);
+    admission.closed(id);
+    owners.delete(id);
+    owner?.conns.delete(id);
+    owner?.port.send({ t: 'drop', id, code });
   };
 
   type Answerers = { [K in AskName]: (w: Holdings, args: Asks[K]['args']) => Asks[K]['answer'] };
@@ -72,11 +88,15 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       return node;
     },
     inUse: () => nodes.inUse(),
-    admit(w, { address }) {
-      const admission = caps.admit(address);
-      if (admission.ok) w.tickets.add(admission.ticket);
-      return admission;
+    connect(w, { address }) {
+      const decision = admission.connect(address);
+      if (!decision.ok) return decision;
+      for (const victim of decision.evict) drop(victim, 'evicted');
+      w.conns.add(decision.id);
+      owners.set(decision.id, w);
+      return { ok: true, id: decision.id };
     },
+    newcomer: (_w, { id }) => admission.newcomer(id),
     lockedFor: (_w, { handle, address }) => guard.lockedFor(handle, address),
   };
 
@@ -114,9 +134,14 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       w.sessions.delete(key);
       callers.release(session.userId, session.handle);
     },
-    onNode: (_w, { ticket }) => caps.onNode(ticket),
-    closed(w, { ticket }) {
-      if (w.tickets.delete(ticket)) caps.closed(ticket);
+    versionSeen: (_w, { id }) => admission.versionSeen(id),
+    authenticated: (_w, { id }) => admission.authenticated(id),
+    admitted: (_w, { id }) => admission.admitted(id),
+    registered: (_w, { id }) => admission.registered(id),
+    closed(w, { id }) {
+      if (!w.conns.delete(id)) return;
+      owners.delete(id);
+      admission.closed(id);
     },
     loginFailure: (_w, { handle, address }) => guard.recordFailure(handle, address),
     loginSuccess: (_w, { handle, address }) => guard.recordSuccess(handle, address),
@@ -124,7 +149,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
 
   return {
     addWorker(port) {
-      workers.set(port.id, { port, nodes: new Set(), tickets: new Set(), seats: new Map(), waiting: new Set(), sessions: new Map() });
+      workers.set(port.id, { port, nodes: new Set(), conns: new Set(), seats: new Map(), waiting: new Set(), sessions: new Map() });
       const present = [...roster.participants().map((participant): RoomEvent => ({ type: 'joined', participant })), ...roster.waiters()];
       if (present.length > 0) port.send({ t: 'room', events: present });
     },
@@ -142,7 +167,10 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       const w = workers.get(workerId);
       if (!w) return { seats: 0, nodes: 0 };
       workers.delete(workerId);
-      for (const ticket of w.tickets) caps.closed(ticket);
+      for (const id of w.conns) {
+        owners.delete(id);
+        admission.closed(id);
+      }
       for (const node of w.nodes) nodes.release(node);
       for (const { userId, handle } of w.sessions.values()) callers.release(userId, handle);
       const at = now();
@@ -151,5 +179,8 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       return { seats: w.seats.size, nodes: w.nodes.size };
     },
     nodesInUse: () => nodes.inUse(),
+    expire() {
+      for (const id of admission.expired()) drop(id, 'no_version');
+    },
   };
 }

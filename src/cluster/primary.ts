@@ -11,8 +11,12 @@ import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { SWEEP_MS } from '../ssh/connection-caps.js';
 import { loadAndLogHostKeys } from '../ssh/host-keys.js';
 import { openDatabase } from '../store/db.js';
+import { closeCrashedCalls } from '../store/open-calls.js';
+import { createPasswordHasher } from '../store/passwords.js';
+import { UserStore } from '../store/users.js';
 import { createAuthority } from './authority.js';
 import type { PrimaryMessage, WorkerMessage } from './protocol.js';
 
@@ -35,8 +39,13 @@ const YOUNG_MS = 2000;
 
 export function startPrimary(config: Readonly<Config>, log: Logger, count: number): Primary {
   loadAndLogHostKeys(config.server.keys_dir, log);
-  openDatabase(config.server.data_dir).close();
+  const db = openDatabase(config.server.data_dir);
+  // With room.redis, other instances may share this database and have calls open right now.
+  if (!config.room.redis) closeCrashedCalls(new UserStore(db, createPasswordHasher({ maxConcurrent: 1 })), log);
+  db.close();
   const authority = createAuthority(config);
+  const sweep = setInterval(() => authority.expire(), SWEEP_MS);
+  sweep.unref();
   cluster.schedulingPolicy = cluster.SCHED_RR;
   let stopping: Promise<void> | undefined;
   let started = false;
@@ -91,6 +100,7 @@ export function startPrimary(config: Readonly<Config>, log: Logger, count: numbe
   }
 
   function stop(): Promise<void> {
+    clearInterval(sweep);
     return (stopping ??= new Promise<void>((resolve) => {
       const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
       if (workers.length === 0) return resolve();

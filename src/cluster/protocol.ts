@@ -1,21 +1,23 @@
 /**
  * What the primary process and its workers say to each other over the IPC channel (JSON). A
  * worker asks (`ask`, answered by a `reply` with the same id) when it needs a decision — a seat, a
- * node, a connection slot, a lockout — and tells (`tell`) when it only reports. The primary sends
+ * node, a place for a connection or in the registration pool, a lockout — and tells (`tell`) when it only reports. The primary sends
  * every room event to every worker in one order, and tells a worker to end a session taken over
- * by a later login of the same account.
+ * by a later login of the same account, or to drop a connection the admission policy gave up on.
  */
 import type { ChatMessage } from '../chat/messages.js';
 import type { Participant, PresenceChange, RoomEvent, SeatResult } from '../chat/roster.js';
 import type { NodeHolder } from '../nodes/node-manager.js';
-import type { Admission } from '../ssh/connection-caps.js';
+import type { ConnId, Decision, RefusalCode } from '../ssh/admission.js';
+import type { Admitted } from '../ssh/connection-caps.js';
 
 /** Questions, with what they carry and what the answer is. */
 export interface Asks {
   join: { args: { participant: Participant; capacity: number }; answer: SeatResult };
   acquire: { args: NodeHolder; answer: number | null };
   inUse: { args: Record<string, never>; answer: number };
-  admit: { args: { address: string }; answer: Admission };
+  connect: { args: { address: string }; answer: Admitted };
+  newcomer: { args: { id: ConnId }; answer: Decision };
   lockedFor: { args: { handle: string; address: string }; answer: number };
 }
 
@@ -30,8 +32,11 @@ export interface Tells {
   release: { node: number };
   claim: { userId: number; key: number };
   unclaim: { userId: number; key: number };
-  onNode: { ticket: number };
-  closed: { ticket: number };
+  versionSeen: { id: ConnId };
+  authenticated: { id: ConnId };
+  admitted: { id: ConnId };
+  registered: { id: ConnId };
+  closed: { id: ConnId };
   loginFailure: { handle: string; address: string };
   loginSuccess: { handle: string; address: string };
 }
@@ -50,4 +55,6 @@ export type PrimaryMessage =
   | { t: 'reply'; id: number; value: unknown }
   | { t: 'room'; events: RoomEvent[] }
   | { t: 'end'; key: number }
+  /** Drop this connection (the authority made room from it, or it stayed silent too long). */
+  | { t: 'drop'; id: ConnId; code: RefusalCode }
   | { t: 'shutdown' };

@@ -1,11 +1,12 @@
 /**
- * A worker's side of the seam: the room bus, the lines, the connection counts and the login
+ * A worker's side of the seam: the room bus, the lines, the admission authority and the login
  * counters as BoardLinks, each a question or a report to the primary over the IPC channel. Room
  * events come back in the primary's one order and are handed to this process's room.
  */
 import { createFanOut } from '../chat/bus.js';
 import type { BoardLinks } from '../board.js';
 import type { CallerHandle } from '../nodes/lines.js';
+import type { ConnId, RefusalCode } from '../ssh/admission.js';
 import type { AskName, Asks, PrimaryMessage, TellName, Tells, WorkerMessage } from './protocol.js';
 
 /** The IPC channel to the primary (process.send / process.on('message') in a worker). */
@@ -19,6 +20,7 @@ export function createWorkerLinks(port: PrimaryPort, maxNodes: number): BoardLin
   const pending = new Map<number, (value: unknown) => void>();
   const sessions = new Map<number, CallerHandle>();
   const keys = new Map<CallerHandle, number>();
+  let drop: (id: ConnId, code: RefusalCode) => void = () => undefined;
   let nextId = 1;
 
   function ask<K extends AskName>(op: K, args: Asks[K]['args']): Promise<Asks[K]['answer']> {
@@ -39,6 +41,8 @@ export function createWorkerLinks(port: PrimaryPort, maxNodes: number): BoardLin
       fanOut.emit(message.events);
     } else if (message.t === 'end') {
       sessions.get(message.key)?.end('replaced');
+    } else if (message.t === 'drop') {
+      drop(message.id, message.code);
     }
   });
 
@@ -73,9 +77,18 @@ export function createWorkerLinks(port: PrimaryPort, maxNodes: number): BoardLin
       },
     },
     counts: {
-      admit: (address) => ask('admit', { address }),
-      onNode: (ticket) => tell('onNode', { ticket }),
-      closed: (ticket) => tell('closed', { ticket }),
+      connect: (address) => ask('connect', { address }),
+      versionSeen: (id) => tell('versionSeen', { id }),
+      authenticated: (id) => tell('authenticated', { id }),
+      newcomer: (id) => ask('newcomer', { id }),
+      admitted: (id) => tell('admitted', { id }),
+      registered: (id) => tell('registered', { id }),
+      closed: (id) => tell('closed', { id }),
+      onDrop(listener) {
+        drop = listener;
+      },
+      // The version-line sweep runs in the primary.
+      stop: () => undefined,
     },
     logins: {
       lockedFor: (handle, address) => ask('lockedFor', { handle, address }),

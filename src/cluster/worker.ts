@@ -37,7 +37,7 @@ export async function runWorker(config: Readonly<Config>, log: Logger, describeE
 
   try {
     // With Redis each worker is an instance of the shared board (the Redis client is loaded only
-    // then); its primary still counts the connection caps.
+    // then); its primary still holds the front door's admission.
     if (config.room.redis) {
       const { createSharedBoard } = await import('../redis/shared-board.js');
       board = await createSharedBoard(config, { log }, links.counts, { announce: false });

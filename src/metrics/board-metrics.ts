@@ -10,9 +10,24 @@
  * state gauges must come from the one process that owns the room and the nodes, not be summed.
  */
 
-/** Why a connection or a caller was turned away (the front door's caps, then the session's). */
-export type RefusalReason = 'max_connections' | 'max_per_ip' | 'max_unauthenticated' | 'line_busy' | 'banned';
-export const REFUSAL_REASONS: readonly RefusalReason[] = ['max_connections', 'max_per_ip', 'max_unauthenticated', 'line_busy', 'banned'];
+/**
+ * Why a connection or a caller was turned away or dropped: one closed set for logs and metrics.
+ * The front door's (ssh/admission.ts decides them) come first, then the session's.
+ */
+export const FRONT_DOOR_REFUSALS = [
+  'max_connections',
+  'max_per_ip',
+  'pre_login_per_ip',
+  'pre_login_full',
+  'evicted',
+  'no_version',
+  'registration_full',
+  'registration_per_ip',
+  'registration_rate',
+] as const;
+export type FrontDoorRefusal = (typeof FRONT_DOOR_REFUSALS)[number];
+export type RefusalReason = FrontDoorRefusal | 'line_busy' | 'banned';
+export const REFUSAL_REASONS: readonly RefusalReason[] = [...FRONT_DOOR_REFUSALS, 'line_busy', 'banned'];
 
 /** A wrong password, a try while locked out, or a connection cut for too many attempts. */
 export type LoginFailure = 'password' | 'locked_out' | 'too_many_attempts';

@@ -261,24 +261,3 @@ export type RoomScript = keyof typeof ROOM_SCRIPTS;
 export function roomScriptSource(name: RoomScript): string {
   return PRELUDE + ROOM_SCRIPTS[name];
 }
-
-/**
- * Login failures. KEYS: pair count, pair lock, address count, address lock; ARGV: pair limit,
- * address limit, window ms. A count lives one window from its first failure; reaching its limit
- * locks for one window.
- */
-export const LOGIN_FAILURE = `
-local window = ARGV[3]
-for i = 0, 1 do
-  local n = redis.call('INCR', KEYS[1 + i * 2])
-  if n == 1 then redis.call('PEXPIRE', KEYS[1 + i * 2], window) end
-  if n >= tonumber(ARGV[1 + i]) then redis.call('SET', KEYS[2 + i * 2], '1', 'PX', window) end
-end
-return 0
-`;
-
-/** KEYS: pair lock, address lock → milliseconds the longer of the two has left (0: may try). */
-export const LOGIN_LOCKED_FOR = `
-local a, b = redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2])
-return math.max(a, b, 0)
-`;

@@ -9,9 +9,9 @@ import ssh2, { type AuthContext, type KeyboardAuthContext, type PublicKeyAuthCon
 import type { Logger } from 'pino';
 import { isValidHandle } from '../chat/text.js';
 import type { User, UserStore } from '../store/users.js';
-import { fingerprintOf } from './public-keys.js';
-import type { LoginAttempts } from './login-guard.js';
+import { fingerprintOf } from '../keys/public-keys.js';
 import type { LoginFailure } from '../metrics/board-metrics.js';
+import type { LoginAttempts } from './login-guard.js';
 
 export const NEWCOMER_NAME = 'new';
 const METHODS: AuthContext['method'][] = ['publickey', 'keyboard-interactive', 'password'];
@@ -35,6 +35,8 @@ export interface AuthDeps {
   maxLoginAttempts: number;
   remote: string;
   log: Logger;
+  /** True when so many password checks are queued that one more should be refused politely. */
+  hashQueueFull(): boolean;
   /** The connection must be dropped (too many failures). */
   onGiveUp(): void;
   /** A login failed (counted by the board's metrics). */
@@ -66,6 +68,7 @@ export class ConnectionAuth {
         // Refuse once so the client offers its keys; registration can then bind one.
         return ctx.reject(METHODS);
       case 'publickey': {
+        if (isSha1Rsa(ctx)) return ctx.reject(METHODS);
         if (!ctx.signature || !ctx.blob) return ctx.accept();
         if (!verifySignature(ctx)) return ctx.reject(METHODS);
         const blob = ctx.key.data;
@@ -92,11 +95,19 @@ export class ConnectionAuth {
   }
 
   private publicKey(ctx: PublicKeyAuthContext, handle: string): void {
+    if (isSha1Rsa(ctx)) return this.keyFailed(ctx, handle, 'ssh-rsa (SHA-1) signature');
     const user = isValidHandle(handle) ? this.deps.users.findByKey(ctx.key.algo, ctx.key.data) : undefined;
-    if (!user || user.handle.toLowerCase() !== handle.toLowerCase()) return ctx.reject(METHODS);
+    if (!user || user.handle.toLowerCase() !== handle.toLowerCase()) return this.keyFailed(ctx, handle, 'not bound to the account');
     if (!ctx.signature || !ctx.blob) return ctx.accept();
-    if (!verifySignature(ctx)) return ctx.reject(METHODS);
+    if (!verifySignature(ctx)) return this.keyFailed(ctx, handle, 'bad signature');
     this.succeed(ctx, { kind: 'user', user, method: 'publickey' });
+  }
+
+  /** Logged like a failed password (same message and fields), with the key's fingerprint. */
+  private keyFailed(ctx: PublicKeyAuthContext, handle: string, why: string): void {
+    const fingerprint = fingerprintOf(ctx.key.data);
+    this.deps.log.info({ user: handle.slice(0, 32), method: 'publickey', fingerprint, why }, 'login failed');
+    ctx.reject(METHODS);
   }
 
   private async password(ctx: PasswordAuthContext | KeyboardAuthContext, handle: string, password: string): Promise<void> {
@@ -106,6 +117,10 @@ export class ConnectionAuth {
       log.warn({ user: handle.slice(0, 32), waitMs }, 'login refused: locked out');
       this.deps.onFailure?.('locked_out');
       return this.fail(ctx, lockoutNotice(waitMs));
+    }
+    if (this.deps.hashQueueFull()) {
+      log.warn({ user: handle.slice(0, 32), reason: 'hash_queue_full' }, 'login refused: busy');
+      return this.fail(ctx, BUSY_NOTICE);
     }
     const user = isValidHandle(handle) && password.length <= 1024 ? await users.verifyPassword(handle, password) : undefined;
     if (!user) {
@@ -149,14 +164,29 @@ export class ConnectionAuth {
   }
 }
 
+/**
+ * An RSA key used with the `ssh-rsa` signature algorithm signs with SHA-1, which the board accepts
+ * no more than OpenSSH's own server does (since 8.8). ssh2 names an rsa-sha2-256/512 request's key
+ * `ssh-rsa` too, but then sets the hash; a bare `ssh-rsa` has none.
+ */
+function isSha1Rsa(ctx: PublicKeyAuthContext): boolean {
+  return ctx.key.algo === 'ssh-rsa' && !ctx.hashAlgo;
+}
+
 function verifySignature(ctx: PublicKeyAuthContext): boolean {
   const key = ssh2.utils.parseKey(ctx.key.data);
   if (key instanceof Error || Array.isArray(key) || !ctx.blob || !ctx.signature) return false;
   return key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
 }
 
+const BUSY_NOTICE = 'The board is busy checking passwords. Please try again in a moment.';
+
 function lockoutNotice(waitMs: number): string {
-  const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+  if (waitMs < 60_000) {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return `Too many failed logins. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  }
+  const minutes = Math.ceil(waitMs / 60_000);
   return `Too many failed logins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
 }
 

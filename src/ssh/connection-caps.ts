@@ -1,61 +1,62 @@
 /**
- * The connection caps — total, per address, and not yet on a node — counted where the front
- * door's authority lives: in this process, or in the primary process of a board with workers
- * (then the answer comes over IPC, and later from a shared store). A ticket stands for one
- * counted connection, so its close is never counted twice.
+ * The front door's seam to its admission authority (admission.ts's policy: caps, per-address
+ * shares, the pre-login and registration pools, the version-line deadline). The authority lives
+ * in this process, or in the primary of a board with workers, so that shares and pools hold
+ * across every worker; then the answers come over IPC, as promises. The listener reports each
+ * connection's lifecycle; the authority alone decides whom to drop (room made for a newcomer, a
+ * silent connection past its deadline) and says so through onDrop, to the process that holds it.
  */
-import type { ConnectionConfig } from '../config.js';
-import type { RefusalReason } from '../metrics/board-metrics.js';
+import { createAdmission, type AdmissionLimits, type ConnId, type Decision, type RefusalCode } from './admission.js';
 
-/** A connection counted by the caps, or the cap that refused it. */
-export type Admission = { ok: true; ticket: number } | { ok: false; reason: RefusalReason };
+/** A connection counted (its id is the authority's), or the rule that refused it. */
+export type Admitted = { ok: true; id: ConnId } | { ok: false; code: RefusalCode };
 
-/** What the front door asks of the caps, wherever they are counted. */
+/** What the front door tells and asks its admission authority, wherever it is. */
 export interface ConnectionCounts {
-  admit(address: string): Admission | Promise<Admission>;
-  /** The caller now holds a node: they no longer count against the not-yet-on-a-node cap. */
-  onNode(ticket: number): void;
-  closed(ticket: number): void;
+  connect(address: string): Admitted | Promise<Admitted>;
+  versionSeen(id: ConnId): void;
+  /** A member logged in. */
+  authenticated(id: ConnId): void;
+  /** A newcomer logged in as `new`: a place in the registration pool, or a refusal. */
+  newcomer(id: ConnId): Decision | Promise<Decision>;
+  /** The caller holds a node: out of every pool. */
+  admitted(id: ConnId): void;
+  /** An account was created on this connection. */
+  registered(id: ConnId): void;
+  closed(id: ConnId): void;
+  /** The authority drops a connection this process holds. One listener: the front door's. */
+  onDrop(listener: (id: ConnId, code: RefusalCode) => void): void;
+  /** No more decisions wanted (the front door stopped). */
+  stop(): void;
 }
 
-/** The caps where they are counted: the answer is at hand. */
-export interface ConnectionCaps extends ConnectionCounts {
-  admit(address: string): Admission;
-}
+/** How often the version-line deadline is looked at. */
+export const SWEEP_MS = 500;
 
-export function createConnectionCaps(deps: { connection: ConnectionConfig }): ConnectionCaps {
-  /** ticket → address */
-  const sockets = new Map<number, string>();
-  const perAddress = new Map<string, number>();
-  const notOnNode = new Set<number>();
-  let nextTicket = 1;
-
-  function refuse(address: string): RefusalReason | undefined {
-    if (sockets.size >= deps.connection.max_connections) return 'max_connections';
-    if ((perAddress.get(address) ?? 0) >= deps.connection.max_per_ip) return 'max_per_ip';
-    if (notOnNode.size >= deps.connection.max_unauthenticated) return 'max_unauthenticated';
-    return undefined;
-  }
-
+/** The authority in this process: the policy itself, with its own deadline sweep. */
+export function createLocalCounts(limits: AdmissionLimits, now: () => number = Date.now): ConnectionCounts {
+  const admission = createAdmission(limits, now);
+  let drop: (id: ConnId, code: RefusalCode) => void = () => undefined;
+  const sweep = setInterval(() => {
+    for (const id of admission.expired()) drop(id, 'no_version');
+  }, SWEEP_MS);
+  sweep.unref();
   return {
-    admit(address) {
-      const reason = refuse(address);
-      if (reason) return { ok: false, reason };
-      const ticket = nextTicket++;
-      sockets.set(ticket, address);
-      notOnNode.add(ticket);
-      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-      return { ok: true, ticket };
+    connect(address) {
+      const decision = admission.connect(address);
+      if (!decision.ok) return decision;
+      for (const victim of decision.evict) drop(victim, 'evicted');
+      return { ok: true, id: decision.id };
     },
-    onNode: (ticket) => void notOnNode.delete(ticket),
-    closed(ticket) {
-      const address = sockets.get(ticket);
-      if (address === undefined) return;
-      sockets.delete(ticket);
-      notOnNode.delete(ticket);
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left > 0) perAddress.set(address, left);
-      else perAddress.delete(address);
+    versionSeen: (id) => admission.versionSeen(id),
+    authenticated: (id) => admission.authenticated(id),
+    newcomer: (id) => admission.newcomer(id),
+    admitted: (id) => admission.admitted(id),
+    registered: (id) => admission.registered(id),
+    closed: (id) => admission.closed(id),
+    onDrop(listener) {
+      drop = listener;
     },
+    stop: () => clearInterval(sweep),
   };
 }

@@ -4,10 +4,10 @@
  * it is never silently replaced, because a new host key makes every caller's ssh cry "MITM".
  */
 import { createPublicKey } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ssh2 from 'ssh2';
-import { fingerprintOf } from './public-keys.js';
+import { fingerprintOf } from '../keys/public-keys.js';
 
 // ssh2 is CommonJS: Node's ESM loader exposes only its default export.
 const { utils } = ssh2;
@@ -74,10 +74,23 @@ export function loadHostKeys(dir: string, options: { generate: boolean }): { key
       }
       pem = tryRead(file);
     }
-    if (pem !== undefined) keys.push(describe(kind.type, file, pem));
+    if (pem === undefined) continue;
+    refuseIfExposed(file);
+    keys.push(describe(kind.type, file, pem));
   }
   if (keys.length === 0 && options.generate) throw new HostKeyError(`no host keys in ${dir}`);
   return { keys, generated };
+}
+
+/**
+ * A private host key others can read is no longer private: refuse it, as sshd does ("UNPROTECTED
+ * PRIVATE KEY FILE"), with the command that fixes it. POSIX modes only; Windows has none.
+ */
+function refuseIfExposed(file: string): void {
+  if (process.platform === 'win32') return;
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  throw new HostKeyError(`host key ${file} can be read by others (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${file}`);
 }
 
 function tryRead(file: string): Buffer | undefined {

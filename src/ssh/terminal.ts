@@ -1,12 +1,15 @@
 /**
- * An ssh2 shell channel made to look like the TTY blessed expects (PITFALLS 2, 3, 11): rows and
- * columns clamped to sane bounds, isTTY and a no-op setRawMode, 'resize' on window-change, and
- * keystrokes passed through a byte budget so that a paste or a flood costs the caller, not the
- * board. What ui/ needs is declared in ui/terminal.ts; this file only builds it.
+ * An ssh2 shell channel made to look like the TTY blessed expects: rows and columns clamped to
+ * sane bounds (ssh2 passes any uint32; a huge PTY would take the process down), isTTY and a no-op
+ * setRawMode, 'resize' on window-change, and keystrokes passed through a byte budget so that a
+ * paste or a flood costs the caller, not the board. Window-changes go through resize-throttle.ts
+ * (a few layouts a second per screen, a shared budget per board, the last size wins). What ui/
+ * needs is declared in ui/terminal.ts; this file only builds it.
  */
 import { PassThrough } from 'node:stream';
 import type { ServerChannel } from 'ssh2';
 import type { Terminal } from '../ui/terminal.js';
+import { createLayoutBudget, createResizeThrottle, type LayoutBudget } from './resize-throttle.js';
 
 export const MIN_COLS = 20;
 export const MAX_COLS = 500;
@@ -37,13 +40,23 @@ function clamp(value: unknown, min: number, max: number, fallback: number): numb
 }
 
 export interface ChannelTerminal extends Terminal {
-  /** Apply a window-change: clamp, set rows/columns, emit 'resize' if the size really changed. */
+  /**
+   * A window-change: clamped, then applied (rows/columns set, 'resize' emitted if the size really
+   * changed) now, or when the throttle allows, with whatever size came last.
+   */
   resize(cols: unknown, rows: unknown): void;
   /** Stop forwarding input (teardown). */
   close(): void;
 }
 
-export function createChannelTerminal(channel: ServerChannel, term: string, size: PtySize, now = Date.now): ChannelTerminal {
+export interface TerminalOptions {
+  now?: () => number;
+  /** The board's shared layout budget (a private one when not given). */
+  layouts?: LayoutBudget;
+}
+
+export function createChannelTerminal(channel: ServerChannel, term: string, size: PtySize, options: TerminalOptions = {}): ChannelTerminal {
+  const now = options.now ?? Date.now;
   const output = channel as ServerChannel & { columns: number; rows: number; isTTY: boolean };
   output.columns = size.cols;
   output.rows = size.rows;
@@ -66,18 +79,24 @@ export function createChannelTerminal(channel: ServerChannel, term: string, size
   };
   channel.on('data', onData);
 
-  return {
-    input,
-    output,
-    term,
-    resize(cols, rows) {
-      const next = clampSize(cols, rows);
+  const throttle = createResizeThrottle({
+    now,
+    budget: options.layouts ?? createLayoutBudget(undefined, now),
+    apply(next) {
       if (next.cols === output.columns && next.rows === output.rows) return;
       output.columns = next.cols;
       output.rows = next.rows;
       output.emit('resize');
     },
+  });
+
+  return {
+    input,
+    output,
+    term,
+    resize: (cols, rows) => throttle.request(clampSize(cols, rows)),
     close() {
+      throttle.close();
       channel.off('data', onData);
       input.end();
     },

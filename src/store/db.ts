@@ -116,6 +116,7 @@ export function openDatabase(dataDir: string, { create = true }: { create?: bool
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
+    checkIntegrity(db, file);
     migrate(db);
     return db;
   } catch (err) {
@@ -139,6 +140,26 @@ function isMissing(file: string): boolean {
 
 export function databaseFile(dataDir: string): string {
   return path.join(dataDir, DATABASE_FILE);
+}
+
+/**
+ * Refuse to serve from a damaged file: SQLite's quick_check (the B-tree structure, without the
+ * slower index cross-checks of integrity_check) must say "ok".
+ */
+function checkIntegrity(db: Database, file: string): void {
+  let problems: string[];
+  try {
+    problems = (db.pragma('quick_check(5)') as Array<{ quick_check: string }>).map((row) => row.quick_check);
+  } catch (err) {
+    // Damage bad enough that the check itself cannot read a page.
+    if (!String((err as { code?: unknown }).code).startsWith('SQLITE_CORRUPT')) throw err;
+    problems = [(err as Error).message];
+  }
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  throw new StoreError(
+    'ERR_DB_CORRUPT',
+    `The database ${file} is damaged (${problems.join('; ')}). Restore it from a backup, or move it away to start empty.`,
+  );
 }
 
 /**

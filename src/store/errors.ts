@@ -9,6 +9,7 @@ export type StoreErrorCode =
   | 'ERR_BAD_INPUT'
   | 'ERR_DB_OPEN'
   | 'ERR_DB_MISSING'
+  | 'ERR_DB_CORRUPT'
   | 'ERR_DB_TOO_NEW';
 
 export class StoreError extends Error {

@@ -12,7 +12,7 @@ import { handleProblem, isValidHandle } from '../chat/text.js';
 import type { Database } from './db.js';
 import { StoreError } from './errors.js';
 import { DUMMY_HASH, passwordProblem, type PasswordHasher } from './passwords.js';
-import { cleanKeyComment, fingerprintOf } from '../ssh/public-keys.js';
+import { cleanKeyComment, fingerprintOf } from '../keys/public-keys.js';
 
 export { StoreError, type StoreErrorCode } from './errors.js';
 
@@ -194,6 +194,14 @@ export class UserStore {
     return record.immediate();
   }
 
+  /**
+   * Closes every call-log entry still open, stamped now: at start-up no one is on the board, so an
+   * open entry was left by a crash. Returns how many were closed.
+   */
+  closeOpenCalls(): number {
+    return this.sql.endOpenCalls.run(this.now()).changes;
+  }
+
   /** Closes a call log entry; closing one twice keeps the first end time. */
   recordLogout(callId: number): void {
     this.sql.endCall.run(this.now(), callId);
@@ -244,6 +252,7 @@ function prepareStatements(db: Database) {
     keysByUser: prepare(`SELECT ${KEY_COLUMNS} FROM user_keys WHERE user_id = ? ORDER BY id`),
     insertCall: prepare('INSERT INTO calls (user_id, node, remote, started_at) VALUES (?, ?, ?, ?)'),
     endCall: prepare('UPDATE calls SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
+    endOpenCalls: prepare('UPDATE calls SET ended_at = ? WHERE ended_at IS NULL'),
   };
 }
 

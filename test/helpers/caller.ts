@@ -19,6 +19,8 @@ export interface CallerOptions {
   authHandler?: ConnectConfig['authHandler'];
   /** The emulator's size when it differs from the PTY asked for (hostile sizes the board clamps). */
   screenSize?: { cols: number; rows: number };
+  /** Connect from this loopback address (127.x.y.z), to stand for a caller elsewhere. */
+  localAddress?: string;
 }
 
 export interface Caller {
@@ -52,6 +54,7 @@ export function connectClient(port: number, options: CallerOptions): Promise<Cli
       authHandler: options.authHandler,
       readyTimeout: 20_000,
       hostVerifier: () => true,
+      localAddress: options.localAddress,
     });
   });
 }

@@ -1,5 +1,6 @@
 /**
- * Drives the real OpenSSH client inside tmux, on a private tmux server, the way a person types.
+ * Drives a real SSH client (OpenSSH, PuTTY's plink, dropbear's dbclient, a paramiko pipe) inside
+ * tmux, on a private tmux server, the way a person types.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,17 +28,37 @@ export function hasTmuxAndSsh(): boolean {
 }
 
 export function sshInTmux(port: number, user: string, size = { cols: 100, rows: 30 }): TmuxSsh {
-  const socket = `bbs-test-${randomBytes(4).toString('hex')}`;
-  // stderr is kept with the error rather than printed: "no server running" once ssh has exited is expected.
-  const tmux = (...args: string[]) =>
-    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const ssh = [
     'ssh', '-F', '/dev/null', '-p', String(port),
     '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
     '-o', 'PubkeyAuthentication=no', '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none',
     `${user}@127.0.0.1`,
-  ].join(' ');
-  tmux('new-session', '-d', '-s', 'call', '-x', String(size.cols), '-y', String(size.rows), ssh);
+  ];
+  return clientInTmux(ssh, size);
+}
+
+/** Is this program on the PATH? */
+export function hasCommand(name: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Any client command line in tmux (arguments are quoted for the shell tmux starts). `env` is set
+ * for the client only (tmux passes it with -e), e.g. dbclient's DROPBEAR_PASSWORD.
+ */
+export function clientInTmux(command: string[], size = { cols: 100, rows: 30 }, env: Record<string, string> = {}): TmuxSsh {
+  const socket = `bbs-test-${randomBytes(4).toString('hex')}`;
+  // stderr is kept with the error rather than printed: "no server running" once ssh has exited is expected.
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = command.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+  const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  tmux('new-session', '-d', '-s', 'call', ...envArgs, '-x', String(size.cols), '-y', String(size.rows), line);
   const api: TmuxSsh = {
     type(text, options = {}) {
       tmux('send-keys', '-t', 'call', '-l', text);

@@ -21,7 +21,7 @@ afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 /** The lines the filter is for: each blames the address in its "ip" field. */
 const BLAMING = new Set(['login failed', 'login refused: locked out', 'too many authentication attempts; disconnecting']);
 const isFailure = (entry: Record<string, unknown>) =>
-  BLAMING.has(String(entry.msg)) || (entry.msg === 'connection refused' && entry.reason === 'max_per_ip');
+  BLAMING.has(String(entry.msg)) || (entry.msg === 'connection refused' && ['max_per_ip', 'pre_login_per_ip'].includes(String(entry.reason)));
 
 /** fail2ban-regex's "Lines: N lines, I ignored, M matched, K missed" for `lines`. */
 function runFilter(lines: string[], name: string): { lines: number; matched: number; missed: number } {
@@ -38,7 +38,7 @@ const closed = (socket: net.Socket) => new Promise<void>((resolve) => socket.onc
 describe('fail2ban', () => {
   it('the filter matches every failure line of a real run and no other line', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'bbs-f2b-'));
-    const board = await room.start({ auth: { max_login_attempts: 2, lockout_minutes: 1 }, connection: { max_per_ip: 2 } });
+    const board = await room.start({ auth: { max_login_attempts: 2, lockout_minutes: 1 }, connection: { max_per_ip: 2, max_unauthenticated_per_ip: 1 } });
     await room.addUsers(['alice', 'bob']);
 
     // A good login, a whole call.
@@ -46,18 +46,29 @@ describe('fail2ban', () => {
     alice.type('/quit\r');
     await alice.closed;
     // Wrong passwords until the connection is cut, then a try while that pair is locked out.
+    // (Each once the last has gone: the address may have only one connection logging in.)
     await expect(connectClient(board.port, { username: 'alice', password: 'wrong password' })).rejects.toThrow();
+    await expect.poll(() => board.board.connectionCount()).toBe(0);
     await expect(connectClient(board.port, { username: 'alice', password: 'wrong again' })).rejects.toThrow();
+    await expect.poll(() => board.board.connectionCount()).toBe(0);
     // One address over max_per_ip: bob on a node and a silent socket hold both places.
     const again = await room.enter('bob');
     const silent = net.connect(board.port, '127.0.0.1');
     await new Promise((resolve) => silent.once('connect', resolve));
     const third = net.connect(board.port, '127.0.0.1');
     third.on('error', () => undefined);
+    // Refused: it is sent the board's version line, which it reads, then closed.
+    third.resume();
     await closed(third);
-    silent.destroy();
     again.type('/quit\r');
     await again.closed;
+    await expect.poll(() => board.board.connectionCount()).toBe(1);
+    // Over its pre-login share: the silent socket is the one connection it may have logging in.
+    const fourth = net.connect(board.port, '127.0.0.1');
+    fourth.on('error', () => undefined);
+    fourth.resume();
+    await closed(fourth);
+    silent.destroy();
     await board.close();
 
     const lines = board.rawLogs().split('\n').filter(Boolean);
@@ -65,6 +76,8 @@ describe('fail2ban', () => {
     const others = lines.filter((line) => !failures.includes(line));
     const kinds = new Set(failures.map((line) => (JSON.parse(line) as { msg: string }).msg));
     expect([...kinds].sort()).toEqual([...BLAMING, 'connection refused'].sort());
+    const reasons = new Set(failures.map((line) => (JSON.parse(line) as { reason?: string }).reason).filter(Boolean));
+    expect([...reasons].sort()).toEqual(['max_per_ip', 'pre_login_per_ip']);
     for (const line of failures) expect(JSON.parse(line)).toMatchObject({ ip: '127.0.0.1', port: expect.any(Number) });
 
     expect(runFilter(failures, 'failures.log')).toEqual({ lines: failures.length, matched: failures.length, missed: 0 });

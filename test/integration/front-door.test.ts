@@ -2,8 +2,6 @@
  * The board's front door through a real ssh2 client: registration, logins, lockout, lines, channel
  * policy and hostile PTYs. Screens are read through a headless terminal emulator.
  */
-import { once } from 'node:events';
-import net from 'node:net';
 import { utils } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBoard, type TestBoard } from '../helpers/board.js';
@@ -262,35 +260,5 @@ describe('connection guard', () => {
     ).rejects.toThrow();
     await expect(new Promise((resolve, reject) => client.forwardIn('127.0.0.1', 0, (err, port) => (err ? reject(err) : resolve(port))))).rejects.toThrow();
     client.end();
-  });
-
-  it('drops a client that never speaks SSH once the login grace time is up', async () => {
-    board = await startBoard({ connection: { login_grace_seconds: 5 } });
-    const socket = net.connect(board.port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    socket.resume();
-    await once(socket, 'close');
-  });
-
-  it('refuses connections past the not-yet-on-a-node cap, then accepts again when one goes', async () => {
-    board = await startBoard({ connection: { max_unauthenticated: 2 } });
-    const open = [net.connect(board.port, '127.0.0.1'), net.connect(board.port, '127.0.0.1')];
-    for (const s of open) {
-      s.on('error', () => undefined);
-      await once(s, 'data'); // the board's version line: these two are in
-    }
-    const third = net.connect(board.port, '127.0.0.1');
-    third.on('error', () => undefined);
-    let got = '';
-    third.on('data', (d: Buffer) => (got += d.toString()));
-    await once(third, 'close');
-    expect(got).toBe('');
-    expect(board.logs().filter((l) => l.reason === 'max_unauthenticated')).toHaveLength(1);
-    open[0]!.destroy();
-    await expect.poll(() => board!.board.connectionCount()).toBe(1);
-    await board.board.users.create({ handle: 'alice', password: PASSWORD });
-    const caller = await call({ username: 'alice', password: PASSWORD });
-    await caller.waitFor(/node 1|Node 1/);
-    open[1]!.destroy();
   });
 });

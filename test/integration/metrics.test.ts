@@ -64,8 +64,9 @@ describe('metrics', () => {
     expect(await value('bbs_fanout_seconds_count')).toBeGreaterThanOrEqual(2);
     expect(await value('bbs_fanout_seconds_sum')).toBeGreaterThan(0);
 
-    // A third connection from 127.0.0.1 is over max_per_ip: closed before any SSH is spoken.
-    await new Promise<void>((resolve) => net.connect(board.port, '127.0.0.1').on('close', () => resolve()).on('error', () => undefined));
+    // A third connection from 127.0.0.1 is over max_per_ip: sent the board's version line (so an SSH
+    // client could be told why), then closed; this one reads it and says nothing.
+    await new Promise<void>((resolve) => net.connect(board.port, '127.0.0.1').on('close', () => resolve()).on('error', () => undefined).resume());
     await expect.poll(() => value('bbs_connections_refused_total{reason="max_per_ip"}'), poll).toBe(1);
 
     bob.type('/quit\r');

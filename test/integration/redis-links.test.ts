@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkRedis } from '../../src/redis/doctor-check.js';
 import { connectRedisLinks, type RedisLinks } from '../../src/redis/redis-links.js';
 import type { RoomEvent } from '../../src/chat/roster.js';
-import { createConnectionCaps } from '../../src/ssh/connection-caps.js';
+import { admissionLimits } from '../../src/ssh/admission.js';
+import { createLocalCounts } from '../../src/ssh/connection-caps.js';
 import { parseConfig } from '../../src/config.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
@@ -35,7 +36,7 @@ async function instance(): Promise<RedisLinks> {
     heartbeatSeconds: 5,
     maxNodes: config.connection.max_nodes,
     auth: config.auth,
-    counts: createConnectionCaps(config),
+    counts: createLocalCounts(admissionLimits(config.connection, config.auth)),
     hostKeys: HOST_KEYS,
     log: pino({ level: 'silent' }),
   });
@@ -121,7 +122,23 @@ describe('Redis links', () => {
     a.logins.recordFailure('ALICE', '10.0.0.1');
     await expect.poll(() => b.logins.lockedFor('alice', '10.0.0.1')).toBeGreaterThan(14 * 60_000);
     expect(await b.logins.lockedFor('bob', '10.0.0.1')).toBe(0);
-    expect(await b.logins.lockedFor('alice', '10.0.0.2')).toBe(0);
+    // From elsewhere the account waits only its first delay, never the pair's lockout.
+    expect(await b.logins.lockedFor('alice', '10.0.0.2')).toBeLessThanOrEqual(1000);
+  });
+
+  it('login failures follow the guard across instances: an IPv6 /64 is one address, and guesses at one account from many addresses wait a doubling delay', async () => {
+    const [a, b] = [await instance(), await instance()];
+    for (let i = 0; i < 12; i++) (i % 2 ? a : b).logins.recordFailure(`user${i}`, `2001:db8:1:2::${i + 1}`);
+    await expect.poll(() => a.logins.lockedFor('somebody-new', '2001:db8:1:2:ffff::1')).toBeGreaterThan(14 * 60_000);
+    expect(await a.logins.lockedFor('somebody-new', '2001:db8:1:3::1')).toBe(0);
+
+    // Limit 3: the 3rd failure from anywhere waits 1 s, the 4th 2 s, the 5th 4 s.
+    for (let i = 0; i < 5; i++) (i % 2 ? a : b).logins.recordFailure('Carol', `198.51.100.${i}`);
+    await expect.poll(() => b.logins.lockedFor('carol', '203.0.113.1')).toBeGreaterThan(2000);
+    expect(await a.logins.lockedFor('CAROL', '203.0.113.2')).toBeLessThanOrEqual(4000);
+    expect(await a.logins.lockedFor('dave', '203.0.113.2')).toBe(0);
+    a.logins.recordSuccess('carol', '192.0.2.1');
+    await expect.poll(() => b.logins.lockedFor('carol', '203.0.113.1')).toBe(0);
   });
 
   it("doctor's check: Redis answers, how many instances run, and whether this machine's host keys are theirs", async () => {

@@ -4,11 +4,14 @@
  * presence (away), reach a caller waiting outside the full room, and a sysop's /kick reaches a
  * caller on the other worker. A worker killed outright gives back its callers' nodes and seats,
  * the others hear them leave once, and it is replaced.
+ * The front door's per-address shares and version-line deadline are the primary's, for every worker.
  * The real entry point runs with server.workers: 2; callers are real ssh2 clients.
  */
+import { once } from 'node:events';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { muteThenKick, privateLineAndReply } from '../helpers/across.js';
-import { connectCaller, type Caller } from '../helpers/caller.js';
+import { connectCaller, connectClient, type Caller } from '../helpers/caller.js';
 import { occurrences } from '../helpers/room.js';
 import { startWorkerBoard, type WorkerBoard } from '../helpers/workers.js';
 
@@ -140,4 +143,26 @@ describe('a board with two workers', () => {
     for (const left of gone) expect(occurrences(listener.screen(), `*** ${left} has left the chat ***`)).toBe(1);
     expect(board.process.lines.filter((l) => l.msg === 'worker died; starting another' && l.worker === victim)).toHaveLength(1);
   });
+
+  it('holds one address to its pre-login share across workers, and drops silent sockets on the primary’s clock', async () => {
+    const config = 'connection:\n  max_unauthenticated_per_ip: 2\n  version_seconds: 5\n  login_grace_seconds: 60\n';
+    board = await startWorkerBoard({ workers: 2, config, users: ['alice'], password: PASSWORD });
+    // Two silent sockets from one address, handed to the workers in turn: one each.
+    const silent = [];
+    for (let i = 0; i < 2; i++) {
+      const socket = net.connect({ port: board.port, host: '127.0.0.1', localAddress: '127.0.9.1' });
+      socket.on('error', () => undefined);
+      silent.push({ socket, closed: once(socket, 'close') });
+      await once(socket, 'data');
+    }
+    await expect(connectClient(board.port, { username: 'alice', password: PASSWORD, localAddress: '127.0.9.1' })).rejects.toThrow(
+      /Too many connections from your address/,
+    );
+    const elsewhere = await call('alice');
+    await elsewhere.waitFor(/node 1|Node 1/, WAIT_MS);
+    for (const { closed } of silent) await closed;
+    const dropped = board.process.lines.filter((l) => l.reason === 'no_version' && l.ip === '127.0.9.1');
+    expect(dropped.length).toBeGreaterThanOrEqual(1);
+  });
 });
+

@@ -15,8 +15,8 @@ function worker(id: number): WorkerPort & { got: PrimaryMessage[]; events: () =>
   };
 }
 
-function setUp(connection = { max_nodes: 2, max_per_ip: 2, max_unauthenticated: 2 }) {
-  const authority = createAuthority(parseConfig({ connection }), () => 5);
+function setUp(connection: Record<string, number> = { max_nodes: 2, max_per_ip: 2, max_unauthenticated: 2 }, now = () => 5) {
+  const authority = createAuthority(parseConfig({ connection }), now);
   const [a, b] = [worker(1), worker(2)];
   authority.addWorker(a);
   authority.addWorker(b);
@@ -34,21 +34,66 @@ function setUp(connection = { max_nodes: 2, max_per_ip: 2, max_unauthenticated: 
 }
 
 describe('the primary’s authority', () => {
-  it('counts nodes and connection caps across workers', () => {
+  it('counts nodes and connections across workers', () => {
     const { a, b, ask } = setUp();
     expect(ask(a, 'acquire', { handle: 'alice', remote: 'x', since: 1 })).toBe(1);
     expect(ask(b, 'acquire', { handle: 'bob', remote: 'y', since: 1 })).toBe(2);
     expect(ask(a, 'acquire', { handle: 'carol', remote: 'z', since: 1 })).toBeNull();
-    expect(ask(a, 'admit', { address: '10.0.0.1' })).toMatchObject({ ok: true });
-    expect(ask(b, 'admit', { address: '10.0.0.1' })).toMatchObject({ ok: true });
-    expect(ask(a, 'admit', { address: '10.0.0.1' })).toEqual({ ok: false, reason: 'max_per_ip' });
+    expect(ask(a, 'connect', { address: '10.0.0.1' })).toMatchObject({ ok: true });
+    expect(ask(b, 'connect', { address: '10.0.0.1' })).toMatchObject({ ok: true });
+    expect(ask(a, 'connect', { address: '10.0.0.1' })).toEqual({ ok: false, code: 'max_per_ip' });
+  });
+
+  it('holds an address to its pre-login share across workers, an IPv6 /64 as one address', () => {
+    const { a, b, ask } = setUp({ max_per_ip: 8, max_unauthenticated: 8, max_unauthenticated_per_ip: 2 });
+    expect(ask(a, 'connect', { address: '2001:db8::1' })).toMatchObject({ ok: true });
+    expect(ask(b, 'connect', { address: '2001:db8::2' })).toMatchObject({ ok: true });
+    expect(ask(a, 'connect', { address: '2001:db8::3' })).toEqual({ ok: false, code: 'pre_login_per_ip' });
+    expect(ask(b, 'connect', { address: '2001:db8:0:1::1' })).toMatchObject({ ok: true });
+  });
+
+  it('makes room by telling the worker that holds the oldest silent connection to drop it', () => {
+    const { a, b, ask, tell } = setUp({ max_unauthenticated: 2 });
+    const silent = ask(a, 'connect', { address: '10.0.0.1' }) as { id: number };
+    const talking = ask(b, 'connect', { address: '10.0.0.2' }) as { id: number };
+    tell(b, 'versionSeen', { id: talking.id });
+    expect(ask(b, 'connect', { address: '10.0.0.3' })).toMatchObject({ ok: true });
+    expect(a.got).toContainEqual({ t: 'drop', id: silent.id, code: 'evicted' });
+    expect(b.got.some((m) => m.t === 'drop')).toBe(false);
+  });
+
+  it('drops a connection silent past the version-line deadline on the worker holding it, once', () => {
+    let t = 0;
+    const { authority, a, b, ask, tell } = setUp({ version_seconds: 5 }, () => t);
+    const silent = ask(b, 'connect', { address: '10.0.0.1' }) as { id: number };
+    const talking = ask(a, 'connect', { address: '10.0.0.2' }) as { id: number };
+    tell(a, 'versionSeen', { id: talking.id });
+    t = 5000;
+    authority.expire();
+    authority.expire();
+    expect(b.got.filter((m) => m.t === 'drop')).toEqual([{ t: 'drop', id: silent.id, code: 'no_version' }]);
+    expect(a.got.some((m) => m.t === 'drop')).toBe(false);
+  });
+
+  it('shares the registration pool across workers', () => {
+    const { a, b, ask } = setUp({ max_registering: 1, max_registering_per_ip: 1 });
+    const first = ask(a, 'connect', { address: '10.0.0.1' }) as { id: number };
+    const second = ask(b, 'connect', { address: '10.0.0.2' }) as { id: number };
+    expect(ask(a, 'newcomer', { id: first.id })).toEqual({ ok: true });
+    expect(ask(b, 'newcomer', { id: second.id })).toEqual({ ok: false, code: 'registration_full' });
   });
 
   it('locks out a handle on every worker after failures reported by any', () => {
     const { a, b, ask, tell } = setUp();
     for (let i = 0; i < 5; i++) tell(a, 'loginFailure', { handle: 'alice', address: '10.0.0.9' });
     expect(ask(b, 'lockedFor', { handle: 'ALICE', address: '10.0.0.9' })).toBeGreaterThan(0);
-    expect(ask(b, 'lockedFor', { handle: 'alice', address: '10.0.0.8' })).toBe(0);
+  });
+
+  it('delays further guesses at an account from any address, on every worker', () => {
+    const { a, b, ask, tell } = setUp();
+    for (let i = 0; i < 5; i++) tell(i % 2 ? a : b, 'loginFailure', { handle: 'alice', address: `10.0.${i}.9` });
+    expect(ask(b, 'lockedFor', { handle: 'alice', address: '10.0.0.8' })).toBeGreaterThan(0);
+    expect(ask(a, 'lockedFor', { handle: 'bob', address: '10.0.0.8' })).toBe(0);
   });
 
   it('tells the worker holding an account to end that session when another worker claims it', () => {
@@ -65,7 +110,7 @@ describe('the primary’s authority', () => {
     join(b, 'u2', 'bob');
     ask(a, 'acquire', { handle: 'alice', remote: 'x', since: 1 });
     ask(b, 'acquire', { handle: 'bob', remote: 'y', since: 1 });
-    const ticket = ask(a, 'admit', { address: '10.0.0.1' }) as { ticket: number };
+    const conn = ask(a, 'connect', { address: '10.0.0.1' }) as { id: number };
     tell(a, 'claim', { userId: 1, key: 1 });
     b.got.length = 0;
 
@@ -74,7 +119,7 @@ describe('the primary’s authority', () => {
     expect(b.events()).toEqual(['left', 'leave']);
     expect(authority.nodesInUse()).toBe(1);
     // The dead worker's late reports change nothing.
-    tell(a, 'closed', ticket);
+    tell(a, 'closed', { id: conn.id });
     expect(ask(b, 'acquire', { handle: 'carol', remote: 'z', since: 1 })).toBe(1);
     const c = worker(3);
     authority.addWorker(c);

@@ -47,4 +47,13 @@ describe('host keys', () => {
   it('without generate, reads only what is there', () => {
     expect(loadHostKeys(dir, { generate: false }).keys).toEqual([]);
   });
+
+  it.runIf(process.platform !== 'win32')('refuses a private host key that others can read, saying how to fix it', () => {
+    const { keys } = loadHostKeys(dir, { generate: true });
+    chmodSync(keys[0]!.file, 0o644);
+    expect(() => loadHostKeys(dir, { generate: true })).toThrow(HostKeyError);
+    expect(() => loadHostKeys(dir, { generate: true })).toThrow(`mode 0644); run: chmod 600 ${keys[0]!.file}`);
+    chmodSync(keys[0]!.file, 0o600);
+    expect(loadHostKeys(dir, { generate: true }).keys).toHaveLength(2);
+  });
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parsePublicKey, type PublicKey } from '../../src/ssh/public-keys.js';
+import { parsePublicKey, type PublicKey } from '../../src/keys/public-keys.js';
 import { DATABASE_FILE, openDatabase, SCHEMA_VERSION, type Database } from '../../src/store/db.js';
 import { createPasswordHasher } from '../../src/store/passwords.js';
 import { StoreError, UserStore, type StoreErrorCode } from '../../src/store/users.js';
@@ -95,6 +95,24 @@ describe('openDatabase', () => {
     fs.writeFileSync(path.join(dir, DATABASE_FILE), 'this is not SQLite, just some text that is long enough '.repeat(20));
     expect(() => openDatabase(dir)).toThrow(
       expect.objectContaining({ code: 'ERR_DB_OPEN', message: expect.stringContaining('not an SQLite database') }),
+    );
+  });
+
+  it('refuses a damaged file with a clear message instead of serving from it', () => {
+    const dir = fs.mkdtempSync(path.join(path.dirname(dataDir), 'damaged-'));
+    const made = openDatabase(dir);
+    made.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, text TEXT)');
+    const insert = made.prepare('INSERT INTO filler (text) VALUES (?)');
+    for (let i = 0; i < 2000; i++) insert.run(`row ${i} `.repeat(10));
+    made.close();
+    const file = path.join(dir, DATABASE_FILE);
+    const bytes = fs.readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    // Scribble over the middle of a page deep in the file: the header stays good, a B-tree page does not.
+    bytes.fill(0xa5, pageSize * 6, pageSize * 6 + 200);
+    fs.writeFileSync(file, bytes);
+    expect(() => openDatabase(dir)).toThrow(
+      expect.objectContaining({ code: 'ERR_DB_CORRUPT', message: expect.stringContaining('is damaged') }),
     );
   });
 
@@ -249,6 +267,19 @@ describe('UserStore call log', () => {
     users.recordLogout(callId);
     const row = db.prepare('SELECT user_id, node, remote, started_at, ended_at FROM calls WHERE id = ?').get(callId);
     expect(row).toEqual({ user_id: bob.id, node: 3, remote: '192.0.2.7', started_at: started, ended_at: started + 5_000 });
+  });
+
+  it('closes the entries a crash left open, and only those', async () => {
+    const bob = await users.create({ handle: 'bob', password: PASSWORD });
+    const ended = users.recordLogin(bob.id, { node: 1, remote: '192.0.2.7' });
+    users.recordLogout(ended);
+    const endedAt = clock;
+    const open = users.recordLogin(bob.id, { node: 2, remote: '192.0.2.7' });
+    clock += 60_000;
+    expect(users.closeOpenCalls()).toBe(1);
+    const rows = db.prepare('SELECT id, ended_at FROM calls ORDER BY id').all();
+    expect(rows).toEqual([{ id: ended, ended_at: endedAt }, { id: open, ended_at: clock }]);
+    expect(users.closeOpenCalls()).toBe(0);
   });
 
   it('refuses a login for a user that does not exist', async () => {

@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { clampSize, MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS } from '../../src/ssh/terminal.js';
+import { EventEmitter } from 'node:events';
+import type { ServerChannel } from 'ssh2';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  clampSize,
+  createChannelTerminal,
+  MAX_COLS,
+  MAX_ROWS,
+  MIN_COLS,
+  MIN_ROWS,
+} from '../../src/ssh/terminal.js';
+import { createLayoutBudget, RESIZE_INTERVAL_MS } from '../../src/ssh/resize-throttle.js';
 
 describe('clampSize', () => {
   it.each([
@@ -13,5 +23,58 @@ describe('clampSize', () => {
     [132.7, 43.2, 132, 43],
   ])('%s x %s → %i x %i', (cols, rows, wantCols, wantRows) => {
     expect(clampSize(cols, rows)).toEqual({ cols: wantCols, rows: wantRows });
+  });
+});
+
+describe('window-change throttling', () => {
+  afterEach(() => vi.useRealTimers());
+
+  function setUp(budget = createLayoutBudget(1000, () => Date.now())) {
+    vi.useFakeTimers();
+    const channel = new EventEmitter();
+    const terminal = createChannelTerminal(channel as unknown as ServerChannel, 'xterm', { cols: 80, rows: 24 }, { layouts: budget });
+    const layouts: string[] = [];
+    terminal.output.on('resize', () => layouts.push(`${terminal.output.columns}x${terminal.output.rows}`));
+    return { terminal, layouts };
+  }
+
+  it('lays out at once, then at most once per interval with the last size asked for', () => {
+    const { terminal, layouts } = setUp();
+    terminal.resize(100, 30);
+    expect(layouts).toEqual(['100x30']);
+    for (let i = 0; i < 40; i++) terminal.resize(60 + i, 20 + (i % 5));
+    terminal.resize(120, 40);
+    expect(layouts).toEqual(['100x30']);
+    vi.advanceTimersByTime(RESIZE_INTERVAL_MS);
+    expect(layouts).toEqual(['100x30', '120x40']);
+    vi.advanceTimersByTime(10 * RESIZE_INTERVAL_MS);
+    expect(layouts).toEqual(['100x30', '120x40']);
+  });
+
+  it('skips a layout when the storm ends where it began, and close() drops a pending one', () => {
+    const { terminal, layouts } = setUp();
+    terminal.resize(100, 30);
+    terminal.resize(90, 30);
+    terminal.resize(100, 30);
+    vi.advanceTimersByTime(RESIZE_INTERVAL_MS);
+    expect(layouts).toEqual(['100x30']);
+    vi.advanceTimersByTime(RESIZE_INTERVAL_MS);
+    terminal.resize(70, 20);
+    terminal.resize(75, 20);
+    terminal.close();
+    vi.advanceTimersByTime(RESIZE_INTERVAL_MS);
+    expect(layouts).toEqual(['100x30', '70x20']);
+  });
+
+  it('shares a board-wide budget: many resizing screens together get only so many layouts a second', () => {
+    vi.useFakeTimers();
+    const budget = createLayoutBudget(4, () => Date.now());
+    const screens = Array.from({ length: 10 }, () => setUp(budget));
+    screens.forEach(({ terminal }, i) => terminal.resize(100 + i, 30));
+    expect(screens.filter((s) => s.layouts.length === 1)).toHaveLength(4);
+    vi.advanceTimersByTime(1000);
+    expect(screens.filter((s) => s.layouts.length === 1)).toHaveLength(8);
+    vi.advanceTimersByTime(500);
+    expect(screens.every((s) => s.layouts.length === 1)).toBe(true);
   });
 });

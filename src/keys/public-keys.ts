@@ -3,6 +3,8 @@
  * the way `ssh-keygen -lf` does (`SHA256:` + unpadded base64 of the SHA-256 of the key blob), so a
  * sysop can compare what the board shows with what their own tools print. Parsing is ssh2's; the
  * refusals (private keys, certificates, DSA, several keys at once) and their wording are ours.
+ * It sits below ssh/ (host keys, publickey auth), store/ (bound keys) and the CLI, and imports
+ * none of them, so each can use it without an arrow pointing back up.
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import ssh2 from 'ssh2';

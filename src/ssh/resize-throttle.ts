@@ -1,0 +1,80 @@
+/**
+ * Window-change throttling. A re-layout allocates new cell buffers and redraws the whole screen,
+ * so a client sending window-changes as fast as it can would make the board do that work for
+ * each one. Two limits, both keeping only the last size asked for:
+ * - per screen: at most one layout per interval (a dragged window still follows smoothly);
+ * - per board: a shared budget of layouts per second, so many resizing callers together cost
+ *   the board a bounded amount, and the callers who are only talking do not wait behind them.
+ */
+import type { PtySize } from './terminal.js';
+
+/** Layouts at most every this many ms per screen. */
+export const RESIZE_INTERVAL_MS = 250;
+/** Layouts per second for the whole board, with a burst of as many. */
+export const BOARD_LAYOUTS_PER_SECOND = 8;
+
+export interface LayoutBudget {
+  /** Takes one layout if one is free now (returns 0), else says how many ms until one is. */
+  take(): number;
+}
+
+export function createLayoutBudget(perSecond = BOARD_LAYOUTS_PER_SECOND, now: () => number = Date.now): LayoutBudget {
+  let tokens = perSecond;
+  let last = now();
+  return {
+    take() {
+      const t = now();
+      tokens = Math.min(perSecond, tokens + ((t - last) / 1000) * perSecond);
+      last = t;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return 0;
+      }
+      return Math.ceil(((1 - tokens) / perSecond) * 1000);
+    },
+  };
+}
+
+export interface ResizeThrottle {
+  request(size: PtySize): void;
+  close(): void;
+}
+
+export function createResizeThrottle(options: {
+  apply(size: PtySize): void;
+  budget: LayoutBudget;
+  now: () => number;
+  intervalMs?: number;
+}): ResizeThrottle {
+  const { apply, budget, now, intervalMs = RESIZE_INTERVAL_MS } = options;
+  let pending: PtySize | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastLayoutAt = -Infinity;
+
+  const attempt = () => {
+    timer = undefined;
+    if (!pending) return;
+    const screenWait = lastLayoutAt + intervalMs - now();
+    const wait = screenWait > 0 ? screenWait : budget.take();
+    if (wait > 0) {
+      timer = setTimeout(attempt, wait);
+      return;
+    }
+    const size = pending;
+    pending = undefined;
+    lastLayoutAt = now();
+    apply(size);
+  };
+
+  return {
+    request(size) {
+      pending = size;
+      if (!timer) attempt(); // else the scheduled attempt takes this size
+    },
+    close() {
+      clearTimeout(timer);
+      timer = undefined;
+      pending = undefined;
+    },
+  };
+}
