@@ -8,7 +8,7 @@ import type { AccountCommand } from './chat/member.js';
 import { formatUtc } from './chat/who.js';
 import type { CommunityStore } from './store/community.js';
 import { passwordProblem } from './store/passwords.js';
-import { parsePublicKey } from './keys/public-keys.js';
+import { parsePublicKey } from './keys/openssh.js';
 import { StoreError, type UserStore } from './store/users.js';
 import type { Teleconference } from './ui/teleconference.js';
 

@@ -14,7 +14,7 @@ import { hostKeyFiles } from './cli-host-keys.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { runtimeProblem } from './runtime.js';
 import { loadHostKeys } from './ssh/host-keys.js';
-import { describeKey } from './keys/public-keys.js';
+import { describeKey } from './keys/openssh.js';
 import { describeVersion, inspectDatabase } from './store/inspect.js';
 
 type Status = 'ok' | 'warn' | 'FAIL';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliIo } from './cli.js';
-import { describeKey } from './keys/public-keys.js';
+import { describeKey } from './keys/openssh.js';
 
 export const HOST_KEY_FILE = /^ssh_host_.+_key$/;
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handleProblem, isValidHandle } from './chat/text.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { describeKey, MAX_PUBLIC_KEY_TEXT, parsePublicKey } from './keys/public-keys.js';
+import { describeKey, MAX_PUBLIC_KEY_TEXT, parsePublicKey } from './keys/openssh.js';
 import type { Database } from './store/db.js';
 import { runBackup } from './cli-backup.js';
 import { chooseDatabase, describeChoice, openChosenDatabase } from './cli-database.js';

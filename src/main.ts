@@ -11,7 +11,10 @@ import { startPrimary, WorkerStartError } from './cluster/primary.js';
 import { createLogger } from './log.js';
 import { runtimeProblem } from './runtime.js';
 
-/** blessed falls back to the server's own TERM/TMUX/… for screens (PITFALLS 4); callers' TERM is the only one we use. */
+/**
+ * blessed falls back to the server's own TERM/TMUX/… for a screen given none (and with TMUX set it
+ * runs `tmux -V` for each new screen); callers' TERM is the only one we use.
+ */
 const SCRUBBED_ENV = ['TERM', 'TERMCAP', 'TERMINFO', 'TERMINFO_DIRS', 'TMUX', 'TMUX_PANE', 'COLUMNS', 'LINES', 'EDITOR', 'VISUAL'];
 
 async function main(): Promise<void> {
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
   if (cluster.isWorker) return (await import('./cluster/worker.js')).runWorker(config, log, describe);
 
   let closeBoard: (() => Promise<void>) | undefined;
-  // Ours first, so shutdown is ours and not blessed's (PITFALLS 8).
+  // Ours first: blessed installs SIGTERM/SIGINT handlers that exit 0 when no one else listens.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

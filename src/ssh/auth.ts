@@ -3,13 +3,14 @@
  * it proves it holds is remembered so registration can offer to bind it); everyone else logs in
  * with a password (password or keyboard-interactive) or a public key bound to the account.
  * Failures are counted (LoginGuard) and a connection that fails too often is ended. Every reject
- * lists the methods that remain (PuTTY needs that: PITFALLS 18).
+ * lists the methods that remain: PuTTY gives up with "No supported authentication methods"
+ * when a reject lists none.
  */
 import ssh2, { type AuthContext, type KeyboardAuthContext, type PublicKeyAuthContext, type PasswordAuthContext } from 'ssh2';
 import type { Logger } from 'pino';
 import { isValidHandle } from '../chat/text.js';
 import type { User, UserStore } from '../store/users.js';
-import { fingerprintOf } from '../keys/public-keys.js';
+import { fingerprintOf } from '../keys/openssh.js';
 import type { LoginFailure } from '../metrics/board-metrics.js';
 import type { LoginAttempts } from './login-guard.js';
 
@@ -137,7 +138,7 @@ export class ConnectionAuth {
 
   private keyboard(ctx: KeyboardAuthContext, handle: string): void {
     ctx.prompt([{ prompt: 'Password: ', echo: false }], this.deps.bbsName, '', (answers: string[] | Error) => {
-      // An aborted exchange arrives as an Error, not an array (PITFALLS 20).
+      // ssh2 hands an aborted exchange to the prompt callback as an Error, not an array of answers.
       if (!Array.isArray(answers) || typeof answers[0] !== 'string') return safely(() => ctx.reject(METHODS));
       this.password(ctx, handle, answers[0]).catch(() => safely(() => ctx.reject(METHODS)));
     });

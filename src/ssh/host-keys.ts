@@ -7,7 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ssh2 from 'ssh2';
-import { fingerprintOf } from '../keys/public-keys.js';
+import { fingerprintOf } from '../keys/openssh.js';
 
 // ssh2 is CommonJS: Node's ESM loader exposes only its default export.
 const { utils } = ssh2;

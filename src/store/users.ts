@@ -8,11 +8,11 @@
  * with a code and a sentence fit to show as it stands.
  */
 import type { Statement } from 'better-sqlite3';
-import { handleProblem, isValidHandle } from '../chat/text.js';
 import type { Database } from './db.js';
 import { StoreError } from './errors.js';
-import { DUMMY_HASH, passwordProblem, type PasswordHasher } from './passwords.js';
-import { cleanKeyComment, fingerprintOf } from '../keys/public-keys.js';
+import { DUMMY_HASH, type PasswordHasher } from './passwords.js';
+import { checkHandle, checkKey, checkPassword, handleTaken, runUnique } from './user-input.js';
+import { cleanKeyComment, fingerprintOf } from '../keys/openssh.js';
 
 export { StoreError, type StoreErrorCode } from './errors.js';
 
@@ -73,7 +73,6 @@ interface KeyRow {
 
 const USER_COLUMNS = 'id, handle, role, banned, created_at, last_login_at';
 const KEY_COLUMNS = 'id, user_id, algo, fingerprint, comment, created_at';
-const MAX_KEY_BLOB = 16 * 1024;
 const MAX_REMOTE_LENGTH = 100;
 
 export function isRole(value: unknown): value is Role {
@@ -254,38 +253,6 @@ function prepareStatements(db: Database) {
     endCall: prepare('UPDATE calls SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
     endOpenCalls: prepare('UPDATE calls SET ended_at = ? WHERE ended_at IS NULL'),
   };
-}
-
-function checkHandle(handle: string): void {
-  if (typeof handle !== 'string' || !isValidHandle(handle)) {
-    const problem = typeof handle === 'string' ? handleProblem(handle) : undefined;
-    throw new StoreError('ERR_BAD_INPUT', problem ?? 'Handles are 2-16 letters, digits, "_" or "-".');
-  }
-}
-
-function checkPassword(password: string): void {
-  const problem = typeof password === 'string' ? passwordProblem(password) : 'A password is required.';
-  if (problem) throw new StoreError('ERR_BAD_INPUT', problem);
-}
-
-function checkKey(key: NewKey): void {
-  const algoOk = typeof key.algo === 'string' && /^[\x21-\x7e]{1,64}$/.test(key.algo);
-  const blobOk = Buffer.isBuffer(key.blob) && key.blob.length > 0 && key.blob.length <= MAX_KEY_BLOB;
-  if (!algoOk || !blobOk) throw new StoreError('ERR_BAD_INPUT', 'That is not a usable public key.');
-}
-
-/** Runs an insert; a UNIQUE violation becomes the StoreError `onTaken` makes. */
-function runUnique<T>(insert: () => T, onTaken: () => StoreError): T {
-  try {
-    return insert();
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw onTaken();
-    throw err;
-  }
-}
-
-function handleTaken(handle: string): StoreError {
-  return new StoreError('ERR_HANDLE_TAKEN', `The handle "${handle}" is taken.`);
 }
 
 function toUser(row: UserRow | undefined): User | undefined {

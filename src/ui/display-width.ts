@@ -1,7 +1,7 @@
 /**
  * Text as a reader sees it: graphemes, their boundaries, words, and how many terminal columns
  * it takes. blessed measures width per UTF-16 unit with a 2015 table
- * and counts most emoji as 1 column where every modern terminal draws 2 (PITFALLS 13), so
+ * and counts most emoji as 1 column where every modern terminal draws 2, so
  * anything we lay out by hand — input fields, centred lines — is measured here instead, one
  * grapheme (what a reader sees as one character) at a time.
  */

@@ -2,7 +2,7 @@
  * Pieces for drawing small full-screen forms and notices as rows of blessed tagged text: making
  * any text safe to show (no control characters, no blessed tags), word-wrapping by display
  * width, and an input field drawn from a LineEditor. Every row is measured here, not by blessed,
- * so nothing is wider than its box (PITFALLS 13).
+ * so nothing is wider than its box.
  */
 import blessed from 'blessed';
 import { displayWidth, graphemes, truncateToWidth } from './display-width.js';

@@ -7,7 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../src/cli.js';
-import { fingerprintOf, parsePublicKey } from '../../src/keys/public-keys.js';
+import { fingerprintOf, parsePublicKey } from '../../src/keys/openssh.js';
 import { openDatabase } from '../../src/store/db.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

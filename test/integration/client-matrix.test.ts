@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parsePublicKey } from '../../src/keys/public-keys.js';
+import { parsePublicKey } from '../../src/keys/openssh.js';
 import { startBoard, type TestBoard } from '../helpers/board.js';
 import { clientInTmux, hasCommand, type TmuxSsh } from '../helpers/tmux.js';
 

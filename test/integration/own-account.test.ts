@@ -5,7 +5,7 @@
  */
 import { utils } from 'ssh2';
 import { describe, expect, it } from 'vitest';
-import { parsePublicKey } from '../../src/keys/public-keys.js';
+import { parsePublicKey } from '../../src/keys/openssh.js';
 import { connectCaller } from '../helpers/caller.js';
 import { PASSWORD, useRoom, WAIT_MS } from '../helpers/room.js';
 

@@ -1,5 +1,5 @@
 /**
- * A slow caller costs only itself (ARCHITECTURE): a caller who stops reading does not hold the
+ * A slow caller costs only itself: a caller who stops reading does not hold the
  * others up, what the board queues for them stays bounded, and once they read again one fresh
  * render brings their screen up to date.
  */

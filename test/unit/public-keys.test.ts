@@ -9,7 +9,7 @@ import {
   fingerprintOfKeyBlob,
   MAX_PUBLIC_KEY_TEXT,
   parsePublicKey,
-} from '../../src/keys/public-keys.js';
+} from '../../src/keys/openssh.js';
 
 /** Keys made by OpenSSH itself, so the expected fingerprints come from ssh-keygen, not from us. */
 const KINDS = [

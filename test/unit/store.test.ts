@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parsePublicKey, type PublicKey } from '../../src/keys/public-keys.js';
+import { parsePublicKey, type PublicKey } from '../../src/keys/openssh.js';
 import { DATABASE_FILE, openDatabase, SCHEMA_VERSION, type Database } from '../../src/store/db.js';
 import { createPasswordHasher } from '../../src/store/passwords.js';
 import { StoreError, UserStore, type StoreErrorCode } from '../../src/store/users.js';
