@@ -106,6 +106,7 @@ export function createCallerConnection({ id, remote, startedAt, log, client, soc
           // the channel is going anyway; the end below still runs
         }
         shell.end();
+        return endWhenClosed(shell, () => conn.end());
       }
       conn.end();
     },
@@ -124,4 +125,25 @@ export function createCallerConnection({ id, remote, startedAt, log, client, soc
     },
   };
   return conn;
+}
+
+/** How long a client may take to close a channel we ended before its connection is ended anyway. */
+const CHANNEL_CLOSE_MS = 1000;
+
+/**
+ * Ends the connection once the client has closed the channel we ended, or after CHANNEL_CLOSE_MS.
+ * Ending it at once can cut the last text short: OpenSSH exits on a disconnect without writing
+ * out the channel data it still holds, so a goodbye or a refusal sent just before would be lost.
+ */
+export function endWhenClosed(channel: { once(event: 'close', listener: () => void): unknown }, end: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    end();
+  };
+  const timer = setTimeout(once, CHANNEL_CLOSE_MS);
+  timer.unref();
+  channel.once('close', once);
 }

@@ -6,7 +6,7 @@
  */
 import type { ServerChannel, Session } from 'ssh2';
 import { logSafe } from '../log.js';
-import type { CallerConnection, ShellStart } from './caller-connection.js';
+import { endWhenClosed, type CallerConnection, type ShellStart } from './caller-connection.js';
 import type { LayoutBudget } from './resize-throttle.js';
 import { clampSize, createChannelTerminal, type ChannelTerminal, type PtySize } from './terminal.js';
 
@@ -28,7 +28,7 @@ export function acceptSession(deps: ChannelPolicyDeps, conn: CallerConnection, a
     channel.exit(1);
     channel.end();
     conn.log.info('session refused');
-    setImmediate(() => conn.end());
+    endWhenClosed(channel, () => conn.end());
   };
   session.on('pty', (accept, _reject, info) => {
     pty = { term: String(info.term ?? ''), size: clampSize(info.cols, info.rows) };
