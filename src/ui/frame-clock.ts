@@ -1,7 +1,8 @@
 /**
- * One frame clock for every screen of a board process. A screen asks for a frame; at most once
- * per FRAME_MS the clock runs one frame for every screen that asked. In a frame each screen either
- * offers a shared part (a key and the bytes it would write) or draws itself. Screens whose keys
+ * One frame clock for every screen of a board process. A screen asks for a frame; the clock runs
+ * one frame for every screen that asked and has not drawn in the last FRAME_MS, so each screen
+ * draws at most once per FRAME_MS. In a frame each screen either offers a shared part (a key and
+ * the bytes it would write) or draws itself. Screens whose keys
  * match are sent the same bytes, made once: callers of one shape at the bottom of the log see the
  * same new rows. A screen whose channel holds more than RENDER_MARK unsent bytes is skipped and
  * drawn once, fresh, when it has emptied; one that stays full for stallMs is reported as stalled.
@@ -65,45 +66,52 @@ class BoardFrameClock implements FrameClock {
   private readonly due = new Set<Slot>();
   /** A frame due on the next tick. */
   private nextTick: NodeJS.Immediate | undefined;
-  /** Runs from the end of a frame for FRAME_MS; requests meanwhile wait for it. */
-  private cooling: NodeJS.Timeout | undefined;
 
   join(member: FrameMember): FrameSlot {
     return new Slot(member, (slot) => this.schedule(slot), (slot) => this.due.delete(slot));
   }
 
-  /** The first request after a quiet spell runs on the next tick; requests within FRAME_MS of a frame, when it ends. */
+  /**
+   * A screen that has not drawn for FRAME_MS draws on the next tick; one that drew more recently
+   * waits until its own FRAME_MS is over. The cooling is per screen, not per board: a caller's
+   * keystroke echo must not hold back the next line for everyone else. Screens that drew in one
+   * frame cool down together, so they keep meeting in the same frames and sharing their bytes.
+   */
   private schedule(slot: Slot): void {
     this.due.add(slot);
-    if (this.nextTick || this.cooling) return;
+    if (slot.cooling || this.nextTick) return;
     this.nextTick = setImmediate(() => {
       this.nextTick = undefined;
       this.run();
     });
   }
 
-  /** A frame in which nothing was drawn (every screen held back) does not delay the next. */
+  /** Runs a frame for the due screens that are not cooling; the others wait for their cooling to end. */
   private run(): void {
-    const slots = [...this.due];
-    this.due.clear();
     const groups = new Map<string, Array<{ slot: Slot; frame: SharedFrame }>>();
-    let drew = false;
-    for (const slot of slots) {
+    const drew: Slot[] = [];
+    for (const slot of [...this.due]) {
+      if (slot.cooling) continue;
+      this.due.delete(slot);
       const frame = slot.frameOrDraw();
       if (frame === 'held') continue;
-      drew = true;
+      drew.push(slot);
       if (frame === 'drawn') continue;
       const group = groups.get(frame.key);
       if (group) group.push({ slot, frame });
       else groups.set(frame.key, [{ slot, frame }]);
     }
     for (const group of groups.values()) sendShared(group);
-    if (drew) this.cooling = setTimeout(() => this.endFrame(), FRAME_MS);
+    if (drew.length > 0) this.coolDown(drew);
   }
 
-  private endFrame(): void {
-    this.cooling = undefined;
-    if (this.due.size > 0) this.run();
+  /** The screens drawn in one frame may draw again FRAME_MS later; those that asked meanwhile then do. */
+  private coolDown(slots: Slot[]): void {
+    for (const slot of slots) slot.cooling = true;
+    setTimeout(() => {
+      for (const slot of slots) slot.cooling = false;
+      if (slots.some((slot) => this.due.has(slot))) this.run();
+    }, FRAME_MS);
   }
 }
 
@@ -121,6 +129,8 @@ function sendShared(group: Array<{ slot: Slot; frame: SharedFrame }>): void {
 
 class Slot implements FrameSlot {
   private full = true;
+  /** Drew less than FRAME_MS ago: a request now waits for the end of its cooling. */
+  cooling = false;
   private waitingForDrain = false;
   private stallTimer: NodeJS.Timeout | undefined;
   private closed = false;
