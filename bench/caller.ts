@@ -170,7 +170,12 @@ function isTeleconference(screen: string, handle: string): boolean {
 function login(options: CallerOptions): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
-    client.once('ready', () => resolve(client));
+    client.once('ready', () => {
+      // OpenSSH turns Nagle off for an interactive session; without it a typed line waits behind
+      // the client's own unacknowledged window adjustments for the board's delayed ACK (~40 ms).
+      client.setNoDelay(true);
+      resolve(client);
+    });
     client.on('error', reject);
     const config: ConnectConfig = {
       host: '127.0.0.1',
