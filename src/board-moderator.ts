@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { ChatManager } from './chat/chat-manager.js';
 import type { Moderator } from './chat/moderation.js';
+import { cleanText } from './chat/text.js';
 import { formatUtc } from './chat/who.js';
 import type { ActiveCallers } from './nodes/lines.js';
 import type { CallerSession } from './session.js';
@@ -60,13 +61,19 @@ export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
 }
 
 /** What a kicked caller reads, whichever process ends the call. */
+/** A kick or ban reason as shown to the caller it ends. */
+const REASON_LENGTH = 500;
+
 export function kickText(kick: { by: string; reason: string }): string {
-  return `\r\nYou were removed from the board by ${kick.by}${kick.reason ? `: ${kick.reason}` : ''}\r\n`;
+  const reason = cleanText(kick.reason, REASON_LENGTH);
+  return `\r\nYou were removed from the board by ${kick.by}${reason ? `: ${reason}` : ''}\r\n`;
 }
 
 /** What a banned caller reads, at once when banned and at every login while the ban lasts. */
 export function banText(bbsName: string, handle: string, ban: Ban): string {
   const until = ban.until === null ? 'for good' : `until ${formatUtc(ban.until)}`;
-  const reason = ban.reason ? ` Reason: ${ban.reason}.` : '';
+  // A ban set with the CLI has not been through the chat's cleaning: this goes to the terminal raw.
+  const cleaned = cleanText(ban.reason ?? '', REASON_LENGTH);
+  const reason = cleaned ? ` Reason: ${cleaned}.` : '';
   return `\r\nThe account ${handle} is banned from ${bbsName} ${until}.${reason} Please contact the sysop.\r\n`;
 }

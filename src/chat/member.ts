@@ -13,6 +13,7 @@ import { createDoorway } from './doorway.js';
 import type { ChatMessage, SystemMessage } from './messages.js';
 import { createSendQueue, type Schedule } from './send-queue.js';
 import { createSocial } from './social.js';
+import { cleanText } from './text.js';
 import { lastLines, minutes, usersLines, whoLines } from './who.js';
 
 export interface MemberIdentity {
@@ -212,7 +213,7 @@ export function createMember(options: MemberOptions): Member {
       case 'users':
         return usersLines(options.directory.accounts(), (h) => room.participantByHandle(h) !== undefined, LIST_LIMIT).forEach(tell);
       case 'away':
-        return social.away(command.reason);
+        return social.away(cleanText(command.reason, options.maxMessageLength));
       case 'ignore':
         return social.ignore(command.handle);
       case 'unignore':
@@ -224,7 +225,8 @@ export function createMember(options: MemberOptions): Member {
       case 'unmute':
       case 'ban':
       case 'unban':
-        return moderate(command);
+        // Reasons reach other callers' screens and the banned caller's terminal: cleaned like a line.
+        return moderate('reason' in command ? { ...command, reason: cleanText(command.reason, options.maxMessageLength) } : command);
       case 'help':
         return helpLines({ sysop }).forEach(tell);
       case 'usage':
@@ -236,11 +238,12 @@ export function createMember(options: MemberOptions): Member {
   }
 
   function send(command: Sending, line: string): void {
+    // Before composing: composing a message to someone absent already stores it.
+    const mutedFor = mutedMs();
+    if (mutedFor > 0) return tell(`You are muted for ${minutes(mutedFor)} more. Not sent: ${line}`);
     const outgoing = compose(command);
     if (!outgoing) return;
     if ('tell' in outgoing) return tell(outgoing.tell);
-    const mutedFor = mutedMs();
-    if (mutedFor > 0) return tell(`You are muted for ${minutes(mutedFor)} more. Not sent: ${line}`);
     // Only lines that reach others count against the caller.
     const sent = queue.offer(outgoing.message);
     const { message } = outgoing;

@@ -83,6 +83,18 @@ describe('member: protection from each other', () => {
     expect(board.room.participant('id-bob')?.away).toBeUndefined();
   });
 
+  it('cleans away and kick reasons like a line: no escape sequence reaches another caller', async () => {
+    const board = makeBoard();
+    const [sysop, bob, carol] = await board.enterAll('SysOp', 'bob', 'carol');
+    bob!.member.input('/away \x1b]0;pwned\x07lunch\x1b[2J');
+    carol!.member.input('/who');
+    sysop!.member.input('/kick bob \x1b[31mbye\x9b2J');
+    const seen = [...carol!.texts(), ...board.moderation.ended, ...board.moderation.record].join('\n');
+    expect(seen).toContain('lunch');
+    expect(seen).toContain('bye');
+    expect(seen).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+  });
+
   it('/who says how long someone has been idle and marks sysops', async () => {
     const board = makeBoard();
     const [alice] = await board.enterAll('alice', 'SysOp');
