@@ -10,7 +10,10 @@ import type { PrimaryMessage, WorkerMessage } from './protocol.js';
 import { createWorkerLinks } from './worker-links.js';
 
 export async function runWorker(config: Readonly<Config>, log: Logger, describeError: (err: unknown) => string): Promise<void> {
-  const send = (message: WorkerMessage) => process.send?.(message);
+  // Once the primary is gone, a send would raise ERR_IPC_CHANNEL_CLOSED as an uncaught 'error'.
+  const send = (message: WorkerMessage) => {
+    if (process.connected) process.send?.(message, undefined, {}, () => undefined);
+  };
   const links = createWorkerLinks(
     { send, onMessage: (listener) => process.on('message', (message) => listener(message as PrimaryMessage)) },
     config.connection.max_nodes,

@@ -278,10 +278,12 @@ function delay(ms: number): Promise<void> {
 
 /** The URL without a password, for logs and messages. */
 export function describeUrl(url: string): string {
-  if (url.startsWith('/')) return url;
+  // ioredis also reads a password from the query string, of a URL or of a socket path.
+  if (url.startsWith('/')) return url.split('?')[0]!;
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString();
   } catch {
     return 'the configured URL';

@@ -2,16 +2,16 @@
  * The sysop's heavier account changes: rename, delete, unbind a key. Kept apart from users.ts (the
  * everyday queries). A running board notices each of them at the caller's next account check.
  */
-import { handleProblem, isValidHandle } from '../chat/text.js';
 import type { Database } from './db.js';
 import { StoreError } from './errors.js';
+import { checkHandle, handleTaken } from './user-input.js';
 
 export function renameUser(db: Database, from: string, to: string): { from: string; to: string } {
-  if (!isValidHandle(to)) throw new StoreError('ERR_BAD_INPUT', handleProblem(to) ?? 'That is not a valid handle.');
+  checkHandle(to);
   const row = db.prepare('SELECT id, handle FROM users WHERE handle = ?').get(from) as { id: number; handle: string } | undefined;
   if (!row) throw new StoreError('ERR_NO_SUCH_USER', `No user called ${from}.`);
   const other = db.prepare('SELECT handle FROM users WHERE handle = ? AND id <> ?').get(to, row.id) as { handle: string } | undefined;
-  if (other) throw new StoreError('ERR_HANDLE_TAKEN', `The handle "${other.handle}" is taken.`);
+  if (other) throw handleTaken(other.handle);
   db.prepare('UPDATE users SET handle = ? WHERE id = ?').run(to, row.id);
   return { from: row.handle, to };
 }

@@ -1,5 +1,5 @@
 /**
- * ChatMessage → one display line in the board's teleconference style. Pure: no blessed, no clock
+ * ChatMessage → its display rows in the board's teleconference style. Pure: no blessed, no clock
  * (the time shown is the message's own `at`). A line is a list of styled segments, so user text
  * stays data until the very last step: log-rows.ts wraps segments by display width and encodes
  * them for the terminal; no text is ever parsed for markup.
@@ -103,6 +103,9 @@ function formatFor(message: ChatMessage, viewer: Viewer, options: FormatOptions)
 export function formatDivider(label: string): StyledLine {
   return [{ text: `--- ${clean(label)} ---`, style: 'divider' }];
 }
+
+/** Around replayed history; one object each for every screen, since rows are encoded once per line object and shape. */
+export const HISTORY_DIVIDERS = { start: formatDivider('earlier messages'), end: formatDivider('end of earlier messages') };
 
 /**
  * True for a page or direct message addressed to the viewer by someone else, and for an official
@@ -216,7 +219,7 @@ function seg(text: string, style: Style): Segment {
 
 /**
  * The chat core already strips control characters; this is the last line of defence before a
- * terminal, because blessed passes SGR escape sequences in content straight through.
+ * terminal, because log-rows.ts writes segment text to the terminal as it is.
  */
 function clean(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');

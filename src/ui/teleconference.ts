@@ -15,7 +15,7 @@
  */
 import { isPrivate, type ChatMessage } from '../chat/messages.js';
 import { graphemes } from './display-width.js';
-import { formatDivider, formatRows, needsBell } from './format.js';
+import { HISTORY_DIVIDERS, formatRows, needsBell } from './format.js';
 import { completeHandle } from './handle-completion.js';
 import { InputLine, screenSize } from './input-line.js';
 import type { KeyLike } from './line-editor.js';
@@ -138,9 +138,9 @@ class TeleconferenceScreen implements Teleconference {
 
   showHistory(messages: readonly ChatMessage[]): void {
     if (this.destroyed || messages.length === 0) return;
-    this.log.append(formatDivider('earlier messages'), true);
+    this.log.append(HISTORY_DIVIDERS.start, true);
     for (const message of messages) this.show(message, { earlier: true });
-    this.log.append(formatDivider('end of earlier messages'), true);
+    this.log.append(HISTORY_DIVIDERS.end, true);
   }
 
   paste(paste: { text: string; length: number }): void {
