@@ -47,7 +47,7 @@ export function createHistoryStore(db: Database): HistoryStore {
   };
 }
 
-function parseMessage(json: string): ChatMessage | undefined {
+export function parseMessage(json: string): ChatMessage | undefined {
   try {
     const value: unknown = JSON.parse(json);
     if (typeof value !== 'object' || value === null) return undefined;

@@ -11,6 +11,7 @@
  */
 import type pg from 'pg';
 import { StoreError } from '../errors.js';
+import { inTransaction, type Queryable } from './queries.js';
 
 /** Migration n (0-based) brings the schema from version n to n + 1. Append only; never edit. */
 const MIGRATIONS: readonly string[] = [
@@ -102,9 +103,7 @@ export interface MigrationResult {
 
 /** Brings the schema up to date. Throws StoreError ERR_DB_TOO_NEW when a newer ssh-bbs wrote it. */
 export async function migrate(pool: pg.Pool, now: () => number = Date.now): Promise<MigrationResult> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)');
     const from = await currentVersion(client);
@@ -118,14 +117,8 @@ export async function migrate(pool: pg.Pool, now: () => number = Date.now): Prom
       await client.query(MIGRATIONS[version] as string);
       await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version + 1, now()]);
     }
-    await client.query('COMMIT');
     return { from, to: Math.max(from, MIGRATIONS.length) };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The schema version, 0 for a database ssh-bbs has not touched. */
@@ -135,7 +128,7 @@ export async function schemaVersion(pool: pg.Pool): Promise<number> {
   return currentVersion(pool);
 }
 
-async function currentVersion(db: pg.Pool | pg.PoolClient): Promise<number> {
+async function currentVersion(db: Queryable): Promise<number> {
   const result = await db.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
   return result.rows[0]?.version ?? 0;
 }

@@ -1,0 +1,64 @@
+/**
+ * The PostgreSQL implementation of Stores: one database on a server, shared by every board
+ * instance and the CLI. Opening checks that the server answers and brings the schema up to date
+ * (safe with several instances starting at once: see schema.ts), so a board with a wrong URL or a
+ * dead server stops at start-up with one sentence instead of failing its first caller.
+ */
+import type { Logger } from 'pino';
+import { StoreError } from '../errors.js';
+import type { Stores, StoresOptions } from '../store.js';
+import { createPostgresAccountAdmin } from './account-admin.js';
+import { PostgresCommunityStore } from './community.js';
+import { createPostgresHistoryStore } from './history.js';
+import { createPool, describePostgres, openFailure, type PoolOptions } from './pool.js';
+import { migrate, schemaVersion, type MigrationResult } from './schema.js';
+import { PostgresUserStore } from './users.js';
+
+export interface PostgresStoresOptions extends StoresOptions {
+  url: string;
+  pool: Omit<PoolOptions, 'url' | 'log'>;
+  log?: Logger;
+}
+
+export interface PostgresStores extends Stores {
+  readonly kind: 'postgres';
+  /** What opening did to the schema (from = to when it was up to date). */
+  readonly migration: MigrationResult;
+}
+
+/**
+ * Connects and migrates. With `create: false` (the CLI without --create) a database ssh-bbs has
+ * never set up is ERR_DB_MISSING rather than given a schema.
+ */
+export async function openPostgresStores(options: PostgresStoresOptions): Promise<PostgresStores> {
+  const { url } = options;
+  const now = options.now ?? Date.now;
+  const pool = createPool({ ...options.pool, url, log: options.log });
+  const history = createPostgresHistoryStore(pool);
+  let migration: MigrationResult;
+  try {
+    if (options.create === false && (await schemaVersion(pool)) === 0) {
+      throw new StoreError('ERR_DB_MISSING', `The database ${describePostgres(url)} has no ssh-bbs schema yet: run bbs migrate.`);
+    }
+    migration = await migrate(pool, now);
+    await history.trim();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw openFailure(url, err);
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    kind: 'postgres',
+    migration,
+    users: new PostgresUserStore(pool, options.hasher, now),
+    community: new PostgresCommunityStore(pool, now),
+    history,
+    admin: createPostgresAccountAdmin(pool),
+    describe: () => describePostgres(url),
+    close: () =>
+      (closing ??= (async () => {
+        await history.drain();
+        await pool.end();
+      })()),
+  };
+}
