@@ -6,6 +6,8 @@
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
+    // Without a host (redis:/:pass@db) the URL parser never reached a password to find.
+    if (!parsed.host && url.includes('@')) return 'the configured URL';
     if (parsed.password) parsed.password = '***';
     if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString();
