@@ -16,6 +16,7 @@ import type { Database } from './store/db.js';
 import { runBackup } from './cli-backup.js';
 import { chooseDatabase, describeChoice, openChosenDatabase } from './cli-database.js';
 import { runDoctor } from './cli-doctor.js';
+import { runTransferCommand, TRANSFER_USAGE } from './cli-transfer.js';
 import { listHostKeys } from './cli-host-keys.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { readInput, readNewPassword, type CliInput } from './cli-input.js';
@@ -97,6 +98,8 @@ export async function runCli(allArgs: readonly string[], io: CliIo): Promise<num
       if (argv.length > 1) return usageError(io, '"bbs keys" takes no arguments.');
       return listHostKeys(loadConfig({ env: io.env, cwd: io.cwd }).server.keys_dir, io);
     }
+    const transfer = runTransferCommand(argv, create, io, (problem) => usageError(io, problem));
+    if (transfer !== undefined) return await transfer;
     const command = findCommand(argv);
     if (!command) return usageError(io, `Unknown command "${argv.slice(0, 3).join(' ')}".`);
     const rest = argv.slice(command.words.split(' ').length);
@@ -134,6 +137,7 @@ function usage(): string {
     ['bbs keys', "the board's host-key fingerprints"],
     ['bbs doctor', 'check config, host keys, database, port and Node.js, one line each'],
     ['bbs backup <file>', 'a consistent copy of the database, also while the board runs'],
+    ...TRANSFER_USAGE,
     ['bbs help', 'this text'],
   );
   const width = Math.max(...lines.map(([left]) => left.length)) + 2;

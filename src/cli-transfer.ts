@@ -1,0 +1,116 @@
+/**
+ * `bbs migrate`, `bbs export <file>` and `bbs import <file> [--replace]`: the schema brought up to
+ * date, and a whole board moved between databases through the portable file of
+ * store/transfer/format.ts. Each works on the database the board's config chooses: PostgreSQL
+ * when store.postgres (or BBS_DATABASE_URL) is set, else the SQLite file in the data folder. So a
+ * move from SQLite to PostgreSQL is an export without the URL and an import with it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { CliIo } from './cli.js';
+import { chooseDatabase, describeChoice, openChosenDatabase } from './cli-database.js';
+import { loadConfig, type Config } from './config.js';
+import { SCHEMA_VERSION } from './store/db.js';
+import { inspectDatabase } from './store/inspect.js';
+import { connectPostgres } from './store/postgres/open.js';
+import { describePostgres, poolOptionsFrom } from './store/postgres/pool.js';
+import type { MigrationResult } from './store/postgres/schema.js';
+import { postgresTables } from './store/postgres/tables.js';
+import { exportBoard } from './store/transfer/export.js';
+import { describeCounts } from './store/transfer/format.js';
+import { importBoard } from './store/transfer/import.js';
+import { sqliteTables } from './store/transfer/sqlite-tables.js';
+import type { BoardTables } from './store/transfer/tables.js';
+
+interface OpenedBoard {
+  kind: 'sqlite' | 'postgres';
+  tables: BoardTables;
+  migration: MigrationResult;
+  close(): Promise<void>;
+}
+
+export async function runMigrate(create: boolean, io: CliIo): Promise<number> {
+  const board = await openBoard(io, { create, createSchema: true });
+  await board.close();
+  const { from, to } = board.migration;
+  if (from === 0) io.stdout.write(`Created the schema (version ${to}).\n`);
+  else if (from < to) io.stdout.write(`Upgraded the schema from version ${from} to ${to}.\n`);
+  else io.stdout.write(`The schema is up to date (version ${to}).\n`);
+  return 0;
+}
+
+export async function runExport(target: string, io: CliIo): Promise<number> {
+  const file = path.resolve(io.cwd, target);
+  if (existsSync(file)) {
+    io.stderr.write(`bbs: ${file} already exists. Give a new file name; an export never overwrites.\n`);
+    return 1;
+  }
+  const board = await openBoard(io, { create: false, createSchema: false });
+  try {
+    const counts = await exportBoard(board.tables, file, { source: board.kind });
+    io.stdout.write(`Exported to ${file}: ${describeCounts(counts)}.\n`);
+    return 0;
+  } finally {
+    await board.close();
+  }
+}
+
+export async function runImport(source: string, options: { replace: boolean; create: boolean }, io: CliIo): Promise<number> {
+  const file = path.resolve(io.cwd, source);
+  if (!existsSync(file)) {
+    io.stderr.write(`bbs: There is no file ${file}.\n`);
+    return 1;
+  }
+  const board = await openBoard(io, { create: options.create, createSchema: true });
+  try {
+    const { header, counts } = await importBoard(board.tables, file, { replace: options.replace });
+    const from = `a ${header.source === 'sqlite' ? 'SQLite' : 'PostgreSQL'} board exported ${new Date(header.exported_at).toISOString()}`;
+    io.stdout.write(`Imported ${file} (${from})${options.replace ? ', replacing what the database held' : ''}: ${describeCounts(counts)}.\n`);
+    return 0;
+  } finally {
+    await board.close();
+  }
+}
+
+/**
+ * The configured database, named on stderr. PostgreSQL gets the schema when `createSchema`
+ * (migrate, import) and must have it otherwise (export); SQLite follows the CLI's rule: only an
+ * existing file, unless --create.
+ */
+async function openBoard(io: CliIo, options: { create: boolean; createSchema: boolean }): Promise<OpenedBoard> {
+  const config = loadConfig({ env: io.env, cwd: io.cwd });
+  return config.store.postgres ? openPostgres(config, config.store.postgres, io, options.createSchema) : openSqlite(config, io, options.create);
+}
+
+async function openPostgres(config: Readonly<Config>, url: string, io: CliIo, createSchema: boolean): Promise<OpenedBoard> {
+  const source = io.env.BBS_DATABASE_URL ? 'BBS_DATABASE_URL' : `store.postgres in ${path.resolve(io.cwd, io.env.BBS_CONFIG ?? 'config.yaml')}`;
+  io.stderr.write(`bbs: database ${describePostgres(url)} (${source})\n`);
+  const { pool, migration } = await connectPostgres({ url, pool: poolOptionsFrom(config.store), create: createSchema });
+  return { kind: 'postgres', tables: postgresTables(pool), migration, close: () => pool.end() };
+}
+
+function openSqlite(config: Readonly<Config>, io: CliIo, create: boolean): OpenedBoard {
+  const choice = chooseDatabase(config, io.env, io.cwd);
+  const from = existsSync(choice.file) ? inspectDatabase(choice.file).version : 0;
+  const db = openChosenDatabase(config, choice, create);
+  io.stderr.write(`${describeChoice(choice)}\n`);
+  return { kind: 'sqlite', tables: sqliteTables(db), migration: { from, to: SCHEMA_VERSION }, close: async () => void db.close() };
+}
+
+/** bbs help's lines for these commands. */
+export const TRANSFER_USAGE: ReadonlyArray<readonly [string, string]> = [
+  ['bbs migrate', "create or upgrade the database's schema (PostgreSQL: store.postgres)"],
+  ['bbs export <file>', 'the whole board into a portable file (JSON lines; holds password hashes)'],
+  ['bbs import <file> [--replace]', 'a board from such a file, into an empty database (or emptied first)'],
+];
+
+/** Runs migrate, export or import; undefined for any other command. `usage` reports a misuse. */
+export function runTransferCommand(argv: readonly string[], create: boolean, io: CliIo, usage: (problem: string) => number): Promise<number> | number | undefined {
+  const [name, ...rest] = argv;
+  if (name === 'migrate') return rest.length > 0 ? usage('"bbs migrate" takes no arguments.') : runMigrate(create, io);
+  if (name === 'export') return rest.length !== 1 || rest[0]!.startsWith('-') ? usage('Usage: bbs export <file>') : runExport(rest[0]!, io);
+  if (name !== 'import') return undefined;
+  const files = rest.filter((word) => word !== '--replace');
+  if (files.length !== 1 || files[0]!.startsWith('-')) return usage('Usage: bbs import <file> [--replace]');
+  return runImport(files[0]!, { replace: rest.includes('--replace'), create }, io);
+}
