@@ -11,6 +11,10 @@ import { backupDatabase } from './store/inspect.js';
 
 export async function runBackup(target: string, io: CliIo): Promise<number> {
   const config = loadConfig({ env: io.env, cwd: io.cwd });
+  if (config.store.postgres) {
+    io.stderr.write('bbs: backup copies the SQLite file; the board is on PostgreSQL (store.postgres): use pg_dump, or bbs export for a portable copy.\n');
+    return 1;
+  }
   const file = path.resolve(io.cwd, target);
   if (existsSync(file)) {
     io.stderr.write(`bbs: ${file} already exists. Give a new file name; a backup never overwrites.\n`);

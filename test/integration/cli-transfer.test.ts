@@ -69,6 +69,9 @@ describe('bbs migrate, export and import', () => {
     expect(migrated.stderr).toMatch(/^bbs: database PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/bbs_test_\w+ \(BBS_DATABASE_URL\)\n$/);
     expect(migrated.stderr).not.toContain(SECRET);
     expect(await bbs(['migrate'], postgresEnv())).toMatchObject({ code: 0, stdout: 'The schema is up to date (version 1).\n' });
+    const doctor = await bbs(['doctor'], { ...postgresEnv(), BBS_HOST: '127.0.0.1', BBS_PORT: '0' });
+    expect(doctor.stdout).toMatch(/^ok {4}database {2}PostgreSQL \d+\.\d+\S* at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/bbs_test_\w+, schema version 1$/m);
+    expect(doctor.stdout).not.toContain(SECRET);
 
     const imported = await bbs(['import', 'first.jsonl'], postgresEnv());
     expect(imported).toMatchObject({ code: 0 });
@@ -98,6 +101,11 @@ describe('bbs migrate, export and import', () => {
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/bbs: Cannot open the database PostgreSQL postgres:\/\/bbs:\*\*\*@127\.0\.0\.1:1\/bbs: .*ECONNREFUSED/);
     expect(down.stderr).not.toContain(SECRET);
+    const doctor = await bbs(['doctor'], { BBS_DATABASE_URL: `postgres://bbs:${SECRET}@127.0.0.1:1/bbs` });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/^FAIL {2}database {2}cannot reach PostgreSQL postgres:\/\/bbs:\*\*\*@127\.0\.0\.1:1\/bbs \(ECONNREFUSED\)$/m);
+    const backup = await bbs(['backup', 'copy.sqlite'], postgresEnv());
+    expect(backup).toMatchObject({ code: 1, stderr: expect.stringContaining('use pg_dump, or bbs export') });
     expect(await bbs(['export'], sqliteEnv('source'))).toMatchObject({ code: 2 });
     expect(await bbs(['import', 'a', 'b'], sqliteEnv('source'))).toMatchObject({ code: 2 });
   });
