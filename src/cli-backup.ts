@@ -21,7 +21,7 @@ export async function runBackup(target: string, io: CliIo): Promise<number> {
     return 1;
   }
   const choice = chooseDatabase(config, io.env, io.cwd);
-  const db = openChosenDatabase(config, choice, false);
+  const db = openChosenDatabase(config, choice);
   io.stderr.write(`${describeChoice(choice)}\n`);
   try {
     const { pages, health } = await backupDatabase(db, file);

@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { databaseFile, openDatabase, type Database } from './store/db.js';
 import { StoreError } from './store/errors.js';
+import { openStores } from './store/open-stores.js';
+import type { Stores, StoresOptions } from './store/store.js';
 
 export interface DatabaseChoice {
   file: string;
@@ -29,16 +31,29 @@ export function describeChoice(choice: DatabaseChoice): string {
   return `bbs: database ${choice.file} (${choice.source})`;
 }
 
-/** Opens the chosen database; a missing one is an error that says where to look, unless `create`. */
-export function openChosenDatabase(config: Readonly<Config>, choice: DatabaseChoice, create: boolean): Database {
+/** Opens the chosen database's stores; a missing one is an error that says where to look, unless `options.create`. */
+export async function openChosenStores(config: Readonly<Config>, choice: DatabaseChoice, options: StoresOptions): Promise<Stores> {
   try {
-    return openDatabase(config.server.data_dir, { create });
+    return await openStores(config, options);
   } catch (err) {
-    if (!(err instanceof StoreError) || err.code !== 'ERR_DB_MISSING') throw err;
-    throw new StoreError(
-      'ERR_DB_MISSING',
-      `There is no board database at ${choice.file} (${choice.source}). Run bbs where the board's ` +
-        'config.yaml is, or with its BBS_CONFIG / BBS_DATA_DIR; to start a new board here, add --create.',
-    );
+    throw explainMissing(err, choice);
   }
+}
+
+/** The SQLite file itself, for what only SQLite does (bbs backup); never created. */
+export function openChosenDatabase(config: Readonly<Config>, choice: DatabaseChoice): Database {
+  try {
+    return openDatabase(config.server.data_dir, { create: false });
+  } catch (err) {
+    throw explainMissing(err, choice);
+  }
+}
+
+function explainMissing(err: unknown, choice: DatabaseChoice): unknown {
+  if (!(err instanceof StoreError) || err.code !== 'ERR_DB_MISSING') return err;
+  return new StoreError(
+    'ERR_DB_MISSING',
+    `There is no board database at ${choice.file} (${choice.source}). Run bbs where the board's ` +
+      'config.yaml is, or with its BBS_CONFIG / BBS_DATA_DIR; to start a new board here, add --create.',
+  );
 }

@@ -221,6 +221,6 @@ export interface StoresOptions {
   hasher: PasswordHasher;
   /** Milliseconds since the epoch; injected so tests control the timestamps. */
   now?: () => number;
-  /** Make a new, empty database when there is none (the board does; the CLI only with --create). */
+  /** Make a new, empty database when there is none (default true: the board does; the CLI only with --create). */
   create?: boolean;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
 import { createPasswordHasher } from '../../src/store/passwords.js';
-import { UserStore } from '../../src/store/users.js';
+import { SqliteUserStore } from '../../src/store/users.js';
 
 export interface BoardFolder {
   /** Remove it all with rmSync(dir, { recursive: true }). */
@@ -24,7 +24,7 @@ export async function prepareBoardFolder(options: { prefix: string; config?: str
   cpSync(inject('hostKeysDir'), keysDir, { recursive: true });
   writeFileSync(path.join(dir, 'config.yaml'), options.config ?? '');
   const db = openDatabase(dataDir);
-  const users = new UserStore(db, createPasswordHasher({ maxConcurrent: 2 }));
+  const users = new SqliteUserStore(db, createPasswordHasher({ maxConcurrent: 2 }));
   for (const handle of options.users) await users.create({ handle, password: options.password });
   for (const handle of options.sysops ?? []) await users.create({ handle, password: options.password, role: 'sysop' });
   db.close();
