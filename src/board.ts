@@ -107,7 +107,7 @@ async function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardL
   const now = deps.now ?? Date.now;
   prepareBlessed();
   const hasher = createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes });
-  const stores = await openStores(config, { hasher, now });
+  const stores = await openStores(config, { hasher, now, log });
   let room: ChatManager;
   try {
     if (options.closeCrashedCalls) await closeCrashedCalls(stores.users, log);

@@ -9,11 +9,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CliIo } from './cli.js';
 import { chooseDatabase, describeChoice, openChosenDatabase } from './cli-database.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig } from './config.js';
 import { SCHEMA_VERSION } from './store/db.js';
 import { inspectDatabase } from './store/inspect.js';
 import { connectPostgres } from './store/postgres/open.js';
-import { describePostgres, poolOptionsFrom } from './store/postgres/pool.js';
+import { poolOptionsFrom } from './store/postgres/pool.js';
 import type { MigrationResult } from './store/postgres/schema.js';
 import { postgresTables } from './store/postgres/tables.js';
 import { exportBoard } from './store/transfer/export.js';
@@ -79,21 +79,15 @@ export async function runImport(source: string, options: { replace: boolean; cre
  */
 async function openBoard(io: CliIo, options: { create: boolean; createSchema: boolean }): Promise<OpenedBoard> {
   const config = loadConfig({ env: io.env, cwd: io.cwd });
-  return config.store.postgres ? openPostgres(config, config.store.postgres, io, options.createSchema) : openSqlite(config, io, options.create);
-}
-
-async function openPostgres(config: Readonly<Config>, url: string, io: CliIo, createSchema: boolean): Promise<OpenedBoard> {
-  const source = io.env.BBS_DATABASE_URL ? 'BBS_DATABASE_URL' : `store.postgres in ${path.resolve(io.cwd, io.env.BBS_CONFIG ?? 'config.yaml')}`;
-  io.stderr.write(`bbs: database ${describePostgres(url)} (${source})\n`);
-  const { pool, migration } = await connectPostgres({ url, pool: poolOptionsFrom(config.store), create: createSchema });
-  return { kind: 'postgres', tables: postgresTables(pool), migration, close: () => pool.end() };
-}
-
-function openSqlite(config: Readonly<Config>, io: CliIo, create: boolean): OpenedBoard {
   const choice = chooseDatabase(config, io.env, io.cwd);
-  const from = existsSync(choice.file) ? inspectDatabase(choice.file).version : 0;
-  const db = openChosenDatabase(config, choice, create);
   io.stderr.write(`${describeChoice(choice)}\n`);
+  const url = config.store.postgres;
+  if (url) {
+    const { pool, migration } = await connectPostgres({ url, pool: poolOptionsFrom(config.store), create: options.createSchema });
+    return { kind: 'postgres', tables: postgresTables(pool), migration, close: () => pool.end() };
+  }
+  const from = existsSync(choice.file) ? inspectDatabase(choice.file).version : 0;
+  const db = openChosenDatabase(config, choice, { create: options.create });
   return { kind: 'sqlite', tables: sqliteTables(db), migration: { from, to: SCHEMA_VERSION }, close: async () => void db.close() };
 }
 

@@ -39,7 +39,7 @@ const YOUNG_MS = 2000;
 export async function startPrimary(config: Readonly<Config>, log: Logger, count: number): Promise<Primary> {
   loadAndLogHostKeys(config.server.keys_dir, log);
   // Opening runs the migrations once, before any worker opens the database too.
-  const stores = await openStores(config, { hasher: createPasswordHasher({ maxConcurrent: 1 }) });
+  const stores = await openStores(config, { hasher: createPasswordHasher({ maxConcurrent: 1 }), log });
   try {
     // With room.redis, other instances may share this database and have calls open right now.
     if (!config.room.redis) await closeCrashedCalls(stores.users, log);

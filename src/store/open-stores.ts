@@ -1,15 +1,24 @@
 /**
- * The one place that decides which database the board and the CLI open. Today that is SQLite in
- * the data folder; a server database (issue #9: PostgreSQL for what is kept, so several machines
- * share the accounts) plugs in here, chosen by its own config key, and every caller keeps working
- * through the Stores interfaces alone.
+ * The one place that decides which database the board and the CLI open: PostgreSQL when
+ * store.postgres (or BBS_DATABASE_URL) is set, so several machines share the accounts; else SQLite
+ * in the data folder. Every caller works through the Stores interfaces alone.
  */
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { openPostgresStores } from './postgres/open.js';
+import { poolOptionsFrom } from './postgres/pool.js';
 import { openSqliteStores } from './sqlite-stores.js';
 import type { Stores, StoresOptions } from './store.js';
 
-export type StoresConfig = Pick<Config, 'server'>;
+export type StoresConfig = Pick<Config, 'server' | 'store'>;
 
-export async function openStores(config: Readonly<StoresConfig>, options: StoresOptions): Promise<Stores> {
+export interface OpenStoresOptions extends StoresOptions {
+  /** Where a PostgreSQL pool reports a connection it lost while idle (the board's logger). */
+  log?: Logger;
+}
+
+export async function openStores(config: Readonly<StoresConfig>, options: OpenStoresOptions): Promise<Stores> {
+  const url = config.store.postgres;
+  if (url) return openPostgresStores({ ...options, url, pool: poolOptionsFrom(config.store) });
   return openSqliteStores(config.server.data_dir, options);
 }
