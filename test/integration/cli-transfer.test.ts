@@ -3,17 +3,15 @@
  * SQLite data folder and a real PostgreSQL: a board goes SQLite → file → PostgreSQL → file →
  * SQLite and every table comes back the same; the database is named on stderr, its password never.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
 import { fillBoard, normalizedExport } from '../helpers/board-rows.js';
+import { runBbs, type CliRun } from '../helpers/cli-process.js';
 import { usePostgresDatabase } from '../helpers/postgres.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SECRET = 'pg-secret-word';
 
 const database = usePostgresDatabase();
@@ -23,26 +21,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function bbs(argv: string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'bbs.js'), ...argv], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, BBS_KEYS_DIR: path.join(dir, 'keys'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function bbs(argv: string[], env: Record<string, string>): Promise<CliRun> {
+  return runBbs(argv, { cwd: dir, env: { BBS_KEYS_DIR: path.join(dir, 'keys'), ...env } });
 }
 
 /** The test server trusts loopback, so any password gets in: enough to see that none is shown. */
