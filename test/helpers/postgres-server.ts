@@ -10,13 +10,13 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 export interface PostgresServer {
   /** postgres://postgres@127.0.0.1:<port>/postgres: the superuser on the maintenance database. */
   url: string;
   dataDir: string;
+  port: number;
 }
 
 const START_TRIES = 5;
@@ -39,50 +39,67 @@ export const MISSING_POSTGRES =
   'PostgreSQL is not installed: no initdb under /usr/lib/postgresql/*/bin or pg_config --bindir. ' +
   'Install it (Debian: apt-get install postgresql) or point BBS_TEST_DATABASE_URL at a server whose user may create databases.';
 
-/** initdb and start a server in a new folder under `parent`. Throws with the server's log when it cannot. */
-export function startPostgresServer(parent: string): PostgresServer {
+/** Runs one of PostgreSQL's programs, as the postgres user when we are root. */
+function run(tool: string, args: string[], cwd: string) {
   const bin = findPostgresBin();
   if (!bin) throw new Error(MISSING_POSTGRES);
-  const dir = mkdtempSync(path.join(parent, 'pg-'));
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) chownSync(dir, ...postgresIds());
-  const run = (tool: string, args: string[]) => {
-    const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]] : [path.join(bin, tool), args];
-    return spawnSync(command, argv, { encoding: 'utf8', cwd: dir });
-  };
-  const dataDir = path.join(dir, 'data');
-  const init = run('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  const program = path.join(bin, tool);
+  const [command, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', program, ...args]] : [program, args];
+  return spawnSync(command, argv, { encoding: 'utf8', cwd });
+}
 
-  const logFile = path.join(dir, 'server.log');
+/** initdb and start a server in a new folder under `parent`. Throws with the server's log when it cannot. */
+export function startPostgresServer(parent: string): PostgresServer {
+  if (!findPostgresBin()) throw new Error(MISSING_POSTGRES);
+  const dir = mkdtempSync(path.join(parent, 'pg-'));
+  if (process.getuid?.() === 0) chownSync(dir, ...postgresIds());
+  const dataDir = path.join(dir, 'data');
+  const init = run('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], dir);
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   for (let attempt = 0; attempt < START_TRIES; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 40_000);
-    const options = [
-      `-p ${port}`,
-      '-c listen_addresses=127.0.0.1',
-      `-c unix_socket_directories=${dir}`,
-      '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
-      '-c max_connections=300',
-    ].join(' ');
-    const start = run('pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', options]);
-    if (start.status === 0) return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dataDir };
-    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
-    if (!/could not bind|Address already in use/i.test(log)) {
-      throw new Error(`PostgreSQL did not start: ${start.stderr || start.stdout}\n${log}`);
-    }
+    const server = { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dataDir, port };
+    const problem = tryStart(server);
+    if (!problem) return server;
+    if (!/could not bind|Address already in use/i.test(problem)) throw new Error(`PostgreSQL did not start: ${problem}`);
   }
   throw new Error(`PostgreSQL found no free port in ${START_TRIES} tries`);
 }
 
+/** Stops the server (its data kept) as a sysop's restart or an outage would. */
+export function pausePostgresServer(server: PostgresServer): void {
+  const stop = run('pg_ctl', ['stop', '-D', server.dataDir, '-m', 'fast', '-w'], path.dirname(server.dataDir));
+  if (stop.status !== 0) throw new Error(`PostgreSQL did not stop: ${stop.stderr || stop.stdout}`);
+}
+
+/** Starts a paused server again on its port. */
+export function resumePostgresServer(server: PostgresServer): void {
+  const problem = tryStart(server);
+  if (problem) throw new Error(`PostgreSQL did not start again: ${problem}`);
+}
+
 /** Stop the server at once (its data is thrown away) and remove its folder. Safe to call twice. */
-export function stopPostgresServer(dataDir: string): void {
-  const bin = findPostgresBin();
-  if (bin && existsSync(path.join(dataDir, 'postmaster.pid'))) {
-    const args = ['stop', '-D', dataDir, '-m', 'immediate', '-w'];
-    const [command, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), ...args]] : [path.join(bin, 'pg_ctl'), args];
-    spawnSync(command, argv, { stdio: 'ignore' });
+export function stopPostgresServer(server: Pick<PostgresServer, 'dataDir'>): void {
+  if (findPostgresBin() && existsSync(path.join(server.dataDir, 'postmaster.pid'))) {
+    run('pg_ctl', ['stop', '-D', server.dataDir, '-m', 'immediate', '-w'], path.dirname(server.dataDir));
   }
-  rmSync(path.dirname(dataDir), { recursive: true, force: true });
+  rmSync(path.dirname(server.dataDir), { recursive: true, force: true });
+}
+
+/** pg_ctl start on the server's port; undefined when it started, else what went wrong (with the log). */
+function tryStart(server: PostgresServer): string | undefined {
+  const dir = path.dirname(server.dataDir);
+  const logFile = path.join(dir, 'server.log');
+  const options = [
+    `-p ${server.port}`,
+    '-c listen_addresses=127.0.0.1',
+    `-c unix_socket_directories=${dir}`,
+    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+    '-c max_connections=300',
+  ].join(' ');
+  const start = run('pg_ctl', ['start', '-D', server.dataDir, '-l', logFile, '-w', '-t', '30', '-o', options], dir);
+  if (start.status === 0) return undefined;
+  return `${start.stderr || start.stdout}\n${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`;
 }
 
 function postgresIds(): [number, number] {

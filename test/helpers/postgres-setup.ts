@@ -26,7 +26,7 @@ export default function setup(project: TestProject): () => void {
   project.provide('postgresDir', dir);
   const stop = () => {
     const file = path.join(dir, SERVER_FILE);
-    if (existsSync(file)) stopPostgresServer((JSON.parse(readFileSync(file, 'utf8')) as PostgresServer).dataDir);
+    if (existsSync(file)) stopPostgresServer(JSON.parse(readFileSync(file, 'utf8')) as PostgresServer);
     rmSync(dir, { recursive: true, force: true });
   };
   // An interrupted run (Ctrl-C) still exits through here; the teardown below is the normal way.
