@@ -23,7 +23,7 @@ import { createSshServer } from './ssh/server.js';
 import { openStores } from './store/open-stores.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { closeCrashedCalls } from './store/open-calls.js';
-import type { CommunityStore, HistoryStore, UserStore } from './store/store.js';
+import type { CommunityStore, HistoryStore, Stores, UserStore } from './store/store.js';
 import { createDrawing } from './ui/drawing.js';
 import { prepareBlessed } from './ui/screen.js';
 import type { RefusalReason } from './metrics/board-metrics.js';
@@ -46,6 +46,8 @@ export interface Board {
   /** Goodbye to every caller, stop listening, close the stores. Idempotent. */
   close(): Promise<void>;
   readonly hostKeys: HostKey[];
+  /** Everything the board keeps; users and community are two of them. */
+  readonly stores: Stores;
   readonly users: UserStore;
   readonly community: CommunityStore;
   readonly room: ChatManager;
@@ -194,6 +196,7 @@ async function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardL
     metricsAddress: () => telemetry.address(),
     close: () => (closing ??= shutdown()),
     hostKeys,
+    stores,
     users,
     community,
     room,

@@ -153,7 +153,7 @@ class RegistrationForm<U> {
       if (this.password.text === '' && this.again.text === '') this.focus = 'handle';
       this.message = { text: message, error: true };
       this.draw();
-    }, (error: unknown) => this.fail(error));
+    }).catch((error: unknown) => this.fail(error));
   }
 
   private problemIn(field: FieldName): { field: 'handle' | 'password'; message: string } | undefined {
