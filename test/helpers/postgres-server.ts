@@ -9,7 +9,7 @@
  * another one when that one is taken (no probe socket that another process could race).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 export interface PostgresServer {
@@ -52,7 +52,11 @@ function run(tool: string, args: string[], cwd: string) {
 export function startPostgresServer(parent: string): PostgresServer {
   if (!findPostgresBin()) throw new Error(MISSING_POSTGRES);
   const dir = mkdtempSync(path.join(parent, 'pg-'));
-  if (process.getuid?.() === 0) chownSync(dir, ...postgresIds());
+  if (process.getuid?.() === 0) {
+    // The server's own folder is the postgres user's, who must be let through the parent to reach it.
+    chmodSync(parent, 0o711);
+    chownSync(dir, ...postgresIds());
+  }
   const dataDir = path.join(dir, 'data');
   const init = run('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], dir);
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);

@@ -5,7 +5,7 @@
  * at the end of the run if one was started: the postmaster is a daemon that outlives the test
  * process which started it.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -21,8 +21,6 @@ export const SERVER_FILE = 'server.json';
 
 export default function setup(project: TestProject): () => void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bbs-test-postgres-'));
-  // The server's own folder inside is the postgres user's when the tests run as root: let it through.
-  chmodSync(dir, 0o711);
   project.provide('postgresDir', dir);
   const stop = () => {
     const file = path.join(dir, SERVER_FILE);
