@@ -110,6 +110,8 @@ async function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardL
   prepareBlessed();
   const hasher = createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes });
   const stores = await openStores(config, { hasher, now, log });
+  // Which database, once per board (a worker leaves it to its primary); describe() holds no password.
+  if (options.announce) log.info({ database: stores.describe() }, 'database open');
   let room: ChatManager;
   try {
     if (options.closeCrashedCalls) await closeCrashedCalls(stores.users, log);

@@ -40,6 +40,7 @@ export async function startPrimary(config: Readonly<Config>, log: Logger, count:
   loadAndLogHostKeys(config.server.keys_dir, log);
   // Opening runs the migrations once, before any worker opens the database too.
   const stores = await openStores(config, { hasher: createPasswordHasher({ maxConcurrent: 1 }), log });
+  log.info({ database: stores.describe() }, 'database open');
   try {
     // With room.redis, other instances may share this database and have calls open right now.
     if (!config.room.redis) await closeCrashedCalls(stores.users, log);

@@ -60,6 +60,7 @@ function bbs(argv: string[], input = ''): Promise<CliRun> {
 
 it('registers, logs in by key and by password, keeps the room across a restart, and a CLI ban bites', async () => {
   let board = await start();
+  expect(board.logs().find((line) => line.msg === 'database open')?.database).toMatch(/^PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/bbs_test_\w+$/);
   const key = utils.generateKeyPairSync('ed25519');
   const newcomer = await call(board, { username: 'new', privateKey: key.private, authHandler: ['publickey'] });
   await newcomer.waitFor('Handle', WAIT_MS);
