@@ -71,6 +71,7 @@ async function copyRows(lines: AsyncIterator<string>, writer: TableWriter, heade
     if (table === 'users') userIds.set(row.id as number, id as number);
     counts[table] += 1;
   }
+  await writer.flush();
   const short = TABLES.filter((t) => counts[t] !== header.counts[t]);
   if (short.length > 0) {
     const detail = short.map((t) => `${t}: ${counts[t]} of ${header.counts[t]}`).join(', ');

@@ -16,8 +16,13 @@ export interface TableWriter {
   count(table: TableName): Promise<number>;
   /** Empties every table. */
   clear(): Promise<void>;
-  /** Inserts the row under a new id (the row's own is not used) and returns that id; ignores have none. */
+  /**
+   * Adds the row under a new id (the row's own is not used). A user is written at once and its new
+   * id returned, as the rows after it point at it; other rows may wait in a batch until flush().
+   */
   insert<T extends TableName>(table: T, row: Records[T]): Promise<number | undefined>;
+  /** Writes the rows still waiting in a batch, in the order they were added. */
+  flush(): Promise<void>;
 }
 
 export interface BoardTables {
