@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { databaseFile, openDatabase, type Database } from './store/db.js';
+import { databaseFile } from './store/db.js';
 import { StoreError } from './store/errors.js';
 import { openStores } from './store/open-stores.js';
 import type { Stores, StoresOptions } from './store/store.js';
@@ -35,15 +35,6 @@ export function describeChoice(choice: DatabaseChoice): string {
 export async function openChosenStores(config: Readonly<Config>, choice: DatabaseChoice, options: StoresOptions): Promise<Stores> {
   try {
     return await openStores(config, options);
-  } catch (err) {
-    throw explainMissing(err, choice);
-  }
-}
-
-/** The SQLite file itself, for what only SQLite does (bbs backup); never created. */
-export function openChosenDatabase(config: Readonly<Config>, choice: DatabaseChoice): Database {
-  try {
-    return openDatabase(config.server.data_dir, { create: false });
   } catch (err) {
     throw explainMissing(err, choice);
   }
