@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { databaseFile, openDatabase, type Database } from './store/db.js';
+import { databaseFile } from './store/db.js';
 import { StoreError } from './store/errors.js';
 import { describePostgres } from './store/postgres/pool.js';
 import { openStores } from './store/open-stores.js';
@@ -43,15 +43,6 @@ export function describeChoice(choice: DatabaseChoice): string {
 export async function openChosenStores(config: Readonly<Config>, choice: DatabaseChoice, options: StoresOptions): Promise<Stores> {
   try {
     return await openStores(config, options);
-  } catch (err) {
-    throw explainMissing(err, choice);
-  }
-}
-
-/** The SQLite file itself, for what works on its tables (bbs backup, export, import); created only when asked. */
-export function openChosenDatabase(config: Readonly<Config>, choice: DatabaseChoice, { create = false } = {}): Database {
-  try {
-    return openDatabase(config.server.data_dir, { create });
   } catch (err) {
     throw explainMissing(err, choice);
   }

@@ -8,17 +8,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CliIo } from './cli.js';
-import { chooseDatabase, describeChoice, openChosenDatabase } from './cli-database.js';
+import { chooseDatabase, describeChoice, openChosenStores } from './cli-database.js';
 import { loadConfig } from './config.js';
 import { SCHEMA_VERSION } from './store/db.js';
 import { inspectDatabase } from './store/inspect.js';
-import { connectPostgres } from './store/postgres/open.js';
-import { poolOptionsFrom } from './store/postgres/pool.js';
+import { createPasswordHasher } from './store/passwords.js';
+import { isPostgresStores } from './store/postgres/open.js';
 import type { MigrationResult } from './store/postgres/schema.js';
 import { postgresTables } from './store/postgres/tables.js';
 import { exportBoard } from './store/transfer/export.js';
 import { describeCounts } from './store/transfer/format.js';
 import { importBoard } from './store/transfer/import.js';
+import { isSqliteStores } from './store/sqlite-stores.js';
 import { sqliteTables } from './store/transfer/sqlite-tables.js';
 import type { BoardTables } from './store/transfer/tables.js';
 
@@ -73,22 +74,23 @@ export async function runImport(source: string, options: { replace: boolean; cre
 }
 
 /**
- * The configured database, named on stderr. PostgreSQL gets the schema when `createSchema`
- * (migrate, import) and must have it otherwise (export); SQLite follows the CLI's rule: only an
- * existing file, unless --create.
+ * The configured database, named on stderr, opened as the other commands open it. PostgreSQL gets
+ * the schema when `createSchema` (migrate, import) and must have it otherwise (export); SQLite
+ * follows the CLI's rule: only an existing file, unless --create.
  */
 async function openBoard(io: CliIo, options: { create: boolean; createSchema: boolean }): Promise<OpenedBoard> {
   const config = loadConfig({ env: io.env, cwd: io.cwd });
   const choice = chooseDatabase(config, io.env, io.cwd);
+  const from = choice.kind === 'sqlite' && existsSync(choice.file) ? inspectDatabase(choice.file).version : 0;
+  // No password is set or checked here: the hasher is never asked for a hash.
+  const create = choice.kind === 'postgres' ? options.createSchema : options.create;
+  const stores = await openChosenStores(config, choice, { hasher: createPasswordHasher({ maxConcurrent: 1 }), create });
   io.stderr.write(`${describeChoice(choice)}\n`);
-  const url = config.store.postgres;
-  if (url) {
-    const { pool, migration } = await connectPostgres({ url, pool: poolOptionsFrom(config.store), create: options.createSchema });
-    return { kind: 'postgres', tables: postgresTables(pool), migration, close: () => pool.end() };
-  }
-  const from = existsSync(choice.file) ? inspectDatabase(choice.file).version : 0;
-  const db = openChosenDatabase(config, choice, { create: options.create });
-  return { kind: 'sqlite', tables: sqliteTables(db), migration: { from, to: SCHEMA_VERSION }, close: async () => void db.close() };
+  const close = () => stores.close();
+  if (isPostgresStores(stores)) return { kind: 'postgres', tables: postgresTables(stores.pool), migration: stores.migration, close };
+  if (isSqliteStores(stores)) return { kind: 'sqlite', tables: sqliteTables(stores.database), migration: { from, to: SCHEMA_VERSION }, close };
+  await close();
+  throw new Error(`bbs export and import cannot read the tables of ${stores.describe()}`);
 }
 
 /** bbs help's lines for these commands. */

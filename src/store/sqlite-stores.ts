@@ -18,6 +18,11 @@ export interface SqliteStores extends Stores {
   readonly database: Database;
 }
 
+/** True for the SQLite stores: what only SQLite does (a file copy) asks this first. */
+export function isSqliteStores(stores: Stores): stores is SqliteStores {
+  return stores.kind === 'sqlite' && 'database' in stores;
+}
+
 /** Opens (by default creating) `<dataDir>/bbs.sqlite`; throws db.ts's StoreErrors at once. */
 export function openSqliteStores(dataDir: string, options: StoresOptions): SqliteStores {
   const db = openDatabase(dataDir, { create: options.create ?? true });

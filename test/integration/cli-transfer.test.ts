@@ -85,7 +85,7 @@ describe('bbs migrate, export and import', () => {
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/^FAIL {2}database {2}cannot reach PostgreSQL postgres:\/\/bbs:\*\*\*@127\.0\.0\.1:1\/bbs \(ECONNREFUSED\)$/m);
     const backup = await bbs(['backup', 'copy.sqlite'], postgresEnv());
-    expect(backup).toMatchObject({ code: 1, stderr: expect.stringContaining('use pg_dump, or bbs export') });
+    expect(backup).toMatchObject({ code: 1, stderr: expect.stringContaining('(pg_dump), or use bbs export for a portable copy') });
     expect(await bbs(['export'], sqliteEnv('source'))).toMatchObject({ code: 2 });
     expect(await bbs(['import', 'a', 'b'], sqliteEnv('source'))).toMatchObject({ code: 2 });
   });

@@ -1,11 +1,12 @@
 /**
  * A store that fails (its database gone) costs the caller a refused login, told politely the way
- * SSH refuses, and the board a logged error; never an unhandled rejection or a crashed board.
+ * SSH refuses, and the board a logged error; never an unhandled rejection or a crashed board. The
+ * room keeps talking when its history cannot be kept.
  */
 import { utils } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBoard, type TestBoard } from '../helpers/board.js';
-import { connectClient } from '../helpers/caller.js';
+import { connectCaller, connectClient } from '../helpers/caller.js';
 
 const PASSWORD = 'correct horse battery';
 let board: TestBoard | undefined;
@@ -33,5 +34,20 @@ describe('a store that fails during login', () => {
     );
     expect(failures()).toHaveLength(3);
     expect(board.rawLogs()).not.toContain(PASSWORD);
+  });
+});
+
+describe('a store that fails while callers talk', () => {
+  it('still delivers their lines, and logs that the history was not kept', async () => {
+    board = await startBoard();
+    await board.board.users.create({ handle: 'alice', password: PASSWORD });
+    const alice = await connectCaller(board.port, { username: 'alice', password: PASSWORD });
+    await alice.waitFor('*** alice has joined the chat ***');
+    await board.board.stores.close();
+    alice.type('still heard\r');
+    await alice.waitFor('alice: still heard');
+    await expect.poll(() => board!.logs().some((line) => line.msg === 'could not save chat history' && line.level === 50)).toBe(true);
+    alice.end();
+    await alice.closed;
   });
 });

@@ -34,7 +34,7 @@ export interface PostgresStores extends Stores {
  * database ssh-bbs has never set up is ERR_DB_MISSING rather than given a schema. Any failure
  * closes the pool and becomes one StoreError naming the database without its password.
  */
-export async function connectPostgres(options: Omit<PostgresStoresOptions, 'hasher'>): Promise<{ pool: pg.Pool; migration: MigrationResult }> {
+async function connectPostgres(options: Omit<PostgresStoresOptions, 'hasher'>): Promise<{ pool: pg.Pool; migration: MigrationResult }> {
   const { url } = options;
   const pool = createPool({ ...options.pool, url, log: options.log });
   try {
@@ -46,6 +46,10 @@ export async function connectPostgres(options: Omit<PostgresStoresOptions, 'hash
     await pool.end().catch(() => undefined);
     throw openFailure(url, err);
   }
+}
+
+export function isPostgresStores(stores: Stores): stores is PostgresStores {
+  return stores.kind === 'postgres' && 'pool' in stores;
 }
 
 export async function openPostgresStores(options: PostgresStoresOptions): Promise<PostgresStores> {
