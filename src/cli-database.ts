@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { databaseFile } from './store/db.js';
 import { StoreError } from './store/errors.js';
-import { describePostgres } from './store/postgres/pool.js';
+import { describePostgres } from './store/postgres/config.js';
 import { openStores } from './store/open-stores.js';
 import type { Stores, StoresOptions } from './store/store.js';
 

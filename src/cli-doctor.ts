@@ -17,7 +17,6 @@ import { runtimeProblem } from './runtime.js';
 import { loadHostKeys } from './ssh/host-keys.js';
 import { describeKey } from './keys/openssh.js';
 import { describeVersion, inspectDatabase } from './store/inspect.js';
-import { checkPostgres } from './store/postgres/doctor-check.js';
 
 type Status = 'ok' | 'warn' | 'FAIL';
 interface Check {
@@ -38,6 +37,7 @@ export async function runDoctor(io: CliIo): Promise<number> {
   if (config) {
     report(checkHostKeys(config.server.keys_dir));
     if (config.store.postgres) {
+      const { checkPostgres } = await import('./store/postgres/doctor-check.js');
       const postgres = await checkPostgres(config.store.postgres);
       report(check(postgres.status, 'database', postgres.detail));
     } else {

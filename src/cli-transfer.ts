@@ -13,7 +13,7 @@ import { loadConfig } from './config.js';
 import { SCHEMA_VERSION } from './store/db.js';
 import { inspectDatabase } from './store/inspect.js';
 import { createPasswordHasher } from './store/passwords.js';
-import { isPostgresStores } from './store/postgres/open.js';
+import { isPostgresStores } from './store/postgres/config.js';
 import type { MigrationResult } from './store/postgres/schema.js';
 import { postgresTables } from './store/postgres/tables.js';
 import { exportBoard } from './store/transfer/export.js';

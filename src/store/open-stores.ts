@@ -5,8 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { openPostgresStores } from './postgres/open.js';
-import { poolOptionsFrom } from './postgres/pool.js';
+import { poolOptionsFrom } from './postgres/config.js';
 import { openSqliteStores } from './sqlite-stores.js';
 import type { Stores, StoresOptions } from './store.js';
 
@@ -19,6 +18,10 @@ export interface OpenStoresOptions extends StoresOptions {
 
 export async function openStores(config: Readonly<StoresConfig>, options: OpenStoresOptions): Promise<Stores> {
   const url = config.store.postgres;
-  if (url) return openPostgresStores({ ...options, url, pool: poolOptionsFrom(config.store) });
+  if (url) {
+    // Loaded only here: a board on SQLite never loads the PostgreSQL driver.
+    const { openPostgresStores } = await import('./postgres/open.js');
+    return openPostgresStores({ ...options, url, pool: poolOptionsFrom(config.store) });
+  }
   return openSqliteStores(config.server.data_dir, options);
 }

@@ -2,7 +2,8 @@
  * `bbs doctor`'s database line when store.postgres is set: does the server answer, which version
  * is it, and is the schema one this ssh-bbs knows. Reads only, one connection, short timeouts.
  */
-import { createPool, describePostgres } from './pool.js';
+import { describePostgres } from './config.js';
+import { createPool } from './pool.js';
 import { POSTGRES_SCHEMA_VERSION, schemaVersion } from './schema.js';
 
 const TIMEOUT_MS = 3000;

@@ -11,7 +11,8 @@ import type { Stores, StoresOptions } from '../store.js';
 import { createPostgresAccountAdmin } from './account-admin.js';
 import { PostgresCommunityStore } from './community.js';
 import { createPostgresHistoryStore } from './history.js';
-import { createPool, describePostgres, openFailure, type PoolOptions } from './pool.js';
+import { describePostgres } from './config.js';
+import { createPool, openFailure, type PoolOptions } from './pool.js';
 import { migrate, schemaVersion, type MigrationResult } from './schema.js';
 import { PostgresUserStore } from './users.js';
 
@@ -46,10 +47,6 @@ async function connectPostgres(options: Omit<PostgresStoresOptions, 'hasher'>): 
     await pool.end().catch(() => undefined);
     throw openFailure(url, err);
   }
-}
-
-export function isPostgresStores(stores: Stores): stores is PostgresStores {
-  return stores.kind === 'postgres' && 'pool' in stores;
 }
 
 export async function openPostgresStores(options: PostgresStoresOptions): Promise<PostgresStores> {

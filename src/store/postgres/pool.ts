@@ -6,9 +6,8 @@
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { StoreConfig } from '../../config.js';
-import { redactUrl } from '../../redact-url.js';
 import { StoreError } from '../errors.js';
+import { describePostgres } from './config.js';
 
 export interface PoolOptions {
   url: string;
@@ -52,11 +51,6 @@ export function createPool(options: PoolOptions): pg.Pool {
   return pool;
 }
 
-/** "PostgreSQL postgres://bbs:***@db:5432/bbs": names the database, never its password. */
-export function describePostgres(url: string): string {
-  return `PostgreSQL ${redactUrl(url)}`;
-}
-
 /** A failure to reach or use the server at open, as the sentence a sysop reads. */
 export function openFailure(url: string, err: unknown): StoreError {
   if (err instanceof StoreError) return err;
@@ -69,9 +63,4 @@ function describeError(err: unknown): string {
   // A refused connection from several addresses (localhost as ::1 and 127.0.0.1) is an AggregateError with no message.
   if (err instanceof AggregateError && !err.message) return err.errors.map((e: Error) => e.message).join('; ');
   return err.message;
-}
-
-/** The pool's limits as config.yaml's store section gives them. */
-export function poolOptionsFrom(store: Pick<StoreConfig, 'pool_size' | 'connect_timeout_seconds' | 'statement_timeout_seconds'>): Omit<PoolOptions, 'url' | 'log'> {
-  return { size: store.pool_size, connectTimeoutMs: store.connect_timeout_seconds * 1000, statementTimeoutMs: store.statement_timeout_seconds * 1000 };
 }
