@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
 import { fillBoard, normalizedExport } from '../helpers/board-rows.js';
 import { runBbs, type CliRun } from '../helpers/cli-process.js';
-import { usePostgresDatabase } from '../helpers/postgres.js';
+import { createTestDatabase, usePostgresDatabase } from '../helpers/postgres.js';
 
 const SECRET = 'pg-secret-word';
 
@@ -84,6 +84,16 @@ describe('bbs migrate, export and import', () => {
     const doctor = await bbs(['doctor'], { BBS_DATABASE_URL: `postgres://bbs:${SECRET}@127.0.0.1:1/bbs` });
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/^FAIL {2}database {2}cannot reach PostgreSQL postgres:\/\/bbs:\*\*\*@127\.0\.0\.1:1\/bbs \(ECONNREFUSED\)$/m);
+    const empty = await createTestDatabase();
+    try {
+      const fresh = { BBS_DATABASE_URL: empty.url, BBS_HOST: '127.0.0.1', BBS_PORT: '0' };
+      expect((await bbs(['doctor'], fresh)).stdout).toMatch(/^warn {2}database {2}PostgreSQL .*: no schema yet \(bbs migrate makes it; so does the board's first start\)$/m);
+      const exported = await bbs(['export', 'empty.jsonl'], fresh);
+      expect(exported.code).toBe(1);
+      expect(exported.stderr).toMatch(/has no ssh-bbs schema yet: run bbs migrate\.\n$/);
+    } finally {
+      await empty.drop();
+    }
     const backup = await bbs(['backup', 'copy.sqlite'], postgresEnv());
     expect(backup).toMatchObject({ code: 1, stderr: expect.stringContaining('(pg_dump), or use bbs export for a portable copy') });
     expect(await bbs(['export'], sqliteEnv('source'))).toMatchObject({ code: 2 });
