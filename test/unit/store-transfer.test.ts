@@ -86,10 +86,21 @@ describe('bbs export and import', () => {
     writeFileSync(cut, `${lines.slice(0, -1).join('\n')}\n`);
     const damaged = path.join(dir, 'damaged.jsonl');
     writeFileSync(damaged, `${lines.slice(0, 3).join('\n')}\n{"t":"users","r":{"id":"x"}}\n`);
+    const twice = path.join(dir, 'twice.jsonl');
+    const header = JSON.parse(lines[0]!) as { counts: Record<string, number> };
+    const alice = JSON.parse(lines[1]!) as { r: Record<string, unknown> };
+    writeFileSync(twice, `${JSON.stringify({ ...header, counts: { ...header.counts, users: 2 } })}\n${lines[1]}\n${JSON.stringify({ t: 'users', r: { ...alice.r, id: 9, handle: 'ALICE' } })}\n`);
+    const badHandle = path.join(dir, 'bad-handle.jsonl');
+    writeFileSync(badHandle, `${lines[0]}\n${JSON.stringify({ t: 'users', r: { ...alice.r, handle: 'x\u001b[2J' } })}\n`);
     const db = sqlite('refusals');
     await expect(importBoard(sqliteTables(db), cut)).rejects.toThrow(/chat_history: 2 of 3\): it may be cut short/);
     await expect(importBoard(sqliteTables(db), damaged)).rejects.toThrow(/^Line 4 of the file: users: id: /);
     await expect(importBoard(sqliteTables(db), path.join(dir, 'nothing-here.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(importBoard(sqliteTables(db), twice)).rejects.toThrow(/^Line 3 of the file: users: UNIQUE constraint failed/);
+    await expect(importBoard(sqliteTables(db), badHandle)).rejects.toThrow(/^Line 2 of the file: users: handle: not a handle the board accepts/);
+    await withPostgres(async (tables) => {
+      await expect(importBoard(tables, twice, { replace: true })).rejects.toThrow(/^Line 3 of the file: users: duplicate key value violates unique constraint "users_handle_key"/);
+    });
     expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
     db.close();
   });

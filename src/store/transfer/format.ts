@@ -12,6 +12,7 @@
  * milliseconds since the epoch; key blobs are base64; stored messages are the JSON text kept.
  */
 import { z } from 'zod';
+import { isValidHandle } from '../../chat/text.js';
 
 export const EXPORT_FORMAT = 'ssh-bbs-export';
 export const EXPORT_VERSION = 1;
@@ -24,7 +25,8 @@ const text = z.string();
 export const RECORDS = {
   users: z.strictObject({
     id,
-    handle: text,
+    // Handles reach other callers' terminals and name accounts: only what registration accepts.
+    handle: text.refine(isValidHandle, 'not a handle the board accepts (2-16 letters, digits, "_" or "-")'),
     password_hash: text,
     role: z.enum(['user', 'sysop']),
     banned: z.boolean(),

@@ -67,7 +67,10 @@ async function copyRows(lines: AsyncIterator<string>, writer: TableWriter, heade
       if (mapped === undefined) throw bad(`${table}.${field} ${String(row[field])} is no user in the file.`);
       row[field] = mapped;
     }
-    const id = await writer.insert(table, row as never);
+    const id = await writer.insert(table, row as never).catch((err: Error) => {
+      // A row the database refuses (a handle or key twice in the file): said with its line.
+      throw bad(`${table}: ${err.message}`);
+    });
     if (table === 'users') userIds.set(row.id as number, id as number);
     counts[table] += 1;
   }

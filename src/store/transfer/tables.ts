@@ -18,7 +18,8 @@ export interface TableWriter {
   clear(): Promise<void>;
   /**
    * Adds the row under a new id (the row's own is not used). A user is written at once and its new
-   * id returned, as the rows after it point at it; other rows may wait in a batch until flush().
+   * id returned, as the rows after it point at it; so is any row the database could refuse (a
+   * duplicate key or ignore). Rows of the logs and stored messages may wait in a batch until flush().
    */
   insert<T extends TableName>(table: T, row: Records[T]): Promise<number | undefined>;
   /** Writes the rows still waiting in a batch, in the order they were added. */
