@@ -107,7 +107,11 @@ function tryStart(server: PostgresServer): string | undefined {
 }
 
 function postgresIds(): [number, number] {
-  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-  return [uid, gid];
+  try {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    return [uid, gid];
+  } catch {
+    throw new Error('The tests run as root, and PostgreSQL will not: they need a postgres user to run it as (the Debian package makes one).');
+  }
 }
