@@ -13,7 +13,7 @@ import { createDoorway } from './doorway.js';
 import type { ChatMessage, SystemMessage } from './messages.js';
 import { createSendQueue, type Schedule } from './send-queue.js';
 import { createSocial } from './social.js';
-import { cleanText } from './text.js';
+import { cleanText } from './safe-text.js';
 import { lastLines, minutes, usersLines, whoLines } from './who.js';
 
 export interface MemberIdentity {

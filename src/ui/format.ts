@@ -6,6 +6,7 @@
  * The teleconference's title bar is laid out here too, for the same reason: it is pure text.
  * Its only state is memos that change no answer: lines shared between viewers, the last HH:MM.
  */
+import { markControls } from '../chat/safe-text.js';
 import { isPrivate, type ChatMessage, type DirectMessage, type PageMessage } from '../chat/messages.js';
 import { displayWidth, truncateToWidth } from './display-width.js';
 
@@ -222,7 +223,7 @@ function seg(text: string, style: Style): Segment {
  * terminal, because log-rows.ts writes segment text to the terminal as it is.
  */
 function clean(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
+  return markControls(text, '\uFFFD');
 }
 
 function sameHandle(a: string, b: string): boolean {

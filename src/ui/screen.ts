@@ -9,6 +9,7 @@
  * must not know about sessions, chat, users or ssh2.
  */
 import blessed from 'blessed';
+import { visibleText } from '../chat/safe-text.js';
 import { blessedInternals, prepareBlessed } from './blessed-guard.js';
 import { listenersAddedSince, listenersOf, removeBlessedTraces, streamsOf, type AddedListeners } from './blessed-traces.js';
 import { createFrameClock, type FrameClock, type FrameSlot, type SharedFrame } from './frame-clock.js';
@@ -132,7 +133,7 @@ export function createBbsScreen(terminal: Terminal, options: BbsScreenOptions = 
     autoPadding: true,
     warnings: false,
     dockBorders: true,
-    ...(options.title === undefined ? {} : { title: stripControls(options.title) }),
+    ...(options.title === undefined ? {} : { title: visibleText(options.title) }),
   } as blessed.Widgets.IScreenOptions);
   return new ScreenOverChannel(terminal, term, screen, program, listenersAddedSince(terminal, before), report, options);
 }
@@ -250,8 +251,4 @@ class ScreenOverChannel implements BbsScreen {
 function clamp(value: number, size: unknown): number {
   const limit = typeof size === 'number' ? size - 1 : 0;
   return Math.max(0, Math.min(Math.floor(value), limit));
-}
-
-function stripControls(text: string): string {
-  return text.replace(/[\p{Cc}]/gu, '');
 }
