@@ -9,10 +9,10 @@
  * own render.
  */
 import type { SharedFrame } from './frame-clock.js';
-import type { StyledLine } from './format.js';
+import type { StyledLine } from './message-lines.js';
 import { RowPainter, type PaintedScreen } from './row-painter.js';
 import type { EncodedRow, LogRows, ShapeRows } from './log-rows.js';
-import { MessageLog } from './message-log.js';
+import { MessageLog } from './scrollback.js';
 
 /** More lines than any log shows at once (the screen is at most 200 rows high). */
 const MAX_ARRIVED = 200;

@@ -5,13 +5,13 @@
  * serves hundreds, so this module keeps it from touching the server itself (files named by TERM,
  * $EDITOR, the server's env, stdin/stdout, process handlers — see blessed-guard.ts) and gives
  * each caller a screen that is drawn at most once per frame of the board's clock, never into a
- * full channel (see frame-clock.ts), and frees everything on destroy (see blessed-traces.ts). It
+ * full channel (see frame-clock.ts), and frees everything on destroy (see stream-restore.ts). It
  * must not know about sessions, chat, users or ssh2.
  */
 import blessed from 'blessed';
 import { visibleText } from '../chat/safe-text.js';
 import { blessedInternals, prepareBlessed } from './blessed-guard.js';
-import { listenersAddedSince, listenersOf, removeBlessedTraces, streamsOf, type AddedListeners } from './blessed-traces.js';
+import { listenersAddedSince, listenersOf, removeBlessedTraces, streamsOf, type AddedListeners } from './stream-restore.js';
 import { createFrameClock, type FrameClock, type FrameSlot, type SharedFrame } from './frame-clock.js';
 import type { Terminal } from './terminal.js';
 

@@ -15,7 +15,7 @@
  */
 import { isPrivate, type ChatMessage } from '../chat/messages.js';
 import { graphemes } from './display-width.js';
-import { HISTORY_DIVIDERS, formatRows, needsBell } from './format.js';
+import { HISTORY_DIVIDERS, formatRows, needsBell } from './message-lines.js';
 import { completeHandle } from './handle-completion.js';
 import { InputLine, screenSize } from './input-line.js';
 import type { KeyLike } from './line-editor.js';

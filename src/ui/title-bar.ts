@@ -3,7 +3,7 @@
  * caller's zone (named when they chose it with /tz). Laid out again only when the width, the head
  * count or the minute changed, since every frame asks for it.
  */
-import { formatClock, formatTitle } from './format.js';
+import { formatClock, formatTitle } from './message-lines.js';
 
 export interface TitleInfo {
   bbsName: string;

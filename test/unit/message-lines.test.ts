@@ -8,7 +8,7 @@ import {
   formatTitle,
   needsBell,
   type StyledLine,
-} from '../../src/ui/format.js';
+} from '../../src/ui/message-lines.js';
 
 const at = Date.UTC(2024, 0, 15, 9, 5, 30);
 const utc = { timeZone: 'UTC' };
