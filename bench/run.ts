@@ -20,8 +20,8 @@ import { parseArgs } from 'node:util';
 import { startBoardProcess, type BoardProcess } from './board-process.js';
 import { Cleanup } from './cleanup.js';
 import { Crowd } from './crowd.js';
-import { growthPerCaller, readHeapTypes, type HeapTypes } from './heap-snapshot.js';
-import { findProfile, monotonicUs, summarizeProfile, type ProfileWindow } from './profile.js';
+import { growthPerCaller, readHeapTypes, sumHeapTypes, type HeapTypes } from './heap-snapshot.js';
+import { findProfiles, monotonicUs, summarizeProfiles, type ProfileWindow } from './profile.js';
 import { renderReport, type BenchResults, type SizeResults } from './report.js';
 import { busyRoom } from './scenarios/busy-room.js';
 import { fanOutBursts, fanOutSingles } from './scenarios/fan-out.js';
@@ -115,8 +115,8 @@ async function main(options: Options): Promise<void> {
 
   const scenarios = [...options.scenarios];
   publish({ environment: environment(), accounts, scenarios, ...measured, totalMs: performance.now() - started });
-  const profile = profileDir && findProfile(profileDir);
-  if (profile) process.stdout.write(`\n${summarizeProfile(profile, ROOT, serving)}\n`);
+  const profiles = profileDir ? findProfiles(profileDir) : [];
+  if (profiles.length > 0) process.stdout.write(`\n${summarizeProfiles(profiles, ROOT, serving)}\n`);
   keepProfile = true;
 }
 
@@ -208,14 +208,14 @@ async function trafficAt(board: BoardProcess, crowd: Crowd, step: SizeResults['s
   return results;
 }
 
-/** A heap snapshot of the board (after a full collection), summed by type; the file is deleted. */
+/** Heap snapshots of every board process (after full collections), summed by type; the files are deleted. */
 async function heapTypes(board: BoardProcess): Promise<HeapTypes> {
   progress('heap snapshot');
-  const file = await board.snapshot();
+  const files = await board.snapshots();
   try {
-    return readHeapTypes(file);
+    return sumHeapTypes(files.map(readHeapTypes));
   } finally {
-    rmSync(file, { force: true });
+    for (const file of files) rmSync(file, { force: true });
     await delay(SETTLE_MS);
   }
 }
