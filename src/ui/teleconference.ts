@@ -102,6 +102,8 @@ class TeleconferenceScreen implements Teleconference {
   private readonly stopClock: () => void;
   private size = { cols: -1, rows: -1 };
   private readonly title: TitleBar;
+  /** A redraw waiting for the title's head count to change (see COUNT_HOLD_MS). */
+  private refreshTimer: NodeJS.Timeout | undefined;
   /** Tab's list of choices, shown in the status line until the next key. */
   private hint: string | undefined;
   private left = false;
@@ -151,7 +153,15 @@ class TeleconferenceScreen implements Teleconference {
   }
 
   refresh(): void {
-    if (!this.destroyed) this.bbs.requestRender();
+    if (this.destroyed || this.refreshTimer) return;
+    const held = this.title.countHeldFor();
+    if (held === 0) return this.bbs.requestRender();
+    // The count just shown stays a moment: draw the new one when it may show.
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refresh();
+    }, held);
+    this.refreshTimer.unref();
   }
 
   setTimeZone(zone: string | undefined): void {
@@ -179,6 +189,7 @@ class TeleconferenceScreen implements Teleconference {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    clearTimeout(this.refreshTimer);
     this.stopClock();
     this.bbs.setSharedFrames(undefined);
     this.log.release();

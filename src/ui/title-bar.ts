@@ -5,6 +5,13 @@
  */
 import { formatClock, formatTitle } from './message-lines.js';
 
+/**
+ * A head count, once shown, stays at least this long. A crowd arriving changes the count many
+ * times a second, and a title that changed costs every screen a full redraw instead of the
+ * log's shared rows: with 200 callers dialling in, most of the board's set-up work.
+ */
+export const COUNT_HOLD_MS = 1000;
+
 export interface TitleInfo {
   bbsName: string;
   node: number;
@@ -19,6 +26,8 @@ export class TitleBar {
   /** The zone's name in the title when the caller chose it; '' otherwise. */
   private label = '';
   private made = { key: '', text: '' };
+  /** The count shown, and when (on the monotonic clock) it was first shown. */
+  private shown = { count: -1, at: -Infinity };
 
   constructor(
     private readonly info: TitleInfo,
@@ -40,11 +49,23 @@ export class TitleBar {
 
   text(width: number): string {
     const { bbsName, node, handle } = this.info;
-    const count = this.info.roomCount();
+    const count = this.count();
     const clock = formatClock(this.info.now(), this.zone) + (this.label ? ` ${this.label}` : '');
     const key = `${width} ${count} ${clock}`;
     if (key !== this.made.key) this.made = { key, text: formatTitle({ bbsName, node, handle, count, clock }, width) };
     return this.made.text;
+  }
+
+  /** Milliseconds until a new head count may be shown; 0: now. */
+  countHeldFor(): number {
+    return Math.max(0, this.shown.at + COUNT_HOLD_MS - performance.now());
+  }
+
+  private count(): number {
+    if (this.countHeldFor() > 0) return this.shown.count;
+    const count = this.info.roomCount();
+    if (count !== this.shown.count) this.shown = { count, at: performance.now() };
+    return count;
   }
 }
 
