@@ -11,8 +11,11 @@ import { createInterface } from 'node:readline';
 const START_TIMEOUT_MS = 30_000;
 /** What Node prints on stderr when it writes a report: expected, not a problem. */
 const REPORT_CHATTER = /^(Writing Node\.js report to file: .*|Node\.js report completed)$/;
-/** "[pid:0x…]  1234 ms: Mark-Compact 120.1 (150.0) -> 100.0 (140.0) MB, 20.5 / 0.1 ms …": the first figure is the pause. */
-const GC_LINE = /^\[(\d+):0x[0-9a-f]+\]\s+\d+ ms: ([A-Za-z -]+?) [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB, ([\d.]+) \//;
+/**
+ * "[pid:0x…]  1234 ms: Mark-Compact 120.1 (150.0) -> 100.0 (140.0) MB, 20.5 / 0.1 ms …": the first
+ * figure is the pause. Node 24.22 puts "pooled: 0 MB, " before it.
+ */
+const GC_LINE = /^\[(\d+):0x[0-9a-f]+\]\s+\d+ ms: ([A-Za-z -]+?) [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \//;
 /** Incremental marking before a mark-compact also runs on the main thread, in steps: "(+ 31.6 ms in 52 steps". */
 const GC_STEPS = /\(\+ ([\d.]+) ms in \d+ steps/;
 
