@@ -44,7 +44,7 @@ export function findProfiles(dir: string): string[] {
     .map((name) => path.join(dir, name));
 }
 
-export function summarizeProfiles(files: string[], root: string, window: ProfileWindow, top = 12): string {
+export function summarizeProfiles(files: string[], root: string, window: ProfileWindow, what: string, top = 12): string {
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
   let busyUs = 0;
@@ -69,7 +69,7 @@ export function summarizeProfiles(files: string[], root: string, window: Profile
     });
   const seconds = (window.toUs - window.fromUs) / 1e6;
   return [
-    `Board CPU profile over ${files.length} processes, logins to the end of the slow-caller runs: ${(busyUs / 1000).toFixed(0)} ms busy in ${seconds.toFixed(0)} s (${files.map((f) => path.basename(f)).join(', ')} in ${path.dirname(files[0] ?? '')})`,
+    `Board CPU profile over ${files.length} processes, ${what}: ${(busyUs / 1000).toFixed(0)} ms busy in ${seconds.toFixed(0)} s (${files.map((f) => path.basename(f)).join(', ')} in ${path.dirname(files[0] ?? '')})`,
     table('By file', byFile),
     table('By function', byFunction),
   ].join('\n\n');

@@ -116,9 +116,16 @@ async function main(options: Options): Promise<void> {
   const scenarios = [...options.scenarios];
   publish({ environment: environment(), accounts, scenarios, ...measured, totalMs: performance.now() - started });
   const profiles = profileDir ? findProfiles(profileDir) : [];
-  if (profiles.length > 0) process.stdout.write(`\n${summarizeProfiles(profiles, ROOT, serving)}\n`);
+  if (profiles.length > 0) process.stdout.write(`\n${summarizeProfiles(profiles, ROOT, serving, 'logins to the end of the slow-caller runs')}\n`);
+  const largest = [...fanOutWindows].at(-1);
+  if (profiles.length > 0 && largest) {
+    process.stdout.write(`\n${summarizeProfiles(profiles, ROOT, largest[1], `the fan-out to ${largest[0]} callers alone`)}\n`);
+  }
   keepProfile = true;
 }
+
+/** When each fan-out ran, by crowd size: the profile of the largest is printed on its own. */
+const fanOutWindows = new Map<number, ProfileWindow>();
 
 /** What has been measured so far, kept as it comes in: a run stopped early still prints it. */
 let sofar: { board: BoardProcess; measured: Partial<Measured>; accounts: number; options: Options } | undefined;
@@ -197,8 +204,10 @@ async function trafficAt(board: BoardProcess, crowd: Crowd, step: SizeResults['s
   const results: SizeResults = { step };
   if (options.scenarios.has('fan-out')) {
     progress(`fan-out to ${crowd.size}: ${FAN_OUT_ROUNDS} single lines, ${BURST_ROUNDS} bursts of ${BURST_SIZE}`);
+    const fromUs = monotonicUs();
     const singles = await fanOutSingles(board, crowd.callers, FAN_OUT_ROUNDS);
     const bursts = await fanOutBursts(board, crowd.callers, BURST_ROUNDS, BURST_SIZE);
+    fanOutWindows.set(crowd.size, { fromUs, toUs: monotonicUs() });
     results.fanOut = { singles, bursts, rounds: FAN_OUT_ROUNDS, burstRounds: BURST_ROUNDS, burstSize: BURST_SIZE };
   }
   if (options.scenarios.has('busy-room')) {
