@@ -13,6 +13,7 @@
  *   npm run bench -- --profile                     also: the board's CPU profile
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -244,7 +245,18 @@ async function measureHangUps(board: BoardProcess, crowd: Crowd, cycle: number, 
 
 function environment(): BenchResults['environment'] {
   const cpuModel = os.cpus()[0]?.model.trim() ?? '?';
-  return { node: process.version, cpus: os.availableParallelism(), cpuModel, platform: `${os.platform()} ${os.arch()}`, load: os.loadavg()[0] ?? 0 };
+  const platform = `${os.platform()} ${os.arch()}`;
+  return { node: process.version, cpus: os.availableParallelism(), cpuModel, platform, load: os.loadavg()[0] ?? 0, sshCrypto: sshCryptoBinding() };
+}
+
+/**
+ * Whether ssh2 loads its native cipher binding under this Node (the board runs on the same one).
+ * Without it every packet is encrypted through a new node:crypto cipher object: about a third of
+ * the board's CPU in a fan-out to 500. A binding built by `npm install` under another Node line
+ * fails to load; `npm rebuild ssh2` under this one builds it.
+ */
+function sshCryptoBinding(): boolean {
+  return (createRequire(import.meta.url)('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean }).bindingAvailable;
 }
 
 function publish(results: BenchResults): void {
