@@ -114,7 +114,7 @@ class TeleconferenceScreen implements Teleconference {
 
   constructor(private readonly options: TeleconferenceOptions) {
     this.bbs = options.screen;
-    this.title = new TitleBar(options, options);
+    this.title = new TitleBar(options, options, (waitMs) => this.refreshAfter(waitMs));
     this.widgets = createWidgets(this.bbs.screen);
     this.rows = options.rows ?? createLogRows();
     this.log = new LogView(this.bbs.screen as unknown as PaintedScreen, this.rows, this.bbs.term, options.scrollback ?? 1000);
@@ -153,15 +153,10 @@ class TeleconferenceScreen implements Teleconference {
   }
 
   refresh(): void {
-    if (this.destroyed || this.refreshTimer) return;
+    if (this.destroyed) return;
     const held = this.title.countHeldFor();
-    if (held === 0) return this.bbs.requestRender();
-    // The count just shown stays a moment: draw the new one when it may show.
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.refresh();
-    }, held);
-    this.refreshTimer.unref();
+    if (held === 0) this.bbs.requestRender();
+    else this.refreshAfter(held);
   }
 
   setTimeZone(zone: string | undefined): void {
@@ -201,6 +196,16 @@ class TeleconferenceScreen implements Teleconference {
     this.lineHandlers.length = 0;
     this.leaveHandlers.length = 0;
     this.bbs.setCursor(null);
+  }
+
+  /** The count just shown stays a moment (COUNT_HOLD_MS): draw the new one when it may show. */
+  private refreshAfter(waitMs: number): void {
+    if (this.destroyed || this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refresh();
+    }, waitMs);
+    this.refreshTimer.unref();
   }
 
   private notice(text: string): void {

@@ -29,9 +29,14 @@ export class TitleBar {
   /** The count shown, and when (on the monotonic clock) it was first shown. */
   private shown = { count: -1, at: -Infinity };
 
+  /**
+   * `onHeld` hears, whenever the title is asked for while the count it shows is out of date, how
+   * long until the new one may show: the screen must then draw again, or the old count would stay.
+   */
   constructor(
     private readonly info: TitleInfo,
     zone: { timeZone?: string; showZone?: boolean },
+    private readonly onHeld: (waitMs: number) => void = () => undefined,
   ) {
     this.zone = zone.timeZone;
     if (zone.showZone && zone.timeZone) this.label = zoneName(zone.timeZone);
@@ -62,9 +67,14 @@ export class TitleBar {
   }
 
   private count(): number {
-    if (this.countHeldFor() > 0) return this.shown.count;
     const count = this.info.roomCount();
-    if (count !== this.shown.count) this.shown = { count, at: performance.now() };
+    if (count === this.shown.count) return count;
+    const held = this.countHeldFor();
+    if (held > 0) {
+      this.onHeld(held);
+      return this.shown.count;
+    }
+    this.shown = { count, at: performance.now() };
     return count;
   }
 }
