@@ -25,7 +25,8 @@ export class TitleBar {
   private zone: string | undefined;
   /** The zone's name in the title when the caller chose it; '' otherwise. */
   private label = '';
-  private made = { key: '', text: '' };
+  /** The last title laid out, with what it was laid out from. */
+  private made = { width: -1, count: -1, clock: '', label: '', text: '' };
   /** The count shown, and when (on the monotonic clock) it was first shown. */
   private shown = { count: -1, at: -Infinity };
 
@@ -55,9 +56,12 @@ export class TitleBar {
   text(width: number): string {
     const { bbsName, node, handle } = this.info;
     const count = this.count();
-    const clock = formatClock(this.info.now(), this.zone) + (this.label ? ` ${this.label}` : '');
-    const key = `${width} ${count} ${clock}`;
-    if (key !== this.made.key) this.made = { key, text: formatTitle({ bbsName, node, handle, count, clock }, width) };
+    const { label, made } = this;
+    // Every screen asks every frame: compared piece by piece, so that no string is built to ask.
+    const clock = formatClock(this.info.now(), this.zone);
+    if (width === made.width && count === made.count && clock === made.clock && label === made.label) return made.text;
+    const shown = label ? `${clock} ${label}` : clock;
+    this.made = { width, count, clock, label, text: formatTitle({ bbsName, node, handle, count, clock: shown }, width) };
     return this.made.text;
   }
 

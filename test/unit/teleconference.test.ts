@@ -85,6 +85,17 @@ describe('teleconference screen', () => {
     expect(row(bob, 23)).toBe('>');
   });
 
+  it('names the zone a caller chose in the title, and drops the name when they go back to the board\'s', async () => {
+    const bob = open('bob');
+    await bob.fake.vt.waitFor('| 09:05');
+    bob.tele.setTimeZone('Asia/Tokyo');
+    await expect.poll(() => row(bob, 0)).toMatch(/\| 18:05 \S+$/);
+    bob.tele.setTimeZone('UTC');
+    await expect.poll(() => row(bob, 0)).toMatch(/\| 09:05 UTC$/);
+    bob.tele.setTimeZone(undefined);
+    await expect.poll(() => row(bob, 0)).toMatch(/\| bob \| 3 in room \| \d\d:\d\d$/);
+  });
+
   it('shows tag-looking text literally', async () => {
     const bob = open('bob');
     bob.tele.show(say('alice', '{red-fg}x{/red-fg} {bold}'));
