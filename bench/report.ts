@@ -62,7 +62,7 @@ function header({ environment: e, board, accounts, scenarios, stopped }: BenchRe
     ...(stopped ? [`STOPPED BEFORE THE END (${stopped}): what follows is what had been measured`] : []),
     `ssh-bbs bench — Node ${e.node}, ${e.cpus} CPU (${e.cpuModel}), ${e.platform}; load average ${e.load.toFixed(2)} at the end of the run`,
     `ssh2's native cipher binding: ${e.sshCrypto ? 'loaded' : 'NOT loaded (every packet goes through node:crypto; npm rebuild ssh2 under this Node builds it)'}`,
-    `board: node --import tsx src/main.ts on 127.0.0.1, listening after ${board.startMs.toFixed(0)} ms; idle: RSS ${megabytes(board.idleRssKb)} MiB, JS heap ${megabytes(board.idleHeapKb)} MiB`,
+    `board: node dist/main.js on 127.0.0.1, listening after ${board.startMs.toFixed(0)} ms; idle: RSS ${megabytes(board.idleRssKb)} MiB, JS heap ${megabytes(board.idleHeapKb)} MiB`,
     `${accounts} accounts, each with its own ed25519 key (key logins skip argon2); every caller ${SCREEN.cols}×${SCREEN.rows}, from its own 127.10.x.y address`,
     `scenarios: ${scenarios.join(', ') || 'none'} (sessions held are always measured)`,
   ].join('\n');
