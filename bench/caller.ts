@@ -7,6 +7,7 @@
  * count against the board: a watcher sees each parsed screen together with the arrival time of the
  * chunk that produced it.
  */
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import xterm from '@xterm/headless';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
@@ -170,17 +171,15 @@ function isTeleconference(screen: string, handle: string): boolean {
 function login(options: CallerOptions): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
-    client.once('ready', () => {
-      // OpenSSH turns Nagle off for an interactive session; without it a typed line waits behind
-      // the client's own unacknowledged window adjustments for the board's delayed ACK (~40 ms).
-      client.setNoDelay(true);
-      resolve(client);
-    });
+    client.once('ready', () => resolve(client));
     client.on('error', reject);
+    // Nagle off from the first byte. ssh2 writes each packet on its own, so with Nagle on a packet
+    // sent right after another (NEWKEYS then SERVICE_REQUEST, the key query then the signed
+    // request) waits for the board's delayed ACK of the first: ~40 ms, three times per login.
+    // OpenSSH shows no such stall, and turns Nagle off for an interactive session anyway.
+    const sock = net.connect({ host: '127.0.0.1', port: options.port, noDelay: true, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     const config: ConnectConfig = {
-      host: '127.0.0.1',
-      port: options.port,
-      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      sock,
       username: options.handle,
       readyTimeout: READY_TIMEOUT_MS,
       hostVerifier: () => true,

@@ -1,7 +1,7 @@
 /**
- * Where a caller's memory goes: two V8 heap snapshots of the board (one before the callers came,
- * one with them on), each object's self size summed by type and constructor, and the difference
- * divided by the callers added. Self sizes only: a retained-size analysis of a snapshot this big
+ * Where a caller's memory goes: two sets of V8 heap snapshots of the board, one snapshot per
+ * process (before the callers came, and with them on), each object's self size summed by type and
+ * constructor over the processes, and the difference divided by the callers added. Self sizes only: a retained-size analysis of a snapshot this big
  * would cost more than the rest of the run. Memory outside the V8 heap (ssh2's native ciphers,
  * Node's socket buffers, the allocator's slack) is in RSS but not here: the report prints both.
  *
@@ -81,6 +81,18 @@ function between(bytes: Buffer, open: string, close: string): string {
   const to = bytes.indexOf(close, from + open.length);
   if (to < 0) throw new Error(`heap snapshot: no ${close} after ${open}`);
   return bytes.toString('utf8', from + open.length, to);
+}
+
+/** Several processes' heaps as one: bytes and counts added by type. */
+export function sumHeapTypes(heaps: readonly HeapTypes[]): HeapTypes {
+  const byType = new Map<string, { bytes: number; count: number }>();
+  for (const heap of heaps) {
+    for (const [type, { bytes, count }] of heap.byType) {
+      const sum = byType.get(type) ?? { bytes: 0, count: 0 };
+      byType.set(type, { bytes: sum.bytes + bytes, count: sum.count + count });
+    }
+  }
+  return { byType, totalBytes: heaps.reduce((sum, heap) => sum + heap.totalBytes, 0) };
 }
 
 export interface TypeGrowth {

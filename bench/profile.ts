@@ -1,7 +1,8 @@
 /**
- * Where the board spends its CPU: reads the .cpuprofile that `node --cpu-prof` writes when the
- * board exits and lists the files and functions with the most self time, counting only samples
- * inside a time window (the bench's own heap snapshots at the end are not the board's work).
+ * Where the board spends its CPU: reads the .cpuprofile that `node --cpu-prof` writes for each of
+ * the board's processes (the primary and every worker) when it exits and lists the files and
+ * functions with the most self time over all of them, counting only samples inside a time window
+ * (the bench's own heap snapshots at the end are not the board's work).
  * Only with --profile; the profiler itself slows the board, so the other figures of such a run
  * read high.
  */
@@ -34,28 +35,31 @@ export function monotonicUs(): number {
 const NOT_WORK = new Set(['(idle)', '(program)', '(root)']);
 
 /**
- * The main thread's profile in `dir`, or undefined when the board wrote none. Node writes one per
- * thread, named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; tsx's loader thread is not ours.
+ * Each process's main-thread profile in `dir` (none when the board wrote none). Node writes one
+ * per thread, named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; tsx's loader thread is not ours.
  */
-export function findProfile(dir: string): string | undefined {
-  const main = readdirSync(dir).find((name) => name.endsWith('.cpuprofile') && name.split('.')[4] === '0');
-  return main && path.join(dir, main);
+export function findProfiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile') && name.split('.')[4] === '0')
+    .map((name) => path.join(dir, name));
 }
 
-export function summarizeProfile(file: string, root: string, window: ProfileWindow, top = 12): string {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const selfUs = selfTimes(profile, window);
+export function summarizeProfiles(files: string[], root: string, window: ProfileWindow, what: string, top = 12): string {
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
   let busyUs = 0;
-  for (const node of profile.nodes) {
-    const us = selfUs.get(node.id) ?? 0;
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (us === 0 || NOT_WORK.has(functionName)) continue;
-    busyUs += us;
-    const where = shortUrl(url, root);
-    add(byFunction, `${functionName || '(anonymous)'}  ${where}${where ? `:${lineNumber + 1}` : ''}`, us);
-    add(byFile, where || functionName, us);
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    const selfUs = selfTimes(profile, window);
+    for (const node of profile.nodes) {
+      const us = selfUs.get(node.id) ?? 0;
+      const { functionName, url, lineNumber } = node.callFrame;
+      if (us === 0 || NOT_WORK.has(functionName)) continue;
+      busyUs += us;
+      const where = shortUrl(url, root);
+      add(byFunction, `${functionName || '(anonymous)'}  ${where}${where ? `:${lineNumber + 1}` : ''}`, us);
+      add(byFile, where || functionName, us);
+    }
   }
   const table = (title: string, map: Map<string, number>) =>
     renderTable({
@@ -65,7 +69,7 @@ export function summarizeProfile(file: string, root: string, window: ProfileWind
     });
   const seconds = (window.toUs - window.fromUs) / 1e6;
   return [
-    `Board CPU profile, logins to the end of the slow-caller runs: ${(busyUs / 1000).toFixed(0)} ms busy in ${seconds.toFixed(0)} s (${file})`,
+    `Board CPU profile over ${files.length} processes, ${what}: ${(busyUs / 1000).toFixed(0)} ms busy in ${seconds.toFixed(0)} s (${files.map((f) => path.basename(f)).join(', ')} in ${path.dirname(files[0] ?? '')})`,
     table('By file', byFile),
     table('By function', byFunction),
   ].join('\n\n');

@@ -1,6 +1,6 @@
 /**
  * The printed report: one table per thing measured, times in ms as median / p95 (or p99) / max,
- * memory in MiB (the RSS of every board process summed, and the main process's V8 heap where RSS
+ * memory in MiB (the RSS of every board process summed, and their V8 heaps summed where RSS
  * cannot tell live memory from garbage). Scenarios not run print nothing.
  * It formats results; it measures nothing.
  */
@@ -26,7 +26,7 @@ export interface SizeResults {
 }
 
 export interface BenchResults {
-  environment: { node: string; cpus: number; cpuModel: string; platform: string; load: number };
+  environment: { node: string; cpus: number; cpuModel: string; platform: string; load: number; sshCrypto: boolean };
   board: { startMs: number; idleRssKb: number; idleHeapKb: number; peakServingKb: number; peakKb: number; problems: string[] };
   accounts: number;
   scenarios: string[];
@@ -46,7 +46,7 @@ export interface BenchResults {
 const MSF = 'ms: median / p95 / max';
 const MS99 = 'ms: median / p99 / max';
 
-/** "total / longest" main-thread GC time in ms. */
+/** "total / longest" main-thread GC time in ms, over every board process. */
 function gcTimes(gc: GcPauses | undefined): string {
   return gc ? `${gc.totalMs.toFixed(0)} / ${gc.maxMs.toFixed(0)}` : '';
 }
@@ -61,7 +61,8 @@ function header({ environment: e, board, accounts, scenarios, stopped }: BenchRe
   return [
     ...(stopped ? [`STOPPED BEFORE THE END (${stopped}): what follows is what had been measured`] : []),
     `ssh-bbs bench — Node ${e.node}, ${e.cpus} CPU (${e.cpuModel}), ${e.platform}; load average ${e.load.toFixed(2)} at the end of the run`,
-    `board: node --import tsx src/main.ts on 127.0.0.1, listening after ${board.startMs.toFixed(0)} ms; idle: RSS ${megabytes(board.idleRssKb)} MiB, JS heap ${megabytes(board.idleHeapKb)} MiB`,
+    `ssh2's native cipher binding: ${e.sshCrypto ? 'loaded' : 'NOT loaded (every packet goes through node:crypto; npm rebuild ssh2 under this Node builds it)'}`,
+    `board: node dist/main.js on 127.0.0.1, listening after ${board.startMs.toFixed(0)} ms; idle: RSS ${megabytes(board.idleRssKb)} MiB, JS heap ${megabytes(board.idleHeapKb)} MiB`,
     `${accounts} accounts, each with its own ed25519 key (key logins skip argon2); every caller ${SCREEN.cols}×${SCREEN.rows}, from its own 127.10.x.y address`,
     `scenarios: ${scenarios.join(', ') || 'none'} (sessions held are always measured)`,
   ].join('\n');
@@ -103,7 +104,7 @@ function sessions({ idle, sizes }: BenchResults): string {
       'KiB/session (step): RSS growth since the previous step divided by the sessions added.',
       'quiet RSS: the lowest RSS while the board then sat quiet until V8\'s memory reducer had collected and returned pages',
       '(RSS fell 10% and held 3 s; at most 45 s; the wait in brackets). KiB/idle caller: quiet RSS above the quiet idle board, per session.',
-      'GC ms: the board\'s main-thread time in garbage collection during the step, total / longest pause.',
+      'GC ms: the main-thread time in garbage collection of every board process during the step, total / longest pause; the JS heap too is summed over every process.',
     ],
   });
 }

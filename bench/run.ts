@@ -13,6 +13,7 @@
  *   npm run bench -- --profile                     also: the board's CPU profile
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,8 +21,8 @@ import { parseArgs } from 'node:util';
 import { startBoardProcess, type BoardProcess } from './board-process.js';
 import { Cleanup } from './cleanup.js';
 import { Crowd } from './crowd.js';
-import { growthPerCaller, readHeapTypes, type HeapTypes } from './heap-snapshot.js';
-import { findProfile, monotonicUs, summarizeProfile, type ProfileWindow } from './profile.js';
+import { growthPerCaller, readHeapTypes, sumHeapTypes, type HeapTypes } from './heap-snapshot.js';
+import { findProfiles, monotonicUs, summarizeProfiles, type ProfileWindow } from './profile.js';
 import { renderReport, type BenchResults, type SizeResults } from './report.js';
 import { busyRoom } from './scenarios/busy-room.js';
 import { fanOutBursts, fanOutSingles } from './scenarios/fan-out.js';
@@ -115,10 +116,17 @@ async function main(options: Options): Promise<void> {
 
   const scenarios = [...options.scenarios];
   publish({ environment: environment(), accounts, scenarios, ...measured, totalMs: performance.now() - started });
-  const profile = profileDir && findProfile(profileDir);
-  if (profile) process.stdout.write(`\n${summarizeProfile(profile, ROOT, serving)}\n`);
+  const profiles = profileDir ? findProfiles(profileDir) : [];
+  if (profiles.length > 0) process.stdout.write(`\n${summarizeProfiles(profiles, ROOT, serving, 'logins to the end of the slow-caller runs')}\n`);
+  const largest = [...fanOutWindows].at(-1);
+  if (profiles.length > 0 && largest) {
+    process.stdout.write(`\n${summarizeProfiles(profiles, ROOT, largest[1], `the fan-out to ${largest[0]} callers alone`)}\n`);
+  }
   keepProfile = true;
 }
+
+/** When each fan-out ran, by crowd size: the profile of the largest is printed on its own. */
+const fanOutWindows = new Map<number, ProfileWindow>();
 
 /** What has been measured so far, kept as it comes in: a run stopped early still prints it. */
 let sofar: { board: BoardProcess; measured: Partial<Measured>; accounts: number; options: Options } | undefined;
@@ -197,8 +205,10 @@ async function trafficAt(board: BoardProcess, crowd: Crowd, step: SizeResults['s
   const results: SizeResults = { step };
   if (options.scenarios.has('fan-out')) {
     progress(`fan-out to ${crowd.size}: ${FAN_OUT_ROUNDS} single lines, ${BURST_ROUNDS} bursts of ${BURST_SIZE}`);
+    const fromUs = monotonicUs();
     const singles = await fanOutSingles(board, crowd.callers, FAN_OUT_ROUNDS);
     const bursts = await fanOutBursts(board, crowd.callers, BURST_ROUNDS, BURST_SIZE);
+    fanOutWindows.set(crowd.size, { fromUs, toUs: monotonicUs() });
     results.fanOut = { singles, bursts, rounds: FAN_OUT_ROUNDS, burstRounds: BURST_ROUNDS, burstSize: BURST_SIZE };
   }
   if (options.scenarios.has('busy-room')) {
@@ -208,14 +218,14 @@ async function trafficAt(board: BoardProcess, crowd: Crowd, step: SizeResults['s
   return results;
 }
 
-/** A heap snapshot of the board (after a full collection), summed by type; the file is deleted. */
+/** Heap snapshots of every board process (after full collections), summed by type; the files are deleted. */
 async function heapTypes(board: BoardProcess): Promise<HeapTypes> {
   progress('heap snapshot');
-  const file = await board.snapshot();
+  const files = await board.snapshots();
   try {
-    return readHeapTypes(file);
+    return sumHeapTypes(files.map(readHeapTypes));
   } finally {
-    rmSync(file, { force: true });
+    for (const file of files) rmSync(file, { force: true });
     await delay(SETTLE_MS);
   }
 }
@@ -235,7 +245,18 @@ async function measureHangUps(board: BoardProcess, crowd: Crowd, cycle: number, 
 
 function environment(): BenchResults['environment'] {
   const cpuModel = os.cpus()[0]?.model.trim() ?? '?';
-  return { node: process.version, cpus: os.availableParallelism(), cpuModel, platform: `${os.platform()} ${os.arch()}`, load: os.loadavg()[0] ?? 0 };
+  const platform = `${os.platform()} ${os.arch()}`;
+  return { node: process.version, cpus: os.availableParallelism(), cpuModel, platform, load: os.loadavg()[0] ?? 0, sshCrypto: sshCryptoBinding() };
+}
+
+/**
+ * Whether ssh2 loads its native cipher binding under this Node (the board runs on the same one).
+ * Without it every packet is encrypted through a new node:crypto cipher object: about a third of
+ * the board's CPU in a fan-out to 500. A binding built by `npm install` under another Node line
+ * fails to load; `npm rebuild ssh2` under this one builds it.
+ */
+function sshCryptoBinding(): boolean {
+  return (createRequire(import.meta.url)('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean }).bindingAvailable;
 }
 
 function publish(results: BenchResults): void {

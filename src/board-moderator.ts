@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { ChatManager } from './chat/chat-manager.js';
 import type { Moderator } from './chat/moderation.js';
-import { cleanText } from './chat/text.js';
+import { cleanText } from './chat/safe-text.js';
 import { formatUtc } from './chat/who.js';
 import type { ActiveCallers } from './nodes/lines.js';
 import type { CallerSession } from './session.js';

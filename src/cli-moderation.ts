@@ -6,6 +6,7 @@
  * sysop log (actor "cli").
  */
 import { CALL_FRESH_MS } from './account-watch.js';
+import { cleanText } from './chat/safe-text.js';
 import { parseDuration } from './chat/duration.js';
 import { formatUtc } from './chat/who.js';
 import type { CliCommand, Context } from './cli.js';
@@ -66,9 +67,9 @@ async function kick([handle = '']: string[], _flags: Set<string>, ctx: Context):
   return 0;
 }
 
-/** A reason reaches callers' screens: no control characters, and a sane length. */
+/** A reason reaches callers' screens: cleaned as a chat line is, at a sane length. */
 function cleanReason(reason: string | undefined): string {
-  return (reason ?? '').replace(/[\p{Cc}]/gu, ' ').trim().slice(0, 200);
+  return cleanText(reason ?? '', 200);
 }
 
 async function ban([handle = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import pino, { type Logger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
+import { markControls } from './chat/safe-text.js';
 
 export type { Logger };
 
@@ -23,7 +24,6 @@ export function createLogger(options: { level: string; destination?: Destination
 /** Untrusted strings (usernames, client idents, TERM) go into logs only truncated and printable. */
 export function logSafe(value: unknown, max = 64): string {
   const text = typeof value === 'string' ? value : String(value);
-  // eslint-disable-next-line no-control-regex
-  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const printable = markControls(text, '?');
   return printable.length > max ? `${printable.slice(0, max)}…` : printable;
 }

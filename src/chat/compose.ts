@@ -8,7 +8,8 @@ import type { Command } from './commands.js';
 import type { Directory } from './directory.js';
 import type { ChatMessage, DirectMessage, PageMessage } from './messages.js';
 import { NOT_A_HANDLE, type Social } from './social.js';
-import { cleanLines, isValidHandle } from './text.js';
+import { cleanLines } from './safe-text.js';
+import { isValidHandle } from './text.js';
 
 export type Sending = Extract<Command, { kind: 'say' | 'action' | 'msg' | 'reply' | 'page' | 'announce' }>;
 

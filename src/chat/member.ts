@@ -12,7 +12,7 @@ import type { ChatMessage, SystemMessage } from './messages.js';
 import { inOrder, type Handled } from './line-order.js';
 import { createSendQueue } from './send-queue.js';
 import { createSocial } from './social.js';
-import { cleanText } from './text.js';
+import { cleanText } from './safe-text.js';
 import { lastLines, minutes, usersLines, whoLines } from './who.js';
 import type { Member, MemberOptions, EnterResult } from './member-types.js';
 

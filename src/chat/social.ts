@@ -65,6 +65,8 @@ export function createSocial(options: SocialOptions): Social {
 
   return {
     hides(message) {
+      // Asked of every listener for every line: most ignore no one, and then no handle is lower-cased.
+      if (ignoring.size === 0) return false;
       if (message.kind !== 'public' && message.kind !== 'action' && message.kind !== 'direct' && message.kind !== 'page') return false;
       return ignoring.has(message.from.toLowerCase());
     },

@@ -9,6 +9,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
+import { cleanText } from '../chat/safe-text.js';
 
 export interface PublicKey {
   /** The key type as ssh2 reports it in publickey auth: ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256 … */
@@ -151,9 +152,9 @@ function keyLabel(type: string): string {
   return type.toUpperCase();
 }
 
-/** Comments are shown in listings: no control or format characters (no escapes, no bidi tricks). */
+/** Comments are shown in listings: cleaned as a chat line is. */
 export function cleanKeyComment(comment: string): string {
-  return [...comment.replace(/[\p{Cc}\p{Cf}]/gu, '').trim()].slice(0, MAX_COMMENT_LENGTH).join('');
+  return cleanText(comment, MAX_COMMENT_LENGTH);
 }
 
 function refusePrivate(): ParsePublicKeyResult {

@@ -7,7 +7,8 @@ import blessed from 'blessed';
 import type { KeyLike } from './line-editor.js';
 import { formatUtc } from '../chat/who.js';
 import { displayWidth } from './display-width.js';
-import { safe, stripControls, wrapText } from './form-field.js';
+import { visibleText } from '../chat/safe-text.js';
+import { safe, wrapText } from './form-field.js';
 import type { BbsScreen } from './screen.js';
 
 const BOX_MAX_WIDTH = 64;
@@ -53,8 +54,8 @@ export type GoodbyeReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'can
  * escape sequences (names are stripped of control characters).
  */
 export function goodbyeText(info: { bbsName: string; handle?: string; durationMs?: number; reason: GoodbyeReason }): string {
-  const bbs = stripControls(info.bbsName);
-  const handle = info.handle === undefined ? undefined : stripControls(info.handle);
+  const bbs = visibleText(info.bbsName);
+  const handle = info.handle === undefined ? undefined : visibleText(info.handle);
   const goodbye = handle ? `Goodbye, ${handle}.` : 'Goodbye.';
   const onFor = info.durationMs === undefined ? '' : ` You were on for ${formatDuration(info.durationMs)}.`;
   const lines: Record<GoodbyeReason, string> = {
@@ -122,7 +123,7 @@ function showNotice(screen: BbsScreen, notice: Notice): Promise<void> {
 
 function layOutNotice(box: blessed.Widgets.BoxElement, paragraphs: string[], screenWidth: number, screenHeight: number): void {
   const inner = Math.min(screenWidth, BOX_MAX_WIDTH) - 4;
-  const lines = paragraphs.flatMap((p) => (p === '' ? [''] : wrapText(stripControls(p), inner)));
+  const lines = paragraphs.flatMap((p) => (p === '' ? [''] : wrapText(visibleText(p), inner)));
   const textWidth = Math.max(...lines.map((l) => displayWidth(l)), 1);
   const width = Math.min(screenWidth, textWidth + 4);
   const height = Math.min(screenHeight, lines.length + 2);

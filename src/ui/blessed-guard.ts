@@ -5,10 +5,12 @@
  * terminal, and compiles terminfo afresh for every screen and keeps three copies of it there.
  * prepareBlessed() switches all of that off, once, before the first screen is made, and makes
  * screens share what is the same for all of them (terminfo per TERM: blessed-terminfo.ts; blank
- * cells: blessed-cells.ts). Nothing here knows about sessions or channels.
+ * cells: blessed-cells.ts), and measures widths as the rest of the board does (blessed-widths.ts).
+ * Nothing here knows about sessions or channels.
  */
 import blessed from 'blessed';
 import { shareBlankCells } from './blessed-cells.js';
+import { measureWithDisplayWidth, type BlessedElementPrototype, type BlessedUnicode } from './blessed-widths.js';
 import { shareTerminfo, type BlessedClasses } from './blessed-terminfo.js';
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -33,19 +35,13 @@ interface Internals {
     prototype: Record<string, unknown>;
   } & Record<string, unknown>;
   Tput: AnyFunction & { prototype: Record<string, unknown> };
-  unicode: UnicodeModule;
-}
-
-interface UnicodeModule {
-  charWidth(str: string | number, i?: number): number;
-  codePointAt(str: string, i: number): number;
-  combining: Record<number, boolean>;
-  chars: { all: RegExp; wide: RegExp };
+  Element: AnyFunction & { prototype: Record<string, unknown> };
+  unicode: BlessedUnicode;
 }
 
 export function blessedInternals(): Internals {
-  const b = blessed as unknown as { program: unknown; screen: unknown; Tput: unknown; unicode: unknown };
-  return { Program: b.program, Screen: b.screen, Tput: b.Tput, unicode: b.unicode } as Internals;
+  const b = blessed as unknown as { program: unknown; screen: unknown; element: unknown; Tput: unknown; unicode: unknown };
+  return { Program: b.program, Screen: b.screen, Element: b.element, Tput: b.Tput, unicode: b.unicode } as Internals;
 }
 
 /**
@@ -84,12 +80,12 @@ export function prepareBlessed(): void {
   for (const name of SERVER_TERMINAL_ENV) delete process.env[name];
   if (prepared) return;
   prepared = true;
-  const { Program, Screen, Tput, unicode } = blessedInternals();
+  const { Program, Screen, Element, Tput, unicode } = blessedInternals();
   disableProgramLaunching(Program, Screen);
   keepProcessHandlersOurs(Program, Screen);
   shareTerminfo({ Program, Tput } as unknown as BlessedClasses);
   shareBlankCells(Screen.prototype as unknown as Parameters<typeof shareBlankCells>[0]);
-  widenEmoji(unicode);
+  measureWithDisplayWidth(unicode, Element.prototype as unknown as BlessedElementPrototype);
 }
 
 /**
@@ -146,28 +142,4 @@ function keepProcessHandlersOurs(Program: Internals['Program'], Screen: Internal
     '_sigquitHandler',
     '_exitHandler',
   ]);
-}
-
-/** Emoji drawn two columns wide, less regional indicators (a flag is two of them, two columns in all) and skin-tone modifiers. */
-const WIDE_EMOJI = '(?![\\u{1f1e6}-\\u{1f1ff}\\u{1f3fb}-\\u{1f3ff}])\\p{Emoji_Presentation}';
-const IS_WIDE_EMOJI = new RegExp(`^${WIDE_EMOJI}`, 'u');
-
-/**
- * blessed's width table predates emoji: it gives "😀" one cell where terminals draw
- * two, so every line holding one is drawn one column too long and borders drift. Teach it that
- * characters with default emoji presentation are two columns (as wcwidth has since Unicode 9)
- * and that skin-tone modifiers join the emoji before them. ZWJ sequences and text characters
- * made emoji by U+FE0F stay as blessed counts them: terminals disagree about those.
- */
-function widenEmoji(unicode: UnicodeModule): void {
-  const narrow = unicode.charWidth.bind(unicode);
-  for (let point = 0x1f3fb; point <= 0x1f3ff; point++) unicode.combining[point] = true;
-  unicode.charWidth = (str, i = 0) => {
-    const point = typeof str === 'number' ? str : unicode.codePointAt(str, i);
-    if (point >= 0x231a && point <= 0x10ffff && IS_WIDE_EMOJI.test(String.fromCodePoint(point))) return 2;
-    return narrow(str, i);
-  };
-  // parseContent puts a filler cell after every match of chars.all, for the second column.
-  const cjk = unicode.chars.wide.source.slice(1, -1);
-  unicode.chars.all = new RegExp(`(${cjk}|[\\u{20000}-\\u{2fffd}\\u{30000}-\\u{3fffd}]|${WIDE_EMOJI})`, 'gu');
 }

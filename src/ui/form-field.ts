@@ -5,17 +5,16 @@
  * so nothing is wider than its box.
  */
 import blessed from 'blessed';
+import { visibleText } from '../chat/safe-text.js';
 import { displayWidth, graphemes, truncateToWidth } from './display-width.js';
 import type { LineEditor } from './line-editor.js';
 
-/** Text made safe to put in tagged content: control characters removed, `{` and `}` escaped. */
+/** Text made safe to put in tagged content: cleaned for one row, `{` and `}` escaped. */
 export function safe(text: string): string {
-  return blessed.escape(stripControls(text));
+  return blessed.escape(visibleText(text));
 }
 
-export function stripControls(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, '');
-}
+
 
 /**
  * `text` broken into rows at most `width` columns wide: at spaces where it can, inside a word

@@ -8,6 +8,7 @@
  * sits on a grapheme boundary, so `text.slice(0, cursor)` is exactly what is left of the cursor.
  * Left, Right and Backspace move or delete one grapheme ("é", "👍🏽", "한") at a time.
  */
+import { typedText } from '../chat/safe-text.js';
 import { displayWidth, graphemeBoundaries, graphemes, nextWordEnd, previousWordStart } from './display-width.js';
 
 /** A keypress as blessed reports it (`program.on('keypress', (ch, key) => …)`). */
@@ -53,11 +54,6 @@ export interface LineEditorOptions {
   accept?: (grapheme: string) => boolean;
 }
 
-/**
- * Never inserted: C0/C1 controls and DEL, lone surrogates, line/paragraph separators and the
- * bidirectional overrides and isolates that can make a line display as something else.
- */
-const REFUSED = /[\p{Cc}\p{Cs}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 export class LineEditor {
   private value = '';
@@ -227,7 +223,7 @@ export class LineEditor {
 
   /** Printable, accepted graphemes of `input`, in order. */
   private clean(input: string): string {
-    return graphemes(input.replace(REFUSED, ''))
+    return graphemes(typedText(input))
       .filter((g) => this.accept(g))
       .join('');
   }

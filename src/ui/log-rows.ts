@@ -13,8 +13,8 @@
  */
 import blessed from 'blessed';
 import { displayWidth, graphemes } from './display-width.js';
-import type { Style, StyledLine } from './format.js';
-import { wrapLine } from './message-log.js';
+import type { Style, StyledLine } from './message-lines.js';
+import { wrapLine } from './scrollback.js';
 
 /** blessed's default attribute: no flags, default foreground and background. */
 export const DEFAULT_ATTR = (0x1ff << 9) | 0x1ff;

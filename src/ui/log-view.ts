@@ -9,10 +9,10 @@
  * own render.
  */
 import type { SharedFrame } from './frame-clock.js';
-import type { StyledLine } from './format.js';
+import type { StyledLine } from './message-lines.js';
 import { RowPainter, type PaintedScreen } from './row-painter.js';
 import type { EncodedRow, LogRows, ShapeRows } from './log-rows.js';
-import { MessageLog } from './message-log.js';
+import { MessageLog } from './scrollback.js';
 
 /** More lines than any log shows at once (the screen is at most 200 rows high). */
 const MAX_ARRIVED = 200;
@@ -103,11 +103,18 @@ export class LogView {
     if (this.moved || this.arrivedPrivate || this.arrived.length === 0 || !this.log.atBottom) return undefined;
     if (!this.painter.inStep(area.top, area.height, area.screenRows) || !this.painter.canRestoreCursor()) return undefined;
     const shape = this.shape(area.width);
-    const lines = this.arrived.map((line) => shape.line(line));
-    const rows = lines.flatMap((line) => line.rows).slice(-area.height);
+    // Every screen of the board comes here every frame: one pass, no array per step.
+    let rows: EncodedRow[] = [];
+    let ids = '';
+    for (const line of this.arrived) {
+      const encoded = shape.line(line);
+      ids += ids === '' ? `${encoded.id}` : `,${encoded.id}`;
+      for (const row of encoded.rows) rows.push(row);
+    }
+    if (rows.length > area.height) rows = rows.slice(-area.height);
     if (rows.length < area.height && !this.painter.canScroll()) return undefined;
     const cursorShown = !this.screen.program.cursorHidden;
-    const key = `${this.term} ${area.width}x${area.screenRows}+${area.top}/${area.height} ${cursorShown ? 'c' : 'h'} ${lines.map((l) => l.id).join(',')}`;
+    const key = `${this.term} ${area.width}x${area.screenRows}+${area.top}/${area.height} ${cursorShown ? 'c' : 'h'} ${ids}`;
     return {
       key,
       bytes: () => Buffer.from(this.sharedBytes(rows, area, cursorShown)),

@@ -132,14 +132,14 @@ export class RowPainter {
   /** Moves the band's rows up `n` in blessed's buffers, as the terminal did; the rows that come in are unknown. */
   private commitScrollOnly(n: number): void {
     const { lines, olines } = this.screen;
+    const { top } = this;
     const height = this.shown.length;
-    for (const buffer of [lines, olines]) {
-      // The rows that left come back in at the bottom; they are replaced before anything reads them.
-      const gone = buffer.splice(this.top, n);
-      buffer.splice(this.top + height - n, 0, ...gone);
-    }
-    this.shown.splice(0, n);
-    for (let i = 0; i < n; i++) this.shown.push(undefined);
+    // Rotated in place (every screen does this every frame): the rows that left come back in at
+    // the bottom, and are replaced before anything reads them.
+    rotateUp(lines, top, height, n);
+    rotateUp(olines, top, height, n);
+    rotateUp(this.shown, 0, height, n);
+    for (let i = height - n; i < height; i++) this.shown[i] = undefined;
   }
 
   /**
@@ -168,4 +168,13 @@ export class RowPainter {
     olines[y] = row.cells;
     this.shown[index] = row;
   }
+}
+
+/** Moves `items[from + n .. from + count)` up by `n` and the `n` items that were at `from` to the end of that span. */
+function rotateUp<T>(items: T[], from: number, count: number, n: number): void {
+  const end = Math.min(from + count, items.length);
+  if (n <= 0 || end - from <= n) return;
+  const gone = items.slice(from, from + n);
+  for (let i = from; i < end - n; i++) items[i] = items[i + n]!;
+  for (let i = 0; i < n; i++) items[end - n + i] = gone[i]!;
 }

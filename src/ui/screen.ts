@@ -5,12 +5,13 @@
  * serves hundreds, so this module keeps it from touching the server itself (files named by TERM,
  * $EDITOR, the server's env, stdin/stdout, process handlers — see blessed-guard.ts) and gives
  * each caller a screen that is drawn at most once per frame of the board's clock, never into a
- * full channel (see frame-clock.ts), and frees everything on destroy (see blessed-traces.ts). It
+ * full channel (see frame-clock.ts), and frees everything on destroy (see stream-restore.ts). It
  * must not know about sessions, chat, users or ssh2.
  */
 import blessed from 'blessed';
+import { visibleText } from '../chat/safe-text.js';
 import { blessedInternals, prepareBlessed } from './blessed-guard.js';
-import { listenersAddedSince, listenersOf, removeBlessedTraces, streamsOf, type AddedListeners } from './blessed-traces.js';
+import { listenersAddedSince, listenersOf, removeBlessedTraces, streamsOf, type AddedListeners } from './stream-restore.js';
 import { createFrameClock, type FrameClock, type FrameSlot, type SharedFrame } from './frame-clock.js';
 import type { Terminal } from './terminal.js';
 
@@ -132,7 +133,7 @@ export function createBbsScreen(terminal: Terminal, options: BbsScreenOptions = 
     autoPadding: true,
     warnings: false,
     dockBorders: true,
-    ...(options.title === undefined ? {} : { title: stripControls(options.title) }),
+    ...(options.title === undefined ? {} : { title: visibleText(options.title) }),
   } as blessed.Widgets.IScreenOptions);
   return new ScreenOverChannel(terminal, term, screen, program, listenersAddedSince(terminal, before), report, options);
 }
@@ -250,8 +251,4 @@ class ScreenOverChannel implements BbsScreen {
 function clamp(value: number, size: unknown): number {
   const limit = typeof size === 'number' ? size - 1 : 0;
   return Math.max(0, Math.min(Math.floor(value), limit));
-}
-
-function stripControls(text: string): string {
-  return text.replace(/[\p{Cc}]/gu, '');
 }

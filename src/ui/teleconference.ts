@@ -15,7 +15,7 @@
  */
 import { isPrivate, type ChatMessage } from '../chat/messages.js';
 import { graphemes } from './display-width.js';
-import { HISTORY_DIVIDERS, formatRows, needsBell } from './format.js';
+import { HISTORY_DIVIDERS, formatRows, needsBell } from './message-lines.js';
 import { completeHandle } from './handle-completion.js';
 import { InputLine, screenSize } from './input-line.js';
 import type { KeyLike } from './line-editor.js';
@@ -102,6 +102,8 @@ class TeleconferenceScreen implements Teleconference {
   private readonly stopClock: () => void;
   private size = { cols: -1, rows: -1 };
   private readonly title: TitleBar;
+  /** A redraw waiting for the title's head count to change (see COUNT_HOLD_MS). */
+  private refreshTimer: NodeJS.Timeout | undefined;
   /** Tab's list of choices, shown in the status line until the next key. */
   private hint: string | undefined;
   private left = false;
@@ -112,7 +114,7 @@ class TeleconferenceScreen implements Teleconference {
 
   constructor(private readonly options: TeleconferenceOptions) {
     this.bbs = options.screen;
-    this.title = new TitleBar(options, options);
+    this.title = new TitleBar(options, options, (waitMs) => this.refreshAfter(waitMs));
     this.widgets = createWidgets(this.bbs.screen);
     this.rows = options.rows ?? createLogRows();
     this.log = new LogView(this.bbs.screen as unknown as PaintedScreen, this.rows, this.bbs.term, options.scrollback ?? 1000);
@@ -151,7 +153,10 @@ class TeleconferenceScreen implements Teleconference {
   }
 
   refresh(): void {
-    if (!this.destroyed) this.bbs.requestRender();
+    if (this.destroyed) return;
+    const held = this.title.countHeldFor();
+    if (held === 0) this.bbs.requestRender();
+    else this.refreshAfter(held);
   }
 
   setTimeZone(zone: string | undefined): void {
@@ -179,6 +184,7 @@ class TeleconferenceScreen implements Teleconference {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    clearTimeout(this.refreshTimer);
     this.stopClock();
     this.bbs.setSharedFrames(undefined);
     this.log.release();
@@ -190,6 +196,16 @@ class TeleconferenceScreen implements Teleconference {
     this.lineHandlers.length = 0;
     this.leaveHandlers.length = 0;
     this.bbs.setCursor(null);
+  }
+
+  /** The count just shown stays a moment (COUNT_HOLD_MS): draw the new one when it may show. */
+  private refreshAfter(waitMs: number): void {
+    if (this.destroyed || this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refresh();
+    }, waitMs);
+    this.refreshTimer.unref();
   }
 
   private notice(text: string): void {

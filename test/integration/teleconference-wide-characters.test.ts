@@ -83,3 +83,31 @@ describe.each([40, 57, 80])('wide characters at %i columns', (width) => {
     expect(alice.vt.cursor()).toEqual({ x: 2 + stringWidth(text), y: 23 });
   });
 });
+
+/** A board name holding every kind of wide and joined character; blessed itself draws it. */
+const WIDE_NAME = '中文👨‍👩‍👧🇯🇵#️⃣e\u0301 BBS';
+
+describe.each([57, 80])('a wide board name, drawn by blessed, at %i columns', (width) => {
+  it('sits whole in the title bar, with the clock at its right end, also after a resize', async () => {
+    await room.start({ bbs: { name: WIDE_NAME } });
+    await room.addUsers(['alice']);
+    const alice = await room.enter('alice', { cols: width, rows: 24 });
+    const title = () => alice.vt.lines()[0] ?? '';
+    const whole = (columns: number) => {
+      const row = title();
+      return row.includes(WIDE_NAME) && stringWidth(row) === columns && /\d\d:\d\d $/.test(row);
+    };
+    await alice.vt.until(() => whole(width), `the whole name and the clock in the title: "${title()}"`);
+    alice.resize(width + 3, 24);
+    await alice.vt.until(() => whole(width + 3), `the title after a resize: "${title()}"`);
+  });
+
+  it('sits whole in the registration form', async () => {
+    await room.start({ bbs: { name: WIDE_NAME } });
+    const newcomer = await room.call('new', { cols: width, rows: 24 });
+    await newcomer.sees('New user registration');
+    const row = newcomer.vt.lines().find((line) => line.includes('New user registration')) ?? '';
+    expect(row).toContain(`New user registration — ${WIDE_NAME}`);
+    expect(stringWidth(row)).toBeLessThanOrEqual(width);
+  });
+});

@@ -30,7 +30,7 @@ describe('goodbyeText', () => {
     [{ bbsName, handle: 'bob', reason: 'idle' }, 'You were idle too long. Goodbye, bob. Please call again.\r\n'],
     [{ bbsName, reason: 'line-busy' }, 'All lines of ssh-bbs are busy. Please call again later.\r\n'],
     [{ bbsName, reason: 'cancelled' }, 'Goodbye. Thanks for calling ssh-bbs.\r\n'],
-    [{ bbsName: 'evil\x1b[2J', handle: 'x\x07y', reason: 'quit' }, 'Goodbye, xy. Thanks for calling evil[2J!\r\n'],
+    [{ bbsName: 'evil\x1b[2J', handle: 'x\x07y', reason: 'quit' }, 'Goodbye, xy. Thanks for calling evil!\r\n'],
   ])('%j', (info, text) => {
     expect(goodbyeText(info)).toBe(text);
   });

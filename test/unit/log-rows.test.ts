@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StyledLine } from '../../src/ui/format.js';
+import type { StyledLine } from '../../src/ui/message-lines.js';
 import { createLogRows, DEFAULT_ATTR, styleAttr } from '../../src/ui/log-rows.js';
 
 const xterm = { term: 'xterm-256color', colors: 256, el: '\x1b[K' };

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { cleanLines } from '../../src/chat/text.js';
+import { cleanLines } from '../../src/chat/safe-text.js';
 import { detectPastes, type Paste } from '../../src/ui/paste.js';
 
 function detector() {

@@ -239,7 +239,7 @@ describe('UserStore keys', () => {
     await users.create({ handle: 'bob', password: PASSWORD });
     await expectStoreError(() => users.addKey('bob', { algo: '', blob: Buffer.alloc(0) }), 'ERR_BAD_INPUT');
     const stored = await users.addKey('bob', { ...newKey(), comment: 'ok\x1b[2Jnow' });
-    expect(stored.comment).toBe('ok[2Jnow');
+    expect(stored.comment).toBe('oknow');
   });
 
   it('deletes keys with their account', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/messages.js';
 import { createBbsScreen, type BbsScreen } from '../../src/ui/screen.js';
 import type { Teleconference, TeleconferenceOptions } from '../../src/ui/teleconference.js';
+import { COUNT_HOLD_MS } from '../../src/ui/title-bar.js';
 import { TEST_TIME, testTeleconference } from '../helpers/teleconference.js';
 import { createFakeTerminal, type FakeTerminal } from '../helpers/virtual-terminal.js';
 
@@ -61,6 +62,19 @@ afterEach(() => {
 });
 
 describe('teleconference screen', () => {
+  it('ends on the last head count when a crowd arrives, though it shows at most one a second', async () => {
+    let count = 3;
+    const bob = open('bob', 80, 24, { roomCount: () => count });
+    await bob.fake.vt.waitFor('3 in room');
+    // Joins that reach the screen only as lines (no refresh), as from another worker.
+    for (const handle of ['carol', 'dave', 'erin']) {
+      count++;
+      bob.tele.show({ kind: 'join', at, handle });
+    }
+    await bob.fake.vt.waitFor('*** erin has joined the chat ***');
+    await bob.fake.vt.waitFor('| 6 in room |', 3 * COUNT_HOLD_MS);
+  });
+
   it('shows a public message in the board style under a title bar', async () => {
     const bob = open('bob');
     bob.tele.show(say('alice', 'hello'));
@@ -69,6 +83,17 @@ describe('teleconference screen', () => {
     expect(row(bob, 21)).toBe('[09:05] alice: hello');
     expect(row(bob, 22)).toBe('Type /help for commands   PgUp/PgDn scroll   Ctrl-D leaves');
     expect(row(bob, 23)).toBe('>');
+  });
+
+  it('names the zone a caller chose in the title, and drops the name when they go back to the board\'s', async () => {
+    const bob = open('bob');
+    await bob.fake.vt.waitFor('| 09:05');
+    bob.tele.setTimeZone('Asia/Tokyo');
+    await expect.poll(() => row(bob, 0)).toMatch(/\| 18:05 \S+$/);
+    bob.tele.setTimeZone('UTC');
+    await expect.poll(() => row(bob, 0)).toMatch(/\| 09:05 UTC$/);
+    bob.tele.setTimeZone(undefined);
+    await expect.poll(() => row(bob, 0)).toMatch(/\| bob \| 3 in room \| \d\d:\d\d$/);
   });
 
   it('shows tag-looking text literally', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, handleProblem, isValidHandle } from '../../src/chat/text.js';
+import { cleanText } from '../../src/chat/safe-text.js';
+import { handleProblem, isValidHandle } from '../../src/chat/text.js';
 
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/;
 const BIDI_AND_INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]/;

@@ -6,6 +6,7 @@
  * The teleconference's title bar is laid out here too, for the same reason: it is pure text.
  * Its only state is memos that change no answer: lines shared between viewers, the last HH:MM.
  */
+import { markControls } from '../chat/safe-text.js';
 import { isPrivate, type ChatMessage, type DirectMessage, type PageMessage } from '../chat/messages.js';
 import { displayWidth, truncateToWidth } from './display-width.js';
 
@@ -73,12 +74,24 @@ export function formatRows(message: ChatMessage, viewer: Viewer, options: Format
   return rowsFor(message, viewer, options);
 }
 
+/**
+ * The last answer of shared(): every screen of the board asks for the same message in turn as it
+ * is delivered, so all but the first ask are answered here without building a key or looking in
+ * two maps. It keeps one message and its rows alive until another message is asked for.
+ */
+let lastShared: { message: ChatMessage; earlier: boolean; timeZone: string | undefined; rows: StyledLine[] } | undefined;
+
 function shared(message: ChatMessage, options: FormatOptions, make: () => StyledLine[]): StyledLine[] {
-  const key = `${options.earlier ? 'earlier' : 'now'} ${options.timeZone ?? ''}`;
+  const earlier = options.earlier ?? false;
+  const { timeZone } = options;
+  const last = lastShared;
+  if (last?.message === message && last.earlier === earlier && last.timeZone === timeZone) return last.rows;
+  const key = `${earlier ? 'earlier' : 'now'} ${timeZone ?? ''}`;
   let made = sharedRows.get(message);
   if (!made) sharedRows.set(message, (made = new Map()));
   let rows = made.get(key);
   if (!rows) made.set(key, (rows = make()));
+  lastShared = { message, earlier, timeZone, rows };
   return rows;
 }
 
@@ -222,7 +235,7 @@ function seg(text: string, style: Style): Segment {
  * terminal, because log-rows.ts writes segment text to the terminal as it is.
  */
 function clean(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
+  return markControls(text, '\uFFFD');
 }
 
 function sameHandle(a: string, b: string): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import type { StyledLine } from '../../src/ui/format.js';
-import { MessageLog, countRows, wrapLine } from '../../src/ui/message-log.js';
+import type { StyledLine } from '../../src/ui/message-lines.js';
+import { MessageLog, countRows, wrapLine } from '../../src/ui/scrollback.js';
 
 const line = (text: string): StyledLine => [{ text, style: 'text' }];
 const texts = (rows: readonly StyledLine[]): string[] => rows.map((r) => r.map((s) => s.text).join(''));

@@ -8,7 +8,7 @@ import {
   formatTitle,
   needsBell,
   type StyledLine,
-} from '../../src/ui/format.js';
+} from '../../src/ui/message-lines.js';
 
 const at = Date.UTC(2024, 0, 15, 9, 5, 30);
 const utc = { timeZone: 'UTC' };
@@ -109,6 +109,17 @@ describe('formatMessage', () => {
     expect(plain(tokyo)).toBe('[18:05] alice: hello');
     expect(formatMessage(message, carol, { ...utc, earlier: true })).toBe(earlier);
     expect(formatMessage(message, bob, utc)).toBe(now);
+  });
+
+  it('answers screens asking in turn for one message in different zones and dimmings each with their own', () => {
+    const message: ChatMessage = { ...messages.public };
+    const asks = [utc, { timeZone: 'Asia/Tokyo' }, { timeZone: 'Asia/Tokyo', earlier: true }, utc, { ...utc, earlier: true }, utc];
+    const stamps = asks.map((options) => plain(formatRows(message, bob, options)[0]!).slice(0, 7));
+    expect(stamps).toEqual(['[09:05]', '[18:05]', '[18:05]', '[09:05]', '[09:05]', '[09:05]']);
+    const styles = asks.map((options) => formatRows(message, bob, options)[0]![0]!.style);
+    expect(styles).toEqual(['timestamp', 'timestamp', 'earlier', 'timestamp', 'earlier', 'timestamp']);
+    // A new message object is a new line, even right after the last one was asked for.
+    expect(formatRows({ ...message, text: 'bye' }, bob, utc)[0]!.map((s) => s.text).join('')).toBe('[09:05] alice: bye');
   });
 
   it('hands every viewer the same rows for a pasted block, and each party their own for a private one', () => {

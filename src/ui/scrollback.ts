@@ -11,7 +11,7 @@
  * per screen shape), only for the lines on screen.
  */
 import { displayWidth, graphemes } from './display-width.js';
-import type { Segment, Style, StyledLine } from './format.js';
+import type { Segment, Style, StyledLine } from './message-lines.js';
 
 export interface MessageLogOptions {
   /** Lines kept; the oldest go first. */
