@@ -2,9 +2,8 @@
 # The newest Node LTS line. .ci/node.sh reads this line too, so CI tests on the Node the image runs.
 ARG NODE_VERSION=24
 
-# Every dependency installs prebuilt (better-sqlite3 13 and @node-rs/argon2 ship their binaries in
-# the npm package), so no compiler is needed. --ignore-scripts: the build runs below, and nothing
-# we depend on needs an install script to work.
+# better-sqlite3 13 and @node-rs/argon2 ship their binaries in the npm package. --ignore-scripts
+# here: this stage only compiles TypeScript, which needs no native module.
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -14,11 +13,19 @@ COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 
-# Production dependencies only.
+# Production dependencies only, and ssh2's native cipher binding compiled here: ssh2 ships it as C++
+# source only, and without it every SSH packet is sealed by a node:crypto cipher made for that packet
+# (measured: about 40% more board CPU per delivered line). The compiler stays in this stage; the
+# official image carries Node's headers in /usr/local/include/node, so nothing is downloaded.
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+    && npm_config_nodedir=/usr/local npm rebuild ssh2 \
+    && node -e "require('ssh2/lib/protocol/crypto/build/Release/sshcrypto.node')" \
+    && npm cache clean --force
 
 # What ships: no sources, no dev dependencies, no keys, no data.
 FROM node:${NODE_VERSION}-bookworm-slim

@@ -1,9 +1,9 @@
 /**
  * `bbs doctor`: what a sysop gets wrong, one line per check — the config, the host keys (present,
  * readable, private), the database (there, readable, intact, a schema this version knows; or the
- * PostgreSQL server answering, ./store/postgres/doctor-check.ts), the
- * port (free, or the board answering on it), Redis when the room is shared (./redis/doctor-check.ts)
- * and the Node.js version. It changes nothing: the
+ * PostgreSQL server answering, ./store/postgres/doctor-check.ts), the port (free, or the board
+ * answering on it), Redis when the room is shared (./redis/doctor-check.ts), the Node.js version and
+ * ssh2's native cipher binding. It changes nothing: the
  * database is opened read-only and the port is only tried. Exit status 1 when any check fails.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -13,7 +13,7 @@ import type { CliIo } from './cli.js';
 import { chooseDatabase } from './cli-database.js';
 import { hostKeyFiles } from './cli-host-keys.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { runtimeProblem } from './runtime.js';
+import { cipherBindingProblem, runtimeProblem } from './runtime.js';
 import { loadHostKeys } from './ssh/host-keys.js';
 import { describeKey } from './keys/openssh.js';
 import { describeVersion, inspectDatabase } from './store/inspect.js';
@@ -52,6 +52,8 @@ export async function runDoctor(io: CliIo): Promise<number> {
   }
   const problem = runtimeProblem(process.version);
   report(problem ? check('FAIL', 'node', problem) : check('ok', 'node', `Node.js ${process.version}`));
+  const slowCiphers = cipherBindingProblem();
+  report(slowCiphers ? check('warn', 'ciphers', slowCiphers) : check('ok', 'ciphers', "ssh2's native cipher binding"));
   return checks.some((c) => c.status === 'FAIL') ? 1 : 0;
 }
 

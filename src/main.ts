@@ -9,7 +9,7 @@ import os from 'node:os';
 import { ConfigError, loadConfig } from './config.js';
 import { startPrimary, WorkerStartError } from './cluster/primary.js';
 import { createLogger } from './log.js';
-import { runtimeProblem } from './runtime.js';
+import { cipherBindingProblem, runtimeProblem } from './runtime.js';
 
 /**
  * blessed falls back to the server's own TERM/TMUX/… for a screen given none (and with TMUX set it
@@ -57,6 +57,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
+  const slowCiphers = cipherBindingProblem();
+  if (slowCiphers) log.warn(slowCiphers);
   let workers = config.server.workers === 'auto' ? os.availableParallelism() : config.server.workers;
   if (workers > 1 && config.metrics.enabled) {
     // Each worker would serve only its own counters on the shared port: one process gives true figures.

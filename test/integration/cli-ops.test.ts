@@ -4,6 +4,7 @@
  */
 import { chmodSync, copyFileSync, cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -30,6 +31,12 @@ async function bbs(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
   return { code, stdout, stderr };
 }
 
+/** Doctor's line on ssh2's cipher binding: ok where the install compiled it (CI checks that it did). */
+const ciphers = (createRequire(import.meta.url)('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean })
+  .bindingAvailable
+  ? 'ok ciphers'
+  : 'warn ciphers';
+
 /** `status name` of each line doctor printed. */
 const verdicts = (stdout: string) => stdout.trimEnd().split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '));
 
@@ -42,7 +49,7 @@ describe('bbs doctor', () => {
   it('finds a running board healthy: one line per check', async () => {
     const board = await room.start();
     const run = await bbs(['doctor'], envFor(board));
-    expect(verdicts(run.stdout)).toEqual(['ok config', 'ok keys', 'ok database', 'ok port', 'ok node']);
+    expect(verdicts(run.stdout)).toEqual(['ok config', 'ok keys', 'ok database', 'ok port', 'ok node', ciphers]);
     expect(run.stdout).toContain(`the board answers on 127.0.0.1:${board.port}`);
     expect(run.code).toBe(0);
   });
@@ -50,7 +57,7 @@ describe('bbs doctor', () => {
   it('a new install: no keys or database yet (warnings), the port free', async () => {
     const env = { BBS_DATA_DIR: path.join(cwd, 'data'), BBS_KEYS_DIR: path.join(cwd, 'keys'), BBS_HOST: '127.0.0.1', BBS_PORT: '0' };
     const run = await bbs(['doctor'], env);
-    expect(verdicts(run.stdout)).toEqual(['ok config', 'warn keys', 'warn database', 'ok port', 'ok node']);
+    expect(verdicts(run.stdout)).toEqual(['ok config', 'warn keys', 'warn database', 'ok port', 'ok node', ciphers]);
     expect(run.code).toBe(0);
   });
 
@@ -67,7 +74,7 @@ describe('bbs doctor', () => {
     try {
       const port = (other.address() as net.AddressInfo).port;
       const run = await bbs(['doctor'], { BBS_DATA_DIR: path.join(cwd, 'data'), BBS_KEYS_DIR: keysDir, BBS_HOST: '127.0.0.1', BBS_PORT: String(port) });
-      expect(verdicts(run.stdout)).toEqual(['ok config', 'FAIL keys', 'FAIL database', 'FAIL port', 'ok node']);
+      expect(verdicts(run.stdout)).toEqual(['ok config', 'FAIL keys', 'FAIL database', 'FAIL port', 'ok node', ciphers]);
       expect(run.stdout).toContain('ssh_host_ed25519_key is readable by others');
       expect(run.stdout).toContain('taken by another program ("HTTP/1.0 400 Bad Request")');
       expect(run.code).toBe(1);
@@ -79,7 +86,7 @@ describe('bbs doctor', () => {
   it('a bad config is one failed check, with the message that names the key', async () => {
     writeFileSync(path.join(cwd, 'config.yaml'), 'chat:\n  capasity: 3\n');
     const run = await bbs(['doctor'], {});
-    expect(verdicts(run.stdout)).toEqual(['FAIL config', 'ok node']);
+    expect(verdicts(run.stdout)).toEqual(['FAIL config', 'ok node', ciphers]);
     expect(run.stdout).toMatch(/^FAIL {2}config {4}Invalid configuration \(.*config\.yaml\): chat\.capasity: unknown key/m);
     expect(run.code).toBe(1);
   });
