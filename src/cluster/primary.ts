@@ -17,7 +17,12 @@ import { openDatabase } from '../store/db.js';
 import { closeCrashedCalls } from '../store/open-calls.js';
 import { createPasswordHasher } from '../store/passwords.js';
 import { UserStore } from '../store/users.js';
+import type { ChatMessage } from '../chat/messages.js';
+import type { BoardScrape } from '../metrics/board-scrape.js';
+import { connectPrimaryRedis } from '../redis/primary-link.js';
 import { createAuthority } from './authority.js';
+import { createMetricsCollector } from './metrics-collector.js';
+import { startPrimaryMetrics } from './primary-metrics.js';
 import type { PrimaryMessage, WorkerMessage } from './protocol.js';
 
 export interface Primary {
@@ -43,7 +48,14 @@ export function startPrimary(config: Readonly<Config>, log: Logger, count: numbe
   // With room.redis, other instances may share this database and have calls open right now.
   if (!config.room.redis) closeCrashedCalls(new UserStore(db, createPasswordHasher({ maxConcurrent: 1 })), log);
   db.close();
-  const authority = createAuthority(config);
+  let countLine: (message: ChatMessage) => void = () => undefined;
+  const authority = createAuthority(config, Date.now, (message) => countLine(message));
+  // Workers that are instances of a board shared through Redis: their holdings there go at their death.
+  const redis = config.room.redis ? connectPrimaryRedis(config.room.redis, log) : undefined;
+  const collector = createMetricsCollector();
+  /** Workers that said they are ready: how to reach each, and its instance in Redis if any. */
+  const ready = new Map<number, { send: (message: PrimaryMessage) => void; instance?: string }>();
+  let scrape: BoardScrape | undefined;
   const sweep = setInterval(() => authority.expire(), SWEEP_MS);
   sweep.unref();
   cluster.schedulingPolicy = cluster.SCHED_RR;
@@ -51,10 +63,20 @@ export function startPrimary(config: Readonly<Config>, log: Logger, count: numbe
   let started = false;
   let resolveListening!: (address: AddressInfo) => void;
   let rejectListening!: (err: Error) => void;
-  const listening = new Promise<AddressInfo>((resolve, reject) => {
+  const workersListening = new Promise<AddressInfo>((resolve, reject) => {
     resolveListening = resolve;
     rejectListening = reject;
   });
+  const metricsListening = config.metrics.enabled
+    ? startPrimaryMetrics(config, {
+        authority,
+        redis,
+        workers: () => collector.collect([...ready.values()].map((w) => w.send)),
+        onLine: (count) => (countLine = count),
+        log,
+      }).then((started) => void (scrape = started))
+    : Promise.resolve();
+  const listening = Promise.all([workersListening, metricsListening]).then(([address]) => address);
   const waitingFor = new Set<number>();
 
   function fork(): Worker {
@@ -67,14 +89,20 @@ export function startPrimary(config: Readonly<Config>, log: Logger, count: numbe
     };
     worker.on('error', (err) => log.debug({ err: err.message, worker: pid }, 'worker channel error'));
     worker.on('message', (message: WorkerMessage) => {
-      if (message.t === 'ready') authority.addWorker({ id: worker.id, send });
+      if (message.t === 'ready') {
+        authority.addWorker({ id: worker.id, send });
+        ready.set(worker.id, { send, instance: message.instance });
+      } else if (message.t === 'metrics') collector.answer(message.id, message.snapshot);
       else if (message.t === 'failed') fail(new WorkerStartError(message.message));
       else authority.handle(worker.id, message);
     });
     worker.on('listening', (address: AddressInfo) => onListening(worker, address));
     worker.on('exit', (code, signal) => {
       const freed = authority.removeWorker(worker.id);
+      const instance = ready.get(worker.id)?.instance;
+      ready.delete(worker.id);
       if (stopping) return;
+      if (instance && redis) departed(pid, instance);
       log.warn({ worker: pid, code, signal, ...freed }, 'worker died; starting another');
       if (!started) return fail(new WorkerStartError(`Cannot start: a worker stopped while starting (exit ${code ?? signal}).`));
       // One that dies young may die again at once: do not spin.
@@ -83,6 +111,14 @@ export function startPrimary(config: Readonly<Config>, log: Logger, count: numbe
     });
     log.info({ worker: pid }, 'worker started');
     return worker;
+  }
+
+  /** A dead worker's seats, nodes and sessions in Redis are given back now, not at its heartbeat's expiry. */
+  function departed(pid: number | undefined, instance: string): void {
+    redis!.depart(instance).then(
+      (freed) => log.info({ worker: pid, instance, ...freed }, "gave back the dead worker's callers in Redis"),
+      (err: unknown) => log.warn({ worker: pid, instance, err: (err as Error).message }, "could not give back the dead worker's callers in Redis (its heartbeat expiry will)"),
+    );
   }
 
   function onListening(worker: Worker, address: AddressInfo): void {
@@ -101,7 +137,14 @@ export function startPrimary(config: Readonly<Config>, log: Logger, count: numbe
 
   function stop(): Promise<void> {
     clearInterval(sweep);
-    return (stopping ??= new Promise<void>((resolve) => {
+    return (stopping ??= stopWorkers().then(async () => {
+      await scrape?.close();
+      await redis?.close();
+    }));
+  }
+
+  function stopWorkers(): Promise<void> {
+    return new Promise<void>((resolve) => {
       const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
       if (workers.length === 0) return resolve();
       let left = workers.length;
@@ -115,7 +158,7 @@ export function startPrimary(config: Readonly<Config>, log: Logger, count: numbe
         if (worker.isConnected()) worker.send({ t: 'shutdown' } satisfies PrimaryMessage, () => undefined);
         else worker.process.kill('SIGKILL');
       }
-    }));
+    });
   }
 
   for (let i = 0; i < count; i++) fork();

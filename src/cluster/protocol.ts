@@ -6,6 +6,7 @@
  * by a later login of the same account, or to drop a connection the admission policy gave up on.
  */
 import type { ChatMessage } from '../chat/messages.js';
+import type { MetricsSnapshot } from '../metrics/telemetry.js';
 import type { Participant, PresenceChange, RoomEvent, SeatResult } from '../chat/roster.js';
 import type { NodeHolder } from '../nodes/node-manager.js';
 import type { ConnId, Decision, RefusalCode } from '../ssh/admission.js';
@@ -47,7 +48,10 @@ export type TellName = keyof Tells;
 export type WorkerMessage =
   | { [K in AskName]: { t: 'ask'; id: number; op: K; args: Asks[K]['args'] } }[AskName]
   | { [K in TellName]: { t: 'tell'; op: K; args: Tells[K] } }[TellName]
-  | { t: 'ready' }
+  /** instance: its id in Redis, when the workers are instances of a board shared through it. */
+  | { t: 'ready'; instance?: string }
+  /** This worker's metrics, asked for by a scrape of the primary's endpoint. */
+  | { t: 'metrics'; id: number; snapshot: MetricsSnapshot }
   /** The worker could not start (the port is taken, …): the one line a sysop should read. */
   | { t: 'failed'; message: string };
 
@@ -57,4 +61,6 @@ export type PrimaryMessage =
   | { t: 'end'; key: number }
   /** Drop this connection (the authority made room from it, or it stayed silent too long). */
   | { t: 'drop'; id: ConnId; code: RefusalCode }
+  /** Send your metrics (a scrape is waiting). */
+  | { t: 'metrics'; id: number }
   | { t: 'shutdown' };
