@@ -130,7 +130,9 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       nodes.release(node);
     },
     claim(w, { userId, key }) {
-      const handle: CallerHandle = { end: () => w.port.send({ t: 'end', key }) };
+      const handle: CallerHandle = {
+        end: (reason, text) => w.port.send(reason === 'kicked' || reason === 'banned' ? { t: 'end', key, removal: { reason, text: text ?? '' } } : { t: 'end', key }),
+      };
       w.sessions.set(key, { userId, handle });
       callers.claim(userId, handle);
     },
@@ -140,6 +142,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       w.sessions.delete(key);
       callers.release(session.userId, session.handle);
     },
+    remove: (_w, { userId, removal }) => callers.get(userId)?.end(removal.reason, removal.text),
     versionSeen: (_w, { id }) => admission.versionSeen(id),
     authenticated: (_w, { id }) => admission.authenticated(id),
     admitted: (_w, { id }) => admission.admitted(id),

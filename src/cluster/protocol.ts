@@ -8,6 +8,7 @@
 import type { ChatMessage } from '../chat/messages.js';
 import type { MetricsSnapshot } from '../metrics/telemetry.js';
 import type { Participant, PresenceChange, RoomEvent, SeatResult } from '../chat/roster.js';
+import type { Removal } from '../nodes/lines.js';
 import type { NodeHolder } from '../nodes/node-manager.js';
 import type { ConnId, Decision, RefusalCode } from '../ssh/admission.js';
 import type { Admitted } from '../ssh/connection-caps.js';
@@ -33,6 +34,7 @@ export interface Tells {
   release: { node: number };
   claim: { userId: number; key: number };
   unclaim: { userId: number; key: number };
+  remove: { userId: number; removal: Removal };
   versionSeen: { id: ConnId };
   authenticated: { id: ConnId };
   admitted: { id: ConnId };
@@ -58,7 +60,8 @@ export type WorkerMessage =
 export type PrimaryMessage =
   | { t: 'reply'; id: number; value: unknown }
   | { t: 'room'; events: RoomEvent[] }
-  | { t: 'end'; key: number }
+  /** End this session: taken over by a later login (no reason), or kicked or banned by a sysop. */
+  | { t: 'end'; key: number; removal?: Removal }
   /** Drop this connection (the authority made room from it, or it stayed silent too long). */
   | { t: 'drop'; id: ConnId; code: RefusalCode }
   /** Send your metrics (a scrape is waiting). */

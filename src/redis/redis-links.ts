@@ -101,7 +101,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
 
   const onEntry = (entry: StreamEntry) => {
     if (entry.type === 'end') {
-      if (entry.instance === instance) held.session(entry.key)?.end('replaced');
+      if (entry.instance === instance) held.session(entry.key)?.end(entry.removal?.reason ?? 'replaced', entry.removal?.text);
       return;
     }
     mirror.hear(entry);
@@ -243,6 +243,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
         const value = held.release(userId, caller);
         if (value !== undefined) void run('unclaim', userId, value).catch(report('could not release an account'));
       },
+      removeAccount: (userId, { reason, text }) => void run('remove', userId, reason, text).catch(report('could not end a session')),
     },
     counts: options.counts,
     logins: createRedisLoginAttempts(client, KEY_PREFIX, options.auth, report),

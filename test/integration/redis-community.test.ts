@@ -3,9 +3,12 @@
  * processes, real ssh2 callers): /away made on one instance shows in /who on another and on one
  * started later; a caller kept outside the full room on one instance is reached by /msg from
  * another, until that instance dies; a sysop's /mute notice and /kick reach a caller on another
- * instance (the instances share one data folder, as on one machine).
+ * instance (the instances share one data folder, as on one machine), and /kick and /ban end a call
+ * on an instance with a database of its own at once: they travel through the room stream.
  */
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { prepareBoardFolder } from '../helpers/board-folder.js';
 import { muteThenKick, privateLineAndReply } from '../helpers/across.js';
 import { useRedisBoard } from '../helpers/redis-board.js';
 import { occurrences } from '../helpers/room.js';
@@ -66,5 +69,35 @@ describe('community features across instances on one Redis', () => {
     const bob = await enter(1, 'bob');
     await sysop.waitFor('*** bob has joined the chat ***', WAIT_MS);
     await muteThenKick(sysop, bob, WAIT_MS);
+  });
+
+  it('kicks and bans callers on an instance with a database of its own, through the room stream', async () => {
+    const folder = { users: ['bob', 'carol'], sysops: ['SysOp'], password: PASSWORD };
+    const board = await shared.start({ count: 1, config: 'bbs:\n  name: Test BBS\n', ...folder });
+    // The same accounts, made in the same order (so with the same ids), in a database no other instance reads.
+    const own = await prepareBoardFolder({ prefix: 'bbs-own-data-', ...folder });
+    try {
+      await board.add({ BBS_DATA_DIR: own.env.BBS_DATA_DIR! });
+      const sysop = await enter(0, 'SysOp');
+      const bob = await enter(1, 'bob');
+      const carol = await enter(1, 'carol');
+      await sysop.waitFor('*** carol has joined the chat ***', WAIT_MS);
+
+      sysop.type('/kick bob enough now\r');
+      await bob.waitFor('You were removed from the board by SysOp: enough now', WAIT_MS);
+      await bob.closed;
+      await sysop.waitFor('*** bob has left the chat ***', WAIT_MS);
+
+      sysop.type('/ban carol 7d spamming\r');
+      await carol.waitFor(/The account carol is banned from Test BBS until [-0-9]+ [0-9:]+ UTC\. Reason: sp/, WAIT_MS);
+      await carol.closed;
+      await sysop.waitFor('*** carol has left the chat ***', WAIT_MS);
+      expect(occurrences(sysop.screen(), '*** carol has left the chat ***')).toBe(1);
+      // The ban is kept where the sysop's instance keeps accounts: a new call there is refused.
+      const again = await call(0, 'carol');
+      await again.waitFor('The account carol is banned from Test BBS', WAIT_MS);
+    } finally {
+      rmSync(own.dir, { recursive: true, force: true });
+    }
   });
 });
