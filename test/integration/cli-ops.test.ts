@@ -121,3 +121,16 @@ describe('bbs backup', () => {
     expect((await bbs(['backup'], envFor(board))).code).toBe(2);
   });
 });
+
+describe('bbs keys --generate', () => {
+  it('makes the missing host keys once (private, 0600), then lists them; a second run makes none', async () => {
+    const env = { BBS_KEYS_DIR: path.join(cwd, 'keys') };
+    const first = await bbs(['keys', '--generate'], env);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^bbs: made .*ssh_host_ed25519_key\nbbs: made .*ssh_host_rsa_key\n$/);
+    expect(first.stdout).toMatch(/^256 SHA256:\S+ ssh_host_ed25519_key \(ED25519\)\n\d+ SHA256:\S+ ssh_host_rsa_key \(RSA\)\n$/);
+    expect(statSync(path.join(cwd, 'keys', 'ssh_host_ed25519_key')).mode & 0o777).toBe(0o600);
+    expect(await bbs(['keys', '--generate'], env)).toEqual({ code: 0, stdout: first.stdout, stderr: '' });
+    expect((await bbs(['keys', '--generate', 'extra'], env)).code).toBe(2);
+  });
+});
