@@ -5,7 +5,9 @@
  * does the SSH work — handshake, encryption, screens. The primary holds the board's authority
  * (./authority.ts) and answers the workers over IPC. A worker that dies is given back its callers'
  * nodes and seats and is replaced; the primary itself does no SSH and draws no screen (it does not
- * even load the screen code: less memory for a process that holds no caller).
+ * even load the screen code: less memory for a process that holds no caller). With metrics on it
+ * serves the whole board's (./primary-metrics.ts). When the workers are instances of a board shared
+ * through Redis, it gives a dead worker's holdings there back at once (../redis/primary-link.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
