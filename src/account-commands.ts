@@ -6,14 +6,15 @@
 import type { Logger } from 'pino';
 import type { AccountCommand } from './chat/member.js';
 import { formatUtc } from './chat/who.js';
-import type { CommunityStore } from './store/community.js';
 import { passwordProblem } from './store/passwords.js';
 import { parsePublicKey } from './keys/openssh.js';
-import { StoreError, type UserStore } from './store/users.js';
+import { StoreError, type CommunityStore, type UserStore } from './store/store.js';
 import type { Teleconference } from './ui/teleconference.js';
 
 export interface AccountCommandDeps {
   userId: number;
+  /** The handle the caller logged in with (a rename ends the call, so it holds for the call). */
+  handle: string;
   users: UserStore;
   community: CommunityStore;
   tele: Teleconference;
@@ -22,7 +23,12 @@ export interface AccountCommandDeps {
   log: Logger;
 }
 
-export function createAccountCommands(deps: AccountCommandDeps): (command: AccountCommand) => void {
+/**
+ * /keys and /tz settle when their answer is told (the member holds later lines until then). /passwd
+ * runs beside the room and opens its question before it returns: a password typed right after the
+ * command must reach the masked question, never the room.
+ */
+export function createAccountCommands(deps: AccountCommandDeps): (command: AccountCommand) => void | Promise<void> {
   const { users, tele, tell, log } = deps;
   let changing = false;
 
@@ -41,12 +47,12 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
     tell('Your password is changed.');
   }
 
-  function addKey(handle: string, text: string): void {
+  async function addKey(handle: string, text: string): Promise<void> {
     const parsed = parsePublicKey(text);
     if (!parsed.ok) return tell(parsed.error);
-    if (users.findByKey(parsed.key.algo, parsed.key.blob)?.id === deps.userId) return tell(`You already have that key (${parsed.key.fingerprint}).`);
+    if ((await users.findByKey(parsed.key.algo, parsed.key.blob))?.id === deps.userId) return tell(`You already have that key (${parsed.key.fingerprint}).`);
     try {
-      users.addKey(handle, parsed.key);
+      await users.addKey(handle, parsed.key);
     } catch (err) {
       if (err instanceof StoreError && err.code === 'ERR_KEY_TAKEN') return tell(err.message);
       throw err;
@@ -55,45 +61,43 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
     tell(`Key added: ${parsed.key.fingerprint}. It logs you in from now on.`);
   }
 
-  function keys(handle: string, remove: string | undefined): void {
+  async function keys(handle: string, remove: string | undefined): Promise<void> {
     if (remove !== undefined) {
-      if (!deps.community.removeKey(deps.userId, remove)) return tell(`You have no key ${remove}. /keys lists yours.`);
+      if (!(await deps.community.removeKey(deps.userId, remove))) return tell(`You have no key ${remove}. /keys lists yours.`);
       log.info({ fingerprint: remove }, 'key removed by its owner');
       return tell(`Key removed: ${remove}`);
     }
-    const bound = users.keysFor(handle);
+    const bound = await users.keysFor(handle);
     if (bound.length === 0) return tell('No SSH keys log you in. /keys add <your .pub line> binds one.');
     tell(`SSH keys that log you in (${bound.length}):`);
     for (const key of bound) tell(`  ${key.algo} ${key.fingerprint} ${key.comment} (added ${formatUtc(key.createdAt)})`.replace(/ {2,}\(/, ' ('));
     tell('/keys add <public key> binds another; /keys remove <fingerprint> unbinds one.');
   }
 
-  function timeZone(zone: string | undefined): void {
+  async function timeZone(zone: string | undefined): Promise<void> {
     if (zone === undefined) {
-      const current = deps.community.timeZone(deps.userId);
+      const current = await deps.community.timeZone(deps.userId);
       return tell(current ? `Times are shown in ${current}. /tz off shows the board's own.` : "Times are shown in the board's own zone. /tz <zone> changes it, e.g. /tz Europe/Paris.");
     }
     if (zone.toLowerCase() === 'off') {
-      deps.community.setTimeZone(deps.userId, undefined);
+      await deps.community.setTimeZone(deps.userId, undefined);
       tele.setTimeZone(undefined);
       return tell("Times are shown in the board's own zone again.");
     }
     const canonical = canonicalZone(zone);
     if (!canonical) return tell(`There is no time zone called ${zone}. Try a name like Europe/Paris, America/New_York or UTC.`);
-    deps.community.setTimeZone(deps.userId, canonical);
+    await deps.community.setTimeZone(deps.userId, canonical);
     tele.setTimeZone(canonical);
     tell(`Times are now shown in ${canonical}.`);
   }
 
   return (command) => {
-    const user = users.findById(deps.userId);
-    if (!user) return;
-    if (command.kind === 'keys' && command.add !== undefined) return addKey(user.handle, command.add);
-    if (command.kind === 'keys') return keys(user.handle, command.remove);
+    if (command.kind === 'keys' && command.add !== undefined) return addKey(deps.handle, command.add);
+    if (command.kind === 'keys') return keys(deps.handle, command.remove);
     if (command.kind === 'tz') return timeZone(command.zone);
     if (changing) return;
     changing = true;
-    changePassword(user.handle)
+    changePassword(deps.handle)
       .catch((err: unknown) => {
         log.error({ err }, 'password change failed');
         tell('Sorry, your password could not be changed.');

@@ -12,9 +12,8 @@ import { cleanText } from './chat/text.js';
 import { formatUtc } from './chat/who.js';
 import type { ActiveCallers, Lines } from './nodes/lines.js';
 import type { CallerSession } from './session.js';
-import type { Ban, CommunityStore } from './store/community.js';
+import type { Ban, CommunityStore, UserStore } from './store/store.js';
 import { CALL_FRESH_MS } from './account-watch.js';
-import type { UserStore } from './store/users.js';
 
 export interface BoardModeratorDeps {
   users: UserStore;
@@ -31,42 +30,45 @@ export interface BoardModeratorDeps {
 export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
   const { users, community, callers, room, lines } = deps;
   /** On another worker or instance: in the shared room, waiting outside it, or a call the shared database knows. */
-  const elsewhere = (user: { id: number; handle: string }) =>
-    room.isInChat(String(user.id)) || room.waitingOutside(user.handle) !== undefined || community.openCalls(CALL_FRESH_MS).some((c) => c.handle === user.handle);
+  const elsewhere = async (user: { id: number; handle: string }) =>
+    room.isInChat(String(user.id)) ||
+    room.waitingOutside(user.handle) !== undefined ||
+    (await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle);
   return {
-    kick(handle, by, reason) {
-      const user = users.findByHandle(handle);
+    async kick(handle, by, reason) {
+      const user = await users.findByHandle(handle);
       if (!user) return false;
       const text = kickText({ by, reason });
       const session = callers.get(user.id);
       if (session) session.end('kicked', text);
-      else if (elsewhere(user)) lines.removeAccount(user.id, { reason: 'kicked', text });
+      else if (await elsewhere(user)) lines.removeAccount(user.id, { reason: 'kicked', text });
       else return false;
       return true;
     },
-    ban(handle, ban) {
-      const user = users.findByHandle(handle);
+    async ban(handle, ban) {
+      const user = await users.findByHandle(handle);
       if (!user) return;
-      community.ban(user.id, ban);
+      await community.ban(user.id, ban);
       const text = banText(deps.bbsName, user.handle, ban);
       const session = callers.get(user.id);
       // Kept in the store (it bites at every login); the call, wherever it is, ends now.
       if (session) session.end('banned', text);
       else lines.removeAccount(user.id, { reason: 'banned', text });
     },
-    unban(handle) {
-      const user = users.findByHandle(handle);
-      if (!user || !community.activeBan(user.id)) return false;
-      community.unban(user.id);
+    async unban(handle) {
+      const user = await users.findByHandle(handle);
+      if (!user || !(await community.activeBan(user.id))) return false;
+      await community.unban(user.id);
       return true;
     },
-    notify(handle, text) {
-      const user = users.findByHandle(handle);
+    async notify(handle, text) {
+      const user = await users.findByHandle(handle);
       if (user) room.notify(String(user.id), text);
     },
     record(actor, action, target, detail) {
       deps.log.info({ sysop: actor, action, target, detail }, 'sysop action');
-      community.logAction(actor, action, target, detail);
+      // The board's log line above is the record that cannot fail; the kept one is reported if it does.
+      community.logAction(actor, action, target, detail).catch((err: unknown) => deps.log.error({ err, action }, 'could not keep a sysop action'));
     },
   };
 }

@@ -15,8 +15,7 @@ import { banText, createBoardModerator, kickText } from './board-moderator.js';
 import { startIdleTimer, type IdleTimerOptions } from './idle-timer.js';
 import type { ActiveCallers, Lines } from './nodes/lines.js';
 import type { CallerSession, EndReason } from './session.js';
-import type { CommunityStore } from './store/community.js';
-import type { User, UserStore } from './store/users.js';
+import type { CommunityStore, User, UserStore } from './store/store.js';
 
 export interface CommunityDeps {
   config: Readonly<Config>;

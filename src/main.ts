@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const workers = config.server.workers === 'auto' ? os.availableParallelism() : config.server.workers;
   try {
     if (workers > 1) {
-      const primary = startPrimary(config, log, workers);
+      const primary = await startPrimary(config, log, workers);
       closeBoard = primary.stop;
       await primary.listening;
     } else if (config.room.redis) {
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       await board.listen();
     } else {
       const { createBoard } = await import('./board.js');
-      const board = createBoard(config, { log });
+      const board = await createBoard(config, { log });
       closeBoard = () => board.close();
       await board.listen();
     }

@@ -52,7 +52,7 @@ export async function runWorker(config: Readonly<Config>, log: Logger, describeE
       board = shared;
       instance = shared.instance;
     } else {
-      board = createBoardWorker(config, { log }, links, options);
+      board = await createBoardWorker(config, { log }, links, options);
     }
     send({ t: 'ready', instance });
     await board.listen();

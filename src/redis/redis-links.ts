@@ -31,6 +31,7 @@ import { createRedisLoginAttempts } from './login-counters.js';
 import { createRoomMirror } from './room-mirror.js';
 import { recentMessages, startRoomReader, type StreamEntry } from './room-stream.js';
 import { defineRoomScripts, ROOM_KEY_NAMES, roomKey, STREAM_MAXLEN } from './room-scripts.js';
+import { redactUrl } from '../redact-url.js';
 import { HOST_KEYS_KEY, KEY_PREFIX } from './scripts.js';
 
 /** Room entries read at start for the history a caller sees on entering. */
@@ -274,12 +275,5 @@ function delay(ms: number): Promise<void> {
 export function describeUrl(url: string): string {
   // ioredis also reads a password from the query string, of a URL or of a socket path.
   if (url.startsWith('/')) return url.split('?')[0]!;
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
-    return parsed.toString();
-  } catch {
-    return 'the configured URL';
-  }
+  return redactUrl(url);
 }

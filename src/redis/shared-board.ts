@@ -25,7 +25,7 @@ export async function createSharedBoard(config: Readonly<Config>, deps: BoardDep
     now: deps.now,
   });
   try {
-    return { ...createBoardWorker(config, deps, links, options), instance: links.instance };
+    return { ...(await createBoardWorker(config, deps, links, options)), instance: links.instance };
   } catch (err) {
     await links.close();
     throw err;
