@@ -140,11 +140,15 @@ if old and old ~= ARGV[4] then end_session(old) end
 return 0
 `;
 
-/** ARGV[3..]: user id, 'kicked' | 'banned', the text the caller reads. The session holding the account, on any instance, ends. */
+/**
+ * ARGV[3..]: user id, 'kicked' | 'banned', the text the caller reads. The session holding the
+ * account, on any instance, ends → 1, or 0 when no session holds it.
+ */
 const remove = `
 local held = redis.call('HGET', ACCOUNTS, ARGV[3])
-if held then end_session(held, 'r', ARGV[4], 'x', ARGV[5]) end
-return 0
+if not held then return 0 end
+end_session(held, 'r', ARGV[4], 'x', ARGV[5])
+return 1
 `;
 
 /** ARGV[3..]: user id, "instance|session key": given back only by the session that holds it. */

@@ -6,13 +6,12 @@ import { chmodSync, copyFileSync, cpSync, mkdtempSync, rmSync, statSync, writeFi
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { runCli } from '../../src/cli.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createPasswordHasher } from '../../src/store/passwords.js';
 import { SqliteUserStore } from '../../src/store/users.js';
+import { runBbs } from '../helpers/cli.js';
 import { PASSWORD, useRoom } from '../helpers/room.js';
 
 const room = useRoom();
@@ -22,13 +21,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
-async function bbs(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = { env, cwd, stdin: Readable.from([]), stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const bbs = (argv: string[], env: NodeJS.ProcessEnv) => runBbs(argv, env, cwd);
 
 /** `status name` of each line doctor printed. */
 const verdicts = (stdout: string) => stdout.trimEnd().split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '));
