@@ -11,6 +11,8 @@
  *   npm run bench -- --n 10,100 --only busy-room   a quick run: some sizes, some scenarios
  *   npm run bench -- --heap-at 200                 also: heap snapshots, per-caller objects by type
  *   npm run bench -- --profile                     also: the board's CPU profile
+ *   npm run bench -- --only instances --instances 3  fan-out over 3 instances on Redis vs one
+ *                                                  (part of the full run; ./multi-instance.ts)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,11 +36,12 @@ import { slowCaller } from './scenarios/slow-caller.js';
 import { stalledCallers } from './scenarios/stalled.js';
 import { delay, SETTLE_MS } from './timing.js';
 import { createWorkspace } from './workspace.js';
+import { INSTANCE_LIMITS, instancesScenario } from './multi-instance.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DEFAULT_SIZES = [10, 100, 200, 500, 1000];
 const MAX_CALLERS = 1000;
-const SCENARIOS = ['logins', 'fan-out', 'busy-room', 'stalled', 'slow-caller', 'hang-up'] as const;
+const SCENARIOS = ['logins', 'fan-out', 'busy-room', 'stalled', 'slow-caller', 'hang-up', 'instances'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const LOGINS_EACH = 5;
 const FAN_OUT_ROUNDS = 20;
@@ -58,6 +61,8 @@ interface Options {
   scenarios: Set<Scenario>;
   heapAt?: number;
   profile: boolean;
+  /** Instances on Redis in the `instances` scenario. */
+  instances: number;
 }
 
 type Measured = Omit<BenchResults, 'environment' | 'accounts' | 'totalMs' | 'scenarios' | 'stopped'>;
@@ -72,8 +77,12 @@ function parseOptions(): Options {
       only: { type: 'string', default: SCENARIOS.join(',') },
       'heap-at': { type: 'string' },
       profile: { type: 'boolean', default: false },
+      instances: { type: 'string', default: '3' },
     },
   });
+  const instances = Number(values.instances);
+  const [fewest, most] = INSTANCE_LIMITS.instances;
+  if (!Number.isInteger(instances) || instances < fewest || instances > most) throw new Error(`--instances takes a whole number from ${fewest} to ${most}`);
   const sizes = [...new Set(values.n.split(',').map(Number))].sort((a, b) => a - b);
   if (sizes.some((n) => !Number.isInteger(n) || n < 2 || n > MAX_CALLERS)) throw new Error(`--n takes whole numbers from 2 to ${MAX_CALLERS}, comma-separated`);
   const scenarios = values.only.split(',').filter(Boolean);
@@ -81,7 +90,7 @@ function parseOptions(): Options {
   if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
   const heapAt = values['heap-at'] === undefined ? undefined : Number(values['heap-at']);
   if (heapAt !== undefined && !sizes.includes(heapAt)) throw new Error(`--heap-at must be one of the sizes in --n (${sizes.join(', ')})`);
-  return { sizes, scenarios: new Set(scenarios as Scenario[]), heapAt, profile: values.profile ?? false };
+  return { sizes, scenarios: new Set(scenarios as Scenario[]), heapAt, profile: values.profile ?? false, instances };
 }
 
 /** Every login takes a fresh account (a second login to one account replaces the first). */
@@ -123,6 +132,11 @@ async function main(options: Options): Promise<void> {
     process.stdout.write(`\n${summarizeProfiles(profiles, ROOT, largest[1], `the fan-out to ${largest[0]} callers alone`)}\n`);
   }
   keepProfile = true;
+  // Boards of its own (one, then several on a redis-server), after the main board has stopped.
+  if (options.scenarios.has('instances')) {
+    const largest = options.sizes[options.sizes.length - 1] as number;
+    process.stdout.write(`\n${await instancesScenario(largest, options.instances, progress, cleanup)}\n`);
+  }
 }
 
 /** When each fan-out ran, by crowd size: the profile of the largest is printed on its own. */

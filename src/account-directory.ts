@@ -3,6 +3,7 @@
  * ignores and the pager from CommunityStore. Store errors here are bugs or I/O failures and are
  * thrown; every expected outcome ("no such account") is a value.
  */
+import { CALL_FRESH_MS } from './account-watch.js';
 import type { AccountCard, Directory } from './chat/directory.js';
 import type { CommunityStore, User, UserStore, WaitingLimits } from './store/store.js';
 
@@ -13,7 +14,7 @@ export function createAccountDirectory(user: User, users: UserStore, community: 
       return found && card(found);
     },
     accounts: async () => (await users.list()).map(card),
-    recentCalls: (limit) => community.recentCalls(limit),
+    recentCalls: (limit) => community.recentCalls(limit, CALL_FRESH_MS),
     async leaveMessage(message) {
       const to = await users.findByHandle(message.to);
       if (!to) return 'no-account';

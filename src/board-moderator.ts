@@ -1,6 +1,7 @@
 /**
  * The chat core's Moderator for the board: ends calls in this process through ActiveCallers and on
- * other workers through kick requests in the store, sends lines to one caller through the room,
+ * other workers or instances through the board's authority over accounts (the primary, or the room
+ * stream in Redis: the process holding the call ends it at once), sends lines to one caller through the room,
  * keeps bans and the log of sysop actions in the store, and writes each action to the board's log
  * with the sysop who did it.
  */
@@ -9,7 +10,7 @@ import type { ChatManager } from './chat/chat-manager.js';
 import type { Moderator } from './chat/moderation.js';
 import { cleanText } from './chat/safe-text.js';
 import { formatUtc } from './chat/who.js';
-import type { ActiveCallers } from './nodes/lines.js';
+import type { ActiveCallers, Lines } from './nodes/lines.js';
 import type { CallerSession } from './session.js';
 import type { Ban, CommunityStore, UserStore } from './store/store.js';
 import { CALL_FRESH_MS } from './account-watch.js';
@@ -18,6 +19,8 @@ export interface BoardModeratorDeps {
   users: UserStore;
   community: CommunityStore;
   callers: ActiveCallers<CallerSession>;
+  /** Reaches the account's session on another worker or instance. */
+  lines: Pick<Lines, 'removeAccount'>;
   /** Lines to one caller go through the room, which reaches them on any worker. */
   room: ChatManager;
   log: Logger;
@@ -25,15 +28,20 @@ export interface BoardModeratorDeps {
 }
 
 export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
-  const { users, community, callers, room } = deps;
+  const { users, community, callers, room, lines } = deps;
+  /** On another worker or instance: in the shared room, waiting outside it, or a call the shared database knows. */
+  const elsewhere = async (user: { id: number; handle: string }) =>
+    room.isInChat(String(user.id)) ||
+    room.waitingOutside(user.handle) !== undefined ||
+    (await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle);
   return {
     async kick(handle, by, reason) {
       const user = await users.findByHandle(handle);
       if (!user) return false;
+      const text = kickText({ by, reason });
       const session = callers.get(user.id);
-      if (session) session.end('kicked', kickText({ by, reason }));
-      // On another worker process: its account watch ends the call at its next look.
-      else if ((await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle)) await community.requestKick(user.id, { by, reason });
+      if (session) session.end('kicked', text);
+      else if (await elsewhere(user)) lines.removeAccount(user.id, { reason: 'kicked', text });
       else return false;
       return true;
     },
@@ -41,7 +49,11 @@ export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
       const user = await users.findByHandle(handle);
       if (!user) return;
       await community.ban(user.id, ban);
-      callers.get(user.id)?.end('banned', banText(deps.bbsName, user.handle, ban));
+      const text = banText(deps.bbsName, user.handle, ban);
+      const session = callers.get(user.id);
+      // Kept in the store (it bites at every login); the call, wherever it is, ends now.
+      if (session) session.end('banned', text);
+      else lines.removeAccount(user.id, { reason: 'banned', text });
     },
     async unban(handle) {
       const user = await users.findByHandle(handle);

@@ -27,7 +27,7 @@ import type { CommunityStore, HistoryStore, Stores, UserStore } from './store/st
 import { createDrawing } from './ui/drawing.js';
 import { prepareBlessed } from './ui/screen.js';
 import type { RefusalReason } from './metrics/board-metrics.js';
-import { createTelemetry } from './metrics/telemetry.js';
+import { createTelemetry, type MetricsSnapshot } from './metrics/telemetry.js';
 
 export interface BoardDeps {
   log: Logger;
@@ -41,8 +41,10 @@ export interface Board {
   address(): AddressInfo | undefined;
   /** Open TCP connections, in any state. */
   connectionCount(): number;
-  /** Where the metrics endpoint listens; undefined when metrics are off. */
+  /** Where the metrics endpoint listens; undefined when metrics are off (or a primary serves them). */
   metricsAddress(): AddressInfo | undefined;
+  /** This process's metrics, for a primary to merge with its other workers'. */
+  metricsSnapshot(): Promise<MetricsSnapshot>;
   /** Goodbye to every caller, stop listening, close the stores. Idempotent. */
   close(): Promise<void>;
   readonly hostKeys: HostKey[];
@@ -97,14 +99,27 @@ export async function createBoard(config: Readonly<Config>, deps: BoardDeps): Pr
 /**
  * A board whose authority is behind links: a worker (its primary made the host keys before it
  * started), or an instance of a board shared through Redis. announce: log "listening on" (a
- * worker leaves that line to its primary).
+ * worker leaves that line to its primary). metricsProcess: this is one worker of several, named so
+ * in its process metrics; its primary serves the metrics, merged.
  */
-export async function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, options: { announce?: boolean } = {}): Promise<Board> {
+export async function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, options: WorkerOptions = {}): Promise<Board> {
   const { keys } = loadHostKeys(config.server.keys_dir, { generate: false });
-  return assemble(config, deps, links, keys, { announce: options.announce ?? false, closeCrashedCalls: false });
+  return assemble(config, deps, links, keys, { announce: options.announce ?? false, closeCrashedCalls: false, metricsProcess: options.metricsProcess });
 }
 
-async function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, hostKeys: HostKey[], options: { announce: boolean; closeCrashedCalls: boolean; nodesInUse?: () => number }): Promise<Board> {
+export interface WorkerOptions {
+  announce?: boolean;
+  metricsProcess?: string;
+}
+
+interface AssembleOptions {
+  announce: boolean;
+  closeCrashedCalls: boolean;
+  nodesInUse?: () => number;
+  metricsProcess?: string;
+}
+
+async function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, hostKeys: HostKey[], options: AssembleOptions): Promise<Board> {
   const { log } = deps;
   const now = deps.now ?? Date.now;
   prepareBlessed();
@@ -132,6 +147,7 @@ async function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardL
     },
     room,
     log,
+    options.metricsProcess === undefined ? { serve: true } : { serve: false, process: options.metricsProcess },
   );
   const sessionDeps: SessionDeps = {
     config,
@@ -196,6 +212,7 @@ async function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardL
     address: () => address,
     connectionCount: () => server.connectionCount(),
     metricsAddress: () => telemetry.address(),
+    metricsSnapshot: () => telemetry.snapshot(),
     close: () => (closing ??= shutdown()),
     hostKeys,
     stores,

@@ -2,15 +2,18 @@
  * `bbs who`, `bbs kick`, `bbs user ban|unban|delete|rename` and `bbs user key remove`: the sysop's
  * moderation from the shell. The CLI reaches running boards through the database they share: each
  * call looks at its account every few seconds (a ban, a deletion, a rename or a kick ends it) and
- * says now and then that it is still there (what `bbs who` lists). Each action is kept in the
- * sysop log (actor "cli").
+ * says now and then that it is still there (what `bbs who` lists). On a board shared through
+ * Redis, kick and ban end the call at once through Redis instead, on any instance. Each action is
+ * kept in the sysop log (actor "cli").
  */
 import { CALL_FRESH_MS } from './account-watch.js';
+import { banText, kickText } from './board-moderator.js';
 import { cleanText } from './chat/safe-text.js';
 import { parseDuration } from './chat/duration.js';
 import { formatUtc } from './chat/who.js';
 import type { CliCommand, Context } from './cli.js';
 import { formatTime, table } from './cli-table.js';
+import type { Removal } from './nodes/lines.js';
 
 const ACTOR = 'cli';
 
@@ -59,12 +62,27 @@ async function kick([handle = '']: string[], _flags: Set<string>, ctx: Context):
   const user = await ctx.users.findByHandle(handle);
   if (!user) return ctx.fail(`No user called ${handle}.`);
   const { community } = ctx.stores;
-  if (!(await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle)) return ctx.fail(`${user.handle} is not on the board.`);
   const reason = cleanReason(ctx.options.get('--reason'));
-  await community.requestKick(user.id, { by: ACTOR, reason });
+  const redis = ctx.config.room.redis;
+  if (redis) {
+    if (!(await endCall(redis, user.id, { reason: 'kicked', text: kickText({ by: ACTOR, reason }) }))) return ctx.fail(`${user.handle} is not on the board.`);
+  } else {
+    if (!(await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle)) return ctx.fail(`${user.handle} is not on the board.`);
+    await community.requestKick(user.id, { by: ACTOR, reason });
+  }
   await community.logAction(ACTOR, 'kick', user.handle, reason);
-  ctx.out(`${user.handle} will be removed from the board within a few seconds.`);
+  ctx.out(redis ? `${user.handle} was removed from the board.` : `${user.handle} will be removed from the board within a few seconds.`);
   return 0;
+}
+
+/**
+ * On a board shared through Redis the call ends at once on the instance holding it, whatever
+ * database that instance uses (the database's way reaches only instances sharing this one, in
+ * seconds). The Redis client is loaded only then.
+ */
+async function endCall(url: string, userId: number, removal: Removal): Promise<boolean> {
+  const { removeThroughRedis } = await import('./redis/cli-removal.js');
+  return removeThroughRedis(url, userId, removal);
 }
 
 /** A reason reaches callers' screens: cleaned as a chat line is, at a sane length. */
@@ -82,7 +100,9 @@ async function ban([handle = '']: string[], _flags: Set<string>, ctx: Context): 
   const until = ms === undefined ? null : Date.now() + ms;
   const reason = cleanReason(ctx.options.get('--reason'));
   const { community } = ctx.stores;
-  await community.ban(user.id, { until, reason, by: ACTOR });
+  const entry = { until, reason, by: ACTOR };
+  await community.ban(user.id, entry);
+  if (ctx.config.room.redis) await endCall(ctx.config.room.redis, user.id, { reason: 'banned', text: banText(ctx.config.bbs.name, user.handle, entry) });
   const end = until === null ? 'for good' : `until ${formatUtc(until)}`;
   await community.logAction(ACTOR, 'ban', user.handle, `${end}${reason ? `: ${reason}` : ''}`);
   ctx.out(`${user.handle} is banned ${end}${reason ? ` (${reason})` : ''}.`);

@@ -16,7 +16,7 @@ import { runBackup } from './cli-backup.js';
 import { chooseDatabase, describeChoice, openChosenStores } from './cli-database.js';
 import { runDoctor } from './cli-doctor.js';
 import { runTransferCommand, TRANSFER_USAGE } from './cli-transfer.js';
-import { listHostKeys } from './cli-host-keys.js';
+import { generateHostKeys, listHostKeys } from './cli-host-keys.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { readInput, readNewPassword, type CliInput } from './cli-input.js';
 import { isRole, StoreError, type Stores, type User, type UserStore } from './store/store.js';
@@ -95,8 +95,10 @@ export async function runCli(allArgs: readonly string[], io: CliIo): Promise<num
       return await runBackup(argv[1] as string, io);
     }
     if (argv[0] === 'keys') {
-      if (argv.length > 1) return usageError(io, '"bbs keys" takes no arguments.');
-      return listHostKeys(loadConfig({ env: io.env, cwd: io.cwd }).server.keys_dir, io);
+      const generate = argv[1] === '--generate';
+      if (argv.length > (generate ? 2 : 1)) return usageError(io, 'Usage: bbs keys [--generate]');
+      const dir = loadConfig({ env: io.env, cwd: io.cwd }).server.keys_dir;
+      return generate ? generateHostKeys(dir, io) : listHostKeys(dir, io);
     }
     const transfer = runTransferCommand(argv, create, io, (problem) => usageError(io, problem));
     if (transfer !== undefined) return await transfer;
@@ -134,7 +136,7 @@ function findCommand(argv: readonly string[]): CliCommand | undefined {
 function usage(): string {
   const lines = COMMANDS.map((c) => [`bbs ${c.words} ${c.params}`.trimEnd(), c.summary] as const);
   lines.push(
-    ['bbs keys', "the board's host-key fingerprints"],
+    ['bbs keys [--generate]', "the board's host-key fingerprints (first making any that are missing)"],
     ['bbs doctor', 'check config, host keys, database, port and Node.js, one line each'],
     ['bbs backup <file>', 'a consistent copy of the database, also while the board runs'],
     ...TRANSFER_USAGE,

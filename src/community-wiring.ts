@@ -13,7 +13,7 @@ import { createAccountDirectory } from './account-directory.js';
 import { watchAccount } from './account-watch.js';
 import { banText, createBoardModerator, kickText } from './board-moderator.js';
 import { startIdleTimer, type IdleTimerOptions } from './idle-timer.js';
-import type { ActiveCallers } from './nodes/lines.js';
+import type { ActiveCallers, Lines } from './nodes/lines.js';
 import type { CallerSession, EndReason } from './session.js';
 import type { CommunityStore, User, UserStore } from './store/store.js';
 
@@ -22,6 +22,8 @@ export interface CommunityDeps {
   users: UserStore;
   community: CommunityStore;
   callers: ActiveCallers<CallerSession>;
+  /** The board's authority over accounts' sessions, which reaches a call on any worker or instance. */
+  lines: Lines;
   room: ChatManager;
 }
 

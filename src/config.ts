@@ -32,6 +32,8 @@ const schema = z.strictObject({
       data_dir: z.string().min(1).default('data'),
       workers: z.union([z.literal('auto'), int(1, 64)], { error: 'must be "auto" or a whole number from 1 to 64' }).default('auto'),
       algorithms: z.enum(['compatible', 'modern']).default('compatible'),
+      /** Behind a TCP load balancer that sends the PROXY protocol (v1): every connection must start with it. */
+      proxy_protocol: z.boolean().default(false),
     })
     .prefault({}),
   connection: z

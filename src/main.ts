@@ -59,12 +59,7 @@ async function main(): Promise<void> {
 
   const slowCiphers = cipherBindingProblem();
   if (slowCiphers) log.warn(slowCiphers);
-  let workers = config.server.workers === 'auto' ? os.availableParallelism() : config.server.workers;
-  if (workers > 1 && config.metrics.enabled) {
-    // Each worker would serve only its own counters on the shared port: one process gives true figures.
-    log.warn({ workers }, 'metrics are on: running the board in one process (server.workers 1)');
-    workers = 1;
-  }
+  const workers = config.server.workers === 'auto' ? os.availableParallelism() : config.server.workers;
   try {
     if (workers > 1) {
       const primary = await startPrimary(config, log, workers);

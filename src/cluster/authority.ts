@@ -8,6 +8,7 @@
  * each of them leave once; and a connection the policy drops (room made for another, or silent
  * past the version-line deadline) is dropped by the worker holding it.
  */
+import { isPrivate, type ChatMessage } from '../chat/messages.js';
 import { Roster, type RoomEvent } from '../chat/roster.js';
 import type { Config } from '../config.js';
 import { ActiveCallers, type CallerHandle } from '../nodes/lines.js';
@@ -42,11 +43,15 @@ export interface Authority {
   /** A worker is gone: give back everything it held; the others hear its callers leave. Returns how many seats that was. */
   removeWorker(workerId: number): { seats: number; nodes: number };
   nodesInUse(): number;
+  /** Callers seated in the room, and connections open on the board (for the metrics). */
+  roomMembers(): number;
+  connections(): number;
   /** Drop the connections past their version-line deadline (the primary calls it now and then). */
   expire(): void;
 }
 
-export function createAuthority(config: Readonly<Config>, now: () => number = Date.now): Authority {
+/** onRoomMessage hears each line the room hears, once for the board (the metrics count them). */
+export function createAuthority(config: Readonly<Config>, now: () => number = Date.now, onRoomMessage?: (message: ChatMessage) => void): Authority {
   const roster = new Roster();
   const nodes = new NodeManager(config.connection.max_nodes);
   const callers = new ActiveCallers();
@@ -58,6 +63,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
 
   const toEveryone = (events: RoomEvent[]) => {
     if (events.length === 0) return;
+    if (onRoomMessage) for (const e of events) if (e.type === 'message' && !isPrivate(e.message)) onRoomMessage(e.message);
     for (const worker of workers.values()) worker.port.send({ t: 'room', events });
   };
 
@@ -124,7 +130,9 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       nodes.release(node);
     },
     claim(w, { userId, key }) {
-      const handle: CallerHandle = { end: () => w.port.send({ t: 'end', key }) };
+      const handle: CallerHandle = {
+        end: (reason, text) => w.port.send(reason === 'kicked' || reason === 'banned' ? { t: 'end', key, removal: { reason, text: text ?? '' } } : { t: 'end', key }),
+      };
       w.sessions.set(key, { userId, handle });
       callers.claim(userId, handle);
     },
@@ -134,6 +142,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       w.sessions.delete(key);
       callers.release(session.userId, session.handle);
     },
+    remove: (_w, { userId, removal }) => callers.get(userId)?.end(removal.reason, removal.text),
     versionSeen: (_w, { id }) => admission.versionSeen(id),
     authenticated: (_w, { id }) => admission.authenticated(id),
     admitted: (_w, { id }) => admission.admitted(id),
@@ -155,7 +164,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
     },
     handle(workerId, message) {
       const w = workers.get(workerId);
-      if (!w || message.t === 'ready' || message.t === 'failed') return;
+      if (!w || message.t === 'ready' || message.t === 'failed' || message.t === 'metrics') return;
       if (message.t === 'ask') {
         const value = (answer[message.op] as (w: Holdings, args: unknown) => unknown)(w, message.args);
         w.port.send({ t: 'reply', id: message.id, value });
@@ -179,6 +188,8 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       return { seats: w.seats.size, nodes: w.nodes.size };
     },
     nodesInUse: () => nodes.inUse(),
+    roomMembers: () => roster.participants().length,
+    connections: () => admission.counts().connections,
     expire() {
       for (const id of admission.expired()) drop(id, 'no_version');
     },

@@ -5,7 +5,9 @@
  * does the SSH work — handshake, encryption, screens. The primary holds the board's authority
  * (./authority.ts) and answers the workers over IPC. A worker that dies is given back its callers'
  * nodes and seats and is replaced; the primary itself does no SSH and draws no screen (it does not
- * even load the screen code: less memory for a process that holds no caller).
+ * even load the screen code: less memory for a process that holds no caller). With metrics on it
+ * serves the whole board's (./primary-metrics.ts). When the workers are instances of a board shared
+ * through Redis, it gives a dead worker's holdings there back at once (../redis/primary-link.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +18,12 @@ import { loadAndLogHostKeys } from '../ssh/host-keys.js';
 import { closeCrashedCalls } from '../store/open-calls.js';
 import { openStores } from '../store/open-stores.js';
 import { createPasswordHasher } from '../store/passwords.js';
+import type { ChatMessage } from '../chat/messages.js';
+import type { BoardScrape } from '../metrics/board-scrape.js';
+import { connectPrimaryRedis } from '../redis/primary-link.js';
 import { createAuthority } from './authority.js';
+import { createMetricsCollector } from './metrics-collector.js';
+import { startPrimaryMetrics } from './primary-metrics.js';
 import type { PrimaryMessage, WorkerMessage } from './protocol.js';
 
 export interface Primary {
@@ -51,7 +58,14 @@ export async function startPrimary(config: Readonly<Config>, log: Logger, count:
 }
 
 function forkWorkers(config: Readonly<Config>, log: Logger, count: number): Primary {
-  const authority = createAuthority(config);
+  let countLine: (message: ChatMessage) => void = () => undefined;
+  const authority = createAuthority(config, Date.now, (message) => countLine(message));
+  // Workers that are instances of a board shared through Redis: their holdings there go at their death.
+  const redis = config.room.redis ? connectPrimaryRedis(config.room.redis, log) : undefined;
+  const collector = createMetricsCollector();
+  /** Workers that said they are ready: how to reach each, and its instance in Redis if any. */
+  const ready = new Map<number, { send: (message: PrimaryMessage) => void; instance?: string }>();
+  let scrape: BoardScrape | undefined;
   const sweep = setInterval(() => authority.expire(), SWEEP_MS);
   sweep.unref();
   cluster.schedulingPolicy = cluster.SCHED_RR;
@@ -59,10 +73,20 @@ function forkWorkers(config: Readonly<Config>, log: Logger, count: number): Prim
   let started = false;
   let resolveListening!: (address: AddressInfo) => void;
   let rejectListening!: (err: Error) => void;
-  const listening = new Promise<AddressInfo>((resolve, reject) => {
+  const workersListening = new Promise<AddressInfo>((resolve, reject) => {
     resolveListening = resolve;
     rejectListening = reject;
   });
+  const metricsListening = config.metrics.enabled
+    ? startPrimaryMetrics(config, {
+        authority,
+        redis,
+        workers: () => collector.collect([...ready.values()].map((w) => w.send)),
+        onLine: (count) => (countLine = count),
+        log,
+      }).then((started) => void (scrape = started))
+    : Promise.resolve();
+  const listening = Promise.all([workersListening, metricsListening]).then(([address]) => address);
   const waitingFor = new Set<number>();
 
   function fork(): Worker {
@@ -75,14 +99,20 @@ function forkWorkers(config: Readonly<Config>, log: Logger, count: number): Prim
     };
     worker.on('error', (err) => log.debug({ err: err.message, worker: pid }, 'worker channel error'));
     worker.on('message', (message: WorkerMessage) => {
-      if (message.t === 'ready') authority.addWorker({ id: worker.id, send });
+      if (message.t === 'ready') {
+        authority.addWorker({ id: worker.id, send });
+        ready.set(worker.id, { send, instance: message.instance });
+      } else if (message.t === 'metrics') collector.answer(message.id, message.snapshot);
       else if (message.t === 'failed') fail(new WorkerStartError(message.message));
       else authority.handle(worker.id, message);
     });
     worker.on('listening', (address: AddressInfo) => onListening(worker, address));
     worker.on('exit', (code, signal) => {
       const freed = authority.removeWorker(worker.id);
+      const instance = ready.get(worker.id)?.instance;
+      ready.delete(worker.id);
       if (stopping) return;
+      if (instance && redis) departed(pid, instance);
       log.warn({ worker: pid, code, signal, ...freed }, 'worker died; starting another');
       if (!started) return fail(new WorkerStartError(`Cannot start: a worker stopped while starting (exit ${code ?? signal}).`));
       // One that dies young may die again at once: do not spin.
@@ -91,6 +121,14 @@ function forkWorkers(config: Readonly<Config>, log: Logger, count: number): Prim
     });
     log.info({ worker: pid }, 'worker started');
     return worker;
+  }
+
+  /** A dead worker's seats, nodes and sessions in Redis are given back now, not at its heartbeat's expiry. */
+  function departed(pid: number | undefined, instance: string): void {
+    redis!.depart(instance).then(
+      (freed) => log.info({ worker: pid, instance, ...freed }, "gave back the dead worker's callers in Redis"),
+      (err: unknown) => log.warn({ worker: pid, instance, err: (err as Error).message }, "could not give back the dead worker's callers in Redis (its heartbeat expiry will)"),
+    );
   }
 
   function onListening(worker: Worker, address: AddressInfo): void {
@@ -109,7 +147,14 @@ function forkWorkers(config: Readonly<Config>, log: Logger, count: number): Prim
 
   function stop(): Promise<void> {
     clearInterval(sweep);
-    return (stopping ??= new Promise<void>((resolve) => {
+    return (stopping ??= stopWorkers().then(async () => {
+      await scrape?.close();
+      await redis?.close();
+    }));
+  }
+
+  function stopWorkers(): Promise<void> {
+    return new Promise<void>((resolve) => {
       const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
       if (workers.length === 0) return resolve();
       let left = workers.length;
@@ -123,7 +168,7 @@ function forkWorkers(config: Readonly<Config>, log: Logger, count: number): Prim
         if (worker.isConnected()) worker.send({ t: 'shutdown' } satisfies PrimaryMessage, () => undefined);
         else worker.process.kill('SIGKILL');
       }
-    }));
+    });
   }
 
   for (let i = 0; i < count; i++) fork();

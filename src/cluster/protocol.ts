@@ -6,7 +6,9 @@
  * by a later login of the same account, or to drop a connection the admission policy gave up on.
  */
 import type { ChatMessage } from '../chat/messages.js';
+import type { MetricsSnapshot } from '../metrics/telemetry.js';
 import type { Participant, PresenceChange, RoomEvent, SeatResult } from '../chat/roster.js';
+import type { Removal } from '../nodes/lines.js';
 import type { NodeHolder } from '../nodes/node-manager.js';
 import type { ConnId, Decision, RefusalCode } from '../ssh/admission.js';
 import type { Admitted } from '../ssh/connection-caps.js';
@@ -32,6 +34,7 @@ export interface Tells {
   release: { node: number };
   claim: { userId: number; key: number };
   unclaim: { userId: number; key: number };
+  remove: { userId: number; removal: Removal };
   versionSeen: { id: ConnId };
   authenticated: { id: ConnId };
   admitted: { id: ConnId };
@@ -47,14 +50,20 @@ export type TellName = keyof Tells;
 export type WorkerMessage =
   | { [K in AskName]: { t: 'ask'; id: number; op: K; args: Asks[K]['args'] } }[AskName]
   | { [K in TellName]: { t: 'tell'; op: K; args: Tells[K] } }[TellName]
-  | { t: 'ready' }
+  /** instance: its id in Redis, when the workers are instances of a board shared through it. */
+  | { t: 'ready'; instance?: string }
+  /** This worker's metrics, asked for by a scrape of the primary's endpoint. */
+  | { t: 'metrics'; id: number; snapshot: MetricsSnapshot }
   /** The worker could not start (the port is taken, …): the one line a sysop should read. */
   | { t: 'failed'; message: string };
 
 export type PrimaryMessage =
   | { t: 'reply'; id: number; value: unknown }
   | { t: 'room'; events: RoomEvent[] }
-  | { t: 'end'; key: number }
+  /** End this session: taken over by a later login (no reason), or kicked or banned by a sysop. */
+  | { t: 'end'; key: number; removal?: Removal }
   /** Drop this connection (the authority made room from it, or it stayed silent too long). */
   | { t: 'drop'; id: ConnId; code: RefusalCode }
+  /** Send your metrics (a scrape is waiting). */
+  | { t: 'metrics'; id: number }
   | { t: 'shutdown' };

@@ -40,7 +40,8 @@ export function createWorkerLinks(port: PrimaryPort, maxNodes: number): BoardLin
     } else if (message.t === 'room') {
       fanOut.emit(message.events);
     } else if (message.t === 'end') {
-      sessions.get(message.key)?.end('replaced');
+      const removal = message.removal;
+      sessions.get(message.key)?.end(removal?.reason ?? 'replaced', removal?.text);
     } else if (message.t === 'drop') {
       drop(message.id, message.code);
     }
@@ -75,6 +76,7 @@ export function createWorkerLinks(port: PrimaryPort, maxNodes: number): BoardLin
         sessions.delete(key);
         tell('unclaim', { userId, key });
       },
+      removeAccount: (userId, removal) => tell('remove', { userId, removal }),
     },
     counts: {
       connect: (address) => ask('connect', { address }),

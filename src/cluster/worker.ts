@@ -3,6 +3,7 @@
  * reached through the primary (./worker-links.ts). It listens on the shared port, says goodbye to
  * its callers and exits when the primary says so, and does the same if the primary goes away.
  */
+import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { createBoardWorker, type Board } from '../board.js';
 import type { Config } from '../config.js';
@@ -31,6 +32,7 @@ export async function runWorker(config: Readonly<Config>, log: Logger, describeE
   };
   process.on('message', (message: PrimaryMessage) => {
     if (message.t === 'shutdown') close('shutdown');
+    if (message.t === 'metrics') void board?.metricsSnapshot().then((snapshot) => send({ t: 'metrics', id: message.id, snapshot }));
   });
   process.on('disconnect', () => close('primary gone'));
   // The primary decides when the board stops: a Ctrl-C reaches the whole process group, and the
@@ -38,16 +40,21 @@ export async function runWorker(config: Readonly<Config>, log: Logger, describeE
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => close('SIGTERM'));
 
+  // Its process metrics are told apart from the other workers' by this name; the primary serves them.
+  const options = { announce: false, metricsProcess: `worker${cluster.worker?.id ?? process.pid}` };
   try {
     // With Redis each worker is an instance of the shared board (the Redis client is loaded only
     // then); its primary still holds the front door's admission.
+    let instance: string | undefined;
     if (config.room.redis) {
       const { createSharedBoard } = await import('../redis/shared-board.js');
-      board = await createSharedBoard(config, { log }, links.counts, { announce: false });
+      const shared = await createSharedBoard(config, { log }, links.counts, options);
+      board = shared;
+      instance = shared.instance;
     } else {
-      board = await createBoardWorker(config, { log }, links);
+      board = await createBoardWorker(config, { log }, links, options);
     }
-    send({ t: 'ready' });
+    send({ t: 'ready', instance });
     await board.listen();
   } catch (err) {
     // Exit once the line has reached the primary: it is the one the sysop reads.

@@ -42,12 +42,12 @@ export interface BoardMetrics {
   fanOut(seconds: number): void;
 }
 
-/** Read at each scrape. */
+/** Read at each scrape (from Redis, for a primary of a board shared through it: hence promises). */
 export interface BoardState {
   connections(): number;
-  nodesInUse(): number;
+  nodesInUse(): number | Promise<number>;
   nodeCount(): number;
-  roomMembers(): number;
+  roomMembers(): number | Promise<number>;
 }
 
 export const NO_METRICS: BoardMetrics = {

@@ -5,14 +5,19 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+
+/** What a scrape reads: one registry, or the merge of a board's processes. */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
 
 export interface MetricsServer {
   address(): AddressInfo;
   close(): Promise<void>;
 }
 
-export async function startMetricsServer(registry: Registry, listen: { host: string; port: number }, log: Logger): Promise<MetricsServer> {
+export async function startMetricsServer(registry: MetricsSource, listen: { host: string; port: number }, log: Logger): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: the metrics are at /metrics\n');

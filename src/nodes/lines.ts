@@ -9,10 +9,19 @@ import { NodeManager, type NodeHolder } from './node-manager.js';
 
 /**
  * A session as the authority knows it: something it can tell to end — taken over by a later
- * login, or cut off (its instance of a shared board was counted gone and its seat given back).
+ * login, cut off (its instance of a shared board was counted gone and its seat given back), or
+ * kicked or banned by a sysop on any instance (with the text the caller reads instead of goodbye).
  */
 export interface CallerHandle {
-  end(reason: 'replaced' | 'cut-off'): void;
+  end(reason: SessionEnd, text?: string): void;
+}
+
+export type SessionEnd = 'replaced' | 'cut-off' | 'kicked' | 'banned';
+
+/** Why a sysop ends someone else's call, and what that caller reads. */
+export interface Removal {
+  reason: 'kicked' | 'banned';
+  text: string;
 }
 
 export interface Lines {
@@ -27,6 +36,8 @@ export interface Lines {
   claimAccount(userId: number, caller: CallerHandle): void;
   /** Given back only by the session that holds it. */
   releaseAccount(userId: number, caller: CallerHandle): void;
+  /** End the account's session wherever it is (another worker or instance): a sysop's kick or ban. */
+  removeAccount(userId: number, removal: Removal): void;
 }
 
 export class ActiveCallers<Caller extends CallerHandle = CallerHandle> {
@@ -56,5 +67,6 @@ export function createLocalLines(nodes: NodeManager): Lines {
     release: (node) => nodes.release(node),
     claimAccount: (userId, caller) => callers.claim(userId, caller),
     releaseAccount: (userId, caller) => callers.release(userId, caller),
+    removeAccount: (userId, { reason, text }) => callers.get(userId)?.end(reason, text),
   };
 }

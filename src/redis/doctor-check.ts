@@ -3,12 +3,10 @@
  * instances beat there now, and do this machine's host keys match the ones they announce (an
  * instance with other keys would be refused at start). Reads only; one try, no reconnecting.
  */
-import { Redis } from 'ioredis';
 import type { HostKey } from '../ssh/host-keys.js';
 import { describeUrl, fingerprintsOf } from './redis-links.js';
+import { withOneShotRedis } from './one-shot.js';
 import { ALIVE_PREFIX, HOST_KEYS_KEY, KEY_PREFIX } from './scripts.js';
-
-const TIMEOUT_MS = 3000;
 
 export interface RedisCheck {
   status: 'ok' | 'warn' | 'FAIL';
@@ -16,26 +14,19 @@ export interface RedisCheck {
 }
 
 export async function checkRedis(url: string, hostKeys: readonly HostKey[]): Promise<RedisCheck> {
-  const where = describeUrl(url);
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: TIMEOUT_MS, commandTimeout: TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  // connect() rejects with "Connection is closed."; the cause (ENOENT, ECONNREFUSED…) comes as an event.
-  let cause: string | undefined;
-  client.on('error', (err: NodeJS.ErrnoException) => (cause ??= err.code ?? err.message));
   try {
-    await client.connect();
-    const version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1] ?? '?';
-    let live = 0;
-    for (const id of await client.smembers(`${KEY_PREFIX}instances`)) live += await client.exists(`${ALIVE_PREFIX}${id}`);
-    const announced = await client.get(HOST_KEYS_KEY);
-    const base = `Redis ${version} at ${where}, ${live} instance${live === 1 ? '' : 's'} running`;
-    if (live > 0 && announced && hostKeys.length > 0 && announced !== fingerprintsOf(hostKeys)) {
-      return { status: 'FAIL', detail: `${base}; they announce other host keys than this machine's (${announced}): copy theirs here` };
-    }
-    return { status: 'ok', detail: base };
+    return await withOneShotRedis(url, async (client) => {
+      const version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1] ?? '?';
+      let live = 0;
+      for (const id of await client.smembers(`${KEY_PREFIX}instances`)) live += await client.exists(`${ALIVE_PREFIX}${id}`);
+      const announced = await client.get(HOST_KEYS_KEY);
+      const base = `Redis ${version} at ${describeUrl(url)}, ${live} instance${live === 1 ? '' : 's'} running`;
+      if (live > 0 && announced && hostKeys.length > 0 && announced !== fingerprintsOf(hostKeys)) {
+        return { status: 'FAIL', detail: `${base}; they announce other host keys than this machine's (${announced}): copy theirs here` };
+      }
+      return { status: 'ok', detail: base };
+    });
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return { status: 'FAIL', detail: `cannot reach Redis at ${where} (${cause ?? e.code ?? e.message})` };
-  } finally {
-    client.disconnect();
+    return { status: 'FAIL', detail: (err as Error).message };
   }
 }

@@ -30,11 +30,10 @@ import { Holdings } from './holdings.js';
 import { createRedisLoginAttempts } from './login-counters.js';
 import { createRoomMirror } from './room-mirror.js';
 import { recentMessages, startRoomReader, type StreamEntry } from './room-stream.js';
+import { defineRoomScripts, ROOM_KEY_NAMES, roomKey, STREAM_MAXLEN } from './room-scripts.js';
 import { redactUrl } from '../redact-url.js';
-import { ALIVE_PREFIX, HOST_KEYS_KEY, KEY_PREFIX, ROOM_KEYS, ROOM_SCRIPTS, roomScriptSource, type RoomScript } from './scripts.js';
+import { HOST_KEYS_KEY, KEY_PREFIX } from './scripts.js';
 
-/** Room entries kept in the stream: an instance further behind than this misses some. */
-const STREAM_MAXLEN = 10_000;
 /** Room entries read at start for the history a caller sees on entering. */
 const RECENT_ENTRIES = 2000;
 
@@ -60,8 +59,6 @@ export class RedisStartError extends Error {
   readonly code = 'ERR_BBS_REDIS';
 }
 
-type Run = (...args: Array<string | number>) => Promise<unknown>;
-
 export async function connectRedisLinks(options: RedisLinksOptions): Promise<RedisLinks> {
   const { log } = options;
   const now = options.now ?? Date.now;
@@ -78,12 +75,8 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
     lastError = (err as NodeJS.ErrnoException).code ?? err.message;
     log.debug({ err: lastError }, 'redis connection error');
   });
-  for (const name of Object.keys(ROOM_SCRIPTS) as RoomScript[]) {
-    client.defineCommand(`bbs_${name}`, { numberOfKeys: ROOM_KEYS.length, lua: roomScriptSource(name) });
-  }
-  const commands = client as unknown as Record<string, Run>;
-  const roomKeys = ROOM_KEYS.map((k) => KEY_PREFIX + k);
-  const run = (name: RoomScript, ...args: Array<string | number>) => commands[`bbs_${name}`]!(...roomKeys, STREAM_MAXLEN, ALIVE_PREFIX, ...args);
+  const run = defineRoomScripts(client);
+  const roomKeys = ROOM_KEY_NAMES;
   const ttl = options.heartbeatSeconds * 3000;
 
   // Start-up waits for Redis as long as a running instance may be silent (Redis restarting, say),
@@ -109,7 +102,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
 
   const onEntry = (entry: StreamEntry) => {
     if (entry.type === 'end') {
-      if (entry.instance === instance) held.session(entry.key)?.end('replaced');
+      if (entry.instance === instance) held.session(entry.key)?.end(entry.removal?.reason ?? 'replaced', entry.removal?.text);
       return;
     }
     mirror.hear(entry);
@@ -233,7 +226,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
     lines: {
       maxNodes: options.maxNodes,
       // Counted by Redis in one step: the nodes every instance holds.
-      inUse: () => client.hlen(roomKeys[ROOM_KEYS.indexOf('nodes')]!),
+      inUse: () => client.hlen(roomKey('nodes')),
       async acquire() {
         const node = Number(await run('acquire', options.maxNodes, instance));
         if (node === 0) return undefined;
@@ -251,6 +244,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
         const value = held.release(userId, caller);
         if (value !== undefined) void run('unclaim', userId, value).catch(report('could not release an account'));
       },
+      removeAccount: (userId, { reason, text }) => void run('remove', userId, reason, text).catch(report('could not end a session')),
     },
     counts: options.counts,
     logins: createRedisLoginAttempts(client, KEY_PREFIX, options.auth, report),

@@ -7,8 +7,10 @@
 import type { Redis } from 'ioredis';
 import type { ChatMessage } from '../chat/messages.js';
 import type { RoomEvent } from '../chat/roster.js';
+import type { Removal } from '../nodes/lines.js';
 
-export type StreamEntry = RoomEvent | { type: 'end'; instance: string; key: string };
+/** 'end': a session must end — taken over by a later login, or removed (kicked, banned) by a sysop. */
+export type StreamEntry = RoomEvent | { type: 'end'; instance: string; key: string; removal?: Removal };
 
 /** Entries per read; a reader that fell behind catches up in batches this size. */
 const BATCH = 500;
@@ -125,7 +127,7 @@ function decodeFields(fields: string[]): StreamEntry | undefined {
     case 'notice':
       return { type: 'notice', userId: f.u!, text: f.x!, at: Number(f.a) };
     case 'end':
-      return { type: 'end', instance: f.i!, key: f.k! };
+      return { type: 'end', instance: f.i!, key: f.k!, removal: f.r === 'kicked' || f.r === 'banned' ? { reason: f.r, text: f.x ?? '' } : undefined };
     default:
       return undefined;
   }

@@ -2,7 +2,7 @@
  * The board's decisions as Lua scripts, each run atomically by Redis itself: a seat (capacity,
  * one handle once, the same account's earlier seat given back first), a presence change kept on
  * the seat's record, who waits outside the full room, a node (the lowest free one), "one account,
- * one session", and giving back everything a stopped instance held. A script
+ * one session" (and a sysop ending an account's session wherever it is), and giving back everything a stopped instance held. A script
  * that changes who is in the room appends the events to the room stream in the same step, so
  * every instance hears the changes in the order they were made. Nothing here reads a value into
  * Node and writes it back: a count that two instances change at once cannot come out wrong.
@@ -48,6 +48,11 @@ local function unseat(userId, at)
   emit('t', 'left', 'u', userId, 's', seat)
   emit('t', 'message', 'm', said('leave', p.handle, at))
   return 1
+end
+-- Tell the instance holding a session ("instance|key") to end it; a sysop's removal adds why.
+local function end_session(held, ...)
+  local bar = string.find(held, '|', 1, true)
+  emit('t', 'end', 'i', string.sub(held, 1, bar - 1), 'k', string.sub(held, bar + 1), ...)
 end
 local function stop_waiting(userId)
   redis.call('HDEL', WAITING, userId)
@@ -131,11 +136,19 @@ return 0
 const claim = `
 local old = redis.call('HGET', ACCOUNTS, ARGV[3])
 redis.call('HSET', ACCOUNTS, ARGV[3], ARGV[4])
-if old and old ~= ARGV[4] then
-  local bar = string.find(old, '|', 1, true)
-  emit('t', 'end', 'i', string.sub(old, 1, bar - 1), 'k', string.sub(old, bar + 1))
-end
+if old and old ~= ARGV[4] then end_session(old) end
 return 0
+`;
+
+/**
+ * ARGV[3..]: user id, 'kicked' | 'banned', the text the caller reads. The session holding the
+ * account, on any instance, ends → 1, or 0 when no session holds it.
+ */
+const remove = `
+local held = redis.call('HGET', ACCOUNTS, ARGV[3])
+if not held then return 0 end
+end_session(held, 'r', ARGV[4], 'x', ARGV[5])
+return 1
 `;
 
 /** ARGV[3..]: user id, "instance|session key": given back only by the session that holds it. */
@@ -255,7 +268,7 @@ redis.call('SET', ARGV[3], ARGV[4])
 return ''
 `;
 
-export const ROOM_SCRIPTS = { join, leave, update, wait, stopWaiting, acquire, release, claim, unclaim, beat, reap, depart, snapshot, rejoin, hostKeys };
+export const ROOM_SCRIPTS = { join, leave, update, wait, stopWaiting, acquire, release, claim, unclaim, remove, beat, reap, depart, snapshot, rejoin, hostKeys };
 export type RoomScript = keyof typeof ROOM_SCRIPTS;
 
 export function roomScriptSource(name: RoomScript): string {

@@ -3,13 +3,14 @@
  * room, nodes, accounts' sessions and login failures in Redis, and its connection caps from this
  * machine's front door (counted here, or by the primary of a board with workers).
  */
-import { createBoardWorker, type Board, type BoardDeps } from '../board.js';
+import { createBoardWorker, type Board, type BoardDeps, type WorkerOptions } from '../board.js';
 import type { Config } from '../config.js';
 import type { ConnectionCounts } from '../ssh/connection-caps.js';
 import { loadHostKeys } from '../ssh/host-keys.js';
 import { connectRedisLinks } from './redis-links.js';
 
-export async function createSharedBoard(config: Readonly<Config>, deps: BoardDeps, counts: ConnectionCounts, options: { announce: boolean }): Promise<Board> {
+/** The board, and this instance's id in Redis (a primary gives back what it held if it dies). */
+export async function createSharedBoard(config: Readonly<Config>, deps: BoardDeps, counts: ConnectionCounts, options: WorkerOptions): Promise<Board & { instance: string }> {
   const url = config.room.redis;
   if (!url) throw new Error('createSharedBoard needs room.redis');
   const { keys } = loadHostKeys(config.server.keys_dir, { generate: false });
@@ -24,7 +25,7 @@ export async function createSharedBoard(config: Readonly<Config>, deps: BoardDep
     now: deps.now,
   });
   try {
-    return await createBoardWorker(config, deps, links, options);
+    return { ...(await createBoardWorker(config, deps, links, options)), instance: links.instance };
   } catch (err) {
     await links.close();
     throw err;

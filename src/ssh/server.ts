@@ -10,6 +10,7 @@
  * policy (channel-policy.ts). What a caller does after the shell starts is session.ts's business.
  */
 import net from 'node:net';
+import { readProxyHeader } from './proxy-header.js';
 import ssh2, { type Connection } from 'ssh2';
 import type { Logger } from 'pino';
 import type { AuthConfig, ConnectionConfig, ServerConfig } from '../config.js';
@@ -34,7 +35,7 @@ const REFUSAL_DEADLINE_MS = 3000;
 const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 export interface SshServerDeps {
-  server: Pick<ServerConfig, 'algorithms'>;
+  server: Pick<ServerConfig, 'algorithms' | 'proxy_protocol'>;
   connection: ConnectionConfig;
   auth: AuthConfig;
   bbsName: string;
@@ -100,6 +101,13 @@ export function createSshServer(deps: SshServerDeps): SshServer {
 
   const tcp = net.createServer({ noDelay: true }, (socket) => {
     socket.on('error', () => undefined);
+    if (!deps.server.proxy_protocol) return admit(socket);
+    // Behind a load balancer: the caller's address comes first, from the balancer.
+    void readProxyHeader(socket, deps.connection.version_seconds * 1000).then((ok) => (ok ? admit(socket) : socket.destroy()));
+  });
+  tcp.on('error', (err) => log.error({ err }, 'listener error'));
+
+  function admit(socket: net.Socket): void {
     // Until admitted the socket is not read: ssh2 gets it only then.
     void Promise.resolve(counts.connect(socket.remoteAddress ?? '?')).then(
       (decision) => take(socket, decision),
@@ -108,8 +116,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
         socket.destroy();
       },
     );
-  });
-  tcp.on('error', (err) => log.error({ err }, 'listener error'));
+  }
 
   function take(socket: net.Socket, decision: Admitted): void {
     const address = socket.remoteAddress ?? '?';

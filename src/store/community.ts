@@ -87,8 +87,8 @@ export class SqliteCommunityStore implements CommunityStore {
   }
 
   /** The latest calls, newest first. */
-  async recentCalls(limit: number): Promise<RecentCall[]> {
-    const rows = this.sql.recentCalls.all(limit) as Array<{ handle: string; started_at: number; ended_at: number | null }>;
+  async recentCalls(limit: number, freshMs: number): Promise<RecentCall[]> {
+    const rows = this.sql.recentCalls.all(this.now() - freshMs, limit) as Array<{ handle: string; started_at: number; ended_at: number | null }>;
     return rows.map((row) => ({ handle: row.handle, startedAt: row.started_at, endedAt: row.ended_at }));
   }
 
@@ -152,7 +152,9 @@ function prepare(db: Database) {
     waitingFor: db.prepare('SELECT from_id, json FROM waiting_messages WHERE to_id = ? ORDER BY id'),
     deleteWaiting: db.prepare('DELETE FROM waiting_messages WHERE to_id = ?'),
     recentCalls: db.prepare(
-      'SELECT u.handle, c.started_at, c.ended_at FROM calls c JOIN users u ON u.id = c.user_id ORDER BY c.id DESC LIMIT ?',
+      'SELECT u.handle, c.started_at, ' +
+        'CASE WHEN c.ended_at IS NULL AND coalesce(c.seen_at, c.started_at) < ? THEN coalesce(c.seen_at, c.started_at) ELSE c.ended_at END AS ended_at ' +
+        'FROM calls c JOIN users u ON u.id = c.user_id ORDER BY c.id DESC LIMIT ?',
     ),
     touchCall: db.prepare('UPDATE calls SET seen_at = ? WHERE id = ?'),
     openCalls: db.prepare(

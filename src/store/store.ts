@@ -160,8 +160,12 @@ export interface CommunityStore {
   leaveMessage(toId: number, fromId: number, message: ChatMessage, limits: WaitingLimits): Promise<LeaveResult>;
   /** The messages waiting for this account, oldest first; they are removed in the same step. */
   takeWaiting(toId: number): Promise<WaitingMessage[]>;
-  /** The latest `limit` calls, newest first. */
-  recentCalls(limit: number): Promise<RecentCall[]>;
+  /**
+   * The latest `limit` calls, newest first. A call neither ended nor heard from within `freshMs`
+   * counts as ended when it was last heard from: its board was killed, and with other boards on
+   * the same database still running, no start-up closes it.
+   */
+  recentCalls(limit: number, freshMs: number): Promise<RecentCall[]>;
   /** A caller unbinding one of their own keys; false when they have no such key. */
   removeKey(userId: number, fingerprint: string): Promise<boolean>;
   /** A running call's heartbeat: openCalls counts it as fresh from now. */

@@ -7,13 +7,12 @@ import net from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { runCli } from '../../src/cli.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createPasswordHasher } from '../../src/store/passwords.js';
 import { SqliteUserStore } from '../../src/store/users.js';
+import { runBbs } from '../helpers/cli.js';
 import { PASSWORD, useRoom } from '../helpers/room.js';
 
 const room = useRoom();
@@ -23,13 +22,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
-async function bbs(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = { env, cwd, stdin: Readable.from([]), stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const bbs = (argv: string[], env: NodeJS.ProcessEnv) => runBbs(argv, env, cwd);
 
 /** Doctor's line on ssh2's cipher binding: ok where the install compiled it (CI checks that it did). */
 const ciphers = (createRequire(import.meta.url)('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean })
@@ -126,5 +119,18 @@ describe('bbs backup', () => {
     writeFileSync(path.join(cwd, 'taken.sqlite'), 'precious');
     expect(await bbs(['backup', 'taken.sqlite'], envFor(board))).toMatchObject({ code: 1, stderr: expect.stringContaining('already exists') });
     expect((await bbs(['backup'], envFor(board))).code).toBe(2);
+  });
+});
+
+describe('bbs keys --generate', () => {
+  it('makes the missing host keys once (private, 0600), then lists them; a second run makes none', async () => {
+    const env = { BBS_KEYS_DIR: path.join(cwd, 'keys') };
+    const first = await bbs(['keys', '--generate'], env);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^bbs: made .*ssh_host_ed25519_key\nbbs: made .*ssh_host_rsa_key\n$/);
+    expect(first.stdout).toMatch(/^256 SHA256:\S+ ssh_host_ed25519_key \(ED25519\)\n\d+ SHA256:\S+ ssh_host_rsa_key \(RSA\)\n$/);
+    expect(statSync(path.join(cwd, 'keys', 'ssh_host_ed25519_key')).mode & 0o777).toBe(0o600);
+    expect(await bbs(['keys', '--generate'], env)).toEqual({ code: 0, stdout: first.stdout, stderr: '' });
+    expect((await bbs(['keys', '--generate', 'extra'], env)).code).toBe(2);
   });
 });

@@ -5,24 +5,10 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connectClient } from '../helpers/caller.js';
+import { expectOneLeft, scrape } from '../helpers/metrics.js';
 import { useRoom, WAIT_MS } from '../helpers/room.js';
 
 const room = useRoom();
-
-type Samples = Map<string, number>;
-
-/** `name{labels} value` lines of the text format, keyed by `name{labels}` as written. */
-async function scrape(port: number): Promise<Samples> {
-  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  const samples: Samples = new Map();
-  for (const line of (await response.text()).split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/.exec(line);
-    if (match) samples.set(match[1] as string, Number(match[2]));
-  }
-  return samples;
-}
 
 const poll = { timeout: WAIT_MS, interval: 50 };
 
@@ -69,12 +55,7 @@ describe('metrics', () => {
     await new Promise<void>((resolve) => net.connect(board.port, '127.0.0.1').on('close', () => resolve()).on('error', () => undefined).resume());
     await expect.poll(() => value('bbs_connections_refused_total{reason="max_per_ip"}'), poll).toBe(1);
 
-    bob.type('/quit\r');
-    await bob.closed;
-    await expect.poll(() => value('bbs_room_members'), poll).toBe(1);
-    const after = await scrape(port);
-    expect(after.get('bbs_nodes_in_use')).toBe(1);
-    expect(after.get('bbs_room_messages_total{kind="leave"}')).toBe(1);
+    await expectOneLeft(port, bob, WAIT_MS);
   });
 
   it('are off by default, and the endpoint serves only /metrics', async () => {

@@ -3,12 +3,18 @@
  * processes, real ssh2 callers): /away made on one instance shows in /who on another and on one
  * started later; a caller kept outside the full room on one instance is reached by /msg from
  * another, until that instance dies; a sysop's /mute notice and /kick reach a caller on another
- * instance (the instances share one data folder, as on one machine).
+ * instance (the instances share one data folder, as on one machine), and /kick and /ban end a call
+ * on an instance with a database of its own at once: they travel through the room stream, and so
+ * do the command line's `bbs kick` and `bbs user ban`.
  */
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { prepareBoardFolder } from '../helpers/board-folder.js';
+import { runBbs } from '../helpers/cli.js';
 import { muteThenKick, privateLineAndReply } from '../helpers/across.js';
 import { useRedisBoard } from '../helpers/redis-board.js';
 import { occurrences } from '../helpers/room.js';
+import type { Caller } from '../helpers/caller.js';
 
 const PASSWORD = 'correct horse battery';
 const WAIT_MS = 20_000;
@@ -66,5 +72,65 @@ describe('community features across instances on one Redis', () => {
     const bob = await enter(1, 'bob');
     await sysop.waitFor('*** bob has joined the chat ***', WAIT_MS);
     await muteThenKick(sysop, bob, WAIT_MS);
+  });
+
+  /**
+   * The sysop on instance 0 (the shared folder), bob and carol on instance 1, whose database has
+   * the same accounts, made in the same order (so with the same ids), but no other instance reads it.
+   */
+  async function onOwnDatabase(test: (room: { env: Record<string, string>; sysop: Caller; bob: Caller; carol: Caller }) => Promise<void>) {
+    const folder = { users: ['bob', 'carol'], sysops: ['SysOp'], password: PASSWORD };
+    const board = await shared.start({ count: 1, config: 'bbs:\n  name: Test BBS\n', ...folder });
+    const own = await prepareBoardFolder({ prefix: 'bbs-own-data-', ...folder });
+    try {
+      await board.add({ BBS_DATA_DIR: own.env.BBS_DATA_DIR! });
+      const sysop = await enter(0, 'SysOp');
+      const bob = await enter(1, 'bob');
+      const carol = await enter(1, 'carol');
+      await sysop.waitFor('*** carol has joined the chat ***', WAIT_MS);
+      await test({ env: board.env, sysop, bob, carol });
+    } finally {
+      rmSync(own.dir, { recursive: true, force: true });
+    }
+  }
+
+  it('kicks and bans callers on an instance with a database of its own, through the room stream', async () => {
+    await onOwnDatabase(async ({ sysop, bob, carol }) => {
+      sysop.type('/kick bob enough now\r');
+      await bob.waitFor('You were removed from the board by SysOp: enough now', WAIT_MS);
+      await bob.closed;
+      await sysop.waitFor('*** bob has left the chat ***', WAIT_MS);
+
+      sysop.type('/ban carol 7d spamming\r');
+      await carol.waitFor(/The account carol is banned from Test BBS until [-0-9]+ [0-9:]+ UTC\. Reason: sp/, WAIT_MS);
+      await carol.closed;
+      await sysop.waitFor('*** carol has left the chat ***', WAIT_MS);
+      expect(occurrences(sysop.screen(), '*** carol has left the chat ***')).toBe(1);
+      // The ban is kept where the sysop's instance keeps accounts: a new call there is refused.
+      const again = await call(0, 'carol');
+      await again.waitFor('The account carol is banned from Test BBS', WAIT_MS);
+    });
+  });
+
+  it('ends calls at once with bbs kick and bbs user ban, on an instance with a database of its own, through the room stream', async () => {
+    await onOwnDatabase(async ({ env, sysop, bob, carol }) => {
+      // The CLI reads the sysop's instance's database, where bob and carol have no call.
+      const bbs = (argv: string[]) => runBbs(argv, env, process.cwd());
+      expect(await bbs(['kick', 'bob', '--reason', 'enough now'])).toMatchObject({ code: 0, stdout: 'bob was removed from the board.\n' });
+      await bob.waitFor('You were removed from the board by cli: enough now', WAIT_MS);
+      await bob.closed;
+      await sysop.waitFor('*** bob has left the chat ***', WAIT_MS);
+
+      expect(await bbs(['user', 'ban', 'carol', '--for', '7d', '--reason', 'spamming'])).toMatchObject({ code: 0 });
+      await carol.waitFor(/The account carol is banned from Test BBS until [-0-9]+ [0-9:]+ UTC\. Reason: sp/, WAIT_MS);
+      await carol.closed;
+      await sysop.waitFor('*** carol has left the chat ***', WAIT_MS);
+      expect(occurrences(sysop.screen(), '*** carol has left the chat ***')).toBe(1);
+
+      // Redis knows no call of bob's any more: the sysop is told, and nothing else happens.
+      const again = await bbs(['kick', 'bob']);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('bob is not on the board.');
+    });
   });
 });

@@ -101,8 +101,8 @@ export function describeCommunityContract(f: Fixture): void {
       f.time += 1000;
       await f.stores.users.recordLogout(first);
       await f.stores.users.recordLogin(carol.id, { node: 2, remote: '192.0.2.2' });
-      expect(await f.stores.community.recentCalls(1)).toEqual([{ handle: 'carol', startedAt: f.time, endedAt: null }]);
-      expect((await f.stores.community.recentCalls(10)).map((c) => c.handle)).toEqual(['carol', 'bob']);
+      expect(await f.stores.community.recentCalls(1, 60_000)).toEqual([{ handle: 'carol', startedAt: f.time, endedAt: null }]);
+      expect((await f.stores.community.recentCalls(10, 60_000)).map((c) => c.handle)).toEqual(['carol', 'bob']);
     });
 
     it('lists open calls heard from lately, by node, and not one whose board went quiet or that ended', async () => {
@@ -117,6 +117,19 @@ export function describeCommunityContract(f: Fixture): void {
       await f.stores.community.touchCall(alive);
       f.time += 60_000;
       expect(await f.stores.community.openCalls(90_000)).toEqual([{ handle: 'bob', node: 5, remote: '192.0.2.5', startedAt: started }]);
+    });
+
+    it('counts a call its board stopped hearing as ended when it was last heard from', async () => {
+      const bob = await f.user('bob');
+      const call = await f.stores.users.recordLogin(bob.id, { node: 1, remote: '192.0.2.1' });
+      const started = f.time;
+      f.time += 30_000;
+      await f.stores.community.touchCall(call);
+      const heard = f.time;
+      f.time += 89_000;
+      expect(await f.stores.community.recentCalls(5, 90_000)).toEqual([{ handle: 'bob', startedAt: started, endedAt: null }]);
+      f.time += 2_000;
+      expect(await f.stores.community.recentCalls(5, 90_000)).toEqual([{ handle: 'bob', startedAt: started, endedAt: heard }]);
     });
 
     it('counts a kick only for the call it was asked for, and uses it up', async () => {

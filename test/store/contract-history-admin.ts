@@ -81,7 +81,7 @@ export function describeHistoryAndAdminContract(f: Fixture): void {
       expect(await f.stores.admin.deleteUser('BOB')).toBe('bob');
       expect(await f.stores.users.findById(bob!.id)).toBeUndefined();
       expect(await f.stores.users.findByKey(key.algo, key.blob)).toBeUndefined();
-      expect(await f.stores.community.recentCalls(10)).toEqual([]);
+      expect(await f.stores.community.recentCalls(10, 60_000)).toEqual([]);
       expect(await f.stores.community.ignored(alice!.id)).toEqual([]);
       expect(await f.stores.community.takeWaiting(alice!.id)).toEqual([]);
       await rejectsWith(f.stores.admin.deleteUser('bob'), 'ERR_NO_SUCH_USER');

@@ -125,7 +125,7 @@ export function describeUserContract(f: Fixture): void {
       await f.stores.users.recordLogout(callId);
       f.time += 5_000;
       await f.stores.users.recordLogout(callId);
-      expect(await f.stores.community.recentCalls(5)).toEqual([{ handle: 'bob', startedAt: started, endedAt: started + 5_000 }]);
+      expect(await f.stores.community.recentCalls(5, 60_000)).toEqual([{ handle: 'bob', startedAt: started, endedAt: started + 5_000 }]);
     });
 
     it('cuts a long remote address to 100 characters', async () => {
@@ -147,7 +147,7 @@ export function describeUserContract(f: Fixture): void {
       f.time += 60_000;
       expect(await f.stores.users.closeOpenCalls()).toBe(1);
       expect(await f.stores.users.closeOpenCalls()).toBe(0);
-      expect((await f.stores.community.recentCalls(5)).map((c) => c.endedAt)).toEqual([f.time, endedAt]);
+      expect((await f.stores.community.recentCalls(5, 60_000)).map((c) => c.endedAt)).toEqual([f.time, endedAt]);
     });
   });
 }

@@ -23,7 +23,7 @@ function problems(fn: () => unknown): string[] {
 describe('config', () => {
   it('runs on embedded defaults when there is no config.yaml', () => {
     const config = loadConfig({ env: {}, cwd: dir });
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 2222, keys_dir: path.join(dir, 'keys'), data_dir: path.join(dir, 'data'), workers: 'auto', algorithms: 'compatible' });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 2222, keys_dir: path.join(dir, 'keys'), data_dir: path.join(dir, 'data'), workers: 'auto', algorithms: 'compatible', proxy_protocol: false });
     expect(config.connection.max_nodes).toBe(16);
     expect(config.chat.capacity).toBe(32);
     expect(config.chat.history).toBe(50);

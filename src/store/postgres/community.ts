@@ -117,10 +117,12 @@ export class PostgresCommunityStore implements CommunityStore {
     return rows.map((row) => ({ fromId: row.from_id, message: JSON.parse(row.json) as ChatMessage }));
   }
 
-  async recentCalls(limit: number): Promise<RecentCall[]> {
+  async recentCalls(limit: number, freshMs: number): Promise<RecentCall[]> {
     const { rows } = await this.pool.query<{ handle: string; started_at: number; ended_at: number | null }>(
-      'SELECT u.handle, c.started_at, c.ended_at FROM calls c JOIN users u ON u.id = c.user_id ORDER BY c.id DESC LIMIT $1',
-      [limit],
+      `SELECT u.handle, c.started_at,
+         CASE WHEN c.ended_at IS NULL AND coalesce(c.seen_at, c.started_at) < $1 THEN coalesce(c.seen_at, c.started_at) ELSE c.ended_at END AS ended_at
+       FROM calls c JOIN users u ON u.id = c.user_id ORDER BY c.id DESC LIMIT $2`,
+      [this.now() - freshMs, limit],
     );
     return rows.map((row) => ({ handle: row.handle, startedAt: row.started_at, endedAt: row.ended_at }));
   }
