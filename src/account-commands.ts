@@ -20,6 +20,8 @@ export interface AccountCommandDeps {
   /** A line to this caller only. */
   tell(text: string): void;
   log: Logger;
+  /** A key this caller's client proved at login (a verified signature), not bound then: `/keys add` binds it. */
+  provenKey?: { algo: string; blob: Buffer; fingerprint: string };
 }
 
 export function createAccountCommands(deps: AccountCommandDeps): (command: AccountCommand) => void {
@@ -41,18 +43,29 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
     tell('Your password is changed.');
   }
 
-  function addKey(handle: string, text: string): void {
+  function addPastedKey(handle: string, text: string): void {
     const parsed = parsePublicKey(text);
     if (!parsed.ok) return tell(parsed.error);
-    if (users.findByKey(parsed.key.algo, parsed.key.blob)?.id === deps.userId) return tell(`You already have that key (${parsed.key.fingerprint}).`);
+    addKey(handle, parsed.key, `Key added: ${parsed.key.fingerprint}.`);
+  }
+
+  /** Only a key whose signature auth verified on this very connection: its holder is the caller. */
+  function addKeyInUse(handle: string): void {
+    const key = deps.provenKey;
+    if (!key) return tell('Your client proved no key at login that is not already yours. Paste the key instead: /keys add <your .pub line>');
+    addKey(handle, { ...key, comment: '' }, `Key added: ${key.algo} ${key.fingerprint}, the key your client offered at login.`);
+  }
+
+  function addKey(handle: string, key: { algo: string; blob: Buffer; fingerprint: string; comment: string }, added: string): void {
+    if (users.findByKey(key.algo, key.blob)?.id === deps.userId) return tell(`You already have that key (${key.fingerprint}).`);
     try {
-      users.addKey(handle, parsed.key);
+      users.addKey(handle, key);
     } catch (err) {
       if (err instanceof StoreError && err.code === 'ERR_KEY_TAKEN') return tell(err.message);
       throw err;
     }
-    log.info({ fingerprint: parsed.key.fingerprint }, 'key added by its owner');
-    tell(`Key added: ${parsed.key.fingerprint}. It logs you in from now on.`);
+    log.info({ fingerprint: key.fingerprint }, 'key added by its owner');
+    tell(`${added} It logs you in from now on; /keys remove ${key.fingerprint} unbinds it.`);
   }
 
   function keys(handle: string, remove: string | undefined): void {
@@ -62,10 +75,11 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
       return tell(`Key removed: ${remove}`);
     }
     const bound = users.keysFor(handle);
-    if (bound.length === 0) return tell('No SSH keys log you in. /keys add <your .pub line> binds one.');
+    const inUse = deps.provenKey ? ` /keys add alone binds the key your client offered at login (${deps.provenKey.fingerprint}).` : '';
+    if (bound.length === 0) return tell(`No SSH keys log you in. /keys add <your .pub line> binds one.${inUse}`);
     tell(`SSH keys that log you in (${bound.length}):`);
     for (const key of bound) tell(`  ${key.algo} ${key.fingerprint} ${key.comment} (added ${formatUtc(key.createdAt)})`.replace(/ {2,}\(/, ' ('));
-    tell('/keys add <public key> binds another; /keys remove <fingerprint> unbinds one.');
+    tell(`/keys add <public key> binds another; /keys remove <fingerprint> unbinds one.${inUse}`);
   }
 
   function timeZone(zone: string | undefined): void {
@@ -88,7 +102,8 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
   return (command) => {
     const user = users.findById(deps.userId);
     if (!user) return;
-    if (command.kind === 'keys' && command.add !== undefined) return addKey(user.handle, command.add);
+    if (command.kind === 'keys' && command.inUse) return addKeyInUse(user.handle);
+    if (command.kind === 'keys' && command.add !== undefined) return addPastedKey(user.handle, command.add);
     if (command.kind === 'keys') return keys(user.handle, command.remove);
     if (command.kind === 'tz') return timeZone(command.zone);
     if (changing) return;

@@ -223,7 +223,10 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
   });
   call.tele = tele;
-  const accountCommands = createAccountCommands({ ...deps, userId: who.id, tele, tell: session.notify, log: call.log });
+  // The key auth verified: kept when unbound at login (or, for a newcomer, when not bound at registration).
+  const outcome = call.conn.outcome;
+  const provenKey = outcome.kind === 'user' ? outcome.provenKey : outcome.offeredKey;
+  const accountCommands = createAccountCommands({ ...deps, userId: who.id, tele, tell: session.notify, log: call.log, provenKey });
   call.stopWatching = watchCall(deps, {
     who,
     callId: call.callId!,

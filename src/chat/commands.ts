@@ -19,7 +19,8 @@ export type Command =
   | { kind: 'last' }
   | { kind: 'passwd' }
   | { kind: 'tz'; zone?: string }
-  | { kind: 'keys'; remove?: string; add?: string }
+  /** add: a pasted key; inUse: the key the caller's client proved at login. */
+  | { kind: 'keys'; remove?: string; add?: string; inUse?: true }
   | { kind: 'users' }
   | { kind: 'kick'; handle: string; reason: string }
   | { kind: 'mute'; handle: string; minutes: number; reason: string }
@@ -88,10 +89,10 @@ const COMMANDS: readonly CommandSpec[] = [
   spec({ names: ['tz'], usage: '/tz [zone|off]', summary: 'Show times in your zone, e.g. /tz Europe/Paris' }, (rest) =>
     rest === '' ? { kind: 'tz' } : oneWord(rest, (zone) => ({ kind: 'tz', zone })),
   ),
-  spec({ names: ['keys'], usage: '/keys [add <key>|remove <fp>]', summary: 'The SSH keys that log you in' }, (rest) => {
+  spec({ names: ['keys'], usage: '/keys [add [<key>]|remove <fp>]', summary: 'The SSH keys that log you in' }, (rest) => {
     if (rest === '') return { kind: 'keys' };
     const [verb, argument] = splitWord(rest);
-    if (verb.toLowerCase() === 'add' && argument) return { kind: 'keys', add: argument };
+    if (verb.toLowerCase() === 'add') return argument ? { kind: 'keys', add: argument } : { kind: 'keys', inUse: true };
     return verb.toLowerCase() === 'remove' && argument && !/\s/.test(argument) ? { kind: 'keys', remove: argument } : undefined;
   }),
   spec({ names: ['away'], usage: '/away [reason]', summary: 'Mark yourself away (your next line brings you back)' }, (rest) => ({

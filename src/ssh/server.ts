@@ -19,6 +19,7 @@ import { plainAddress } from './address.js';
 import type { ConnId } from './admission.js';
 import { ALGORITHM_SETS, applyOffer, createOffer } from './algorithms.js';
 import { ConnectionAuth } from './auth.js';
+import { disconnectWithReason, sendBanner } from './login-notices.js';
 import { createCallerConnection, type LiveConnection, type ShellStart } from './caller-connection.js';
 import { acceptSession } from './channel-policy.js';
 import type { Admitted, ConnectionCounts } from './connection-caps.js';
@@ -166,7 +167,12 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       log: connLog,
       hashQueueFull: () =>
         deps.passwordQueue.running >= deps.auth.max_concurrent_hashes && deps.passwordQueue.waiting >= deps.auth.max_waiting_hashes,
-      onGiveUp: () => conn.end(),
+      hangUp: (text) => {
+        connLog.info({ notice: text }, 'connection ended during login');
+        disconnectWithReason(client, text);
+        conn.end();
+      },
+      tell: (text) => void sendBanner(client, text),
       onFailure: (reason) => deps.metrics?.loginFailed(reason),
     });
 

@@ -61,10 +61,10 @@ const table: [string, Command][] = [
   ['/tz Europe/Paris', { kind: 'tz', zone: 'Europe/Paris' }],
   ['/tz Europe Paris', usage('Usage: /tz [zone|off]')],
   ['/keys remove SHA256:abc', { kind: 'keys', remove: 'SHA256:abc' }],
-  ['/keys remove', usage('Usage: /keys [add <key>|remove <fp>]')],
-  ['/keys add', usage('Usage: /keys [add <key>|remove <fp>]')],
+  ['/keys remove', usage('Usage: /keys [add [<key>]|remove <fp>]')],
+  ['/keys add', { kind: 'keys', inUse: true }],
   ['/keys add ssh-ed25519 AAAA me@home', { kind: 'keys', add: 'ssh-ed25519 AAAA me@home' }],
-  ['/keys list', usage('Usage: /keys [add <key>|remove <fp>]')],
+  ['/keys list', usage('Usage: /keys [add [<key>]|remove <fp>]')],
   // moderation
   ['/kick bob', { kind: 'kick', handle: 'bob', reason: '' }],
   ['/kick bob  spamming the room ', { kind: 'kick', handle: 'bob', reason: 'spamming the room' }],
