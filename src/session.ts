@@ -15,7 +15,7 @@ import type { ChatMessage } from './chat/messages.js';
 import { createMember, RETRY_HINT, type Member } from './chat/member.js';
 import type { ActiveCallers, Lines } from './nodes/lines.js';
 import type { CallerConnection } from './ssh/caller-connection.js';
-import type { ChannelTerminal } from './ssh/terminal.js';
+import { INPUT_DROPPED_NOTICE, type ChannelTerminal } from './ssh/terminal.js';
 import type { OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';
 import { StoreError, type User, type UserStore } from './store/users.js';
@@ -88,6 +88,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, terminal
     if (teardown(call, reason, text)) resolveFinished(reason);
   };
   conn.onClose(() => end('dropped'));
+  terminal.onInputDropped(() => session.notify(INPUT_DROPPED_NOTICE));
 
   run(call, end).catch((err: unknown) => {
     call.log.error({ err }, 'session failed');
