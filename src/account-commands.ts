@@ -1,10 +1,11 @@
 /**
- * /passwd, /keys and /tz: a caller's own account, from inside the board. The password is asked on the
+ * /passwd, /keys, /tz and /color: a caller's own account, from inside the board. The password is asked on the
  * masked input line (old one first), checked and hashed by the UserStore like any login; nothing
  * typed there is logged, shown or kept in the line history.
  */
 import type { Logger } from 'pino';
 import type { AccountCommand } from './chat/member.js';
+import { defaultHandleColor, HANDLE_COLORS, handleColorOf, isHandleColor, type HandleColor } from './chat/handle-color.js';
 import { formatUtc } from './chat/who.js';
 import type { CommunityStore } from './store/community.js';
 import { passwordProblem } from './store/passwords.js';
@@ -22,6 +23,8 @@ export interface AccountCommandDeps {
   log: Logger;
   /** A key this caller's client proved at login (a verified signature), not bound then: `/keys add` binds it. */
   provenKey?: { algo: string; blob: Buffer; fingerprint: string };
+  /** /color changed the caller's handle colour (undefined: back to its default): stamp it on what they say next. */
+  setHandleColor(color: HandleColor | undefined): void;
 }
 
 export function createAccountCommands(deps: AccountCommandDeps): (command: AccountCommand) => void {
@@ -99,9 +102,28 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
     tell(`Times are now shown in ${canonical}.`);
   }
 
+  function handleColor(handle: string, name: string | undefined): void {
+    const choices = `Colours: ${HANDLE_COLORS.join(', ')}; /color off gives back your own.`;
+    if (name === undefined) {
+      const chosen = deps.community.handleColor(deps.userId);
+      return tell(`Your handle is shown in ${handleColorOf(handle, chosen)}${isHandleColor(chosen) ? '' : ' (its own colour)'}. ${choices}`);
+    }
+    const wanted = name.toLowerCase();
+    if (wanted === 'off') {
+      deps.community.setHandleColor(deps.userId, undefined);
+      deps.setHandleColor(undefined);
+      return tell(`Your handle is shown in its own colour again, ${defaultHandleColor(handle)}.`);
+    }
+    if (!isHandleColor(wanted)) return tell(`There is no colour called ${name}. ${choices}`);
+    deps.community.setHandleColor(deps.userId, wanted);
+    deps.setHandleColor(wanted);
+    tell(`Your handle is now shown in ${wanted}, from your next line on.`);
+  }
+
   return (command) => {
     const user = users.findById(deps.userId);
     if (!user) return;
+    if (command.kind === 'color') return handleColor(user.handle, command.name);
     if (command.kind === 'keys' && command.inUse) return addKeyInUse(user.handle);
     if (command.kind === 'keys' && command.add !== undefined) return addPastedKey(user.handle, command.add);
     if (command.kind === 'keys') return keys(user.handle, command.remove);

@@ -16,12 +16,12 @@ import { createMember, RETRY_HINT, type Member } from './chat/member.js';
 import type { ActiveCallers, Lines } from './nodes/lines.js';
 import type { CallerConnection } from './ssh/caller-connection.js';
 import { INPUT_DROPPED_NOTICE, type ChannelTerminal } from './ssh/terminal.js';
-import type { OfferedKey } from './ssh/auth.js';
+import { provenKeyOf, type OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';
 import { StoreError, type User, type UserStore } from './store/users.js';
 import type { CommunityStore } from './store/community.js';
 import { banText } from './board-moderator.js';
-import { memberPorts, watchCall } from './community-wiring.js';
+import { handleColorHolder, memberPorts, watchCall } from './community-wiring.js';
 import { createAccountCommands } from './account-commands.js';
 import type { Drawing } from './ui/drawing.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
@@ -189,6 +189,7 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
 async function teleconference(call: Call, end: End, who: User, node: number, screen: BbsScreen): Promise<void> {
   const { deps, session } = call;
   const { config, room, now } = deps;
+  const color = handleColorHolder(deps.community, who.id);
   const showEntry = (history: ChatMessage[], joined: ChatMessage[]) => {
     call.tele?.showHistory(history);
     for (const message of joined) call.tele?.show(message);
@@ -202,6 +203,7 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     onEnter: showEntry,
     onRoomChange: () => call.tele?.refresh(),
     onAccount: (command) => accountCommands(command),
+    handleColor: color.get,
     onQuit: () => end('quit'),
   });
   call.member = member;
@@ -224,10 +226,7 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
   });
   call.tele = tele;
-  // The key auth verified: kept when unbound at login (or, for a newcomer, when not bound at registration).
-  const outcome = call.conn.outcome;
-  const provenKey = outcome.kind === 'user' ? outcome.provenKey : outcome.offeredKey;
-  const accountCommands = createAccountCommands({ ...deps, userId: who.id, tele, tell: session.notify, log: call.log, provenKey });
+  const accountCommands = createAccountCommands({ ...deps, userId: who.id, tele, tell: session.notify, log: call.log, provenKey: provenKeyOf(call.conn.outcome), setHandleColor: color.set });
   call.stopWatching = watchCall(deps, {
     who,
     callId: call.callId!,

@@ -19,6 +19,8 @@ export type Command =
   | { kind: 'last' }
   | { kind: 'passwd' }
   | { kind: 'tz'; zone?: string }
+  /** name: a colour for your handle, or "off" for its default; none: show the choices. */
+  | { kind: 'color'; name?: string }
   /** add: a pasted key; inUse: the key the caller's client proved at login. */
   | { kind: 'keys'; remove?: string; add?: string; inUse?: true }
   | { kind: 'users' }
@@ -95,6 +97,9 @@ const COMMANDS: readonly CommandSpec[] = [
     if (verb.toLowerCase() === 'add') return argument ? { kind: 'keys', add: argument } : { kind: 'keys', inUse: true };
     return verb.toLowerCase() === 'remove' && argument && !/\s/.test(argument) ? { kind: 'keys', remove: argument } : undefined;
   }),
+  spec({ names: ['color', 'colour'], usage: '/color [name|off]', summary: 'The colour of your handle (alone: the choices)' }, (rest) =>
+    rest === '' ? { kind: 'color' } : oneWord(rest, (name) => ({ kind: 'color', name })),
+  ),
   spec({ names: ['away'], usage: '/away [reason]', summary: 'Mark yourself away (your next line brings you back)' }, (rest) => ({
     kind: 'away',
     reason: rest,

@@ -6,7 +6,7 @@
 
 import type { ChatManager } from './chat-manager.js';
 import { helpLines, parseCommand, type Command } from './commands.js';
-import { createComposer, type Sending } from './compose.js';
+import { createComposer, type ComposerOptions, type Sending } from './compose.js';
 import type { Directory } from './directory.js';
 import { createModeration, type Moderator } from './moderation.js';
 import { createDoorway } from './doorway.js';
@@ -25,7 +25,8 @@ export interface MemberIdentity {
   pagerOff?: boolean;
 }
 
-export interface MemberOptions {
+/** handleColor: the colour the caller chose (/color), stamped on what they say. */
+export interface MemberOptions extends Pick<ComposerOptions, 'handleColor'> {
   room: ChatManager;
   identity: MemberIdentity;
   /** In code points, after cleaning. */
@@ -55,7 +56,7 @@ export interface MemberOptions {
    * would have returned it (the first enter() returns it instead of calling this).
    */
   onEnter(history: ChatMessage[], joined: ChatMessage[]): void;
-  /** /passwd, /keys and /tz: the caller's own account, handled where accounts are kept. */
+  /** /passwd, /keys, /tz and /color: the caller's own account, handled where accounts are kept. */
   onAccount(command: AccountCommand): void;
   /** Outside a full room: someone came or went, so the head count changed. */
   onRoomChange?(): void;
@@ -93,7 +94,7 @@ export interface Member {
 }
 
 export const SLOW_DOWN = 'You are typing fast: your lines go out one by one, in order.';
-export type AccountCommand = Extract<Command, { kind: 'passwd' | 'keys' | 'tz' }>;
+export type AccountCommand = Extract<Command, { kind: 'passwd' | 'keys' | 'tz' | 'color' }>;
 /** Said after "the room is full": a caller outside retries with Enter. */
 export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
 const LEFT_FOR_GOOD = 'You have left the room.';
@@ -207,6 +208,7 @@ export function createMember(options: MemberOptions): Member {
       case 'passwd':
       case 'keys':
       case 'tz':
+      case 'color':
         return options.onAccount(command);
       case 'last':
         return lastLines(options.directory.recentCalls(LIST_LIMIT)).forEach(tell);

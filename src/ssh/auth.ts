@@ -36,6 +36,11 @@ export type AuthOutcome =
   | { kind: 'user'; user: User; method: string; provenKey?: OfferedKey }
   | { kind: 'newcomer'; offeredKey?: OfferedKey };
 
+/** The key auth verified and the caller may bind: unbound at login, or a newcomer's not bound at registration. */
+export function provenKeyOf(outcome: AuthOutcome): OfferedKey | undefined {
+  return outcome.kind === 'user' ? outcome.provenKey : outcome.offeredKey;
+}
+
 export interface AuthDeps {
   users: UserStore;
   guard: LoginAttempts;

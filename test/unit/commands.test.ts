@@ -56,6 +56,9 @@ const table: [string, Command][] = [
   // your own account
   ['/passwd', { kind: 'passwd' }],
   ['/passwd secret', usage('Usage: /passwd')],
+  ['/color', { kind: 'color' }],
+  ['/colour Purple', { kind: 'color', name: 'Purple' }],
+  ['/color red blue', usage('Usage: /color [name|off]')],
   ['/keys', { kind: 'keys' }],
   ['/tz', { kind: 'tz' }],
   ['/tz Europe/Paris', { kind: 'tz', zone: 'Europe/Paris' }],
