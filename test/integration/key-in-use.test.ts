@@ -151,6 +151,37 @@ function sshBatch(port: number, options: string[]): Promise<string> {
   });
 }
 
+/** A Python that has paramiko: Debian's python3-paramiko is for the system Python, which a pyenv on the PATH may hide. */
+const PYTHON = ['python3', '/usr/bin/python3'].find((python) => {
+  try {
+    execFileSync(python, ['-c', 'import paramiko'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+describe.runIf(PYTHON)('a key, then the password, through paramiko', () => {
+  it('gets in: paramiko asks for the ssh-userauth service again before its password, as sshd allows', async () => {
+    await room.start();
+    await room.addUsers(['alice']);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bbs-keys-'));
+    folders.push(dir);
+    const unbound = sshKey(dir, 'id_unbound', 'ed25519');
+    const script = [
+      'import paramiko, sys',
+      'c = paramiko.SSHClient(); c.set_missing_host_key_policy(paramiko.AutoAddPolicy())',
+      "c.connect('127.0.0.1', int(sys.argv[1]), username='alice', key_filename=sys.argv[2], password=sys.argv[3], look_for_keys=False, allow_agent=False)",
+      "print('authenticated'); c.close()",
+    ].join('\n');
+    const out = await new Promise<string>((resolve) => {
+      execFile(PYTHON!, ['-c', script, String(room.board.port), unbound, PASSWORD], { timeout: 20_000 }, (_err, stdout, stderr) => resolve(`${stdout}${stderr}`));
+    });
+    expect(out).toContain('authenticated');
+    expect(room.board.logs().some((l) => l.msg === 'key not bound to the account; asking for a password')).toBe(true);
+  });
+});
+
 describe.runIf(hasTmuxAndSsh())('/keys add (the key in use), through OpenSSH', () => {
   it('falls back to the password after partial success, binds the key in use, then the key alone gets in', async () => {
     await room.start();
