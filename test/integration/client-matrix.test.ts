@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parsePublicKey } from '../../src/keys/openssh.js';
 import { startBoard, type TestBoard } from '../helpers/board.js';
-import { clientInTmux, hasCommand, type TmuxSsh } from '../helpers/tmux.js';
+import { clientInTmux, hasCommand, pythonWithParamiko, type TmuxSsh } from '../helpers/tmux.js';
 
 const PASSWORD = 'matrix password 7';
 const PARAMIKO_SHELL = path.resolve('test/helpers/paramiko-shell.py');
@@ -34,15 +34,7 @@ interface ClientSpec {
   start(login: Login): TmuxSsh;
 }
 
-/** A Python that has paramiko: Debian's python3-paramiko is for the system Python, which a pyenv on the PATH hides. */
-const PYTHON = ['python3', '/usr/bin/python3'].find((python) => {
-  try {
-    execFileSync(python, ['-c', 'import paramiko'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const PYTHON = pythonWithParamiko();
 
 const CLIENTS: ClientSpec[] = [
   {

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parsePublicKey } from '../../src/keys/openssh.js';
 import { connectCaller, connectClient } from '../helpers/caller.js';
 import { PASSWORD, useRoom, WAIT_MS } from '../helpers/room.js';
-import { clientInTmux, hasTmuxAndSsh, type TmuxSsh } from '../helpers/tmux.js';
+import { clientInTmux, hasTmuxAndSsh, pythonWithParamiko, type TmuxSsh } from '../helpers/tmux.js';
 
 const room = useRoom();
 const sessions: TmuxSsh[] = [];
@@ -151,15 +151,7 @@ function sshBatch(port: number, options: string[]): Promise<string> {
   });
 }
 
-/** A Python that has paramiko: Debian's python3-paramiko is for the system Python, which a pyenv on the PATH may hide. */
-const PYTHON = ['python3', '/usr/bin/python3'].find((python) => {
-  try {
-    execFileSync(python, ['-c', 'import paramiko'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const PYTHON = pythonWithParamiko();
 
 describe.runIf(PYTHON)('a key, then the password, through paramiko', () => {
   it('gets in: paramiko asks for the ssh-userauth service again before its password, as sshd allows', async () => {
