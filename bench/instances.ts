@@ -19,7 +19,7 @@ import { Client, type ClientChannel } from 'ssh2';
 import { loadHostKeys } from '../src/ssh/host-keys.js';
 import { openDatabase } from '../src/store/db.js';
 import { createPasswordHasher } from '../src/store/passwords.js';
-import { UserStore } from '../src/store/users.js';
+import { SqliteUserStore } from '../src/store/users.js';
 import { runBoardProcess, type BoardProcess } from '../test/helpers/process.js';
 import { startRedis, type TestRedis } from '../test/helpers/redis.js';
 
@@ -72,7 +72,7 @@ async function prepare(): Promise<Record<string, string>> {
   const config = `connection:\n  max_nodes: ${limit}\n  max_connections: ${limit * 2}\n  max_per_ip: ${limit * 2}\n  max_unauthenticated: 64\nchat:\n  capacity: ${limit}\n  flood_burst: 100\n  flood_per_second: 100\n`;
   writeFileSync(path.join(root, 'config.yaml'), config);
   const db = openDatabase(dataDir);
-  const users = new UserStore(db, createPasswordHasher({ maxConcurrent: 2 }));
+  const users = new SqliteUserStore(db, createPasswordHasher({ maxConcurrent: 2 }));
   for (let i = 0; i < callerCount; i++) await users.create({ handle: `bench${String(i).padStart(3, '0')}`, password: PASSWORD });
   db.close();
   return { BBS_CONFIG: path.join(root, 'config.yaml'), BBS_HOST: '127.0.0.1', BBS_PORT: '0', BBS_WORKERS: '1', BBS_DATA_DIR: dataDir, BBS_KEYS_DIR: keysDir };

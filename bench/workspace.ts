@@ -11,7 +11,7 @@ import ssh2 from 'ssh2';
 import { loadHostKeys } from '../src/ssh/host-keys.js';
 import { openDatabase } from '../src/store/db.js';
 import { createPasswordHasher, type PasswordHasher } from '../src/store/passwords.js';
-import { UserStore } from '../src/store/users.js';
+import { SqliteUserStore } from '../src/store/users.js';
 
 export interface Account {
   handle: string;
@@ -102,7 +102,7 @@ function makeHostKeys(dir: string): void {
 async function createAccounts(dataDir: string, count: number): Promise<Account[]> {
   const db = openDatabase(dataDir);
   try {
-    const users = new UserStore(db, await oneHashForAll());
+    const users = new SqliteUserStore(db, await oneHashForAll());
     const accounts: Account[] = [];
     for (let i = 1; i <= count; i++) {
       const handle = `bench${String(i).padStart(4, '0')}`;

@@ -7,14 +7,15 @@ import type { Logger } from 'pino';
 import type { AccountCommand } from './chat/member.js';
 import { defaultHandleColor, HANDLE_COLORS, handleColorOf, isHandleColor, type HandleColor } from './chat/handle-color.js';
 import { formatUtc } from './chat/who.js';
-import type { CommunityStore } from './store/community.js';
 import { passwordProblem } from './store/passwords.js';
 import { parsePublicKey } from './keys/openssh.js';
-import { StoreError, type UserStore } from './store/users.js';
+import { StoreError, type CommunityStore, type UserStore } from './store/store.js';
 import type { Teleconference } from './ui/teleconference.js';
 
 export interface AccountCommandDeps {
   userId: number;
+  /** The handle the caller logged in with (a rename ends the call, so it holds for the call). */
+  handle: string;
   users: UserStore;
   community: CommunityStore;
   tele: Teleconference;
@@ -27,7 +28,12 @@ export interface AccountCommandDeps {
   setHandleColor(color: HandleColor | undefined): void;
 }
 
-export function createAccountCommands(deps: AccountCommandDeps): (command: AccountCommand) => void {
+/**
+ * /keys, /tz and /color settle when their answer is told (the member holds later lines until then). /passwd
+ * runs beside the room and opens its question before it returns: a password typed right after the
+ * command must reach the masked question, never the room.
+ */
+export function createAccountCommands(deps: AccountCommandDeps): (command: AccountCommand) => void | Promise<void> {
   const { users, tele, tell, log } = deps;
   let changing = false;
 
@@ -46,23 +52,23 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
     tell('Your password is changed.');
   }
 
-  function addPastedKey(handle: string, text: string): void {
+  async function addPastedKey(handle: string, text: string): Promise<void> {
     const parsed = parsePublicKey(text);
     if (!parsed.ok) return tell(parsed.error);
-    addKey(handle, parsed.key, `Key added: ${parsed.key.fingerprint}.`);
+    await addKey(handle, parsed.key, `Key added: ${parsed.key.fingerprint}.`);
   }
 
   /** Only a key whose signature auth verified on this very connection: its holder is the caller. */
-  function addKeyInUse(handle: string): void {
+  async function addKeyInUse(handle: string): Promise<void> {
     const key = deps.provenKey;
     if (!key) return tell('Your client proved no key at login that is not already yours. Paste the key instead: /keys add <your .pub line>');
-    addKey(handle, { ...key, comment: '' }, `Key added: ${key.algo} ${key.fingerprint}, the key your client offered at login.`);
+    await addKey(handle, { ...key, comment: '' }, `Key added: ${key.algo} ${key.fingerprint}, the key your client offered at login.`);
   }
 
-  function addKey(handle: string, key: { algo: string; blob: Buffer; fingerprint: string; comment: string }, added: string): void {
-    if (users.findByKey(key.algo, key.blob)?.id === deps.userId) return tell(`You already have that key (${key.fingerprint}).`);
+  async function addKey(handle: string, key: { algo: string; blob: Buffer; fingerprint: string; comment: string }, added: string): Promise<void> {
+    if ((await users.findByKey(key.algo, key.blob))?.id === deps.userId) return tell(`You already have that key (${key.fingerprint}).`);
     try {
-      users.addKey(handle, key);
+      await users.addKey(handle, key);
     } catch (err) {
       if (err instanceof StoreError && err.code === 'ERR_KEY_TAKEN') return tell(err.message);
       throw err;
@@ -71,13 +77,13 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
     tell(`${added} It logs you in from now on; /keys remove ${key.fingerprint} unbinds it.`);
   }
 
-  function keys(handle: string, remove: string | undefined): void {
+  async function keys(handle: string, remove: string | undefined): Promise<void> {
     if (remove !== undefined) {
-      if (!deps.community.removeKey(deps.userId, remove)) return tell(`You have no key ${remove}. /keys lists yours.`);
+      if (!(await deps.community.removeKey(deps.userId, remove))) return tell(`You have no key ${remove}. /keys lists yours.`);
       log.info({ fingerprint: remove }, 'key removed by its owner');
       return tell(`Key removed: ${remove}`);
     }
-    const bound = users.keysFor(handle);
+    const bound = await users.keysFor(handle);
     const inUse = deps.provenKey ? ` /keys add alone binds the key your client offered at login (${deps.provenKey.fingerprint}).` : '';
     if (bound.length === 0) return tell(`No SSH keys log you in. /keys add <your .pub line> binds one.${inUse}`);
     tell(`SSH keys that log you in (${bound.length}):`);
@@ -85,52 +91,50 @@ export function createAccountCommands(deps: AccountCommandDeps): (command: Accou
     tell(`/keys add <public key> binds another; /keys remove <fingerprint> unbinds one.${inUse}`);
   }
 
-  function timeZone(zone: string | undefined): void {
+  async function timeZone(zone: string | undefined): Promise<void> {
     if (zone === undefined) {
-      const current = deps.community.timeZone(deps.userId);
+      const current = await deps.community.timeZone(deps.userId);
       return tell(current ? `Times are shown in ${current}. /tz off shows the board's own.` : "Times are shown in the board's own zone. /tz <zone> changes it, e.g. /tz Europe/Paris.");
     }
     if (zone.toLowerCase() === 'off') {
-      deps.community.setTimeZone(deps.userId, undefined);
+      await deps.community.setTimeZone(deps.userId, undefined);
       tele.setTimeZone(undefined);
       return tell("Times are shown in the board's own zone again.");
     }
     const canonical = canonicalZone(zone);
     if (!canonical) return tell(`There is no time zone called ${zone}. Try a name like Europe/Paris, America/New_York or UTC.`);
-    deps.community.setTimeZone(deps.userId, canonical);
+    await deps.community.setTimeZone(deps.userId, canonical);
     tele.setTimeZone(canonical);
     tell(`Times are now shown in ${canonical}.`);
   }
 
-  function handleColor(handle: string, name: string | undefined): void {
+  async function handleColor(handle: string, name: string | undefined): Promise<void> {
     const choices = `Colours: ${HANDLE_COLORS.join(', ')}; /color off gives back your own.`;
     if (name === undefined) {
-      const chosen = deps.community.handleColor(deps.userId);
+      const chosen = await deps.community.handleColor(deps.userId);
       return tell(`Your handle is shown in ${handleColorOf(handle, chosen)}${isHandleColor(chosen) ? '' : ' (its own colour)'}. ${choices}`);
     }
     const wanted = name.toLowerCase();
     if (wanted === 'off') {
-      deps.community.setHandleColor(deps.userId, undefined);
+      await deps.community.setHandleColor(deps.userId, undefined);
       deps.setHandleColor(undefined);
       return tell(`Your handle is shown in its own colour again, ${defaultHandleColor(handle)}.`);
     }
     if (!isHandleColor(wanted)) return tell(`There is no colour called ${name}. ${choices}`);
-    deps.community.setHandleColor(deps.userId, wanted);
+    await deps.community.setHandleColor(deps.userId, wanted);
     deps.setHandleColor(wanted);
     tell(`Your handle is now shown in ${wanted}, from your next line on.`);
   }
 
   return (command) => {
-    const user = users.findById(deps.userId);
-    if (!user) return;
-    if (command.kind === 'color') return handleColor(user.handle, command.name);
-    if (command.kind === 'keys' && command.inUse) return addKeyInUse(user.handle);
-    if (command.kind === 'keys' && command.add !== undefined) return addPastedKey(user.handle, command.add);
-    if (command.kind === 'keys') return keys(user.handle, command.remove);
+    if (command.kind === 'color') return handleColor(deps.handle, command.name);
+    if (command.kind === 'keys' && command.inUse) return addKeyInUse(deps.handle);
+    if (command.kind === 'keys' && command.add !== undefined) return addPastedKey(deps.handle, command.add);
+    if (command.kind === 'keys') return keys(deps.handle, command.remove);
     if (command.kind === 'tz') return timeZone(command.zone);
     if (changing) return;
     changing = true;
-    changePassword(user.handle)
+    changePassword(deps.handle)
       .catch((err: unknown) => {
         log.error({ err }, 'password change failed');
         tell('Sorry, your password could not be changed.');

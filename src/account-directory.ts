@@ -4,26 +4,24 @@
  * thrown; every expected outcome ("no such account") is a value.
  */
 import type { AccountCard, Directory } from './chat/directory.js';
-import type { CommunityStore, WaitingLimits } from './store/community.js';
-import type { User, UserStore } from './store/users.js';
+import type { CommunityStore, User, UserStore, WaitingLimits } from './store/store.js';
 
 export function createAccountDirectory(user: User, users: UserStore, community: CommunityStore, limits: WaitingLimits): Directory {
   return {
-    account(handle) {
-      const found = users.findByHandle(handle);
+    async account(handle) {
+      const found = await users.findByHandle(handle);
       return found && card(found);
     },
-    accounts: () => users.list().map(card),
+    accounts: async () => (await users.list()).map(card),
     recentCalls: (limit) => community.recentCalls(limit),
-    leaveMessage(message) {
-      const to = users.findByHandle(message.to);
+    async leaveMessage(message) {
+      const to = await users.findByHandle(message.to);
       if (!to) return 'no-account';
       return community.leaveMessage(to.id, user.id, message, limits);
     },
-    ignored: () => community.ignored(user.id),
-    setIgnored(handle, ignored) {
-      const target = users.findByHandle(handle);
-      if (target) community.setIgnored(user.id, target.id, ignored);
+    async setIgnored(handle, ignored) {
+      const target = await users.findByHandle(handle);
+      if (target) await community.setIgnored(user.id, target.id, ignored);
     },
     setPagerOff: (off) => community.setPagerOff(user.id, off),
   };

@@ -4,8 +4,7 @@
  * reaches the call this way, and so does `bbs kick`; the call also says now and then that it is
  * still there, for `bbs who`. A few indexed reads per caller per period, a write every 30 s.
  */
-import type { Ban, CommunityStore, KickRequest } from './store/community.js';
-import type { Role, UserStore } from './store/users.js';
+import type { Ban, CommunityStore, KickRequest, Role, UserStore } from './store/store.js';
 
 export const WATCH_EVERY_MS = 3000;
 /** Every this many looks, the call tells the database it is still there (for `bbs who`). */
@@ -34,29 +33,45 @@ export interface AccountWatchDeps {
   everyMs?: number;
 }
 
-/** Returns the function that stops watching. */
+/** Returns the function that stops watching; what a look still under way finds is then dropped. */
 export function watchAccount(deps: AccountWatchDeps): () => void {
   let role = deps.role;
   let looks = 0;
+  let looking = false;
+  let stopped = false;
+
+  /** What this look found that ends or changes the call; undefined when all is as it was. */
+  async function look(): Promise<(() => void) | undefined> {
+    looks += 1;
+    if (looks % HEARTBEAT_EVERY === 0) await deps.community.touchCall(deps.callId);
+    const user = await deps.users.findById(deps.userId);
+    if (!user) return deps.onDeleted;
+    const ban = await deps.community.activeBan(deps.userId);
+    if (ban) return () => deps.onBanned(ban);
+    if (user.handle !== deps.handle) return () => deps.onRenamed(user.handle);
+    const kick = await deps.community.takeKick(deps.userId, deps.since);
+    if (kick) return () => deps.onKicked(kick);
+    if (user.role === role) return undefined;
+    role = user.role;
+    return () => deps.onRoleChange(role);
+  }
+
   const timer = setInterval(() => {
-    try {
-      looks += 1;
-      if (looks % HEARTBEAT_EVERY === 0) deps.community.touchCall(deps.callId);
-      const user = deps.users.findById(deps.userId);
-      if (!user) return deps.onDeleted();
-      const ban = deps.community.activeBan(deps.userId);
-      if (ban) return deps.onBanned(ban);
-      if (user.handle !== deps.handle) return deps.onRenamed(user.handle);
-      const kick = deps.community.takeKick(deps.userId, deps.since);
-      if (kick) return deps.onKicked(kick);
-      if (user.role !== role) {
-        role = user.role;
-        deps.onRoleChange(role);
-      }
-    } catch (err) {
-      deps.onError(err);
-    }
+    // A slow database must not stack looks up: the next period tries again.
+    if (looking) return;
+    looking = true;
+    look()
+      .then((found) => {
+        if (!stopped) found?.();
+      })
+      .catch((err: unknown) => {
+        if (!stopped) deps.onError(err);
+      })
+      .finally(() => (looking = false));
   }, deps.everyMs ?? WATCH_EVERY_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }

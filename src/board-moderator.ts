@@ -11,9 +11,8 @@ import { cleanText } from './chat/text.js';
 import { formatUtc } from './chat/who.js';
 import type { ActiveCallers } from './nodes/lines.js';
 import type { CallerSession } from './session.js';
-import type { Ban, CommunityStore } from './store/community.js';
+import type { Ban, CommunityStore, UserStore } from './store/store.js';
 import { CALL_FRESH_MS } from './account-watch.js';
-import type { UserStore } from './store/users.js';
 
 export interface BoardModeratorDeps {
   users: UserStore;
@@ -28,34 +27,36 @@ export interface BoardModeratorDeps {
 export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
   const { users, community, callers, room } = deps;
   return {
-    kick(handle, by, reason) {
-      const user = users.findByHandle(handle);
-      const session = user && callers.get(user.id);
+    async kick(handle, by, reason) {
+      const user = await users.findByHandle(handle);
+      if (!user) return false;
+      const session = callers.get(user.id);
       if (session) session.end('kicked', kickText({ by, reason }));
       // On another worker process: its account watch ends the call at its next look.
-      else if (user && community.openCalls(CALL_FRESH_MS).some((c) => c.handle === user.handle)) community.requestKick(user.id, { by, reason });
+      else if ((await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle)) await community.requestKick(user.id, { by, reason });
       else return false;
       return true;
     },
-    ban(handle, ban) {
-      const user = users.findByHandle(handle);
+    async ban(handle, ban) {
+      const user = await users.findByHandle(handle);
       if (!user) return;
-      community.ban(user.id, ban);
+      await community.ban(user.id, ban);
       callers.get(user.id)?.end('banned', banText(deps.bbsName, user.handle, ban));
     },
-    unban(handle) {
-      const user = users.findByHandle(handle);
-      if (!user || !community.activeBan(user.id)) return false;
-      community.unban(user.id);
+    async unban(handle) {
+      const user = await users.findByHandle(handle);
+      if (!user || !(await community.activeBan(user.id))) return false;
+      await community.unban(user.id);
       return true;
     },
-    notify(handle, text) {
-      const user = users.findByHandle(handle);
+    async notify(handle, text) {
+      const user = await users.findByHandle(handle);
       if (user) room.notify(String(user.id), text);
     },
     record(actor, action, target, detail) {
       deps.log.info({ sysop: actor, action, target, detail }, 'sysop action');
-      community.logAction(actor, action, target, detail);
+      // The board's log line above is the record that cannot fail; the kept one is reported if it does.
+      community.logAction(actor, action, target, detail).catch((err: unknown) => deps.log.error({ err, action }, 'could not keep a sysop action'));
     },
   };
 }

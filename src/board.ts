@@ -20,12 +20,10 @@ import { LoginGuard, type LoginAttempts } from './ssh/login-guard.js';
 import { admissionLimits } from './ssh/admission.js';
 import { createLocalCounts, type ConnectionCounts } from './ssh/connection-caps.js';
 import { createSshServer } from './ssh/server.js';
-import { openDatabase } from './store/db.js';
-import { CommunityStore } from './store/community.js';
-import { createHistoryStore } from './store/history.js';
+import { openStores } from './store/open-stores.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { closeCrashedCalls } from './store/open-calls.js';
-import { UserStore } from './store/users.js';
+import type { CommunityStore, HistoryStore, Stores, UserStore } from './store/store.js';
 import { createDrawing } from './ui/drawing.js';
 import { prepareBlessed } from './ui/screen.js';
 import type { RefusalReason } from './metrics/board-metrics.js';
@@ -45,9 +43,11 @@ export interface Board {
   connectionCount(): number;
   /** Where the metrics endpoint listens; undefined when metrics are off. */
   metricsAddress(): AddressInfo | undefined;
-  /** Goodbye to every caller, stop listening, close the database. Idempotent. */
+  /** Goodbye to every caller, stop listening, close the stores. Idempotent. */
   close(): Promise<void>;
   readonly hostKeys: HostKey[];
+  /** Everything the board keeps; users and community are two of them. */
+  readonly stores: Stores;
   readonly users: UserStore;
   readonly community: CommunityStore;
   readonly room: ChatManager;
@@ -81,7 +81,7 @@ export interface BoardLinks {
 /** How long callers' goodbyes may take to flush before their sockets are cut. */
 const SHUTDOWN_GRACE_MS = 2000;
 
-export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoard {
+export async function createBoard(config: Readonly<Config>, deps: BoardDeps): Promise<LocalBoard> {
   const now = deps.now ?? Date.now;
   const hostKeys = loadAndLogHostKeys(config.server.keys_dir, deps.log);
   const nodes = new NodeManager(config.connection.max_nodes);
@@ -91,7 +91,7 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoa
     counts: createLocalCounts(admissionLimits(config.connection, config.auth), now),
     logins: new LoginGuard({ maxAttempts: config.auth.max_login_attempts, lockoutMinutes: config.auth.lockout_minutes, now }),
   };
-  return { ...assemble(config, deps, links, hostKeys, { announce: true, closeCrashedCalls: true, nodesInUse: () => nodes.inUse() }), nodes };
+  return { ...(await assemble(config, deps, links, hostKeys, { announce: true, closeCrashedCalls: true, nodesInUse: () => nodes.inUse() })), nodes };
 }
 
 /**
@@ -99,32 +99,28 @@ export function createBoard(config: Readonly<Config>, deps: BoardDeps): LocalBoa
  * started), or an instance of a board shared through Redis. announce: log "listening on" (a
  * worker leaves that line to its primary).
  */
-export function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, options: { announce?: boolean } = {}): Board {
+export async function createBoardWorker(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, options: { announce?: boolean } = {}): Promise<Board> {
   const { keys } = loadHostKeys(config.server.keys_dir, { generate: false });
   return assemble(config, deps, links, keys, { announce: options.announce ?? false, closeCrashedCalls: false });
 }
 
-function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, hostKeys: HostKey[], options: { announce: boolean; closeCrashedCalls: boolean; nodesInUse?: () => number }): Board {
+async function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, hostKeys: HostKey[], options: { announce: boolean; closeCrashedCalls: boolean; nodesInUse?: () => number }): Promise<Board> {
   const { log } = deps;
   const now = deps.now ?? Date.now;
   prepareBlessed();
-  const db = openDatabase(config.server.data_dir);
   const hasher = createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes });
-  const users = new UserStore(db, hasher);
-  if (options.closeCrashedCalls) closeCrashedCalls(users, log);
-  const community = new CommunityStore(db, now);
-  const stored = createHistoryStore(db);
-  const recent = links.recent;
-  const room = new ChatManager({
-    capacity: config.chat.capacity,
-    now,
-    historyLimit: config.chat.history,
-    // A shared room's own recent lines are the board's; this machine's store has only what was said here.
-    history: recent?.length ? { load: (limit) => recent.slice(-limit), append: (message) => stored.append(message) } : stored,
-    bus: links.bus,
-    onListenerError: (err) => log.error({ err }, 'a chat listener failed'),
-    onHistoryError: (err) => log.error({ err }, 'could not save chat history'),
-  });
+  const stores = await openStores(config, { hasher, now, log });
+  // Which database, once per board (a worker leaves it to its primary); describe() holds no password.
+  if (options.announce) log.info({ database: stores.describe() }, 'database open');
+  let room: ChatManager;
+  try {
+    if (options.closeCrashedCalls) await closeCrashedCalls(stores.users, log);
+    room = await openRoom(config, links, stores.history, { now, log });
+  } catch (err) {
+    await stores.close();
+    throw err;
+  }
+  const { users, community } = stores;
   const sessions = new Set<CallerSession>();
   const telemetry = createTelemetry(
     config.metrics,
@@ -185,7 +181,7 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     await telemetry.close();
     room.close();
     await links.close?.();
-    db.close();
+    await stores.close();
     log.info({ sessions: open.length }, 'board closed');
   }
 
@@ -202,9 +198,29 @@ function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardLinks, 
     metricsAddress: () => telemetry.address(),
     close: () => (closing ??= shutdown()),
     hostKeys,
+    stores,
     users,
     community,
     room,
   };
 }
 
+/**
+ * The room, with the history a newcomer sees loaded before it is made (the chat core does no I/O).
+ * A shared room's own recent lines are the board's; this machine's store has only what was said here.
+ */
+async function openRoom(config: Readonly<Config>, links: BoardLinks, stored: HistoryStore, { now, log }: { now: () => number; log: Logger }): Promise<ChatManager> {
+  const recent = links.recent;
+  const initialHistory = recent?.length ? recent : await stored.load(config.chat.history);
+  return new ChatManager({
+    capacity: config.chat.capacity,
+    now,
+    historyLimit: config.chat.history,
+    initialHistory,
+    // Fire and forget: the store keeps appends in call order, and a failure costs only the kept copy.
+    history: { append: (message) => void stored.append(message).catch((err: unknown) => log.error({ err }, 'could not save chat history')) },
+    bus: links.bus,
+    onListenerError: (err) => log.error({ err }, 'a chat listener failed'),
+    onHistoryError: (err) => log.error({ err }, 'could not save chat history'),
+  });
+}

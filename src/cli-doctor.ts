@@ -1,6 +1,7 @@
 /**
  * `bbs doctor`: what a sysop gets wrong, one line per check — the config, the host keys (present,
- * readable, private), the database (there, readable, intact, a schema this version knows), the
+ * readable, private), the database (there, readable, intact, a schema this version knows; or the
+ * PostgreSQL server answering, ./store/postgres/doctor-check.ts), the
  * port (free, or the board answering on it), Redis when the room is shared (./redis/doctor-check.ts)
  * and the Node.js version. It changes nothing: the
  * database is opened read-only and the port is only tried. Exit status 1 when any check fails.
@@ -35,7 +36,13 @@ export async function runDoctor(io: CliIo): Promise<number> {
   const config = checkConfig(io, report);
   if (config) {
     report(checkHostKeys(config.server.keys_dir));
-    report(checkDatabase(config, io));
+    if (config.store.postgres) {
+      const { checkPostgres } = await import('./store/postgres/doctor-check.js');
+      const postgres = await checkPostgres(config.store.postgres);
+      report(check(postgres.status, 'database', postgres.detail));
+    } else {
+      report(checkDatabase(config, io));
+    }
     report(await checkPort(config.server.host, config.server.port));
     if (config.room.redis) {
       const { checkRedis } = await import('./redis/doctor-check.js');

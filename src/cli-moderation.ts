@@ -10,8 +10,6 @@ import { parseDuration } from './chat/duration.js';
 import { formatUtc } from './chat/who.js';
 import type { CliCommand, Context } from './cli.js';
 import { formatTime, table } from './cli-table.js';
-import { deleteUser, removeKey, renameUser } from './store/account-admin.js';
-import { CommunityStore } from './store/community.js';
 
 const ACTOR = 'cli';
 
@@ -46,8 +44,8 @@ export const MODERATION_COMMANDS: readonly CliCommand[] = [
   },
 ];
 
-function who(_args: string[], _flags: Set<string>, ctx: Context): number {
-  const calls = new CommunityStore(ctx.db).openCalls(CALL_FRESH_MS);
+async function who(_args: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  const calls = await ctx.stores.community.openCalls(CALL_FRESH_MS);
   if (calls.length === 0) {
     ctx.out('No one is on the board.');
     return 0;
@@ -56,14 +54,14 @@ function who(_args: string[], _flags: Set<string>, ctx: Context): number {
   return 0;
 }
 
-function kick([handle = '']: string[], _flags: Set<string>, ctx: Context): number {
-  const user = ctx.users.findByHandle(handle);
+async function kick([handle = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  const user = await ctx.users.findByHandle(handle);
   if (!user) return ctx.fail(`No user called ${handle}.`);
-  const community = new CommunityStore(ctx.db);
-  if (!community.openCalls(CALL_FRESH_MS).some((c) => c.handle === user.handle)) return ctx.fail(`${user.handle} is not on the board.`);
+  const { community } = ctx.stores;
+  if (!(await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle)) return ctx.fail(`${user.handle} is not on the board.`);
   const reason = cleanReason(ctx.options.get('--reason'));
-  community.requestKick(user.id, { by: ACTOR, reason });
-  community.logAction(ACTOR, 'kick', user.handle, reason);
+  await community.requestKick(user.id, { by: ACTOR, reason });
+  await community.logAction(ACTOR, 'kick', user.handle, reason);
   ctx.out(`${user.handle} will be removed from the board within a few seconds.`);
   return 0;
 }
@@ -73,8 +71,8 @@ function cleanReason(reason: string | undefined): string {
   return (reason ?? '').replace(/[\p{Cc}]/gu, ' ').trim().slice(0, 200);
 }
 
-function ban([handle = '']: string[], _flags: Set<string>, ctx: Context): number {
-  const user = ctx.users.findByHandle(handle);
+async function ban([handle = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  const user = await ctx.users.findByHandle(handle);
   if (!user) return ctx.fail(`No user called ${handle}.`);
   if (user.role === 'sysop') return ctx.fail(`${user.handle} is a sysop: make them a user first (bbs user role ${user.handle} user).`);
   const length = ctx.options.get('--for');
@@ -82,45 +80,45 @@ function ban([handle = '']: string[], _flags: Set<string>, ctx: Context): number
   if (length !== undefined && ms === undefined) return ctx.fail(`"${length}" is not a duration: use e.g. 30m, 12h, 7d or 2w.`);
   const until = ms === undefined ? null : Date.now() + ms;
   const reason = cleanReason(ctx.options.get('--reason'));
-  const community = new CommunityStore(ctx.db);
-  community.ban(user.id, { until, reason, by: ACTOR });
+  const { community } = ctx.stores;
+  await community.ban(user.id, { until, reason, by: ACTOR });
   const end = until === null ? 'for good' : `until ${formatUtc(until)}`;
-  community.logAction(ACTOR, 'ban', user.handle, `${end}${reason ? `: ${reason}` : ''}`);
+  await community.logAction(ACTOR, 'ban', user.handle, `${end}${reason ? `: ${reason}` : ''}`);
   ctx.out(`${user.handle} is banned ${end}${reason ? ` (${reason})` : ''}.`);
   return 0;
 }
 
-function unban([handle = '']: string[], _flags: Set<string>, ctx: Context): number {
-  const user = ctx.users.findByHandle(handle);
+async function unban([handle = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  const user = await ctx.users.findByHandle(handle);
   if (!user) return ctx.fail(`No user called ${handle}.`);
-  const community = new CommunityStore(ctx.db);
-  if (!community.activeBan(user.id)) {
+  const { community } = ctx.stores;
+  if (!(await community.activeBan(user.id))) {
     ctx.out(`${user.handle} is not banned.`);
     return 0;
   }
-  community.unban(user.id);
-  community.logAction(ACTOR, 'unban', user.handle);
+  await community.unban(user.id);
+  await community.logAction(ACTOR, 'unban', user.handle);
   ctx.out(`${user.handle} is no longer banned.`);
   return 0;
 }
 
-function remove([handle = '']: string[], _flags: Set<string>, ctx: Context): number {
-  const deleted = deleteUser(ctx.db, handle);
-  new CommunityStore(ctx.db).logAction(ACTOR, 'delete', deleted);
+async function remove([handle = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  const deleted = await ctx.stores.admin.deleteUser(handle);
+  await ctx.stores.community.logAction(ACTOR, 'delete', deleted);
   ctx.out(`Deleted ${deleted}, with their keys, call log and waiting messages.`);
   return 0;
 }
 
-function rename([handle = '', to = '']: string[], _flags: Set<string>, ctx: Context): number {
-  const renamed = renameUser(ctx.db, handle, to);
-  new CommunityStore(ctx.db).logAction(ACTOR, 'rename', renamed.from, `to ${renamed.to}`);
+async function rename([handle = '', to = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  const renamed = await ctx.stores.admin.renameUser(handle, to);
+  await ctx.stores.community.logAction(ACTOR, 'rename', renamed.from, `to ${renamed.to}`);
   ctx.out(`${renamed.from} is now ${renamed.to}.`);
   return 0;
 }
 
-function unbindKey([handle = '', fingerprint = '']: string[], _flags: Set<string>, ctx: Context): number {
-  if (!removeKey(ctx.db, handle, fingerprint)) return ctx.fail(`${handle} has no key ${fingerprint} (see bbs user key list ${handle}).`);
-  new CommunityStore(ctx.db).logAction(ACTOR, 'key remove', handle, fingerprint);
+async function unbindKey([handle = '', fingerprint = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  if (!(await ctx.stores.admin.removeKey(handle, fingerprint))) return ctx.fail(`${handle} has no key ${fingerprint} (see bbs user key list ${handle}).`);
+  await ctx.stores.community.logAction(ACTOR, 'key remove', handle, fingerprint);
   ctx.out(`Removed key ${fingerprint} from ${handle}.`);
   return 0;
 }

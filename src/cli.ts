@@ -12,14 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { handleProblem, isValidHandle } from './chat/text.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { describeKey, MAX_PUBLIC_KEY_TEXT, parsePublicKey } from './keys/openssh.js';
-import type { Database } from './store/db.js';
 import { runBackup } from './cli-backup.js';
-import { chooseDatabase, describeChoice, openChosenDatabase } from './cli-database.js';
+import { chooseDatabase, describeChoice, openChosenStores } from './cli-database.js';
 import { runDoctor } from './cli-doctor.js';
+import { runTransferCommand, TRANSFER_USAGE } from './cli-transfer.js';
 import { listHostKeys } from './cli-host-keys.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { readInput, readNewPassword, type CliInput } from './cli-input.js';
-import { isRole, StoreError, UserStore, type User } from './store/users.js';
+import { isRole, StoreError, type Stores, type User, type UserStore } from './store/store.js';
 import { parseArguments } from './cli-args.js';
 import { MODERATION_COMMANDS } from './cli-moderation.js';
 import { formatTime, table } from './cli-table.js';
@@ -35,7 +35,8 @@ export interface CliIo {
 export interface Context {
   io: CliIo;
   config: Readonly<Config>;
-  db: Database;
+  stores: Stores;
+  /** stores.users, the one most commands use. */
   users: UserStore;
   /** Options that take a value (`--for 7d`). */
   options: Map<string, string>;
@@ -97,6 +98,8 @@ export async function runCli(allArgs: readonly string[], io: CliIo): Promise<num
       if (argv.length > 1) return usageError(io, '"bbs keys" takes no arguments.');
       return listHostKeys(loadConfig({ env: io.env, cwd: io.cwd }).server.keys_dir, io);
     }
+    const transfer = runTransferCommand(argv, create, io, (problem) => usageError(io, problem));
+    if (transfer !== undefined) return await transfer;
     const command = findCommand(argv);
     if (!command) return usageError(io, `Unknown command "${argv.slice(0, 3).join(' ')}".`);
     const rest = argv.slice(command.words.split(' ').length);
@@ -107,17 +110,17 @@ export async function runCli(allArgs: readonly string[], io: CliIo): Promise<num
     }
     const config = loadConfig({ env: io.env, cwd: io.cwd });
     const choice = chooseDatabase(config, io.env, io.cwd);
-    const db = openChosenDatabase(config, choice, create);
+    const hasher = createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes });
+    const stores = await openChosenStores(config, choice, { hasher, create });
     io.stderr.write(`${describeChoice(choice)}\n`);
     try {
-      const users = new UserStore(db, createPasswordHasher({ maxConcurrent: config.auth.max_concurrent_hashes }));
       const fail = (line: string) => {
         io.stderr.write(`bbs: ${line}\n`);
         return 1;
       };
-      return await command.run(args, flags, { io, config, db, users, options, out: say(io.stdout), fail });
+      return await command.run(args, flags, { io, config, stores, users: stores.users, options, out: say(io.stdout), fail });
     } finally {
-      db.close();
+      await stores.close();
     }
   } catch (err) {
     return reportError(err, io);
@@ -134,6 +137,7 @@ function usage(): string {
     ['bbs keys', "the board's host-key fingerprints"],
     ['bbs doctor', 'check config, host keys, database, port and Node.js, one line each'],
     ['bbs backup <file>', 'a consistent copy of the database, also while the board runs'],
+    ...TRANSFER_USAGE,
     ['bbs help', 'this text'],
   );
   const width = Math.max(...lines.map(([left]) => left.length)) + 2;
@@ -168,7 +172,7 @@ function reportError(err: unknown, io: CliIo): number {
 
 async function addUser([handle = '']: string[], flags: Set<string>, ctx: Context): Promise<number> {
   if (!isValidHandle(handle)) return ctx.fail(handleProblem(handle) ?? 'That is not a valid handle.');
-  const existing = ctx.users.findByHandle(handle);
+  const existing = await ctx.users.findByHandle(handle);
   if (existing) return ctx.fail(`There is already a user called ${existing.handle}.`);
   const listed = ctx.config.auth.sysop_handles.some((h) => h.toLowerCase() === handle.toLowerCase());
   const role = flags.has('--sysop') || listed ? 'sysop' : 'user';
@@ -181,7 +185,7 @@ async function addUser([handle = '']: string[], flags: Set<string>, ctx: Context
 }
 
 async function changePassword([handle = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {
-  const user = ctx.users.findByHandle(handle);
+  const user = await ctx.users.findByHandle(handle);
   if (!user) return ctx.fail(`No user called ${handle}.`);
   const input = await readNewPassword(ctx.io, `New password for ${user.handle}: `);
   if ('error' in input) return ctx.fail(input.error);
@@ -190,52 +194,53 @@ async function changePassword([handle = '']: string[], _flags: Set<string>, ctx:
   return 0;
 }
 
-function listUsers(_args: string[], _flags: Set<string>, ctx: Context): number {
-  const users = ctx.users.list();
+async function listUsers(_args: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  const users = await ctx.users.list();
   if (users.length === 0) {
     ctx.out('No users yet. Add one with: bbs user add <handle>');
     return 0;
   }
-  const rows = users.map((u: User) => [
+  const keyCounts = await Promise.all(users.map(async (u) => (await ctx.users.keysFor(u.handle)).length));
+  const rows = users.map((u: User, i) => [
     u.handle,
     u.role,
     u.banned ? 'yes' : 'no',
     formatTime(u.createdAt),
     u.lastLoginAt === null ? 'never' : formatTime(u.lastLoginAt),
-    String(ctx.users.keysFor(u.handle).length),
+    String(keyCounts[i]),
   ]);
   ctx.out(table(['HANDLE', 'ROLE', 'BANNED', 'CREATED (UTC)', 'LAST LOGIN (UTC)', 'KEYS'], rows));
   return 0;
 }
 
-function changeRole([handle = '', role = '']: string[], _flags: Set<string>, ctx: Context): number {
+async function changeRole([handle = '', role = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {
   if (!isRole(role)) return ctx.fail(`Unknown role "${role}": use user or sysop.`);
-  const user = ctx.users.setRole(handle, role);
+  const user = await ctx.users.setRole(handle, role);
   ctx.out(`${user.handle} is now ${role === 'sysop' ? 'a sysop' : 'a user'}.`);
   return 0;
 }
 
 async function addKey([handle = '', ...keyWords]: string[], _flags: Set<string>, ctx: Context): Promise<number> {
-  const user = ctx.users.findByHandle(handle);
+  const user = await ctx.users.findByHandle(handle);
   if (!user) return ctx.fail(`No user called ${handle}.`);
   const source = await readKeyArgument(keyWords.join(' '), ctx.io);
   if ('error' in source) return ctx.fail(source.error);
   const parsed = parsePublicKey(source.text);
   if (!parsed.ok) return ctx.fail(source.file ? `${source.file}: ${parsed.error}` : parsed.error);
   const { key } = parsed;
-  if (ctx.users.findByKey(key.algo, key.blob)?.id === user.id) {
+  if ((await ctx.users.findByKey(key.algo, key.blob))?.id === user.id) {
     ctx.out(`${user.handle} already has that key (${key.fingerprint}).`);
     return 0;
   }
-  ctx.users.addKey(user.handle, key);
+  await ctx.users.addKey(user.handle, key);
   ctx.out(`Added ${key.algo} key ${key.fingerprint}${key.comment ? ` (${key.comment})` : ''} to ${user.handle}.`);
   return 0;
 }
 
-function listKeys([handle = '']: string[], _flags: Set<string>, ctx: Context): number {
-  const user = ctx.users.findByHandle(handle);
+async function listKeys([handle = '']: string[], _flags: Set<string>, ctx: Context): Promise<number> {
+  const user = await ctx.users.findByHandle(handle);
   if (!user) return ctx.fail(`No user called ${handle}.`);
-  const keys = ctx.users.keysFor(user.handle);
+  const keys = await ctx.users.keysFor(user.handle);
   if (keys.length === 0) {
     ctx.out(`${user.handle} has no keys. Add one with: bbs user key add ${user.handle} <file.pub>`);
     return 0;

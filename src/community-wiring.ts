@@ -16,8 +16,7 @@ import { banText, createBoardModerator, kickText } from './board-moderator.js';
 import { startIdleTimer, type IdleTimerOptions } from './idle-timer.js';
 import type { ActiveCallers } from './nodes/lines.js';
 import type { CallerSession, EndReason } from './session.js';
-import type { CommunityStore } from './store/community.js';
-import type { User, UserStore } from './store/users.js';
+import type { CommunityStore, User, UserStore } from './store/store.js';
 
 export interface CommunityDeps {
   config: Readonly<Config>;
@@ -97,8 +96,11 @@ export function watchCall(deps: CommunityDeps, call: CallWatch): () => void {
  * The caller's handle colour: read once at login (a stored name no longer in the palette counts as
  * none), changed by /color, stamped by the member on each line they say.
  */
-export function handleColorHolder(community: CommunityStore, userId: number): { get(): HandleColor | undefined; set(next: HandleColor | undefined): void } {
-  const stored = community.handleColor(userId);
+export async function handleColorHolder(
+  community: CommunityStore,
+  userId: number,
+): Promise<{ get(): HandleColor | undefined; set(next: HandleColor | undefined): void }> {
+  const stored = await community.handleColor(userId);
   let color = isHandleColor(stored) ? stored : undefined;
   return { get: () => color, set: (next) => (color = next) };
 }

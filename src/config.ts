@@ -8,10 +8,14 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { isValidHandle } from './chat/text.js';
+import { redactUrl } from './redact-url.js';
 
 /** `host:port` (`[v6]:port` for IPv6), e.g. 127.0.0.1:9464. */
 const LISTEN = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/;
 const listen = z.string().refine((v) => LISTEN.test(v) && Number(v.split(':').pop()) <= 65535, 'must be host:port, e.g. 127.0.0.1:9464');
+
+/** postgres://[user:pass@]host[:port]/database[?sslmode=…], or postgresql://. */
+const POSTGRES_URL = /^postgres(?:ql)?:\/\/[^\s]+$/;
 
 /** redis://[user:pass@]host:port/db, rediss:// for TLS, or the absolute path of a unix socket. */
 const REDIS_URL = /^(?:rediss?:\/\/[^\s]+|\/[^\s]+)$/;
@@ -78,6 +82,15 @@ const schema = z.strictObject({
       heartbeat_seconds: int(1, 60).default(5),
     })
     .prefault({}),
+  store: z
+    .strictObject({
+      // Off by default: SQLite in the data folder. Set, accounts and history live on that server.
+      postgres: z.string().regex(POSTGRES_URL, 'must be a postgres:// or postgresql:// URL').optional(),
+      pool_size: int(1, 200).default(10),
+      connect_timeout_seconds: int(1, 300).default(5),
+      statement_timeout_seconds: int(1, 3600).default(15),
+    })
+    .prefault({}),
   bbs: z
     .strictObject({
       name: z.string().min(1).max(40).default('ssh-bbs'),
@@ -103,6 +116,7 @@ export type ConnectionConfig = Config['connection'];
 export type AuthConfig = Config['auth'];
 export type ChatConfig = Config['chat'];
 export type RoomConfig = Config['room'];
+export type StoreConfig = Config['store'];
 export type BbsConfig = Config['bbs'];
 export type MetricsConfig = Config['metrics'];
 
@@ -128,15 +142,16 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-/** Each BBS_* variable and the key it overrides. */
-const ENV_OVERRIDES: ReadonlyArray<{ name: string; section: string; key: string; numeric?: boolean }> = [
+/** Each BBS_* variable and the key it overrides; a URL may carry a password, so it is shown redacted. */
+const ENV_OVERRIDES: ReadonlyArray<{ name: string; section: string; key: string; numeric?: boolean; url?: boolean }> = [
   { name: 'BBS_HOST', section: 'server', key: 'host' },
   { name: 'BBS_PORT', section: 'server', key: 'port', numeric: true },
   { name: 'BBS_KEYS_DIR', section: 'server', key: 'keys_dir' },
   { name: 'BBS_DATA_DIR', section: 'server', key: 'data_dir' },
   { name: 'BBS_WORKERS', section: 'server', key: 'workers', numeric: true },
   { name: 'BBS_LOG_LEVEL', section: 'log', key: 'level' },
-  { name: 'BBS_REDIS_URL', section: 'room', key: 'redis' },
+  { name: 'BBS_REDIS_URL', section: 'room', key: 'redis', url: true },
+  { name: 'BBS_DATABASE_URL', section: 'store', key: 'postgres', url: true },
 ];
 
 function section(raw: Record<string, any>, name: string): Record<string, unknown> {
@@ -167,11 +182,12 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadOptio
     if (server && typeof server[dir] === 'string') server[dir] = path.resolve(baseDir, server[dir] as string);
   }
   const fromEnv = new Map<string, string>();
-  for (const { name, section: sectionName, key, numeric } of ENV_OVERRIDES) {
+  for (const { name, section: sectionName, key, numeric, url } of ENV_OVERRIDES) {
     const value = env[name];
     if (value === undefined || value === '') continue;
     section(raw, sectionName)[key] = numeric && /^\d+$/.test(value) ? Number(value) : value;
-    fromEnv.set(`${sectionName}.${key}`, `${name}=${JSON.stringify(value.slice(0, 64))}`);
+    const shown = url ? redactUrl(value) : value;
+    fromEnv.set(`${sectionName}.${key}`, `${name}=${JSON.stringify(shown.slice(0, 64))}`);
   }
   const result = schema.safeParse(raw);
   if (!result.success) {
@@ -215,7 +231,7 @@ function parseYaml(text: string, file: string): Record<string, any> {
   const value: unknown = doc.toJS({ maxAliasCount: 50 });
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(['(top level): must be a mapping of sections (server, connection, auth, chat, room, bbs, log, metrics)'], file);
+    throw new ConfigError(['(top level): must be a mapping of sections (server, connection, auth, chat, room, store, bbs, log, metrics)'], file);
   }
   return value as Record<string, any>;
 }

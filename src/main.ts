@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   }
   try {
     if (workers > 1) {
-      const primary = startPrimary(config, log, workers);
+      const primary = await startPrimary(config, log, workers);
       closeBoard = primary.stop;
       await primary.listening;
     } else if (config.room.redis) {
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       await board.listen();
     } else {
       const { createBoard } = await import('./board.js');
-      const board = createBoard(config, { log });
+      const board = await createBoard(config, { log });
       closeBoard = () => board.close();
       await board.listen();
     }

@@ -18,8 +18,7 @@ import type { CallerConnection } from './ssh/caller-connection.js';
 import { INPUT_DROPPED_NOTICE, type ChannelTerminal } from './ssh/terminal.js';
 import { provenKeyOf, type OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';
-import { StoreError, type User, type UserStore } from './store/users.js';
-import type { CommunityStore } from './store/community.js';
+import { StoreError, type CommunityStore, type User, type UserStore } from './store/store.js';
 import { banText } from './board-moderator.js';
 import { handleColorHolder, memberPorts, watchCall } from './community-wiring.js';
 import { createAccountCommands } from './account-commands.js';
@@ -115,10 +114,11 @@ async function run(call: Call, end: End): Promise<void> {
     call.log.info('all lines busy before registration');
     return lineBusy(call, end, screen);
   }
-  const user = conn.outcome.kind === 'user' ? deps.users.findById(conn.outcome.user.id) : await register(call, end, conn.outcome.offeredKey);
+  const user = conn.outcome.kind === 'user' ? await deps.users.findById(conn.outcome.user.id) : await register(call, end, conn.outcome.offeredKey);
   if (call.ended || !user) return end('cancelled');
   call.user = user;
-  const ban = deps.community.activeBan(user.id);
+  const ban = await deps.community.activeBan(user.id);
+  if (call.ended) return;
   if (ban) {
     call.log.info({ user: user.handle }, 'banned caller refused');
     return end('banned', banText(deps.config.bbs.name, user.handle, ban));
@@ -134,7 +134,8 @@ async function run(call: Call, end: End): Promise<void> {
   conn.clearDeadline();
   conn.holdNode();
   call.log = call.log.child({ handle: user.handle, node });
-  call.callId = deps.users.recordLogin(user.id, { node, remote: conn.remote });
+  await openCallLog(call, user, node);
+  if (call.ended) return;
   call.log.info('on node');
   await teleconference(call, end, user, node, screen);
 }
@@ -143,6 +144,13 @@ async function lineBusy(call: Call, end: End, screen: BbsScreen): Promise<void> 
   const { config, lines, lineBusyMs } = call.deps;
   await showLineBusy(screen, { bbsName: config.bbs.name, maxNodes: lines.maxNodes }, { waitMs: lineBusyMs });
   end('line-busy');
+}
+
+/** The call-log entry, noted in the call when it is made; a call that ended meanwhile closes it at once. */
+async function openCallLog(call: Call, user: User, node: number): Promise<void> {
+  const callId = await call.deps.users.recordLogin(user.id, { node, remote: call.conn.remote });
+  if (call.ended) recordLogout(call, callId);
+  else call.callId = callId;
 }
 
 /** A node, noted in the call at once so that teardown gives it back even if the call ended meanwhile. */
@@ -160,9 +168,8 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
   const result = await runRegistration<User>(call.screen!, {
     bbsName: config.bbs.name,
     offeredKey: offeredKey && { algo: offeredKey.algo, fingerprint: offeredKey.fingerprint },
-    checkHandle: (handle) =>
-      handleProblem(handle, config.auth.sysop_handles) ??
-      (users.findByHandle(handle) ? `The handle "${handle}" is taken. Please choose another.` : undefined),
+    checkHandle: (handle) => handleProblem(handle, config.auth.sysop_handles),
+    handleTaken: async (handle) => ((await users.findByHandle(handle)) ? takenText(handle) : undefined),
     checkPassword: passwordProblem,
     async register({ handle, password, bindKey }) {
       try {
@@ -173,7 +180,7 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
         return { ok: true, user: created };
       } catch (err) {
         if (err instanceof StoreError && err.code === 'ERR_HANDLE_TAKEN') {
-          return { ok: false, field: 'handle', message: `The handle "${handle}" is taken. Please choose another.` };
+          return { ok: false, field: 'handle', message: takenText(handle) };
         }
         if (err instanceof StoreError && err.code === 'ERR_KEY_TAKEN') {
           return { ok: false, field: 'handle', message: 'Your SSH key already belongs to an account: log in with that handle instead.' };
@@ -185,11 +192,20 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
   return result.kind === 'registered' ? result.user : undefined;
 }
 
+const takenText = (handle: string) => `The handle "${handle}" is taken. Please choose another.`;
+
 /** Into the room first (the seat may take a moment), then the screen, so its first frame counts the caller in. */
 async function teleconference(call: Call, end: End, who: User, node: number, screen: BbsScreen): Promise<void> {
   const { deps, session } = call;
   const { config, room, now } = deps;
-  const color = handleColorHolder(deps.community, who.id);
+  // What the account keeps across calls, read before the member and the screen are made.
+  const [pagerOff, ignored, zone, color] = await Promise.all([
+    deps.community.pagerOff(who.id),
+    deps.community.ignored(who.id),
+    deps.community.timeZone(who.id),
+    handleColorHolder(deps.community, who.id),
+  ]);
+  if (call.ended) return;
   const showEntry = (history: ChatMessage[], joined: ChatMessage[]) => {
     call.tele?.showHistory(history);
     for (const message of joined) call.tele?.show(message);
@@ -197,7 +213,7 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
   const member = createMember({
     ...memberPorts(deps, who, call.log),
     room,
-    identity: { userId: String(who.id), handle: who.handle, node, isSysop: who.role === 'sysop', pagerOff: deps.community.pagerOff(who.id) },
+    identity: { userId: String(who.id), handle: who.handle, node, isSysop: who.role === 'sysop', pagerOff, ignored },
     now,
     deliver: (message) => call.tele?.show(message),
     onEnter: showEntry,
@@ -205,6 +221,7 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     onAccount: (command) => accountCommands(command),
     handleColor: color.get,
     onQuit: () => end('quit'),
+    onError: (err) => call.log.error({ err }, 'a command failed'),
   });
   call.member = member;
   const inRoom = room.participants().map((p) => p.handle);
@@ -218,7 +235,8 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     node,
     maxMessageLength: config.chat.max_message_length,
     maxPasteLines: config.chat.max_paste_lines,
-    ...zoneOf(deps.community.timeZone(who.id)),
+    // A zone the caller chose with /tz is named in their title bar; none: the board's own.
+    ...(zone ? { timeZone: zone, showZone: true } : {}),
     now,
     rows: deps.drawing.rows,
     minutes: deps.drawing.minutes,
@@ -226,7 +244,16 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
   });
   call.tele = tele;
-  const accountCommands = createAccountCommands({ ...deps, userId: who.id, tele, tell: session.notify, log: call.log, provenKey: provenKeyOf(call.conn.outcome), setHandleColor: color.set });
+  const accountCommands = createAccountCommands({
+    ...deps,
+    userId: who.id,
+    handle: who.handle,
+    tele,
+    tell: session.notify,
+    log: call.log,
+    provenKey: provenKeyOf(call.conn.outcome),
+    setHandleColor: color.set,
+  });
   call.stopWatching = watchCall(deps, {
     who,
     callId: call.callId!,
@@ -237,7 +264,7 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     notify: session.notify,
     setSysop: (sysop) => member.setSysop(sysop),
   });
-  tele.onLine((line) => member.input(line));
+  tele.onLine((line) => void member.input(line));
   call.pastes.onPaste((paste) => tele.paste(paste));
   call.terminal.output.write(BRACKETED_PASTE_ON);
   tele.onLeave(() => end('quit'));
@@ -245,12 +272,8 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
   for (const text of welcomeLines({ bbsName, tagline, handle: who.handle, node, lastLoginAt: who.lastLoginAt, inRoom })) session.notify(text);
   if (entered.ok) showEntry(entered.history, entered.joined);
   else session.notify(`${entered.error} ${RETRY_HINT}`);
-  member.deliverWaiting(deps.community.takeWaiting(who.id).map((waiting) => waiting.message));
-}
-
-/** A zone the caller chose with /tz, named in their title bar; none: the board's own. */
-function zoneOf(zone: string | undefined): { timeZone?: string; showZone?: boolean } {
-  return zone ? { timeZone: zone, showZone: true } : {};
+  const waiting = await deps.community.takeWaiting(who.id);
+  member.deliverWaiting(waiting.map((kept) => kept.message));
 }
 
 /** Gives back everything the call holds, says goodbye, ends the connection. True the first time only. */
@@ -265,7 +288,7 @@ function teardown(call: Call, reason: EndReason, text?: string): boolean {
   call.pastes.close();
   call.terminal.close();
   if (node !== undefined) deps.lines.release(node);
-  if (callId !== undefined) safely(() => deps.users.recordLogout(callId));
+  if (callId !== undefined) recordLogout(call, callId);
   if (user) deps.lines.releaseAccount(user.id, call.session);
   if (user) deps.callers.release(user.id, call.session);
   conn.clearDeadline();
@@ -284,10 +307,7 @@ function goodbyeFor(call: Call, reason: Exclude<EndReason, 'dropped'>): string {
   return goodbyeText({ bbsName, handle: call.user?.handle, durationMs: call.deps.now() - call.conn.startedAt, reason: kind });
 }
 
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // teardown goes on: one failed step must not keep the rest from being released
-  }
+/** Teardown does not wait for it: a failure is logged, and the rest is released all the same. */
+function recordLogout(call: Call, callId: number): void {
+  call.deps.users.recordLogout(callId).catch((err: unknown) => call.log.warn({ err, callId }, 'could not close the call-log entry'));
 }

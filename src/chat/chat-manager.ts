@@ -1,7 +1,8 @@
 /**
  * The teleconference room: who is in it, who listens, and what was said lately. It knows nothing
  * of sockets, screens, databases or real time — callers are listeners, the clock is injected, the
- * history store and the bus are interfaces — so the whole room is unit-tested in memory.
+ * history comes in loaded and goes out through a sink, and the bus is an interface — so the whole
+ * room is unit-tested in memory.
  *
  * Every message goes out through the bus and is delivered when the bus hands it back, so several
  * rooms on one bus (other instances) see the same traffic. Direct messages and pages are handed only
@@ -18,10 +19,11 @@ import { isValidHandle } from './text.js';
 
 export { ROOM_FULL, type JoinResult, type Participant, type Presence } from './roster.js';
 
-/** Where replayable messages are kept between runs (SQLite lives elsewhere). */
-export interface HistoryStore {
-  /** Up to `limit` of the most recent messages, oldest first. */
-  load(limit: number): ChatMessage[];
+/**
+ * Where replayable messages go to be kept between runs. append returns at once: the adapter at the
+ * edge does the I/O (in order) and reports its failures, so a broadcast never waits on a database.
+ */
+export interface HistorySink {
   append(message: ChatMessage): void;
 }
 
@@ -31,11 +33,13 @@ export interface ChatManagerOptions {
   now?: () => number;
   /** How many replayable messages are kept for newcomers (default 50; 0 keeps none). */
   historyLimit?: number;
-  history?: HistoryStore;
+  /** What was kept from earlier runs, oldest first, loaded before the room is made: the core does no I/O. */
+  initialHistory?: readonly ChatMessage[];
+  history?: HistorySink;
   bus?: ChatBus;
   /** A listener threw; delivery to the others went on. */
   onListenerError?: (error: unknown, message: ChatMessage) => void;
-  /** history.append threw; the message was delivered all the same. */
+  /** history.append threw at once; the message was delivered all the same. */
   onHistoryError?: (error: unknown, message: ChatMessage) => void;
 }
 
@@ -204,8 +208,8 @@ export class ChatManager {
   }
 
   private loadHistory(): ChatMessage[] {
-    if (!this.options.history || this.historyLimit === 0) return [];
-    return this.options.history.load(this.historyLimit).filter(isReplayable).slice(-this.historyLimit);
+    if (!this.options.initialHistory || this.historyLimit === 0) return [];
+    return this.options.initialHistory.filter(isReplayable).slice(-this.historyLimit);
   }
 
   private onEvent(event: RoomEvent): void {

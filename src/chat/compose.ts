@@ -15,7 +15,8 @@ export type Sending = Extract<Command, { kind: 'say' | 'action' | 'msg' | 'reply
 
 /**
  * A line to send (with a note for the sender, e.g. "bob is away"), something to tell this caller
- * only (a refusal, or "kept for bob"), or nothing at all (text that cleaned to empty).
+ * only (a refusal, or "kept for bob"), or nothing at all (text that cleaned to empty). Lines to the
+ * room are composed at once; private lines and pages may ask the directory, so they come later.
  */
 export type Outgoing = { message: ChatMessage; note?: string } | { tell: string } | undefined;
 
@@ -39,7 +40,7 @@ type Target = { userId: string; handle: string } & Presence;
 export const NOT_SYSOP = 'Only the sysop can make announcements.';
 export const NO_ONE_TO_REPLY = 'No one has sent you a private message yet.';
 
-export function createComposer(options: ComposerOptions): (command: Sending) => Outgoing {
+export function createComposer(options: ComposerOptions): (command: Sending) => Outgoing | Promise<Outgoing> {
   const { room, directory, social, now } = options;
   const from = options.handle;
 
@@ -54,21 +55,21 @@ export function createComposer(options: ComposerOptions): (command: Sending) => 
    * Someone else on the board (in the room or waiting outside it); or, for an account that is not
    * on, its handle as registered.
    */
-  function findTarget(typed: string, toSelf: string): Target | { absent: string } | { tell: string } {
+  async function findTarget(typed: string, toSelf: string): Promise<Target | { absent: string } | { tell: string }> {
     if (!isValidHandle(typed)) return { tell: NOT_A_HANDLE };
     const target = room.participantByHandle(typed) ?? room.waitingOutside(typed);
     if (target?.userId === options.userId) return { tell: toSelf };
     if (target) return target;
-    const account = directory.account(typed);
+    const account = await directory.account(typed);
     if (!account) return { tell: `There is no account called ${typed}.` };
     if (account.handle.toLowerCase() === from.toLowerCase()) return { tell: toSelf };
     return { absent: account.handle };
   }
 
   /** Keeps a private line or page for someone who is not on, and says so (or why not). */
-  function keep(message: DirectMessage | PageMessage): Outgoing {
+  async function keep(message: DirectMessage | PageMessage): Promise<Outgoing> {
     const what = message.kind === 'page' ? 'your page' : 'your message';
-    switch (directory.leaveMessage(message)) {
+    switch (await directory.leaveMessage(message)) {
       case 'stored':
         return { tell: `${message.to} is not on the board: ${what} will be delivered at their next call.` };
       case 'sender-limit':
@@ -80,8 +81,8 @@ export function createComposer(options: ComposerOptions): (command: Sending) => 
     }
   }
 
-  function privately(to: string, typed: string): Outgoing {
-    const target = findTarget(to, "You can't send a private message to yourself.");
+  async function privately(to: string, typed: string): Promise<Outgoing> {
+    const target = await findTarget(to, "You can't send a private message to yourself.");
     if ('tell' in target) return target;
     const handle = 'absent' in target ? target.absent : target.handle;
     const outgoing = withText(typed, (text) => ({ kind: 'direct', from, to: handle, text, at: now() }));
@@ -91,8 +92,8 @@ export function createComposer(options: ComposerOptions): (command: Sending) => 
     return note ? { ...outgoing, note } : outgoing;
   }
 
-  function page(to: string): Outgoing {
-    const target = findTarget(to, "You can't page yourself.");
+  async function page(to: string): Promise<Outgoing> {
+    const target = await findTarget(to, "You can't page yourself.");
     if ('tell' in target) return target;
     if ('absent' in target) return keep({ kind: 'page', from, to: target.absent, at: now() });
     const problem = social.pageProblem(target);

@@ -4,97 +4,22 @@
  * the screen around it stays a thin shell. It knows the room, not the screen.
  */
 
-import type { ChatManager } from './chat-manager.js';
 import { helpLines, parseCommand, type Command } from './commands.js';
-import { createComposer, type ComposerOptions, type Sending } from './compose.js';
-import type { Directory } from './directory.js';
-import { createModeration, type Moderator } from './moderation.js';
+import { createComposer, type Outgoing, type Sending } from './compose.js';
+import { createModeration } from './moderation.js';
 import { createDoorway } from './doorway.js';
 import type { ChatMessage, SystemMessage } from './messages.js';
-import { createSendQueue, type Schedule } from './send-queue.js';
+import { inOrder, type Handled } from './line-order.js';
+import { createSendQueue } from './send-queue.js';
 import { createSocial } from './social.js';
 import { cleanText } from './text.js';
 import { lastLines, minutes, usersLines, whoLines } from './who.js';
+import type { Member, MemberOptions, EnterResult } from './member-types.js';
 
-export interface MemberIdentity {
-  userId: string;
-  handle: string;
-  node: number;
-  isSysop: boolean;
-  /** Their pager was off when they called (kept across calls). */
-  pagerOff?: boolean;
-}
-
-/** handleColor: the colour the caller chose (/color), stamped on what they say. */
-export interface MemberOptions extends Pick<ComposerOptions, 'handleColor'> {
-  room: ChatManager;
-  identity: MemberIdentity;
-  /** In code points, after cleaning. */
-  maxMessageLength: number;
-  /**
-   * Lines over `perSecond` (after a `burst`) wait in a queue of up to `maxQueued`; one more and the
-   * caller is muted for `muteMs`.
-   */
-  flood: { burst: number; perSecond: number; maxQueued: number; muteMs: number };
-  now: () => number;
-  /** Timers, for lines that wait their turn. */
-  schedule: Schedule;
-  /** Other accounts, and what this caller keeps across calls. */
-  directory: Directory;
-  /** A second page to the same person within this is refused. */
-  pageCooldownMs: number;
-  /** What sysops' /kick, /ban and the like do beyond the room. */
-  moderator: Moderator;
-  /**
-   * Everything this caller should see, in order: room traffic, their private messages, and local
-   * replies (help, who, errors, "slow down") as system messages with `official: false`. A direct
-   * message or page arrives for both its parties: the sender's copy is their confirmation.
-   */
-  deliver(message: ChatMessage): void;
-  /**
-   * A caller who was kept out by a full room got in on a later line: what to show, as enter()
-   * would have returned it (the first enter() returns it instead of calling this).
-   */
-  onEnter(history: ChatMessage[], joined: ChatMessage[]): void;
-  /** /passwd, /keys, /tz and /color: the caller's own account, handled where accounts are kept. */
-  onAccount(command: AccountCommand): void;
-  /** Outside a full room: someone came or went, so the head count changed. */
-  onRoomChange?(): void;
-  /** The caller asked to leave (/quit, /q). The member has already left the room. */
-  onQuit(): void;
-}
-
-/**
- * `history`: what to show as earlier messages. `joined`: what the room said about this arrival
- * (the caller's own join announcement), to show after the history. enter() itself never calls
- * deliver, so the screen decides the order.
- */
-export type EnterResult = { ok: true; history: ChatMessage[]; joined: ChatMessage[] } | { ok: false; error: string };
-
-export interface Member {
-  /**
-   * Subscribe and join. Entering again while in the room is a no-op (nothing new to show). When the
-   * room is full the member stays outside: then /quit quits and any other line tries again, and the
-   * outcome arrives through deliver (the error again, or the history followed by the join). Lines
-   * typed while a seat is being asked for are not taken as another try.
-   */
-  enter(): Promise<EnterResult>;
-  /** One typed line: parse, flood-check, execute. Ignored after leave(). */
-  input(line: string): void;
-  /** Unsubscribe and leave the room (the others hear it once). Final and idempotent. */
-  leave(): void;
-  /**
-   * Private lines and pages kept while this caller was away: "2 messages while you were away", then
-   * each, leaving out those from people they ignore.
-   */
-  deliverWaiting(messages: readonly ChatMessage[]): void;
-  /** A role change while on the board (the sysop made them a sysop, or took it away). */
-  setSysop(sysop: boolean): void;
-  readonly inRoom: boolean;
-}
+export type { AccountCommand, EnterResult, Member, MemberIdentity, MemberOptions } from './member-types.js';
 
 export const SLOW_DOWN = 'You are typing fast: your lines go out one by one, in order.';
-export type AccountCommand = Extract<Command, { kind: 'passwd' | 'keys' | 'tz' | 'color' }>;
+export const FAILED = 'Sorry, that did not work just now. Please try again.';
 /** Said after "the room is full": a caller outside retries with Enter. */
 export const RETRY_HINT = 'Press Enter to try again, or type /quit.';
 const LEFT_FOR_GOOD = 'You have left the room.';
@@ -114,9 +39,10 @@ export function createMember(options: MemberOptions): Member {
   let joining: ChatMessage[] | undefined;
 
   const isMe = (handle: string) => handle.toLowerCase() === identity.handle.toLowerCase();
-  const tell = (text: string) => deliver(systemLine(text, now()));
+  // A reply that comes after the caller left (its line waited for the directory) has no one to reach.
+  const tell = (text: string) => void (state !== 'gone' && deliver(systemLine(text, now())));
   let sysop = identity.isSysop;
-  const social = createSocial({ ...options, ...identity, tell });
+  const social = createSocial({ ...options, ...identity, ignored: identity.ignored ?? [], tell });
   const moderate = createModeration({ ...options, handle: identity.handle, isSysop: () => sysop, tell });
   const compose = createComposer({ ...options, ...identity, social, isSysop: () => sysop, lastSender: () => lastSender });
   const doorway = createDoorway({ ...options, maxHeld: options.flood.maxQueued, isMe, tell, onDirectFrom: (h) => (lastSender = h) });
@@ -189,9 +115,22 @@ export function createMember(options: MemberOptions): Member {
     options.onQuit();
   }
 
-  function input(line: string): void {
-    if (state === 'gone') return;
+  const failed = (error: unknown) => {
+    tell(FAILED);
+    options.onError(error);
+  };
+  const inTurn = inOrder<{ command: Command; line: string }>(({ command, line }) => handle(command, line), failed);
+
+  function input(line: string): Promise<void> {
     const command = parseCommand(line);
+    // The password question must be open before the next typed line is read, or that line (the
+    // password) would go to the room: /passwd never waits behind a line still being handled.
+    if (command.kind === 'passwd') return Promise.resolve(handle(command, line)).catch(failed);
+    return inTurn({ command, line });
+  }
+
+  function handle(command: Command, line: string): Handled {
+    if (state === 'gone') return;
     if (command.kind === 'quit') return quit();
     if (state === 'outside' && command.kind === 'empty') return void retryEnter();
     if (state !== 'inside' && (command.kind === 'say' || command.kind === 'action' || command.kind === 'announce')) {
@@ -211,9 +150,11 @@ export function createMember(options: MemberOptions): Member {
       case 'color':
         return options.onAccount(command);
       case 'last':
-        return lastLines(options.directory.recentCalls(LIST_LIMIT)).forEach(tell);
+        return options.directory.recentCalls(LIST_LIMIT).then((calls) => lastLines(calls).forEach(tell));
       case 'users':
-        return usersLines(options.directory.accounts(), (h) => room.participantByHandle(h) !== undefined, LIST_LIMIT).forEach(tell);
+        return options.directory
+          .accounts()
+          .then((accounts) => usersLines(accounts, (h) => room.participantByHandle(h) !== undefined, LIST_LIMIT).forEach(tell));
       case 'away':
         return social.away(cleanText(command.reason, options.maxMessageLength));
       case 'ignore':
@@ -239,11 +180,16 @@ export function createMember(options: MemberOptions): Member {
     }
   }
 
-  function send(command: Sending, line: string): void {
+  function send(command: Sending, line: string): Handled {
     // Before composing: composing a message to someone absent already stores it.
     const mutedFor = mutedMs();
     if (mutedFor > 0) return tell(`You are muted for ${minutes(mutedFor)} more. Not sent: ${line}`);
     const outgoing = compose(command);
+    if (outgoing instanceof Promise) return outgoing.then((composed) => dispatch(composed, line));
+    return dispatch(outgoing, line);
+  }
+
+  function dispatch(outgoing: Outgoing, line: string): void {
     if (!outgoing) return;
     if ('tell' in outgoing) return tell(outgoing.tell);
     // Only lines that reach others count against the caller.

@@ -16,14 +16,14 @@ export interface Moderator {
    * Ends the call of the account with this handle, telling them who did it and why (with several
    * worker processes, a call on another one ends within seconds); false when they are not on.
    */
-  kick(handle: string, by: string, reason: string): boolean;
+  kick(handle: string, by: string, reason: string): Promise<boolean>;
   /** Keeps the ban; ends their call if they are on. */
-  ban(handle: string, ban: { until: number | null; reason: string; by: string }): void;
+  ban(handle: string, ban: { until: number | null; reason: string; by: string }): Promise<void>;
   /** False when there was no ban in force. */
-  unban(handle: string): boolean;
+  unban(handle: string): Promise<boolean>;
   /** A line to one caller on the board (if they are on). */
-  notify(handle: string, text: string): void;
-  /** Logs and keeps who did what. */
+  notify(handle: string, text: string): Promise<void>;
+  /** Logs and keeps who did what; returns at once (the port reports its own failures). */
   record(actor: string, action: string, target: string, detail: string): void;
 }
 
@@ -41,7 +41,7 @@ export interface ModerationOptions {
 
 export const NOT_SYSOP_ACTION = 'Only sysops can do that.';
 
-export function createModeration(options: ModerationOptions): (command: ModerationCommand) => void {
+export function createModeration(options: ModerationOptions): (command: ModerationCommand) => Promise<void> {
   const { room, directory, moderator, now, tell } = options;
   const by = options.handle;
   /** To the room, not kept in its history. */
@@ -49,10 +49,10 @@ export function createModeration(options: ModerationOptions): (command: Moderati
   const because = (reason: string) => (reason ? `: ${reason}` : '');
 
   /** The target's handle as registered, or undefined after telling the sysop why not. */
-  function target(typed: string, verb: string): string | undefined {
+  async function target(typed: string, verb: string): Promise<string | undefined> {
     if (!options.isSysop()) return void tell(NOT_SYSOP_ACTION);
     if (!isValidHandle(typed)) return void tell(NOT_A_HANDLE);
-    const card = directory.account(typed);
+    const card = await directory.account(typed);
     if (!card) return void tell(`There is no account called ${typed}.`);
     if (card.handle.toLowerCase() === by.toLowerCase()) return void tell(`You can't ${verb} yourself.`);
     if (card.sysop && verb !== 'unban' && verb !== 'unmute') {
@@ -61,50 +61,50 @@ export function createModeration(options: ModerationOptions): (command: Moderati
     return card.handle;
   }
 
-  const actions: { [K in ModerationCommand['kind']]: (command: Extract<ModerationCommand, { kind: K }>) => void } = {
-    kick({ handle: typed, reason }) {
-      const handle = target(typed, 'kick');
+  const actions: { [K in ModerationCommand['kind']]: (command: Extract<ModerationCommand, { kind: K }>) => Promise<void> } = {
+    async kick({ handle: typed, reason }) {
+      const handle = await target(typed, 'kick');
       if (!handle) return;
-      if (!moderator.kick(handle, by, reason)) return tell(`${handle} is not on the board.`);
+      if (!(await moderator.kick(handle, by, reason))) return tell(`${handle} is not on the board.`);
       moderator.record(by, 'kick', handle, reason);
       announce(`*** ${handle} was kicked by ${by}${because(reason)} ***`);
     },
-    mute({ handle: typed, minutes, reason }) {
-      const handle = target(typed, 'mute');
+    async mute({ handle: typed, minutes, reason }) {
+      const handle = await target(typed, 'mute');
       if (!handle) return;
       const here = room.participantByHandle(handle);
       if (!here) return tell(`${handle} is not in the room.`);
       room.updatePresence(here.userId, { mutedUntil: now() + minutes * 60_000 });
       moderator.record(by, 'mute', handle, `${minutes} min${because(reason)}`);
-      moderator.notify(handle, `You are muted for ${minutes} minute${minutes === 1 ? '' : 's'} by ${by}${because(reason)}`);
+      await moderator.notify(handle, `You are muted for ${minutes} minute${minutes === 1 ? '' : 's'} by ${by}${because(reason)}`);
       tell(`${handle} is muted for ${minutes} minute${minutes === 1 ? '' : 's'}.`);
     },
-    unmute({ handle: typed }) {
-      const handle = target(typed, 'unmute');
+    async unmute({ handle: typed }) {
+      const handle = await target(typed, 'unmute');
       if (!handle) return;
       const here = room.participantByHandle(handle);
       if (!here?.mutedUntil || here.mutedUntil <= now()) return tell(`${handle} is not muted.`);
       room.updatePresence(here.userId, { mutedUntil: undefined });
       moderator.record(by, 'unmute', handle, '');
-      moderator.notify(handle, `${by} lifted your mute.`);
+      await moderator.notify(handle, `${by} lifted your mute.`);
       tell(`${handle} may talk again.`);
     },
-    ban({ handle: typed, durationMs, reason }) {
-      const handle = target(typed, 'ban');
+    async ban({ handle: typed, durationMs, reason }) {
+      const handle = await target(typed, 'ban');
       if (!handle) return;
       const until = durationMs === undefined ? null : now() + durationMs;
       const end = until === null ? 'for good' : `until ${formatUtc(until)}`;
-      moderator.ban(handle, { until, reason, by });
+      await moderator.ban(handle, { until, reason, by });
       moderator.record(by, 'ban', handle, `${end}${because(reason)}`);
       announce(`*** ${handle} was banned by ${by} ${end}${because(reason)} ***`);
     },
-    unban({ handle: typed }) {
-      const handle = target(typed, 'unban');
+    async unban({ handle: typed }) {
+      const handle = await target(typed, 'unban');
       if (!handle) return;
-      if (!moderator.unban(handle)) return tell(`${handle} is not banned.`);
+      if (!(await moderator.unban(handle))) return tell(`${handle} is not banned.`);
       moderator.record(by, 'unban', handle, '');
       tell(`${handle} may call again.`);
     },
   };
-  return (command) => (actions[command.kind] as (c: ModerationCommand) => void)(command);
+  return (command) => (actions[command.kind] as (c: ModerationCommand) => Promise<void>)(command);
 }

@@ -14,6 +14,8 @@ export interface SocialOptions {
   userId: string;
   handle: string;
   directory: Directory;
+  /** Handles (as registered) this caller ignores, as kept across calls. */
+  ignored: readonly string[];
   /** A second page to the same person within this is refused. */
   pageCooldownMs: number;
   now: () => number;
@@ -24,15 +26,15 @@ export interface Social {
   /** True for a line, action, private line or page from someone this caller ignores. */
   hides(message: ChatMessage): boolean;
   ignores(handle: string): boolean;
-  ignore(handle: string | undefined): void;
-  unignore(handle: string): void;
-  pager(on: boolean | undefined): void;
+  ignore(handle: string | undefined): Promise<void>;
+  unignore(handle: string): Promise<void>;
+  pager(on: boolean | undefined): Promise<void>;
   away(reason: string): void;
   /** Any line typed brings an away caller back. */
   back(): void;
   /** A line was typed: noted for idle times, at most every ACTIVITY_STEP_MS. */
   active(): void;
-  whois(handle: string): void;
+  whois(handle: string): Promise<void>;
   /** Why this page may not go to `target` now; undefined when it may (and it is counted). */
   pageProblem(target: { handle: string } & Presence): string | undefined;
   /** A note for the sender of a private line or page to `target` (away), if any. */
@@ -48,15 +50,15 @@ export const ACTIVITY_STEP_MS = 30_000;
 
 export function createSocial(options: SocialOptions): Social {
   const { room, userId, directory, now, tell } = options;
-  const ignoring = new Map(directory.ignored().map((h) => [h.toLowerCase(), h]));
+  const ignoring = new Map(options.ignored.map((h) => [h.toLowerCase(), h]));
   const lastPaged = new Map<string, number>();
   const me = () => room.participant(userId);
   const isMe = (handle: string) => handle.toLowerCase() === options.handle.toLowerCase();
 
   /** The account behind a typed handle, or undefined after telling the caller why not. */
-  function accountFor(typed: string): AccountCard | undefined {
+  async function accountFor(typed: string): Promise<AccountCard | undefined> {
     if (!isValidHandle(typed)) return void tell(NOT_A_HANDLE);
-    const card = directory.account(typed);
+    const card = await directory.account(typed);
     if (!card) return void tell(`There is no account called ${typed}.`);
     return card;
   }
@@ -67,29 +69,29 @@ export function createSocial(options: SocialOptions): Social {
       return ignoring.has(message.from.toLowerCase());
     },
     ignores: (handle) => ignoring.has(handle.toLowerCase()),
-    ignore(typed) {
+    async ignore(typed) {
       if (typed === undefined) {
         const list = [...ignoring.values()];
         return tell(list.length === 0 ? 'You ignore no one.' : `You ignore: ${list.join(', ')}. /unignore <handle> to hear them again.`);
       }
       if (isMe(typed)) return tell("You can't ignore yourself.");
-      const card = accountFor(typed);
+      const card = await accountFor(typed);
       if (!card) return;
       if (ignoring.has(card.handle.toLowerCase())) return tell(`You already ignore ${card.handle}.`);
-      directory.setIgnored(card.handle, true);
+      await directory.setIgnored(card.handle, true);
       ignoring.set(card.handle.toLowerCase(), card.handle);
       tell(`You now ignore ${card.handle}: their lines, messages and pages are hidden from you. /unignore ${card.handle} undoes it.`);
     },
-    unignore(typed) {
+    async unignore(typed) {
       const known = ignoring.get(typed.toLowerCase());
       if (!known) return tell(`You do not ignore ${typed}.`);
-      directory.setIgnored(known, false);
+      await directory.setIgnored(known, false);
       ignoring.delete(known.toLowerCase());
       tell(`You hear ${known} again.`);
     },
-    pager(on) {
+    async pager(on) {
       if (on === undefined) return tell(`Your pager is ${me()?.pagerOff ? 'off' : 'on'}.`);
-      directory.setPagerOff(!on);
+      await directory.setPagerOff(!on);
       room.updatePresence(userId, { pagerOff: on ? undefined : true });
       tell(on ? 'Your pager is on: pages ring your bell.' : 'Your pager is off: no one can page you until /pager on.');
     },
@@ -107,8 +109,8 @@ export function createSocial(options: SocialOptions): Social {
       const here = me();
       if (here && now() - (here.lastActiveAt ?? here.joinedAt) >= ACTIVITY_STEP_MS) room.updatePresence(userId, { lastActiveAt: now() });
     },
-    whois(typed) {
-      const card = accountFor(typed);
+    async whois(typed) {
+      const card = await accountFor(typed);
       if (card) whoisLines(card, room.participantByHandle(card.handle), now()).forEach(tell);
     },
     pageProblem(target) {

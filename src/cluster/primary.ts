@@ -13,10 +13,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { SWEEP_MS } from '../ssh/connection-caps.js';
 import { loadAndLogHostKeys } from '../ssh/host-keys.js';
-import { openDatabase } from '../store/db.js';
 import { closeCrashedCalls } from '../store/open-calls.js';
+import { openStores } from '../store/open-stores.js';
 import { createPasswordHasher } from '../store/passwords.js';
-import { UserStore } from '../store/users.js';
 import { createAuthority } from './authority.js';
 import type { PrimaryMessage, WorkerMessage } from './protocol.js';
 
@@ -37,12 +36,21 @@ const STOP_GRACE_MS = 8000;
 /** A worker that dies sooner than this after it started is replaced only after as long again. */
 const YOUNG_MS = 2000;
 
-export function startPrimary(config: Readonly<Config>, log: Logger, count: number): Primary {
+export async function startPrimary(config: Readonly<Config>, log: Logger, count: number): Promise<Primary> {
   loadAndLogHostKeys(config.server.keys_dir, log);
-  const db = openDatabase(config.server.data_dir);
-  // With room.redis, other instances may share this database and have calls open right now.
-  if (!config.room.redis) closeCrashedCalls(new UserStore(db, createPasswordHasher({ maxConcurrent: 1 })), log);
-  db.close();
+  // Opening runs the migrations once, before any worker opens the database too.
+  const stores = await openStores(config, { hasher: createPasswordHasher({ maxConcurrent: 1 }), log });
+  log.info({ database: stores.describe() }, 'database open');
+  try {
+    // With room.redis, other instances may share this database and have calls open right now.
+    if (!config.room.redis) await closeCrashedCalls(stores.users, log);
+  } finally {
+    await stores.close();
+  }
+  return forkWorkers(config, log, count);
+}
+
+function forkWorkers(config: Readonly<Config>, log: Logger, count: number): Primary {
   const authority = createAuthority(config);
   const sweep = setInterval(() => authority.expire(), SWEEP_MS);
   sweep.unref();

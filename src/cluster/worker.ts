@@ -45,7 +45,7 @@ export async function runWorker(config: Readonly<Config>, log: Logger, describeE
       const { createSharedBoard } = await import('../redis/shared-board.js');
       board = await createSharedBoard(config, { log }, links.counts, { announce: false });
     } else {
-      board = createBoardWorker(config, { log }, links);
+      board = await createBoardWorker(config, { log }, links);
     }
     send({ t: 'ready' });
     await board.listen();

@@ -30,6 +30,7 @@ import { Holdings } from './holdings.js';
 import { createRedisLoginAttempts } from './login-counters.js';
 import { createRoomMirror } from './room-mirror.js';
 import { recentMessages, startRoomReader, type StreamEntry } from './room-stream.js';
+import { redactUrl } from '../redact-url.js';
 import { ALIVE_PREFIX, HOST_KEYS_KEY, KEY_PREFIX, ROOM_KEYS, ROOM_SCRIPTS, roomScriptSource, type RoomScript } from './scripts.js';
 
 /** Room entries kept in the stream: an instance further behind than this misses some. */
@@ -280,12 +281,5 @@ function delay(ms: number): Promise<void> {
 export function describeUrl(url: string): string {
   // ioredis also reads a password from the query string, of a URL or of a socket path.
   if (url.startsWith('/')) return url.split('?')[0]!;
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
-    return parsed.toString();
-  } catch {
-    return 'the configured URL';
-  }
+  return redactUrl(url);
 }

@@ -24,7 +24,7 @@ export async function createSharedBoard(config: Readonly<Config>, deps: BoardDep
     now: deps.now,
   });
   try {
-    return createBoardWorker(config, deps, links, options);
+    return await createBoardWorker(config, deps, links, options);
   } catch (err) {
     await links.close();
     throw err;

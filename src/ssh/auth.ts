@@ -15,7 +15,7 @@
 import ssh2, { type AuthContext, type KeyboardAuthContext, type PublicKeyAuthContext, type PasswordAuthContext } from 'ssh2';
 import type { Logger } from 'pino';
 import { isValidHandle } from '../chat/text.js';
-import type { User, UserStore } from '../store/users.js';
+import type { User, UserStore } from '../store/store.js';
 import { fingerprintOf } from '../keys/openssh.js';
 import type { LoginFailure } from '../metrics/board-metrics.js';
 import type { LoginAttempts } from './login-guard.js';
@@ -77,10 +77,13 @@ export class ConnectionAuth {
     if (this.requests > MAX_REQUESTS) return this.giveUp(TOO_MANY_REQUESTS_NOTICE);
     const name = ctx.username;
     const attempt = name.toLowerCase() === NEWCOMER_NAME ? this.newcomer(ctx) : this.member(ctx);
-    attempt.catch((err: unknown) => {
-      this.deps.log.error({ err }, 'authentication failed unexpectedly');
-      safely(() => ctx.reject(METHODS));
-    });
+    attempt.catch((err: unknown) => this.failedUnexpectedly(ctx, err));
+  }
+
+  /** The store failed (or a bug): logged, and this attempt refused like any other, so the client may try again. */
+  private failedUnexpectedly(ctx: AuthContext, err: unknown): void {
+    this.deps.log.error({ err }, 'authentication failed unexpectedly');
+    safely(() => ctx.reject(METHODS));
   }
 
   private async newcomer(ctx: AuthContext): Promise<void> {
@@ -115,9 +118,9 @@ export class ConnectionAuth {
     }
   }
 
-  private publicKey(ctx: PublicKeyAuthContext, handle: string): void {
+  private async publicKey(ctx: PublicKeyAuthContext, handle: string): Promise<void> {
     if (isSha1Rsa(ctx)) return this.keyRefused(ctx, handle, 'ssh-rsa (SHA-1) signature');
-    const user = isValidHandle(handle) ? this.deps.users.findByKey(ctx.key.algo, ctx.key.data) : undefined;
+    const user = isValidHandle(handle) ? await this.deps.users.findByKey(ctx.key.algo, ctx.key.data) : undefined;
     if (!user || user.handle.toLowerCase() !== handle.toLowerCase()) return this.unbound(ctx, handle);
     if (!ctx.signature || !ctx.blob) return ctx.accept();
     if (!verifySignature(ctx)) return this.badSignature(ctx, handle);
@@ -187,7 +190,7 @@ export class ConnectionAuth {
     ctx.prompt([{ prompt: 'Password: ', echo: false }], this.deps.bbsName, '', (answers: string[] | Error) => {
       // ssh2 hands an aborted exchange to the prompt callback as an Error, not an array of answers.
       if (!Array.isArray(answers) || typeof answers[0] !== 'string') return safely(() => ctx.reject(METHODS));
-      this.password(ctx, handle, answers[0]).catch(() => safely(() => ctx.reject(METHODS)));
+      this.password(ctx, handle, answers[0]).catch((err: unknown) => this.failedUnexpectedly(ctx, err));
     });
   }
 

@@ -14,7 +14,7 @@ import ssh2, { type Connection } from 'ssh2';
 import type { Logger } from 'pino';
 import type { AuthConfig, ConnectionConfig, ServerConfig } from '../config.js';
 import type { BoardMetrics } from '../metrics/board-metrics.js';
-import type { UserStore } from '../store/users.js';
+import type { UserStore } from '../store/store.js';
 import { plainAddress } from './address.js';
 import type { ConnId } from './admission.js';
 import { ALGORITHM_SETS, applyOffer, createOffer } from './algorithms.js';

@@ -4,9 +4,19 @@
  */
 import type { Database } from './db.js';
 import { StoreError } from './errors.js';
+import type { AccountAdmin } from './store.js';
 import { checkHandle, handleTaken } from './user-input.js';
 
-export function renameUser(db: Database, from: string, to: string): { from: string; to: string } {
+/** The work is done when called, as in the other SQLite stores. */
+export function createSqliteAccountAdmin(db: Database): AccountAdmin {
+  return {
+    renameUser: async (from, to) => renameUser(db, from, to),
+    deleteUser: async (handle) => deleteUser(db, handle),
+    removeKey: async (handle, fingerprint) => removeKey(db, handle, fingerprint),
+  };
+}
+
+function renameUser(db: Database, from: string, to: string): { from: string; to: string } {
   checkHandle(to);
   const row = db.prepare('SELECT id, handle FROM users WHERE handle = ?').get(from) as { id: number; handle: string } | undefined;
   if (!row) throw new StoreError('ERR_NO_SUCH_USER', `No user called ${from}.`);
@@ -17,7 +27,7 @@ export function renameUser(db: Database, from: string, to: string): { from: stri
 }
 
 /** Removes the account and, by cascade, its keys, calls, ignores and waiting messages. */
-export function deleteUser(db: Database, handle: string): string {
+function deleteUser(db: Database, handle: string): string {
   const row = db.prepare('SELECT id, handle FROM users WHERE handle = ?').get(handle) as { id: number; handle: string } | undefined;
   if (!row) throw new StoreError('ERR_NO_SUCH_USER', `No user called ${handle}.`);
   db.prepare('DELETE FROM users WHERE id = ?').run(row.id);
@@ -25,7 +35,7 @@ export function deleteUser(db: Database, handle: string): string {
 }
 
 /** Unbinds the key with this fingerprint (as `bbs user key list` shows it) from the account. */
-export function removeKey(db: Database, handle: string, fingerprint: string): boolean {
+function removeKey(db: Database, handle: string, fingerprint: string): boolean {
   const user = db.prepare('SELECT id FROM users WHERE handle = ?').get(handle) as { id: number } | undefined;
   if (!user) throw new StoreError('ERR_NO_SUCH_USER', `No user called ${handle}.`);
   return removeKeyOf(db, user.id, fingerprint);

@@ -6,42 +6,10 @@
 import type { ChatMessage } from '../chat/messages.js';
 import { removeKeyOf } from './account-admin.js';
 import type { Database } from './db.js';
+import type { Ban, CommunityStore, KickRequest, LeaveResult, OpenCall, RecentCall, SysopAction, WaitingLimits, WaitingMessage } from './store.js';
 
-export interface Ban {
-  reason: string;
-  /** Milliseconds since the epoch; null for a ban without an end. */
-  until: number | null;
-  by: string;
-}
-
-export interface WaitingLimits {
-  /** Messages one sender may leave waiting for one recipient. */
-  perSender: number;
-  /** Messages one recipient may have waiting in all. */
-  perRecipient: number;
-}
-
-export type LeaveResult = 'stored' | 'sender-limit' | 'recipient-limit';
-
-export interface RecentCall {
-  handle: string;
-  startedAt: number;
-  endedAt: number | null;
-}
-
-export interface OpenCall {
-  handle: string;
-  node: number;
-  remote: string;
-  startedAt: number;
-}
-
-export interface KickRequest {
-  by: string;
-  reason: string;
-}
-
-export class CommunityStore {
+/** Like SqliteUserStore: the SQLite work is done when called, and the promise comes back settled. */
+export class SqliteCommunityStore implements CommunityStore {
   private readonly sql: ReturnType<typeof prepare>;
 
   constructor(
@@ -52,62 +20,62 @@ export class CommunityStore {
   }
 
   /** Handles (as registered) this account ignores, in order. */
-  ignored(userId: number): string[] {
+  async ignored(userId: number): Promise<string[]> {
     return this.sql.ignored.all(userId) as string[];
   }
 
-  setIgnored(userId: number, targetId: number, ignored: boolean): void {
+  async setIgnored(userId: number, targetId: number, ignored: boolean): Promise<void> {
     if (ignored) this.sql.ignore.run(userId, targetId);
     else this.sql.unignore.run(userId, targetId);
   }
 
-  pagerOff(userId: number): boolean {
+  async pagerOff(userId: number): Promise<boolean> {
     return this.sql.pagerOff.get(userId) === 1;
   }
 
-  setPagerOff(userId: number, off: boolean): void {
+  async setPagerOff(userId: number, off: boolean): Promise<void> {
     this.sql.setPager.run(off ? 1 : 0, userId);
   }
 
   /** The IANA zone the caller chose with /tz; undefined for the board's own. */
-  timeZone(userId: number): string | undefined {
+  async timeZone(userId: number): Promise<string | undefined> {
     return (this.sql.timeZone.get(userId) as string | null | undefined) ?? undefined;
   }
 
-  setTimeZone(userId: number, zone: string | undefined): void {
+  async setTimeZone(userId: number, zone: string | undefined): Promise<void> {
     this.sql.setTimeZone.run(zone ?? null, userId);
   }
 
   /** The colour the caller chose for their handle with /color (a palette name); undefined for its default. */
-  handleColor(userId: number): string | undefined {
+  async handleColor(userId: number): Promise<string | undefined> {
     return (this.sql.handleColor.get(userId) as string | null | undefined) ?? undefined;
   }
 
-  setHandleColor(userId: number, color: string | undefined): void {
+  async setHandleColor(userId: number, color: string | undefined): Promise<void> {
     this.sql.setHandleColor.run(color ?? null, userId);
   }
 
-  ban(userId: number, ban: Ban): void {
+  async ban(userId: number, ban: Ban): Promise<void> {
     this.sql.ban.run(ban.reason, ban.until, ban.by, userId);
   }
 
-  unban(userId: number): void {
+  async unban(userId: number): Promise<void> {
     this.sql.unban.run(userId);
   }
 
   /** The ban in force on this account now; an expired one is lifted on the way. */
-  activeBan(userId: number): Ban | undefined {
+  async activeBan(userId: number): Promise<Ban | undefined> {
     const row = this.sql.banOf.get(userId) as { banned: number; ban_reason: string | null; ban_until: number | null; banned_by: string | null } | undefined;
     if (!row || row.banned !== 1) return undefined;
     if (row.ban_until !== null && row.ban_until <= this.now()) {
-      this.unban(userId);
+      this.sql.unban.run(userId);
       return undefined;
     }
     return { reason: row.ban_reason ?? '', until: row.ban_until, by: row.banned_by ?? '' };
   }
 
   /** Keeps a private line or page for a recipient who is not on the board, within the limits. */
-  leaveMessage(toId: number, fromId: number, message: ChatMessage, limits: WaitingLimits): LeaveResult {
+  async leaveMessage(toId: number, fromId: number, message: ChatMessage, limits: WaitingLimits): Promise<LeaveResult> {
     const store = this.db.transaction((): LeaveResult => {
       if ((this.sql.countFromTo.get(toId, fromId) as number) >= limits.perSender) return 'sender-limit';
       if ((this.sql.countTo.get(toId) as number) >= limits.perRecipient) return 'recipient-limit';
@@ -118,7 +86,7 @@ export class CommunityStore {
   }
 
   /** The messages waiting for this account, oldest first, with their senders' ids; they are removed. */
-  takeWaiting(toId: number): Array<{ fromId: number; message: ChatMessage }> {
+  async takeWaiting(toId: number): Promise<WaitingMessage[]> {
     const take = this.db.transaction(() => {
       const rows = this.sql.waitingFor.all(toId) as Array<{ from_id: number; json: string }>;
       this.sql.deleteWaiting.run(toId);
@@ -128,33 +96,33 @@ export class CommunityStore {
   }
 
   /** The latest calls, newest first. */
-  recentCalls(limit: number): RecentCall[] {
+  async recentCalls(limit: number): Promise<RecentCall[]> {
     const rows = this.sql.recentCalls.all(limit) as Array<{ handle: string; started_at: number; ended_at: number | null }>;
     return rows.map((row) => ({ handle: row.handle, startedAt: row.started_at, endedAt: row.ended_at }));
   }
 
   /** A caller unbinding one of their own keys (/keys remove); false when they have no such key. */
-  removeKey(userId: number, fingerprint: string): boolean {
+  async removeKey(userId: number, fingerprint: string): Promise<boolean> {
     return removeKeyOf(this.db, userId, fingerprint);
   }
 
   /** A running call says it is still there (boards that stop without closing their calls go quiet). */
-  touchCall(callId: number): void {
+  async touchCall(callId: number): Promise<void> {
     this.sql.touchCall.run(this.now(), callId);
   }
 
   /** Calls not ended and heard from within `freshMs`, by node. */
-  openCalls(freshMs: number): OpenCall[] {
+  async openCalls(freshMs: number): Promise<OpenCall[]> {
     const rows = this.sql.openCalls.all(this.now() - freshMs) as Array<{ handle: string; node: number; remote: string; started_at: number }>;
     return rows.map((row) => ({ handle: row.handle, node: row.node, remote: row.remote, startedAt: row.started_at }));
   }
 
-  requestKick(userId: number, request: KickRequest): void {
+  async requestKick(userId: number, request: KickRequest): Promise<void> {
     this.sql.requestKick.run(userId, this.now(), request.by, request.reason);
   }
 
   /** A kick asked for since `since` (this call's start), if any; every request for the account is used up. */
-  takeKick(userId: number, since: number): KickRequest | undefined {
+  async takeKick(userId: number, since: number): Promise<KickRequest | undefined> {
     const take = this.db.transaction(() => {
       const row = this.sql.kickFor.get(userId, since) as KickRequest | undefined;
       if (row) this.sql.clearKicks.run(userId);
@@ -164,12 +132,12 @@ export class CommunityStore {
   }
 
   /** Who did what to whom: every sysop action, from the board or the CLI. */
-  logAction(actor: string, action: string, target: string, detail = ''): void {
+  async logAction(actor: string, action: string, target: string, detail = ''): Promise<void> {
     this.sql.logAction.run(this.now(), actor, action, target, detail);
   }
 
-  actions(limit: number): Array<{ at: number; actor: string; action: string; target: string; detail: string }> {
-    return this.sql.actions.all(limit) as Array<{ at: number; actor: string; action: string; target: string; detail: string }>;
+  async actions(limit: number): Promise<SysopAction[]> {
+    return this.sql.actions.all(limit) as SysopAction[];
   }
 }
 

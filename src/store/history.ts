@@ -5,20 +5,13 @@
  */
 import type { ChatMessage } from '../chat/messages.js';
 import type { Database } from './db.js';
+import { HISTORY_ROWS_KEPT, type HistoryStore } from './store.js';
 
-/** What ChatManager needs to remember its history. */
-export interface HistoryStore {
-  /** The newest `limit` messages, oldest first. */
-  load(limit: number): ChatMessage[];
-  append(message: ChatMessage): void;
-}
-
-/** Rows kept: more than any configured chat.history (at most 1000). */
-export const HISTORY_ROWS_KEPT = 1000;
 /** Appends between trims: keeps the table under HISTORY_ROWS_KEPT + TRIM_EVERY rows. */
 const TRIM_EVERY = 100;
 
-export function createHistoryStore(db: Database): HistoryStore {
+/** Each append is written when called, so appends not awaited in turn still land in call order. */
+export function createSqliteHistoryStore(db: Database): HistoryStore {
   const insert = db.prepare('INSERT INTO chat_history (at, json) VALUES (?, ?)');
   const newest = db
     .prepare('SELECT json FROM (SELECT id, json FROM chat_history ORDER BY id DESC LIMIT ?) ORDER BY id ASC')
@@ -30,13 +23,13 @@ export function createHistoryStore(db: Database): HistoryStore {
   trim.run(HISTORY_ROWS_KEPT);
 
   return {
-    load(limit) {
+    async load(limit) {
       const count = Math.min(Math.max(0, Math.floor(limit)), HISTORY_ROWS_KEPT);
       if (count === 0) return [];
       const rows = newest.all(count) as string[];
       return rows.map(parseMessage).filter((m): m is ChatMessage => m !== undefined);
     },
-    append(message) {
+    async append(message) {
       insert.run(message.at, JSON.stringify(message));
       appendsSinceTrim += 1;
       if (appendsSinceTrim >= TRIM_EVERY) {
@@ -47,7 +40,7 @@ export function createHistoryStore(db: Database): HistoryStore {
   };
 }
 
-function parseMessage(json: string): ChatMessage | undefined {
+export function parseMessage(json: string): ChatMessage | undefined {
   try {
     const value: unknown = JSON.parse(json);
     if (typeof value !== 'object' || value === null) return undefined;

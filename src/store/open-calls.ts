@@ -5,9 +5,9 @@
  * Redis never does: another instance on the same database may have calls open.
  */
 import type { Logger } from 'pino';
-import type { UserStore } from './users.js';
+import type { UserStore } from './store.js';
 
-export function closeCrashedCalls(users: UserStore, log: Logger): void {
-  const leftOpen = users.closeOpenCalls();
+export async function closeCrashedCalls(users: UserStore, log: Logger): Promise<void> {
+  const leftOpen = await users.closeOpenCalls();
   if (leftOpen > 0) log.warn({ calls: leftOpen }, 'closed call-log entries left open by an unclean stop');
 }

@@ -6,7 +6,7 @@
 import { handleProblem, isValidHandle } from '../chat/text.js';
 import { StoreError } from './errors.js';
 import { passwordProblem } from './passwords.js';
-import type { NewKey } from './users.js';
+import type { NewKey } from './store.js';
 
 /** The longest public key blob we keep (an RSA 16384-bit key is about 2 KB). */
 const MAX_KEY_BLOB = 16 * 1024;

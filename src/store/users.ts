@@ -11,42 +11,9 @@ import type { Statement } from 'better-sqlite3';
 import type { Database } from './db.js';
 import { StoreError } from './errors.js';
 import { DUMMY_HASH, type PasswordHasher } from './passwords.js';
+import { isRole, type NewKey, type NewUser, type Role, type StoredKey, type User, type UserStore } from './store.js';
 import { checkHandle, checkKey, checkPassword, handleTaken, runUnique } from './user-input.js';
 import { cleanKeyComment, fingerprintOf } from '../keys/openssh.js';
-
-export { StoreError, type StoreErrorCode } from './errors.js';
-
-export type Role = 'user' | 'sysop';
-
-export interface User {
-  id: number;
-  handle: string;
-  role: Role;
-  banned: boolean;
-  createdAt: number;
-  lastLoginAt: number | null;
-}
-
-export interface StoredKey {
-  id: number;
-  algo: string;
-  fingerprint: string;
-  comment: string;
-  createdAt: number;
-}
-
-export interface NewKey {
-  algo: string;
-  blob: Buffer;
-  comment?: string;
-}
-
-export interface NewUser {
-  handle: string;
-  password: string;
-  role?: Role;
-  key?: NewKey;
-}
 
 export interface UserStoreOptions {
   /** Milliseconds since the epoch; injected so tests control the timestamps. */
@@ -75,11 +42,11 @@ const USER_COLUMNS = 'id, handle, role, banned, created_at, last_login_at';
 const KEY_COLUMNS = 'id, user_id, algo, fingerprint, comment, created_at';
 const MAX_REMOTE_LENGTH = 100;
 
-export function isRole(value: unknown): value is Role {
-  return value === 'user' || value === 'sysop';
-}
-
-export class UserStore {
+/**
+ * Every method does its SQLite work synchronously when called (prepared statements on a local file
+ * take microseconds) and hands back a settled promise, so calls issued in turn are applied in turn.
+ */
+export class SqliteUserStore implements UserStore {
   private readonly now: () => number;
   private readonly sql: ReturnType<typeof prepareStatements>;
 
@@ -100,7 +67,7 @@ export class UserStore {
     if (!isRole(role)) throw new StoreError('ERR_BAD_INPUT', `Unknown role "${String(role)}": use user or sysop.`);
     if (input.key) checkKey(input.key);
     // Checked before hashing too, so a taken handle costs no hash; the UNIQUE index has the last word.
-    if (this.findByHandle(input.handle)) throw handleTaken(input.handle);
+    if (this.userByHandle(input.handle)) throw handleTaken(input.handle);
     const passwordHash = await this.hasher.hash(input.password);
     const insert = this.db.transaction((): User => {
       const at = this.now();
@@ -116,12 +83,12 @@ export class UserStore {
     return insert.immediate();
   }
 
-  findByHandle(handle: string): User | undefined {
-    return toUser(this.sql.userByHandle.get(handle) as UserRow | undefined);
+  async findByHandle(handle: string): Promise<User | undefined> {
+    return this.userByHandle(handle);
   }
 
-  findById(id: number): User | undefined {
-    return toUser(this.sql.userById.get(id) as UserRow | undefined);
+  async findById(id: number): Promise<User | undefined> {
+    return this.userById(id);
   }
 
   /**
@@ -133,7 +100,7 @@ export class UserStore {
     const row = this.sql.hashByHandle.get(handle) as { id: number; password_hash: string } | undefined;
     const matches = await this.hasher.verify(row?.password_hash ?? DUMMY_HASH, password);
     if (!row || !matches) return undefined;
-    return this.findById(row.id);
+    return this.userById(row.id);
   }
 
   async setPassword(handle: string, password: string): Promise<User> {
@@ -144,44 +111,44 @@ export class UserStore {
     return this.mustFindById(user.id);
   }
 
-  setRole(handle: string, role: Role): User {
+  async setRole(handle: string, role: Role): Promise<User> {
     if (!isRole(role)) throw new StoreError('ERR_BAD_INPUT', `Unknown role "${String(role)}": use user or sysop.`);
     const user = this.mustFindByHandle(handle);
     this.sql.updateRole.run(role, user.id);
     return this.mustFindById(user.id);
   }
 
-  setBanned(handle: string, banned: boolean): User {
+  async setBanned(handle: string, banned: boolean): Promise<User> {
     const user = this.mustFindByHandle(handle);
     this.sql.updateBanned.run(banned ? 1 : 0, user.id);
     return this.mustFindById(user.id);
   }
 
   /** Every user, by handle without regard to case. */
-  list(): User[] {
+  async list(): Promise<User[]> {
     return (this.sql.allUsers.all() as UserRow[]).map((row) => toUser(row) as User);
   }
 
   /** Binds a key to the account. Adding a key the account already has returns it unchanged. */
-  addKey(handle: string, key: NewKey): StoredKey {
+  async addKey(handle: string, key: NewKey): Promise<StoredKey> {
     checkKey(key);
     const user = this.mustFindByHandle(handle);
     return this.db.transaction(() => this.insertKey(user.id, key)).immediate();
   }
 
-  keysFor(handle: string): StoredKey[] {
+  async keysFor(handle: string): Promise<StoredKey[]> {
     const user = this.mustFindByHandle(handle);
     return (this.sql.keysByUser.all(user.id) as KeyRow[]).map(toStoredKey);
   }
 
   /** The account this exact key (type and wire-format blob, as ssh2 hands them to auth) is bound to. */
-  findByKey(algo: string, blob: Buffer): User | undefined {
+  async findByKey(algo: string, blob: Buffer): Promise<User | undefined> {
     const row = this.sql.keyByBlob.get(algo, blob) as KeyRow | undefined;
-    return row ? this.findById(row.user_id) : undefined;
+    return row ? this.userById(row.user_id) : undefined;
   }
 
   /** Opens an entry in the call log and stamps the user's last login; returns the call's id. */
-  recordLogin(userId: number, call: { node: number; remote: string }): number {
+  async recordLogin(userId: number, call: { node: number; remote: string }): Promise<number> {
     const remote = call.remote.slice(0, MAX_REMOTE_LENGTH);
     const record = this.db.transaction((): number => {
       const at = this.now();
@@ -197,12 +164,12 @@ export class UserStore {
    * Closes every call-log entry still open, stamped now: at start-up no one is on the board, so an
    * open entry was left by a crash. Returns how many were closed.
    */
-  closeOpenCalls(): number {
+  async closeOpenCalls(): Promise<number> {
     return this.sql.endOpenCalls.run(this.now()).changes;
   }
 
   /** Closes a call log entry; closing one twice keeps the first end time. */
-  recordLogout(callId: number): void {
+  async recordLogout(callId: number): Promise<void> {
     this.sql.endCall.run(this.now(), callId);
   }
 
@@ -218,14 +185,22 @@ export class UserStore {
     return toStoredKey(this.sql.keyById.get(id) as KeyRow);
   }
 
+  private userByHandle(handle: string): User | undefined {
+    return toUser(this.sql.userByHandle.get(handle) as UserRow | undefined);
+  }
+
+  private userById(id: number): User | undefined {
+    return toUser(this.sql.userById.get(id) as UserRow | undefined);
+  }
+
   private mustFindByHandle(handle: string): User {
-    const user = this.findByHandle(handle);
+    const user = this.userByHandle(handle);
     if (!user) throw new StoreError('ERR_NO_SUCH_USER', `No user called ${handle}.`);
     return user;
   }
 
   private mustFindById(id: number): User {
-    const user = this.findById(id);
+    const user = this.userById(id);
     if (!user) throw new StoreError('ERR_NO_SUCH_USER', `No user with id ${id}.`);
     return user;
   }

@@ -1,7 +1,7 @@
 /**
  * The new-user form (`ssh new@host`): handle, password twice and, when the client offered a
  * public key, whether to log in with it next time. Every mistake is explained on the form and
- * the cursor goes to the field to fix. The form only asks: the rules (checkHandle,
+ * the cursor goes to the field to fix. The form only asks: the rules (checkHandle, handleTaken,
  * checkPassword) and the account (register) come from the caller of runRegistration, and
  * timeouts are the session's (it destroys the screen, which settles the form as cancelled).
  */
@@ -17,12 +17,10 @@ export interface RegistrationDeps<U> {
   offeredKey?: { algo: string; fingerprint: string };
   /** Format and reserved names: a sentence to show, or undefined when the handle is fine. */
   checkHandle(handle: string): string | undefined;
+  /** Whether an account has the handle already: a sentence to show, or undefined when it is free. */
+  handleTaken?(handle: string): Promise<string | undefined>;
   checkPassword(password: string): string | undefined;
-  register(input: {
-    handle: string;
-    password: string;
-    bindKey: boolean;
-  }): Promise<{ ok: true; user: U } | { ok: false; field: 'handle' | 'password'; message: string }>;
+  register(input: { handle: string; password: string; bindKey: boolean }): Promise<{ ok: true; user: U } | { ok: false; field: 'handle' | 'password'; message: string }>;
 }
 
 export type RegistrationResult<U> = { kind: 'registered'; user: U } | { kind: 'cancelled' };
@@ -143,8 +141,19 @@ class RegistrationForm<U> {
     const problem = this.problemIn(this.focus);
     if (problem) return this.complain(problem.field, problem.message);
     this.message = undefined;
+    if (this.focus === 'handle') this.askTaken(this.handle.text);
     if (this.focus === this.fields[this.fields.length - 1]) return void this.submit();
     this.move(1);
+  }
+
+  /** Asked without holding the form (no key typed meanwhile is lost). The cursor goes back only while no password is typed. */
+  private askTaken(handle: string): void {
+    this.deps.handleTaken?.(handle).then((message) => {
+      if (!message || this.done || this.busy || this.handle.text !== handle) return;
+      if (this.password.text === '' && this.again.text === '') this.focus = 'handle';
+      this.message = { text: message, error: true };
+      this.draw();
+    }).catch((error: unknown) => this.fail(error));
   }
 
   private problemIn(field: FieldName): { field: 'handle' | 'password'; message: string } | undefined {
@@ -236,7 +245,7 @@ class RegistrationForm<U> {
 
   /** Every row the form would like to show, `width` columns wide, most important marked. */
   private rows(width: number): FormRow[] {
-    const rows: FormRow[] = [
+    return [
       textRow(`New user registration — ${this.deps.bbsName}`, 'title', width),
       blankRow(),
       textRow(TEXT.rules, 'rules', width),
@@ -249,7 +258,6 @@ class RegistrationForm<U> {
       ...this.messageRows(width),
       textRow(TEXT.help, 'help', width),
     ];
-    return rows;
   }
 
   private field(name: Exclude<FieldName, 'key'>, label: string, width: number): FormRow {

@@ -55,7 +55,7 @@ export async function startBoard(overrides: Overrides = {}, options: StartOption
     },
   });
   const log = pino({ level: 'debug' }, sink);
-  const board = createBoard(config, { log, now: options.now, lineBusyMs: options.lineBusyMs ?? 60_000 });
+  const board = await createBoard(config, { log, now: options.now, lineBusyMs: options.lineBusyMs ?? 60_000 });
   const address = await board.listen();
   return {
     board,

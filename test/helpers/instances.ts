@@ -1,7 +1,8 @@
 /**
  * startInstances(): several instances of the board on one Redis, each the real entry point in its
  * own process (src/main.ts, as a sysop runs it) on its own 127.0.0.1 port, with the same host keys
- * and the same accounts (one data folder: on one machine SQLite is shared, as workers share it).
+ * and the same accounts (one data folder: on one machine SQLite is shared, as workers share it; or
+ * one PostgreSQL database, as instances on several machines share it).
  * Any error-level line from any instance fails the test at close().
  */
 import { rmSync } from 'node:fs';
@@ -33,6 +34,8 @@ export interface InstancesOptions {
   /** Accounts made with the sysop role. */
   sysops?: string[];
   password: string;
+  /** Every instance keeps its accounts in this PostgreSQL database rather than the shared SQLite file. */
+  databaseUrl?: string;
 }
 
 export async function startInstances(options: InstancesOptions): Promise<Instances> {

@@ -47,35 +47,40 @@ export function makeBoard(capacity = 10) {
     seat.member.leave();
     return true;
   }
+  // Async like the board's, answering at once: what a store that is quick looks like to the member.
   const moderator: Moderator = {
-    kick: (handle, by, reason) => endCall(handle, `You were removed from the board by ${by}${reason ? `: ${reason}` : ''}`),
-    ban(handle, ban) {
+    kick: async (handle, by, reason) => endCall(handle, `You were removed from the board by ${by}${reason ? `: ${reason}` : ''}`),
+    async ban(handle, ban) {
       moderation.banned.set(handle, ban);
       endCall(handle, 'banned');
     },
-    unban: (handle) => moderation.banned.delete(handle),
-    notify: (handle, text) => void moderation.notes.push(`${handle}: ${text}`),
+    unban: async (handle) => moderation.banned.delete(handle),
+    notify: async (handle, text) => void moderation.notes.push(`${handle}: ${text}`),
     record: (actor, action, target, detail) => void moderation.record.push(`${actor} ${action} ${target} ${detail}`.trim()),
   };
+  /** When set, looking an account up fails with it, as a store that lost its database would. */
+  let failure: Error | undefined;
   const directoryFor = (handle: string): Directory => ({
-    account: (typed) => accounts.get(typed.toLowerCase()),
-    ignored: () => [...(ignores.get(handle) ?? [])],
-    setIgnored(target, on) {
+    async account(typed) {
+      if (failure) throw failure;
+      return accounts.get(typed.toLowerCase());
+    },
+    async setIgnored(target, on) {
       const set = ignores.get(handle) ?? new Set<string>();
       if (on) set.add(target);
       else set.delete(target);
       ignores.set(handle, set);
     },
-    setPagerOff: (off) => void pagers.set(handle, off),
-    leaveMessage(message) {
+    setPagerOff: async (off) => void pagers.set(handle, off),
+    async leaveMessage(message) {
       if (!accounts.has(message.to.toLowerCase())) return 'no-account';
       if (waiting.filter((m) => m.from === handle && m.to === message.to).length >= 2) return 'sender-limit';
       if (waiting.filter((m) => m.to === message.to).length >= 3) return 'recipient-limit';
       waiting.push(message);
       return 'stored';
     },
-    recentCalls: (limit) => calls.slice(0, limit),
-    accounts: () => [...accounts.values()].sort((a, b) => a.handle.localeCompare(b.handle)),
+    recentCalls: async (limit) => calls.slice(0, limit),
+    accounts: async () => [...accounts.values()].sort((a, b) => a.handle.localeCompare(b.handle)),
   });
   const waiting: Array<DirectMessage | PageMessage> = [];
   const calls = [
@@ -87,9 +92,9 @@ export function makeBoard(capacity = 10) {
   function seat(handle: string, node: number, extra: Partial<MemberIdentity> = {}): Seat {
     const seen: ChatMessage[] = [];
     const earlier: ChatMessage[] = [];
-    const identity = { userId: `id-${handle}`, handle, node, isSysop: false, ...extra };
+    const identity = { userId: `id-${handle}`, handle, node, isSysop: false, ignored: [...(ignores.get(handle) ?? [])], ...extra };
     if (!accounts.has(handle.toLowerCase())) addAccount(handle, identity.isSysop);
-    const state = { quits: 0, account: [] as unknown[] };
+    const state = { quits: 0, account: [] as unknown[], errors: [] as unknown[] };
     const member = createMember({
       room,
       identity,
@@ -107,6 +112,11 @@ export function makeBoard(capacity = 10) {
       },
       onQuit: () => state.quits++,
       onAccount: (command) => void state.account.push(command),
+      // Any failure but the one a test set up is a bug in the member or this helper: it fails the test.
+      onError: (error) => {
+        if (error !== failure) throw error;
+        state.errors.push(error);
+      },
     });
     const clear = () => {
       seen.length = 0;
@@ -129,7 +139,8 @@ export function makeBoard(capacity = 10) {
     return entered;
   }
 
-  return { room, seat, enterAll, advance, addAccount, ignores, pagers, moderation, waiting, pendingTimers: () => timers.length };
+  const failDirectory = (error: Error | undefined) => void (failure = error);
+  return { room, seat, enterAll, advance, addAccount, failDirectory, ignores, pagers, moderation, waiting, pendingTimers: () => timers.length };
 }
 
 export interface Seat {
@@ -138,7 +149,7 @@ export interface Seat {
   seen: ChatMessage[];
   /** What was delivered marked as earlier (history replayed on a retried entry). */
   earlier: ChatMessage[];
-  state: { quits: number; account: unknown[] };
+  state: { quits: number; account: unknown[]; errors: unknown[] };
   texts(): string[];
   clear(): void;
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import type { Role } from '../../src/store/users.js';
+import type { Role } from '../../src/store/store.js';
 import { startBoard, type StartOptions, type TestBoard } from './board.js';
 import { connectCaller, type Caller, type CallerOptions } from './caller.js';
 

@@ -12,7 +12,7 @@ import { inject } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createPasswordHasher } from '../../src/store/passwords.js';
-import { UserStore } from '../../src/store/users.js';
+import { SqliteUserStore } from '../../src/store/users.js';
 import { PASSWORD, useRoom } from '../helpers/room.js';
 
 const room = useRoom();
@@ -108,9 +108,9 @@ describe('bbs backup', () => {
     rmSync(path.join(restored, 'bbs.sqlite'));
     copyFileSync(target, path.join(restored, 'bbs.sqlite'));
     const second = await room.start({}, { dataDir: restored });
-    expect(second.board.users.list().map((u) => u.handle)).toEqual(['alice', 'bob']);
+    expect((await second.board.users.list()).map((u) => u.handle)).toEqual(['alice', 'bob']);
     expect(second.board.room.recentHistory().some((m) => m.kind === 'public' && m.text === 'said before the backup')).toBe(true);
-    const users = new UserStore(openDatabase(restored), createPasswordHasher({ maxConcurrent: 1 }));
+    const users = new SqliteUserStore(openDatabase(restored), createPasswordHasher({ maxConcurrent: 1 }));
     expect(await users.verifyPassword('alice', PASSWORD)).toBeDefined();
   });
 

@@ -333,11 +333,11 @@ function ed25519PublicLine(comment: string): string {
 }
 
 async function verify(handle: string, password: string): Promise<boolean> {
-  const { UserStore } = await import('../../src/store/users.js');
+  const { SqliteUserStore } = await import('../../src/store/users.js');
   const { createPasswordHasher } = await import('../../src/store/passwords.js');
   const db = openDatabase(env.BBS_DATA_DIR as string);
   try {
-    return (await new UserStore(db, createPasswordHasher({ maxConcurrent: 1 })).verifyPassword(handle, password)) !== undefined;
+    return (await new SqliteUserStore(db, createPasswordHasher({ maxConcurrent: 1 })).verifyPassword(handle, password)) !== undefined;
   } finally {
     db.close();
   }

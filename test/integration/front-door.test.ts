@@ -38,7 +38,7 @@ describe('registration', () => {
     const caller = await register('alice');
     await caller.waitFor('alice');
     await caller.waitFor(/node 1|Node 1/);
-    expect(board.board.users.findByHandle('ALICE')?.handle).toBe('alice');
+    expect((await board.board.users.findByHandle('ALICE'))?.handle).toBe('alice');
     caller.end();
     await caller.closed;
 
@@ -59,7 +59,7 @@ describe('registration', () => {
     await caller.waitFor('taken');
     caller.type(`\x15carol\r${PASSWORD}\r${PASSWORD}\r`);
     await caller.waitFor(/node 1|Node 1/);
-    expect(board.board.users.findByHandle('carol')).toBeDefined();
+    expect(await board.board.users.findByHandle('carol')).toBeDefined();
   });
 
   it('refuses passwords that do not match and keeps the caller on the form', async () => {
@@ -79,7 +79,7 @@ describe('registration', () => {
     caller.type('erin');
     caller.type('\x1b');
     await caller.closed;
-    expect(board.board.users.findByHandle('erin')).toBeUndefined();
+    expect(await board.board.users.findByHandle('erin')).toBeUndefined();
     expect(board.board.nodes.inUse()).toBe(0);
   });
 
@@ -150,7 +150,7 @@ describe('logging in', () => {
   it('tells a banned caller so and hangs up', async () => {
     board = await startBoard();
     await board.board.users.create({ handle: 'mallory', password: PASSWORD });
-    board.board.users.setBanned('mallory', true);
+    await board.board.users.setBanned('mallory', true);
     const caller = await call({ username: 'mallory', password: PASSWORD });
     await caller.waitFor('banned');
     await caller.closed;

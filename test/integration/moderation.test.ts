@@ -31,7 +31,7 @@ describe('/kick', () => {
     await sysop.sees('*** bob was kicked by SysOp: flooding ***');
     const line = room.board.logs().find((l) => l.msg === 'sysop action');
     expect(line).toMatchObject({ sysop: 'SysOp', action: 'kick', target: 'bob', detail: 'flooding' });
-    expect(room.board.board.community.actions(5)).toMatchObject([{ actor: 'SysOp', action: 'kick', target: 'bob' }]);
+    expect(await room.board.board.community.actions(5)).toMatchObject([{ actor: 'SysOp', action: 'kick', target: 'bob' }]);
   });
 
   it('refuses a sysop to a caller, and a kick of a sysop to a sysop', async () => {
@@ -67,8 +67,8 @@ describe('/ban', () => {
   it('lets the caller in once the ban has ended', async () => {
     await room.start();
     await room.addUsers(['bob']);
-    const bob = room.board.board.users.findByHandle('bob')!;
-    room.board.board.community.ban(bob.id, { until: Date.now() - 1000, reason: 'old', by: 'SysOp' });
+    const bob = (await room.board.board.users.findByHandle('bob'))!;
+    await room.board.board.community.ban(bob.id, { until: Date.now() - 1000, reason: 'old', by: 'SysOp' });
     await room.enter('bob');
   });
 });
@@ -78,13 +78,13 @@ describe('changes made with the CLI reach a running call', () => {
     const { bob } = await sysopAndBob(room);
     const carol = await room.enter('carol');
     const store = room.board.board;
-    store.users.setRole('carol', 'sysop');
+    await store.users.setRole('carol', 'sysop');
     await carol.sees('You are now a sysop: /help lists your commands.');
     carol.type('/mute bob 3\r');
     await carol.sees('bob is muted for 3 minutes.');
     await bob.sees('You are muted for 3 minutes by carol');
 
-    store.community.ban(store.users.findByHandle('bob')!.id, { until: null, reason: 'from the CLI', by: 'cli' });
+    await store.community.ban((await store.users.findByHandle('bob'))!.id, { until: null, reason: 'from the CLI', by: 'cli' });
     await bob.closed;
     expect(bob.received()).toContain('The account bob is banned from ssh-bbs for good. Reason: from the CLI.');
   });
@@ -96,7 +96,7 @@ describe('announcements', () => {
     sysop.type('/announce Board restarts at noon\r');
     await bob.sees(/\[\d\d:\d\d\] ANNOUNCEMENT SysOp: Board restarts at noon/);
     expect(bob.vt.bells).toBe(1);
-    expect(room.board.board.community.actions(1)).toMatchObject([{ actor: 'SysOp', action: 'announce', detail: 'Board restarts at noon' }]);
+    expect(await room.board.board.community.actions(1)).toMatchObject([{ actor: 'SysOp', action: 'announce', detail: 'Board restarts at noon' }]);
     const carol = await room.enter('carol');
     await carol.sees(/\[\d\d:\d\d\] ANNOUNCEMENT SysOp: Board restarts at noon/);
   });

@@ -29,7 +29,7 @@ describe.runIf(hasTmuxAndSsh())('OpenSSH ssh', () => {
     reg.type(PASSWORD, { enter: true });
     await reg.waitFor(/Node 1|node 1/);
     expect(reg.screen()).not.toContain(PASSWORD);
-    expect(board.board.users.findByHandle('zelda')?.handle).toBe('Zelda');
+    expect((await board.board.users.findByHandle('zelda'))?.handle).toBe('Zelda');
     reg.kill();
     await expect.poll(() => board!.board.nodes.inUse()).toBe(0);
 

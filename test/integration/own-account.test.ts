@@ -63,7 +63,7 @@ describe('/keys', () => {
     const key = readableKeyPair();
     const parsed = utils.parseKey(key.public);
     if (parsed instanceof Error) throw parsed;
-    const stored = room.board.board.users.addKey('alice', { algo: parsed.type, blob: parsed.getPublicSSH(), comment: 'laptop' });
+    const stored = await room.board.board.users.addKey('alice', { algo: parsed.type, blob: parsed.getPublicSSH(), comment: 'laptop' });
 
     const alice = await room.enter('alice');
     alice.type('/keys\r');

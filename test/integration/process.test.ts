@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
 import { createPasswordHasher } from '../../src/store/passwords.js';
-import { UserStore } from '../../src/store/users.js';
+import { SqliteUserStore } from '../../src/store/users.js';
 import { connectCaller } from '../helpers/caller.js';
 import { runBoardProcess, type BoardProcess } from '../helpers/process.js';
 
@@ -61,7 +61,7 @@ describe('the board process', () => {
   it('says goodbye to every caller on SIGTERM and exits 0', async () => {
     cpSync(inject('hostKeysDir'), env.BBS_KEYS_DIR!, { recursive: true });
     const db = openDatabase(env.BBS_DATA_DIR!);
-    await new UserStore(db, createPasswordHasher({ maxConcurrent: 1 })).create({ handle: 'alice', password: PASSWORD });
+    await new SqliteUserStore(db, createPasswordHasher({ maxConcurrent: 1 })).create({ handle: 'alice', password: PASSWORD });
     db.close();
 
     running = runBoardProcess(env);

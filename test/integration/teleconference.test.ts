@@ -107,7 +107,7 @@ describe('arrivals and departures', () => {
     await bob.sees('*** alice has left the chat ***');
     await expect.poll(nodes, { timeout: WAIT_MS }).toBe(1);
     expect(seated()).toBe(1);
-    expect(room.board.board.room.isInChat(String(room.board.board.users.findByHandle('alice')!.id))).toBe(false);
+    expect(room.board.board.room.isInChat(String((await room.board.board.users.findByHandle('alice'))!.id))).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@
  * last called; /last and /users list callers and accounts.
  */
 import { describe, expect, it } from 'vitest';
-import { deleteUser } from '../../src/store/account-admin.js';
+import { createSqliteAccountAdmin } from '../../src/store/account-admin.js';
 import { openDatabase } from '../../src/store/db.js';
 import { sayMarker, useRoom } from '../helpers/room.js';
 
@@ -70,7 +70,7 @@ describe('messages for someone who is not on', () => {
     alice.type('/msg dave hello\r');
     await alice.sees('your message will be delivered');
     const db = openDatabase(room.board.dataDir);
-    deleteUser(db, 'dave');
+    await createSqliteAccountAdmin(db).deleteUser('dave');
     const left = db.prepare('SELECT count(*) FROM waiting_messages').pluck().get();
     db.close();
     expect(left).toBe(0);

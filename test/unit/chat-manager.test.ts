@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createInProcessBus } from '../../src/chat/bus.js';
-import { ChatManager, type ChatManagerOptions, type HistoryStore } from '../../src/chat/chat-manager.js';
+import { ChatManager, type ChatManagerOptions, type HistorySink } from '../../src/chat/chat-manager.js';
 import type { ChatMessage } from '../../src/chat/messages.js';
 
 const FULL = 'Chat room is at capacity. Please try again later.';
@@ -18,10 +18,10 @@ function ear(room: ChatManager, userId?: string) {
   return { heard, stop };
 }
 
-/** A HistoryStore kept in an array: the interface's simplest honest implementation. */
-function arrayStore(initial: ChatMessage[] = []): HistoryStore & { saved: ChatMessage[] } {
+/** A HistorySink kept in an array, with what it held before as the room's initial history. */
+function arrayStore(initial: ChatMessage[] = []): { history: HistorySink; initialHistory: ChatMessage[]; saved: ChatMessage[] } {
   const saved = [...initial];
-  return { saved, load: (limit) => saved.slice(-limit), append: (m) => void saved.push(m) };
+  return { saved, initialHistory: [...initial], history: { append: (m) => void saved.push(m) } };
 }
 
 const say = (from: string, text: string, at = 1): ChatMessage => ({ kind: 'public', from, text, at });
@@ -245,7 +245,7 @@ describe('ChatManager history', () => {
 
   it('keeps nothing with historyLimit 0 and does not touch the store', async () => {
     const store = arrayStore([say('old', 'x')]);
-    const { room } = makeRoom({ historyLimit: 0, history: store });
+    const { room } = makeRoom({ historyLimit: 0, ...store });
     room.broadcast(say('alice', 'hi'));
     expect(room.recentHistory()).toEqual([]);
     expect(store.saved).toEqual([say('old', 'x')]);
@@ -253,13 +253,13 @@ describe('ChatManager history', () => {
 
   it('starts from the store, keeping only replayable messages up to the limit', async () => {
     const store = arrayStore([say('a', '1'), direct, say('a', '2'), page, say('a', '3'), say('a', '4')]);
-    const { room } = makeRoom({ historyLimit: 2, history: store });
+    const { room } = makeRoom({ historyLimit: 2, ...store });
     expect(room.recentHistory()).toEqual([say('a', '3'), say('a', '4')]);
   });
 
   it('appends each new replayable message to the store, and nothing else', async () => {
     const store = arrayStore();
-    const { room } = makeRoom({ history: store });
+    const { room } = makeRoom({ ...store });
     await room.join('u1', 'alice');
     await room.join('u2', 'bob');
     for (const m of [say('alice', 'hi'), direct, page, unofficial, action, official]) room.broadcast(m);
@@ -269,8 +269,7 @@ describe('ChatManager history', () => {
 
   it('delivers a message even when the store fails, and reports the failure', async () => {
     const failures: unknown[] = [];
-    const store: HistoryStore = {
-      load: () => [],
+    const store: HistorySink = {
       append: () => {
         throw Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' });
       },
@@ -296,8 +295,8 @@ describe('ChatManager on a shared bus', () => {
     const bus = createInProcessBus();
     const storeA = arrayStore();
     const storeB = arrayStore();
-    const a = new ChatManager({ capacity: 5, now: () => 1, bus, history: storeA });
-    const b = new ChatManager({ capacity: 5, now: () => 1, bus, history: storeB });
+    const a = new ChatManager({ capacity: 5, now: () => 1, bus, ...storeA });
+    const b = new ChatManager({ capacity: 5, now: () => 1, bus, ...storeB });
     return { a, b, storeA, storeB };
   }
 

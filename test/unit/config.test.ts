@@ -42,6 +42,24 @@ describe('config', () => {
     expect(problems(() => parseConfig({ room: { heartbeat_seconds: 0 } }))[0]).toMatch(/^room\.heartbeat_seconds: /);
   });
 
+  it('store.postgres is off by default and takes a postgres URL, from the file or BBS_DATABASE_URL', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).store).toEqual({ pool_size: 10, connect_timeout_seconds: 5, statement_timeout_seconds: 15 });
+    const url = 'postgres://bbs:secret@db.internal:5432/bbs?sslmode=require';
+    expect(loadConfig({ env: { BBS_DATABASE_URL: url }, cwd: dir }).store.postgres).toBe(url);
+    expect(parseConfig({ store: { postgres: 'postgresql://db/bbs', pool_size: 3 } }).store).toMatchObject({ postgres: 'postgresql://db/bbs', pool_size: 3 });
+    expect(problems(() => parseConfig({ store: { postgres: 'mysql://db/bbs' } }))).toEqual(['store.postgres: must be a postgres:// or postgresql:// URL']);
+  });
+
+  it('names a bad BBS_DATABASE_URL or BBS_REDIS_URL without the password in it', () => {
+    const bad = { BBS_DATABASE_URL: 'postgres ://bbs:hunter22@db/bbs', BBS_REDIS_URL: 'redis:/:hunter23@db' };
+    const found = problems(() => loadConfig({ env: bad, cwd: dir }));
+    expect(found).toHaveLength(2);
+    expect(found.join('\n')).not.toMatch(/hunter2/);
+    expect(found).toContain('BBS_DATABASE_URL="the configured URL" (store.postgres): must be a postgres:// or postgresql:// URL');
+    const withPassword = problems(() => loadConfig({ env: { BBS_DATABASE_URL: 'mysql://bbs:hunter22@db/bbs' }, cwd: dir }));
+    expect(withPassword).toEqual(['BBS_DATABASE_URL="mysql://bbs:***@db/bbs" (store.postgres): must be a postgres:// or postgresql:// URL']);
+  });
+
   it('the committed config.yaml is valid and matches the defaults', () => {
     const committed = loadConfig({ env: { BBS_CONFIG: path.resolve('config.yaml') }, cwd: dir });
     const defaults = loadConfig({ env: {}, cwd: path.resolve('.') });

@@ -6,17 +6,17 @@ describe('member: protection from each other', () => {
   it('/ignore hides lines, actions, private lines and pages, is kept, and lists; /unignore undoes it', async () => {
     const board = makeBoard();
     const [alice, bob, carol] = await board.enterAll('alice', 'bob', 'carol');
-    alice!.member.input('/ignore BOB');
+    await alice!.member.input('/ignore BOB');
     expect(alice!.texts().at(-1)).toMatch(/^-- You now ignore bob: /);
     expect([...board.ignores.get('alice')!]).toEqual(['bob']);
     alice!.clear();
-    for (const line of ['hello', '/me waves', '/msg alice psst', '/page alice']) bob!.member.input(line);
-    carol!.member.input('still heard');
+    for (const line of ['hello', '/me waves', '/msg alice psst', '/page alice']) await bob!.member.input(line);
+    await carol!.member.input('still heard');
     expect(alice!.texts()).toEqual(['carol: still heard']);
-    alice!.member.input('/ignore');
+    await alice!.member.input('/ignore');
     expect(alice!.texts().at(-1)).toBe('-- You ignore: bob. /unignore <handle> to hear them again.');
-    alice!.member.input('/unignore bob');
-    bob!.member.input('back again');
+    await alice!.member.input('/unignore bob');
+    await bob!.member.input('back again');
     expect(alice!.texts().slice(-2)).toEqual(['-- You hear bob again.', 'bob: back again']);
   });
 
@@ -29,7 +29,7 @@ describe('member: protection from each other', () => {
   ])('%s → %s', async (line, answer) => {
     const board = makeBoard();
     const [alice] = await board.enterAll('alice', 'bob');
-    alice!.member.input(line);
+    await alice!.member.input(line);
     expect(alice!.texts()).toEqual([answer]);
   });
 
@@ -37,48 +37,48 @@ describe('member: protection from each other', () => {
     const board = makeBoard();
     board.ignores.set('alice', new Set(['bob']));
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    bob!.member.input('hi');
+    await bob!.member.input('hi');
     expect(alice!.texts()).toEqual([]);
   });
 
   it('refuses a second page to the same person within the cooldown, and says how long to wait', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob', 'carol');
-    alice!.member.input('/page bob');
-    alice!.member.input('/page bob');
-    alice!.member.input('/page carol');
+    await alice!.member.input('/page bob');
+    await alice!.member.input('/page bob');
+    await alice!.member.input('/page carol');
     expect(alice!.texts()).toEqual(['PAGE from alice to bob', '-- You paged bob a moment ago: wait 30 more seconds.', 'PAGE from alice to carol']);
     expect(bob!.texts()).toEqual(['PAGE from alice to bob']);
     board.advance(30_000);
-    alice!.member.input('/page bob');
+    await alice!.member.input('/page bob');
     expect(bob!.texts()).toHaveLength(2);
   });
 
   it('/pager off keeps pages away, says so to the pager, is kept, and shows in /who', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    bob!.member.input('/pager off');
+    await bob!.member.input('/pager off');
     expect(board.pagers.get('bob')).toBe(true);
-    alice!.member.input('/page bob');
+    await alice!.member.input('/page bob');
     expect(alice!.texts()).toEqual(['-- bob has the pager off.']);
-    alice!.member.input('/who');
+    await alice!.member.input('/who');
     expect(alice!.texts()).toContain('--   bob    node 2  pager off');
-    bob!.member.input('/pager on');
-    alice!.member.input('/page bob');
+    await bob!.member.input('/pager on');
+    await alice!.member.input('/page bob');
     expect(bob!.texts().at(-1)).toBe('PAGE from alice to bob');
   });
 
   it('/away marks the caller away with a reason until their next line, and tells who writes to them', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    bob!.member.input('/away lunch');
+    await bob!.member.input('/away lunch');
     expect(bob!.texts()).toEqual(['-- You are away: lunch. Type anything to come back.']);
     board.advance(5 * 60_000);
-    alice!.member.input('/who');
+    await alice!.member.input('/who');
     expect(alice!.texts()).toContain('--   bob    node 2  away 5m: lunch');
-    alice!.member.input('/msg bob are you there');
+    await alice!.member.input('/msg bob are you there');
     expect(alice!.texts().at(-1)).toBe('-- bob is away: lunch.');
-    bob!.member.input('back');
+    await bob!.member.input('back');
     expect(bob!.texts()).toContain('-- Welcome back: you were away for 5m.');
     expect(board.room.participant('id-bob')?.away).toBeUndefined();
   });
@@ -86,9 +86,9 @@ describe('member: protection from each other', () => {
   it('cleans away and kick reasons like a line: no escape sequence reaches another caller', async () => {
     const board = makeBoard();
     const [sysop, bob, carol] = await board.enterAll('SysOp', 'bob', 'carol');
-    bob!.member.input('/away \x1b]0;pwned\x07lunch\x1b[2J');
-    carol!.member.input('/who');
-    sysop!.member.input('/kick bob \x1b[31mbye\x9b2J');
+    await bob!.member.input('/away \x1b]0;pwned\x07lunch\x1b[2J');
+    await carol!.member.input('/who');
+    await sysop!.member.input('/kick bob \x1b[31mbye\x9b2J');
     const seen = [...carol!.texts(), ...board.moderation.ended, ...board.moderation.record].join('\n');
     expect(seen).toContain('lunch');
     expect(seen).toContain('bye');
@@ -99,7 +99,7 @@ describe('member: protection from each other', () => {
     const board = makeBoard();
     const [alice] = await board.enterAll('alice', 'SysOp');
     board.advance(12 * 60_000);
-    alice!.member.input('/who');
+    await alice!.member.input('/who');
     expect(alice!.texts()).toEqual(['-- In the room (2):', '--   alice  node 1', '--   SysOp  node 2  sysop  idle 12m']);
   });
 
@@ -108,9 +108,9 @@ describe('member: protection from each other', () => {
     board.addAccount('dave');
     const [alice] = await board.enterAll('alice', 'bob');
     board.advance(3 * 60_000);
-    alice!.member.input('/whois BOB');
-    alice!.member.input('/whois dave');
-    alice!.member.input('/whois zed');
+    await alice!.member.input('/whois BOB');
+    await alice!.member.input('/whois dave');
+    await alice!.member.input('/whois zed');
     expect(alice!.texts()).toEqual([
       '-- bob: account since 2023-11-13 22:13 UTC.',
       '--   In the room since 2023-11-14 22:13 UTC (3m), node 2, idle 3m.',
@@ -125,7 +125,7 @@ describe('member: moderation', () => {
   it('/kick ends the call, tells the room who did it and why, and is recorded', async () => {
     const board = makeBoard();
     const [sysop, bob, carol] = await board.enterAll('SysOp', 'bob', 'carol');
-    sysop!.member.input('/kick bob spamming');
+    await sysop!.member.input('/kick bob spamming');
     expect(board.moderation.ended).toEqual(['bob: You were removed from the board by SysOp: spamming']);
     expect(bob!.member.inRoom).toBe(false);
     expect(carol!.texts()).toEqual(['*** bob left', '-- *** bob was kicked by SysOp: spamming ***']);
@@ -135,15 +135,15 @@ describe('member: moderation', () => {
   it('/mute keeps the lines from the room for the minutes given, tells the muted caller, and /unmute lifts it', async () => {
     const board = makeBoard();
     const [sysop, bob, carol] = await board.enterAll('SysOp', 'bob', 'carol');
-    sysop!.member.input('/mute bob 5 calm down');
+    await sysop!.member.input('/mute bob 5 calm down');
     expect(board.moderation.notes).toEqual(['bob: You are muted for 5 minutes by SysOp: calm down']);
-    bob!.member.input('LOUD');
+    await bob!.member.input('LOUD');
     expect(bob!.texts().at(-1)).toBe('-- You are muted for 5 minutes more. Not sent: LOUD');
     expect(carol!.texts()).toEqual([]);
-    sysop!.member.input('/who');
+    await sysop!.member.input('/who');
     expect(sysop!.texts()).toContain('--   bob    node 2  muted');
-    sysop!.member.input('/unmute bob');
-    bob!.member.input('sorry');
+    await sysop!.member.input('/unmute bob');
+    await bob!.member.input('sorry');
     expect(carol!.texts()).toEqual(['bob: sorry']);
     expect(board.moderation.record).toEqual(['SysOp mute bob 5 min: calm down', 'SysOp unmute bob']);
   });
@@ -151,13 +151,13 @@ describe('member: moderation', () => {
   it('/ban keeps the ban with its end and reason, ends the call, and /unban lifts it', async () => {
     const board = makeBoard();
     const [sysop, bob, carol] = await board.enterAll('SysOp', 'bob', 'carol');
-    sysop!.member.input('/ban bob 7d abuse');
+    await sysop!.member.input('/ban bob 7d abuse');
     expect(board.moderation.banned.get('bob')).toEqual({ until: T0 + 7 * 86_400_000, reason: 'abuse', by: 'SysOp' });
     expect(bob!.member.inRoom).toBe(false);
     expect(carol!.texts().at(-1)).toBe('-- *** bob was banned by SysOp until 2023-11-21 22:13 UTC: abuse ***');
-    sysop!.member.input('/unban bob');
+    await sysop!.member.input('/unban bob');
     expect(sysop!.texts().at(-1)).toBe('-- bob may call again.');
-    sysop!.member.input('/unban bob');
+    await sysop!.member.input('/unban bob');
     expect(sysop!.texts().at(-1)).toBe('-- bob is not banned.');
   });
 
@@ -174,7 +174,7 @@ describe('member: moderation', () => {
     board.addAccount('Admin2', true);
     const seats = await board.enterAll('SysOp', 'bob', 'carol');
     const actor = seats.find((s) => s.handle === who)!;
-    actor.member.input(line);
+    await actor.member.input(line);
     expect(actor.texts()).toEqual([answer]);
     expect(board.moderation.record).toEqual([]);
   });
@@ -182,11 +182,11 @@ describe('member: moderation', () => {
   it('a role change while on the board takes effect at once', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input('/kick bob');
+    await alice!.member.input('/kick bob');
     expect(alice!.texts().at(-1)).toBe('-- Only sysops can do that.');
     alice!.member.setSysop(true);
     expect(alice!.texts().at(-1)).toBe('-- You are now a sysop: /help lists your commands.');
-    alice!.member.input('/kick bob');
+    await alice!.member.input('/kick bob');
     expect(bob!.member.inRoom).toBe(false);
   });
 });
@@ -196,11 +196,11 @@ describe('member: messages that wait', () => {
     const board = makeBoard();
     board.addAccount('dave');
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input('/msg DAVE see you');
-    alice!.member.input('/page dave');
-    alice!.member.input('/msg dave third');
-    bob!.member.input('/msg dave from bob');
-    bob!.member.input('/msg dave one too many');
+    await alice!.member.input('/msg DAVE see you');
+    await alice!.member.input('/page dave');
+    await alice!.member.input('/msg dave third');
+    await bob!.member.input('/msg dave from bob');
+    await bob!.member.input('/msg dave one too many');
     expect(alice!.texts()).toEqual([
       '-- dave is not on the board: your message will be delivered at their next call.',
       '-- dave is not on the board: your page will be delivered at their next call.',
@@ -220,7 +220,7 @@ describe('member: messages that wait', () => {
       { kind: 'direct', from: 'bob', to: 'dave', text: 'hidden', at: T0 - 3000 },
     ]);
     expect(dave!.texts()).toEqual(['-- 2 messages while you were away:', 'alice -> dave: see you', 'PAGE from alice to dave']);
-    dave!.member.input('/r got it');
+    await dave!.member.input('/r got it');
     expect(alice!.texts()).toEqual(['dave -> alice: got it']);
   });
 
@@ -234,8 +234,8 @@ describe('member: messages that wait', () => {
   it('hands /passwd and /keys to the account handler, and tells the room nothing', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input('/passwd');
-    alice!.member.input('/keys remove SHA256:x');
+    await alice!.member.input('/passwd');
+    await alice!.member.input('/keys remove SHA256:x');
     expect(alice!.state.account).toEqual([{ kind: 'passwd' }, { kind: 'keys', remove: 'SHA256:x' }]);
     expect(bob!.seen).toEqual([]);
   });
@@ -244,8 +244,8 @@ describe('member: messages that wait', () => {
     const board = makeBoard();
     board.addAccount('dave');
     const [alice] = await board.enterAll('alice', 'SysOp');
-    alice!.member.input('/last');
-    alice!.member.input('/users');
+    await alice!.member.input('/last');
+    await alice!.member.input('/users');
     expect(alice!.texts()).toEqual([
       '-- Last callers:',
       '--   carol  2023-11-14 22:12 UTC  still on',

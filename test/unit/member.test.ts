@@ -6,7 +6,7 @@ describe('member: entering and leaving', () => {
   it('enters with the history and its own join, delivering nothing during enter()', async () => {
     const board = makeBoard();
     const [alice] = await board.enterAll('alice');
-    alice!.member.input('earlier line');
+    await alice!.member.input('earlier line');
     const bob = board.seat('bob', 2);
     const result = await bob.member.enter();
     expect(result).toEqual({
@@ -31,8 +31,8 @@ describe('member: entering and leaving', () => {
     const [alice, bob] = await board.enterAll('alice', 'bob');
     bob!.member.leave();
     bob!.member.leave();
-    alice!.member.input('still there?');
-    bob!.member.input('hello?');
+    await alice!.member.input('still there?');
+    await bob!.member.input('hello?');
     expect(alice!.texts()).toEqual(['*** bob left', 'alice: still there?']);
     expect(bob!.seen).toEqual([]);
     expect(bob!.member.inRoom).toBe(false);
@@ -50,7 +50,7 @@ describe('member: entering and leaving', () => {
   it.each(['/quit', '/q', '/QUIT'])('%s leaves the room and asks to quit', async (line) => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    bob!.member.input(line);
+    await bob!.member.input(line);
     expect(bob!.state.quits).toBe(1);
     expect(bob!.member.inRoom).toBe(false);
     expect(alice!.texts()).toEqual(['*** bob left']);
@@ -61,16 +61,16 @@ describe('member: a full room', () => {
   it('stays outside, retries on Enter, is told when a seat frees, and says the kept lines on the way in', async () => {
     const board = makeBoard(1);
     const [alice] = await board.enterAll('alice');
-    alice!.member.input('first');
+    await alice!.member.input('first');
     const bob = board.seat('bob', 2);
     expect(await bob.member.enter()).toEqual({ ok: false, error: 'Chat room is at capacity. Please try again later.' });
     expect(bob.member.inRoom).toBe(false);
 
     // A retry asks the bus for a seat, which answers asynchronously.
-    bob.member.input('');
+    await bob.member.input('');
     await expect.poll(() => bob.texts()).toEqual(['-- Chat room is at capacity. Please try again later. Press Enter to try again, or type /quit.']);
     bob.clear();
-    bob.member.input('let me in');
+    await bob.member.input('let me in');
     await expect.poll(() => bob.texts()).toEqual([
       '-- You are not in the room yet: your line will be said when you get in (1 waiting).',
       '-- Chat room is at capacity. Please try again later. Press Enter to try again, or type /quit.',
@@ -81,7 +81,7 @@ describe('member: a full room', () => {
     alice!.member.leave();
     expect(bob.texts()).toEqual(['-- A seat in the room is free: press Enter to come in.']);
     bob.clear();
-    bob.member.input('');
+    await bob.member.input('');
     await expect.poll(() => bob.member.inRoom).toBe(true);
     expect(bob.texts()).toEqual(['alice: first', '*** bob joined', 'bob: let me in']);
     expect(bob.earlier.map(shown)).toEqual(['alice: first']);
@@ -92,10 +92,10 @@ describe('member: a full room', () => {
     const [alice] = await board.enterAll('alice');
     const bob = board.seat('bob', 2);
     await bob.member.enter();
-    alice!.member.input('/msg bob wait a minute');
-    alice!.member.input('/page bob');
+    await alice!.member.input('/msg bob wait a minute');
+    await alice!.member.input('/page bob');
     expect(bob.texts()).toEqual(['alice -> bob: wait a minute', 'PAGE from alice to bob']);
-    bob.member.input('/r ok');
+    await bob.member.input('/r ok');
     expect(alice!.texts().at(-1)).toBe('bob -> alice: ok');
   });
 
@@ -104,7 +104,7 @@ describe('member: a full room', () => {
     const [alice] = await board.enterAll('alice');
     const bob = board.seat('bob', 2);
     await bob.member.enter();
-    alice!.member.input('private party');
+    await alice!.member.input('private party');
     expect(bob.seen).toEqual([]);
   });
 
@@ -113,7 +113,7 @@ describe('member: a full room', () => {
     await board.enterAll('alice');
     const bob = board.seat('bob', 2);
     await bob.member.enter();
-    bob.member.input('/q');
+    await bob.member.input('/q');
     expect(bob.state.quits).toBe(1);
     expect(bob.seen).toEqual([]);
   });
@@ -123,7 +123,7 @@ describe('member: talking', () => {
   it('says a plain line to everyone, cleaned', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input('  hi \u001b[31mall\u001b]52;c;AA==\u0007 \u202e!  ');
+    await alice!.member.input('  hi \u001b[31mall\u001b]52;c;AA==\u0007 \u202e!  ');
     expect(alice!.texts()).toEqual(['alice: hi all !']);
     expect(bob!.seen).toEqual([{ kind: 'public', from: 'alice', text: 'hi all !', at: T0 }]);
   });
@@ -131,14 +131,14 @@ describe('member: talking', () => {
   it('caps a long line at maxMessageLength', async () => {
     const board = makeBoard();
     const [alice] = await board.enterAll('alice');
-    alice!.member.input('x'.repeat(1_000));
+    await alice!.member.input('x'.repeat(1_000));
     expect(alice!.texts()).toEqual([`alice: ${'x'.repeat(80)}`]);
   });
 
   it.each(['', '   ', '\u001b[0m', '\u0000\u0007'])('sends nothing for %j', async (line) => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input(line);
+    await alice!.member.input(line);
     expect(alice!.seen).toEqual([]);
     expect(bob!.seen).toEqual([]);
   });
@@ -146,14 +146,14 @@ describe('member: talking', () => {
   it('sends //text as a public line starting with /', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input('//shrug');
+    await alice!.member.input('//shrug');
     expect(bob!.texts()).toEqual(['alice: /shrug']);
   });
 
   it('acts with /me', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input('/me waves');
+    await alice!.member.input('/me waves');
     expect(bob!.seen).toEqual([{ kind: 'action', from: 'alice', text: 'waves', at: T0 }]);
   });
 
@@ -164,7 +164,7 @@ describe('member: talking', () => {
   ])('answers %s to the typist only', async (line, answer) => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input(line);
+    await alice!.member.input(line);
     expect(alice!.seen).toEqual([{ kind: 'system', text: answer, official: false, at: T0 }]);
     expect(bob!.seen).toEqual([]);
   });
@@ -174,7 +174,7 @@ describe('member: private messages and pages', () => {
   it('sends /msg to its two parties only, to the handle as registered', async () => {
     const board = makeBoard();
     const [alice, bob, carol] = await board.enterAll('alice', 'Bob', 'carol');
-    alice!.member.input('/msg BOB psst \u001b[2Jhere');
+    await alice!.member.input('/msg BOB psst \u001b[2Jhere');
     const sent = { kind: 'direct', from: 'alice', to: 'Bob', text: 'psst here', at: T0 };
     expect(alice!.seen).toEqual([sent]);
     expect(bob!.seen).toEqual([sent]);
@@ -193,7 +193,7 @@ describe('member: private messages and pages', () => {
   ])('answers %s with an error for the typist only', async (line, answer) => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input(line);
+    await alice!.member.input(line);
     expect(alice!.texts()).toEqual([`-- ${answer}`]);
     expect(bob!.seen).toEqual([]);
   });
@@ -201,7 +201,7 @@ describe('member: private messages and pages', () => {
   it('sends nothing for a /msg whose text cleans to empty', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input('/msg bob \u001b[0m');
+    await alice!.member.input('/msg bob \u001b[0m');
     expect(alice!.seen).toEqual([]);
     expect(bob!.seen).toEqual([]);
   });
@@ -209,9 +209,9 @@ describe('member: private messages and pages', () => {
   it('replies with /r to whoever last wrote, and only to them', async () => {
     const board = makeBoard();
     const [alice, bob, carol] = await board.enterAll('alice', 'bob', 'carol');
-    bob!.member.input('/msg alice first');
-    carol!.member.input('/msg alice second');
-    alice!.member.input('/r got it');
+    await bob!.member.input('/msg alice first');
+    await carol!.member.input('/msg alice second');
+    await alice!.member.input('/r got it');
     expect(carol!.texts()).toEqual(['carol -> alice: second', 'alice -> carol: got it']);
     expect(bob!.texts()).toEqual(['bob -> alice: first']);
   });
@@ -219,19 +219,19 @@ describe('member: private messages and pages', () => {
   it('does not count your own messages as someone to reply to', async () => {
     const board = makeBoard();
     const [alice] = await board.enterAll('alice', 'bob');
-    alice!.member.input('/msg bob hi');
+    await alice!.member.input('/msg bob hi');
     alice!.clear();
-    alice!.member.input('/r again');
+    await alice!.member.input('/r again');
     expect(alice!.texts()).toEqual(['-- No one has sent you a private message yet.']);
   });
 
   it('keeps a reply for the one who has left, to be delivered at their next call', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    bob!.member.input('/msg alice bye');
+    await bob!.member.input('/msg alice bye');
     bob!.member.leave();
     alice!.clear();
-    alice!.member.input('/r wait');
+    await alice!.member.input('/r wait');
     expect(alice!.texts()).toEqual(['-- bob is not on the board: your message will be delivered at their next call.']);
     expect(board.waiting).toEqual([{ kind: 'direct', from: 'alice', to: 'bob', text: 'wait', at: T0 }]);
   });
@@ -239,7 +239,7 @@ describe('member: private messages and pages', () => {
   it('pages the receiver, confirms to the sender, and tells no one else', async () => {
     const board = makeBoard();
     const [alice, bob, carol] = await board.enterAll('alice', 'bob', 'carol');
-    alice!.member.input('/page Bob');
+    await alice!.member.input('/page Bob');
     const page = { kind: 'page', from: 'alice', to: 'bob', at: T0 };
     expect(bob!.seen).toEqual([page]);
     expect(alice!.seen).toEqual([page]);
@@ -251,7 +251,7 @@ describe('member: local commands', () => {
   it('lists who is in the room with node numbers', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob', 'carol');
-    alice!.member.input('/who');
+    await alice!.member.input('/who');
     expect(alice!.texts()).toEqual(['-- In the room (3):', '--   alice  node 1', '--   bob    node 2', '--   carol  node 3']);
     expect(bob!.seen).toEqual([]);
   });
@@ -259,7 +259,7 @@ describe('member: local commands', () => {
   it('shows help, one system line per command, without /announce for callers', async () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    alice!.member.input('/?');
+    await alice!.member.input('/?');
     expect(alice!.texts()).toEqual(helpLines({ sysop: false }).map((line) => `-- ${line}`));
     expect(bob!.seen).toEqual([]);
   });
@@ -267,7 +267,7 @@ describe('member: local commands', () => {
   it('shows /announce in the sysop help', async () => {
     const board = makeBoard();
     const [sysop] = await board.enterAll('SysOp');
-    sysop!.member.input('/help');
+    await sysop!.member.input('/help');
     expect(sysop!.texts().some((line) => line.includes('/announce'))).toBe(true);
   });
 });
@@ -276,7 +276,7 @@ describe('member: announcements', () => {
   it('lets the sysop announce, officially, to everyone and into history', async () => {
     const board = makeBoard();
     const [sysop, alice] = await board.enterAll('SysOp', 'alice');
-    sysop!.member.input('/announce Board restarts at \u001b[1mnoon');
+    await sysop!.member.input('/announce Board restarts at \u001b[1mnoon');
     const announcement = { kind: 'system', text: 'Board restarts at noon', official: true, from: 'SysOp', at: T0 };
     expect(alice!.seen).toEqual([announcement]);
     expect(sysop!.seen).toEqual([announcement]);
@@ -308,10 +308,10 @@ describe('member: flood control', () => {
     expect(alice!.texts().at(-1)).toBe('-- You kept typing too fast: you are muted for 2 minutes. Not sent: line 9');
     board.advance(3_000);
     expect(bob!.texts()).toHaveLength(8);
-    alice!.member.input('line 10');
+    await alice!.member.input('line 10');
     expect(alice!.texts().at(-1)).toBe('-- You are muted for 2 minutes more. Not sent: line 10');
     board.advance(120_000);
-    alice!.member.input('line 11');
+    await alice!.member.input('line 11');
     expect(bob!.texts().at(-1)).toBe('alice: line 11');
   });
 
@@ -328,10 +328,10 @@ describe('member: flood control', () => {
   it.each(['/me waves', '/msg bob hi', '/page bob', '/r hi'])('counts %s against the caller', async (line) => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
-    bob!.member.input('/msg alice hi');
+    await bob!.member.input('/msg alice hi');
     for (let i = 0; i < 5; i++) alice!.member.input(`spam ${i}`);
     alice!.clear();
-    alice!.member.input(line);
+    await alice!.member.input(line);
     expect(alice!.texts()).toEqual([slow]);
   });
 
@@ -339,9 +339,9 @@ describe('member: flood control', () => {
     const board = makeBoard();
     const [alice, bob] = await board.enterAll('alice', 'bob');
     for (const line of ['/who', '/help', '/dance', '/msg nobody hi', '', '\u001b[0m']) {
-      for (let i = 0; i < 3; i++) alice!.member.input(line);
+      for (let i = 0; i < 3; i++) await alice!.member.input(line);
     }
-    for (let i = 1; i <= 5; i++) alice!.member.input(`line ${i}`);
+    for (let i = 1; i <= 5; i++) await alice!.member.input(`line ${i}`);
     expect(bob!.texts()).toHaveLength(5);
   });
 });

@@ -240,4 +240,27 @@ describe('runRegistration and destroy', () => {
     bbs.destroy();
     await expect(runRegistration(bbs, deps)).resolves.toEqual({ kind: 'cancelled' });
   });
+
+  it('says a handle is taken once Enter leaves it, and brings the cursor back while no password is typed', async () => {
+    const { deps, calls } = board();
+    const { fake, vt } = start({ ...deps, handleTaken: async (h) => (h === 'taken' ? 'The handle "taken" is taken. Please choose another.' : undefined) });
+    fake.type('taken\r');
+    await vt.waitFor('The handle "taken" is taken. Please choose another.');
+    await vt.settled();
+    expect(vt.cursor().y).toBe(rowOf(vt.lines(), 'Handle:'));
+    expect(calls).toEqual([]);
+  });
+
+  it('leaves a password typed before the answer where it was typed: the answer shows, the cursor stays', async () => {
+    const { deps } = board();
+    let answer!: (message: string | undefined) => void;
+    const { fake, vt } = start({ ...deps, handleTaken: () => new Promise((resolve) => (answer = resolve)) });
+    fake.type('taken\rhunter22');
+    await vt.waitFor('********');
+    answer('The handle "taken" is taken. Please choose another.');
+    await vt.waitFor('The handle "taken" is taken. Please choose another.');
+    await vt.settled();
+    expect(vt.cursor().y).toBe(rowOf(vt.lines(), 'Password:'));
+    expect(vt.text()).not.toContain('hunter22');
+  });
 });

@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePublicKey, type PublicKey } from '../../src/keys/openssh.js';
 import { DATABASE_FILE, openDatabase, SCHEMA_VERSION, type Database } from '../../src/store/db.js';
 import { createPasswordHasher } from '../../src/store/passwords.js';
-import { StoreError, UserStore, type StoreErrorCode } from '../../src/store/users.js';
+import type { StoreErrorCode } from '../../src/store/store.js';
+import { rejectsWith } from '../store/contract.js';
+import { SqliteUserStore as UserStore } from '../../src/store/users.js';
 
 const hasher = createPasswordHasher({ maxConcurrent: 4 });
 const PASSWORD = 'correct horse battery';
@@ -41,15 +43,8 @@ function reopen(): void {
   users = new UserStore(db, hasher, { now: () => clock });
 }
 
-async function expectStoreError(promise: Promise<unknown> | (() => unknown), code: StoreErrorCode) {
-  const settled = typeof promise === 'function' ? Promise.resolve().then(promise) : promise;
-  const err: unknown = await settled.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StoreError);
-  expect((err as StoreError).code).toBe(code);
-  return err as StoreError;
+function expectStoreError(promise: Promise<unknown> | (() => unknown), code: StoreErrorCode) {
+  return rejectsWith(typeof promise === 'function' ? Promise.resolve().then(promise) : promise, code);
 }
 
 beforeEach(() => {
@@ -79,7 +74,7 @@ describe('openDatabase', () => {
     reopen();
     reopen();
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(users.findByHandle('bob')?.handle).toBe('bob');
+    expect((await users.findByHandle('bob'))?.handle).toBe('bob');
   });
 
   it('refuses a database from a newer ssh-bbs', () => {
@@ -129,11 +124,11 @@ describe('UserStore accounts', () => {
   it('creates a user and finds them by handle without regard to case', async () => {
     const created = await users.create({ handle: 'Bob', password: PASSWORD });
     expect(created).toEqual({ id: created.id, handle: 'Bob', role: 'user', banned: false, createdAt: clock, lastLoginAt: null });
-    expect(users.findByHandle('bob')).toEqual(created);
-    expect(users.findByHandle('BOB')).toEqual(created);
-    expect(users.findById(created.id)).toEqual(created);
-    expect(users.findByHandle('alice')).toBeUndefined();
-    expect(users.findById(9999)).toBeUndefined();
+    expect(await users.findByHandle('bob')).toEqual(created);
+    expect(await users.findByHandle('BOB')).toEqual(created);
+    expect(await users.findById(created.id)).toEqual(created);
+    expect(await users.findByHandle('alice')).toBeUndefined();
+    expect(await users.findById(9999)).toBeUndefined();
   });
 
   it('never stores the password itself', async () => {
@@ -147,7 +142,7 @@ describe('UserStore accounts', () => {
     await users.create({ handle: 'Bob', password: PASSWORD });
     const err = await expectStoreError(users.create({ handle: 'bOB', password: PASSWORD }), 'ERR_HANDLE_TAKEN');
     expect(err.message).toBe('The handle "bOB" is taken.');
-    expect(users.list()).toHaveLength(1);
+    expect(await users.list()).toHaveLength(1);
   });
 
   it.each([
@@ -170,7 +165,7 @@ describe('UserStore accounts', () => {
     expect(await users.verifyPassword('bob', 'wrong password')).toBeUndefined();
     expect(await users.verifyPassword('nobody', PASSWORD)).toBeUndefined();
     expect(await users.verifyPassword('not a valid handle!', PASSWORD)).toBeUndefined();
-    users.setBanned('bob', true);
+    await users.setBanned('bob', true);
     expect(await users.verifyPassword('bob', PASSWORD)).toMatchObject({ handle: 'bob', banned: true });
   });
 
@@ -185,11 +180,11 @@ describe('UserStore accounts', () => {
 
   it('sets roles and bans', async () => {
     await users.create({ handle: 'bob', password: PASSWORD });
-    expect(users.setRole('BOB', 'sysop')).toMatchObject({ handle: 'bob', role: 'sysop' });
-    expect(users.setRole('bob', 'user')).toMatchObject({ role: 'user' });
-    expect(users.setBanned('bob', true)).toMatchObject({ banned: true });
-    expect(users.findByHandle('bob')?.banned).toBe(true);
-    expect(users.setBanned('bob', false)).toMatchObject({ banned: false });
+    expect(await users.setRole('BOB', 'sysop')).toMatchObject({ handle: 'bob', role: 'sysop' });
+    expect(await users.setRole('bob', 'user')).toMatchObject({ role: 'user' });
+    expect(await users.setBanned('bob', true)).toMatchObject({ banned: true });
+    expect((await users.findByHandle('bob'))?.banned).toBe(true);
+    expect(await users.setBanned('bob', false)).toMatchObject({ banned: false });
     await expectStoreError(() => users.setRole('bob', 'root' as never), 'ERR_BAD_INPUT');
     const err = await expectStoreError(() => users.setBanned('carol', true), 'ERR_NO_SUCH_USER');
     expect(err.message).toBe('No user called carol.');
@@ -197,7 +192,7 @@ describe('UserStore accounts', () => {
 
   it('lists users by handle without regard to case', async () => {
     for (const handle of ['carol', 'Alice', 'bob']) await users.create({ handle, password: PASSWORD });
-    expect(users.list().map((u) => u.handle)).toEqual(['Alice', 'bob', 'carol']);
+    expect((await users.list()).map((u) => u.handle)).toEqual(['Alice', 'bob', 'carol']);
   });
 });
 
@@ -205,29 +200,29 @@ describe('UserStore keys', () => {
   it('binds a key, finds the user by it, and lists it', async () => {
     const bob = await users.create({ handle: 'bob', password: PASSWORD });
     const key = newKey();
-    const stored = users.addKey('BOB', key);
+    const stored = await users.addKey('BOB', key);
     expect(stored).toEqual({ id: stored.id, algo: 'ssh-ed25519', fingerprint: key.fingerprint, comment: 'me@host', createdAt: clock });
-    expect(users.keysFor('bob')).toEqual([stored]);
-    expect(users.findByKey(key.algo, key.blob)).toEqual(bob);
-    expect(users.findByKey(key.algo, newKey().blob)).toBeUndefined();
+    expect(await users.keysFor('bob')).toEqual([stored]);
+    expect(await users.findByKey(key.algo, key.blob)).toEqual(bob);
+    expect(await users.findByKey(key.algo, newKey().blob)).toBeUndefined();
   });
 
   it('adding the same key twice to the same account changes nothing', async () => {
     await users.create({ handle: 'bob', password: PASSWORD });
     const key = newKey();
-    const first = users.addKey('bob', key);
+    const first = await users.addKey('bob', key);
     clock += 1000;
-    expect(users.addKey('bob', { ...key, comment: 'other comment' })).toEqual(first);
-    expect(users.keysFor('bob')).toHaveLength(1);
+    expect(await users.addKey('bob', { ...key, comment: 'other comment' })).toEqual(first);
+    expect(await users.keysFor('bob')).toHaveLength(1);
   });
 
   it('refuses a key bound to another account', async () => {
     await users.create({ handle: 'bob', password: PASSWORD });
     await users.create({ handle: 'carol', password: PASSWORD });
     const key = newKey();
-    users.addKey('bob', key);
+    await users.addKey('bob', key);
     await expectStoreError(() => users.addKey('carol', key), 'ERR_KEY_TAKEN');
-    expect(users.keysFor('carol')).toEqual([]);
+    expect(await users.keysFor('carol')).toEqual([]);
     await expectStoreError(() => users.addKey('dave', newKey()), 'ERR_NO_SUCH_USER');
     await expectStoreError(() => users.keysFor('dave'), 'ERR_NO_SUCH_USER');
   });
@@ -235,15 +230,15 @@ describe('UserStore keys', () => {
   it('creates a user with a key in one transaction', async () => {
     const key = newKey();
     const bob = await users.create({ handle: 'bob', password: PASSWORD, key });
-    expect(users.findByKey(key.algo, key.blob)).toEqual(bob);
+    expect(await users.findByKey(key.algo, key.blob)).toEqual(bob);
     await expectStoreError(users.create({ handle: 'carol', password: PASSWORD, key }), 'ERR_KEY_TAKEN');
-    expect(users.findByHandle('carol')).toBeUndefined();
+    expect(await users.findByHandle('carol')).toBeUndefined();
   });
 
   it('refuses a key that is not one, and cleans comments', async () => {
     await users.create({ handle: 'bob', password: PASSWORD });
     await expectStoreError(() => users.addKey('bob', { algo: '', blob: Buffer.alloc(0) }), 'ERR_BAD_INPUT');
-    const stored = users.addKey('bob', { ...newKey(), comment: 'ok\x1b[2Jnow' });
+    const stored = await users.addKey('bob', { ...newKey(), comment: 'ok\x1b[2Jnow' });
     expect(stored.comment).toBe('ok[2Jnow');
   });
 
@@ -258,28 +253,28 @@ describe('UserStore call log', () => {
   it('records a login and a logout', async () => {
     const bob = await users.create({ handle: 'bob', password: PASSWORD });
     clock += 60_000;
-    const callId = users.recordLogin(bob.id, { node: 3, remote: '192.0.2.7' });
-    expect(users.findById(bob.id)?.lastLoginAt).toBe(clock);
+    const callId = await users.recordLogin(bob.id, { node: 3, remote: '192.0.2.7' });
+    expect((await users.findById(bob.id))?.lastLoginAt).toBe(clock);
     const started = clock;
     clock += 5_000;
-    users.recordLogout(callId);
+    await users.recordLogout(callId);
     clock += 5_000;
-    users.recordLogout(callId);
+    await users.recordLogout(callId);
     const row = db.prepare('SELECT user_id, node, remote, started_at, ended_at FROM calls WHERE id = ?').get(callId);
     expect(row).toEqual({ user_id: bob.id, node: 3, remote: '192.0.2.7', started_at: started, ended_at: started + 5_000 });
   });
 
   it('closes the entries a crash left open, and only those', async () => {
     const bob = await users.create({ handle: 'bob', password: PASSWORD });
-    const ended = users.recordLogin(bob.id, { node: 1, remote: '192.0.2.7' });
-    users.recordLogout(ended);
+    const ended = await users.recordLogin(bob.id, { node: 1, remote: '192.0.2.7' });
+    await users.recordLogout(ended);
     const endedAt = clock;
-    const open = users.recordLogin(bob.id, { node: 2, remote: '192.0.2.7' });
+    const open = await users.recordLogin(bob.id, { node: 2, remote: '192.0.2.7' });
     clock += 60_000;
-    expect(users.closeOpenCalls()).toBe(1);
+    expect(await users.closeOpenCalls()).toBe(1);
     const rows = db.prepare('SELECT id, ended_at FROM calls ORDER BY id').all();
     expect(rows).toEqual([{ id: ended, ended_at: endedAt }, { id: open, ended_at: clock }]);
-    expect(users.closeOpenCalls()).toBe(0);
+    expect(await users.closeOpenCalls()).toBe(0);
   });
 
   it('refuses a login for a user that does not exist', async () => {
@@ -289,11 +284,11 @@ describe('UserStore call log', () => {
   it('keeps everything across a reopen', async () => {
     const key = newKey();
     const bob = await users.create({ handle: 'bob', password: PASSWORD, key });
-    users.setRole('bob', 'sysop');
-    users.recordLogin(bob.id, { node: 1, remote: '192.0.2.7' });
+    await users.setRole('bob', 'sysop');
+    await users.recordLogin(bob.id, { node: 1, remote: '192.0.2.7' });
     reopen();
-    expect(users.findByHandle('BOB')).toMatchObject({ role: 'sysop', lastLoginAt: clock });
-    expect(users.findByKey(key.algo, key.blob)?.id).toBe(bob.id);
+    expect(await users.findByHandle('BOB')).toMatchObject({ role: 'sysop', lastLoginAt: clock });
+    expect((await users.findByKey(key.algo, key.blob))?.id).toBe(bob.id);
     expect(await users.verifyPassword('bob', PASSWORD)).toMatchObject({ id: bob.id });
   });
 
@@ -301,7 +296,7 @@ describe('UserStore call log', () => {
     const otherDb = openDatabase(dataDir);
     await new UserStore(otherDb, hasher).create({ handle: 'carol', password: PASSWORD });
     otherDb.close();
-    expect(users.findByHandle('carol')).toBeDefined();
+    expect(await users.findByHandle('carol')).toBeDefined();
     const raw = new BetterSqlite3(path.join(dataDir, DATABASE_FILE), { readonly: true });
     expect(raw.prepare('SELECT handle FROM users').pluck().all()).toEqual(['carol']);
     raw.close();

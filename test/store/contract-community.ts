@@ -1,0 +1,144 @@
+/** The CommunityStore part of the store contract: ignores, pager, zone, bans, waiting messages, calls, kicks, the sysop log. */
+import { describe, expect, it } from 'vitest';
+import type { DirectMessage, PageMessage } from '../../src/chat/messages.js';
+import { newKey, type Fixture } from './contract.js';
+
+export function describeCommunityContract(f: Fixture): void {
+  const note = (from: string, to: string, text: string): DirectMessage => ({ kind: 'direct', from, to, text, at: f.time });
+
+  describe('CommunityStore settings', () => {
+    it('keeps ignores per account, by handle without regard to case, idempotent both ways', async () => {
+      const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'Carol', 'dave'].map((h) => f.user(h)));
+      const { community } = f.stores;
+      expect(await community.ignored(alice!.id)).toEqual([]);
+      for (const target of [dave!, bob!, carol!, bob!]) await community.setIgnored(alice!.id, target.id, true);
+      expect(await community.ignored(alice!.id)).toEqual(['bob', 'Carol', 'dave']);
+      expect(await community.ignored(bob!.id)).toEqual([]);
+      await community.setIgnored(alice!.id, bob!.id, false);
+      await community.setIgnored(alice!.id, bob!.id, false);
+      expect(await community.ignored(alice!.id)).toEqual(['Carol', 'dave']);
+    });
+
+    it('keeps the pager and the time zone, off and unset at first', async () => {
+      const bob = await f.user('bob');
+      const { community } = f.stores;
+      expect(await community.pagerOff(bob.id)).toBe(false);
+      expect(await community.timeZone(bob.id)).toBeUndefined();
+      await community.setPagerOff(bob.id, true);
+      await community.setTimeZone(bob.id, 'Asia/Tokyo');
+      expect(await community.pagerOff(bob.id)).toBe(true);
+      expect(await community.timeZone(bob.id)).toBe('Asia/Tokyo');
+      await community.setPagerOff(bob.id, false);
+      await community.setTimeZone(bob.id, undefined);
+      expect(await community.pagerOff(bob.id)).toBe(false);
+      expect(await community.timeZone(bob.id)).toBeUndefined();
+    });
+
+    it('lets a caller unbind one of their own keys only', async () => {
+      const bob = await f.user('bob');
+      const carol = await f.user('carol');
+      const key = await f.stores.users.addKey('bob', newKey());
+      expect(await f.stores.community.removeKey(carol.id, key.fingerprint)).toBe(false);
+      expect(await f.stores.community.removeKey(bob.id, key.fingerprint)).toBe(true);
+      expect(await f.stores.community.removeKey(bob.id, key.fingerprint)).toBe(false);
+      expect(await f.stores.users.keysFor('bob')).toEqual([]);
+    });
+  });
+
+  describe('CommunityStore bans', () => {
+    it('keep their reason, end and maker, and lift themselves once ended', async () => {
+      const bob = await f.user('bob');
+      const { community } = f.stores;
+      expect(await community.activeBan(bob.id)).toBeUndefined();
+      await community.ban(bob.id, { until: f.time + 60_000, reason: 'spam', by: 'SysOp' });
+      expect(await community.activeBan(bob.id)).toEqual({ until: f.time + 60_000, reason: 'spam', by: 'SysOp' });
+      expect((await f.stores.users.findById(bob.id))?.banned).toBe(true);
+      f.time += 60_000;
+      expect(await community.activeBan(bob.id)).toBeUndefined();
+      expect((await f.stores.users.findById(bob.id))?.banned).toBe(false);
+    });
+
+    it('without an end last until lifted', async () => {
+      const bob = await f.user('bob');
+      const { community } = f.stores;
+      await community.ban(bob.id, { until: null, reason: '', by: 'cli' });
+      f.time += 10 * 365 * 86_400_000;
+      expect(await community.activeBan(bob.id)).toEqual({ until: null, reason: '', by: 'cli' });
+      await community.unban(bob.id);
+      expect(await community.activeBan(bob.id)).toBeUndefined();
+      expect((await f.stores.users.findById(bob.id))?.banned).toBe(false);
+    });
+  });
+
+  describe('CommunityStore waiting messages', () => {
+    const limits = { perSender: 2, perRecipient: 3 };
+
+    it('are kept within the limits per sender and per recipient, and taken once, oldest first', async () => {
+      const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((h) => f.user(h)));
+      const { community } = f.stores;
+      const page: PageMessage = { kind: 'page', from: 'bob', to: 'carol', at: f.time };
+      expect(await community.leaveMessage(carol!.id, alice!.id, note('alice', 'carol', 'one'), limits)).toBe('stored');
+      expect(await community.leaveMessage(carol!.id, alice!.id, note('alice', 'carol', 'two'), limits)).toBe('stored');
+      expect(await community.leaveMessage(carol!.id, alice!.id, note('alice', 'carol', 'three'), limits)).toBe('sender-limit');
+      expect(await community.leaveMessage(carol!.id, bob!.id, page, limits)).toBe('stored');
+      expect(await community.leaveMessage(carol!.id, bob!.id, note('bob', 'carol', 'five'), limits)).toBe('recipient-limit');
+      const taken = await community.takeWaiting(carol!.id);
+      expect(taken).toEqual([
+        { fromId: alice!.id, message: note('alice', 'carol', 'one') },
+        { fromId: alice!.id, message: note('alice', 'carol', 'two') },
+        { fromId: bob!.id, message: page },
+      ]);
+      expect(await community.takeWaiting(carol!.id)).toEqual([]);
+      expect(await community.takeWaiting(alice!.id)).toEqual([]);
+    });
+  });
+
+  describe('CommunityStore calls, kicks and the sysop log', () => {
+    it('lists the latest calls newest first, up to the limit', async () => {
+      const bob = await f.user('bob');
+      const carol = await f.user('carol');
+      const first = await f.stores.users.recordLogin(bob.id, { node: 1, remote: '192.0.2.1' });
+      f.time += 1000;
+      await f.stores.users.recordLogout(first);
+      await f.stores.users.recordLogin(carol.id, { node: 2, remote: '192.0.2.2' });
+      expect(await f.stores.community.recentCalls(1)).toEqual([{ handle: 'carol', startedAt: f.time, endedAt: null }]);
+      expect((await f.stores.community.recentCalls(10)).map((c) => c.handle)).toEqual(['carol', 'bob']);
+    });
+
+    it('lists open calls heard from lately, by node, and not one whose board went quiet or that ended', async () => {
+      const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((h) => f.user(h)));
+      const started = f.time;
+      const alive = await f.stores.users.recordLogin(bob!.id, { node: 5, remote: '192.0.2.5' });
+      await f.stores.users.recordLogin(alice!.id, { node: 2, remote: '192.0.2.2' });
+      const ended = await f.stores.users.recordLogin(carol!.id, { node: 1, remote: '192.0.2.1' });
+      await f.stores.users.recordLogout(ended);
+      expect((await f.stores.community.openCalls(1000)).map((c) => c.node)).toEqual([2, 5]);
+      f.time += 60_000;
+      await f.stores.community.touchCall(alive);
+      f.time += 60_000;
+      expect(await f.stores.community.openCalls(90_000)).toEqual([{ handle: 'bob', node: 5, remote: '192.0.2.5', startedAt: started }]);
+    });
+
+    it('counts a kick only for the call it was asked for, and uses it up', async () => {
+      const bob = await f.user('bob');
+      const { community } = f.stores;
+      await community.requestKick(bob.id, { by: 'cli', reason: 'old' });
+      f.time += 1000;
+      const since = f.time;
+      expect(await community.takeKick(bob.id, since)).toBeUndefined();
+      await community.requestKick(bob.id, { by: 'cli', reason: 'first' });
+      await community.requestKick(bob.id, { by: 'SysOp', reason: 'now' });
+      expect(await community.takeKick(bob.id, since)).toEqual({ by: 'SysOp', reason: 'now' });
+      expect(await community.takeKick(bob.id, since)).toBeUndefined();
+    });
+
+    it('keeps the sysop log, newest first, up to the limit', async () => {
+      const { community } = f.stores;
+      await community.logAction('SysOp', 'kick', 'bob', 'spam');
+      f.time += 1000;
+      await community.logAction('cli', 'delete', 'carol');
+      expect(await community.actions(1)).toEqual([{ at: f.time, actor: 'cli', action: 'delete', target: 'carol', detail: '' }]);
+      expect((await community.actions(10)).map((a) => a.action)).toEqual(['delete', 'kick']);
+    });
+  });
+}
