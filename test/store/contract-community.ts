@@ -39,14 +39,14 @@ export function describeCommunityContract(f: Fixture): void {
       const { community } = f.stores;
       expect(await community.handleColor(bob.id)).toBeUndefined();
       await community.setHandleColor(bob.id, 'magenta');
-      await community.setHandleColor(carol.id, 'cyan');
+      await community.setHandleColor(carol.id, 'teal');
       expect(await community.handleColor(bob.id)).toBe('magenta');
-      await community.setHandleColor(bob.id, 'yellow');
-      expect(await community.handleColor(bob.id)).toBe('yellow');
-      expect(await community.handleColor(carol.id)).toBe('cyan');
+      await community.setHandleColor(bob.id, 'orange');
+      expect(await community.handleColor(bob.id)).toBe('orange');
+      expect(await community.handleColor(carol.id)).toBe('teal');
       await community.setHandleColor(bob.id, undefined);
       expect(await community.handleColor(bob.id)).toBeUndefined();
-      expect(await community.handleColor(carol.id)).toBe('cyan');
+      expect(await community.handleColor(carol.id)).toBe('teal');
     });
 
     it('lets a caller unbind one of their own keys only', async () => {
