@@ -205,23 +205,35 @@ export class ShapeRows {
 /** blessed's own colour reduction (the typings leave it out): 256 → 16 → 8 → 2 colours. */
 const reduceColor = (blessed.colors as unknown as { reduce(colour: number, total: number): number }).reduce;
 
+/**
+ * Shapes kept at most. A caller dragging a window corner goes through a new width at every step,
+ * and each shape keeps the rows of every line drawn at it for as long as the line lives, so an
+ * unbounded map would grow with every width anyone ever had. The least recently asked-for shape
+ * goes first; a screen still drawing at it keeps its own reference, so nothing it shows changes,
+ * and the next screen to ask for that shape gets a fresh one.
+ */
+export const MAX_SHAPES = 24;
+
 /** Per process: one ShapeRows per terminal type and width, made when a screen of that shape first asks. */
 export class LogRows {
+  /** In order of last use, oldest first (a Map iterates in insertion order). */
   private readonly shapes = new Map<string, ShapeRows>();
   private lastId = 0;
   private readonly nextId = () => ++this.lastId;
 
+  constructor(private readonly maxShapes = MAX_SHAPES) {}
+
   shape(terminal: ShapeTerminal, width: number): ShapeRows {
     const key = `${terminal.term} ${terminal.colors} ${width}`;
     let rows = this.shapes.get(key);
-    if (!rows) {
-      rows = new ShapeRows(width, { term: terminal.term, colors: terminal.colors, el: terminal.el }, this.nextId);
-      this.shapes.set(key, rows);
-    }
+    if (rows) this.shapes.delete(key);
+    else rows = new ShapeRows(width, { term: terminal.term, colors: terminal.colors, el: terminal.el }, this.nextId);
+    this.shapes.set(key, rows);
+    if (this.shapes.size > this.maxShapes) this.shapes.delete(this.shapes.keys().next().value as string);
     return rows;
   }
 }
 
-export function createLogRows(): LogRows {
-  return new LogRows();
+export function createLogRows(maxShapes = MAX_SHAPES): LogRows {
+  return new LogRows(maxShapes);
 }
