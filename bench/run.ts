@@ -158,7 +158,7 @@ async function measure(board: BoardProcess, crowd: Crowd, options: Options, acco
     m.stalled = await stalledCallers(board, crowd, STALLED_CALLERS, BUSY_SECONDS);
   }
   if (has('resize-storm')) {
-    progress(`resize storm with ${crowd.size} in the busy room: no storm, a burst, then steady resizing (${BUSY_SECONDS} s each)`);
+    progress(`resize storm with ${crowd.size} in the busy room: three rounds of no storm, a burst, steady resizing (${BUSY_SECONDS} s each)`);
     m.resizeStorm = await resizeStorm(board, crowd, BUSY_SECONDS);
   }
   if (has('slow-caller')) {
