@@ -82,6 +82,12 @@ export class BenchCaller {
     }
   }
 
+  /** A window-change to the board, and this caller's own screen resized to match, as a terminal does. */
+  resize(size: { cols: number; rows: number }): void {
+    this.vt.resize(size.cols, size.rows);
+    this.stream.setWindow(size.rows, size.cols, 0, 0);
+  }
+
   /** Sends keystrokes as they are ("\r" is Enter). */
   type(keys: string): void {
     this.stream.write(keys);

@@ -16,6 +16,7 @@ import type { Scrollback } from './scenarios/scrollback.js';
 import type { SessionStep } from './scenarios/sessions.js';
 import { STALLED_SIZE, type Chatter, type SlowCallerResult } from './scenarios/slow-caller.js';
 import type { StalledCallers } from './scenarios/stalled.js';
+import { renderResizeStorm, type ResizeStorm } from './scenarios/resize-storm.js';
 import { formatSummary, formatTail, megabytes, signed } from './stats.js';
 import { renderTable } from './table.js';
 
@@ -37,6 +38,7 @@ export interface BenchResults {
   sizes: SizeResults[];
   heap?: { callers: number; rows: TypeGrowth[]; totalPerCaller: number };
   stalled?: StalledCallers;
+  resizeStorm?: ResizeStorm;
   slowCaller?: SlowCallerResult;
   hangUps: HangUp[];
   scrollback?: Scrollback;
@@ -52,7 +54,7 @@ function gcTimes(gc: GcPauses | undefined): string {
 }
 
 export function renderReport(r: BenchResults): string {
-  return [header(r), logins(r), sessions(r), fanOut(r), busyRooms(r), stalled(r), heap(r), slowCaller(r), hangUps(r), scrollback(r), footer(r)]
+  return [header(r), logins(r), sessions(r), fanOut(r), busyRooms(r), stalled(r), renderResizeStorm(r.resizeStorm), heap(r), slowCaller(r), hangUps(r), scrollback(r), footer(r)]
     .filter((part) => part !== '')
     .join('\n\n');
 }

@@ -9,6 +9,7 @@
  *
  *   npm run bench                                  everything, N = 10, 100, 200, 500, 1000
  *   npm run bench -- --n 10,100 --only busy-room   a quick run: some sizes, some scenarios
+ *   npm run bench -- --n 50 --only resize-storm    what window-change storms cost the others
  *   npm run bench -- --heap-at 200                 also: heap snapshots, per-caller objects by type
  *   npm run bench -- --profile                     also: the board's CPU profile
  *   npm run bench -- --only instances --instances 3  fan-out over 3 instances on Redis vs one
@@ -33,6 +34,7 @@ import { timeLogins } from './scenarios/logins.js';
 import { scrollbackCost } from './scenarios/scrollback.js';
 import { growTo, idleStep } from './scenarios/sessions.js';
 import { slowCaller } from './scenarios/slow-caller.js';
+import { BURST_CALLERS, resizeStorm } from './scenarios/resize-storm.js';
 import { stalledCallers } from './scenarios/stalled.js';
 import { delay, SETTLE_MS } from './timing.js';
 import { createWorkspace } from './workspace.js';
@@ -41,7 +43,7 @@ import { INSTANCE_LIMITS, instancesScenario } from './multi-instance.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DEFAULT_SIZES = [10, 100, 200, 500, 1000];
 const MAX_CALLERS = 1000;
-const SCENARIOS = ['logins', 'fan-out', 'busy-room', 'stalled', 'slow-caller', 'hang-up', 'instances'] as const;
+const SCENARIOS = ['logins', 'fan-out', 'busy-room', 'stalled', 'resize-storm', 'slow-caller', 'hang-up', 'instances'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const LOGINS_EACH = 5;
 const FAN_OUT_ROUNDS = 20;
@@ -97,7 +99,7 @@ function parseOptions(): Options {
 function accountsFor(options: Options): number {
   const largest = options.sizes[options.sizes.length - 1] as number;
   const cycle = Math.min(largest, CYCLE_MAX);
-  return largest + 2 * LOGINS_EACH + STALLED_CALLERS + 1 + CYCLES * cycle + (1 + CYCLES);
+  return largest + 2 * LOGINS_EACH + STALLED_CALLERS + BURST_CALLERS + 1 + CYCLES * cycle + (1 + CYCLES);
 }
 
 function progress(text: string): void {
@@ -176,6 +178,10 @@ async function measure(board: BoardProcess, crowd: Crowd, options: Options, acco
   if (has('stalled')) {
     progress(`${STALLED_CALLERS} callers join and stop reading; the busy room before and with them`);
     m.stalled = await stalledCallers(board, crowd, STALLED_CALLERS, BUSY_SECONDS);
+  }
+  if (has('resize-storm')) {
+    progress(`resize storm with ${crowd.size} in the busy room: three rounds of no storm, a burst, steady resizing (${BUSY_SECONDS} s each)`);
+    m.resizeStorm = await resizeStorm(board, crowd, BUSY_SECONDS);
   }
   if (has('slow-caller')) {
     progress('slow caller: 500 lines with everyone reading, with one caller stalled, and reading again');

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ChatManager } from './chat/chat-manager.js';
 import type { MemberOptions } from './chat/member.js';
 import type { Schedule } from './chat/send-queue.js';
+import { isHandleColor, type HandleColor } from './chat/handle-color.js';
 import type { Config } from './config.js';
 import { createAccountDirectory } from './account-directory.js';
 import { watchAccount } from './account-watch.js';
@@ -91,6 +92,19 @@ export function watchCall(deps: CommunityDeps, call: CallWatch): () => void {
     stopWatching();
     stopIdleTimer();
   };
+}
+
+/**
+ * The caller's handle colour: read once at login (a stored name no longer in the palette counts as
+ * none), changed by /color, stamped by the member on each line they say.
+ */
+export async function handleColorHolder(
+  community: CommunityStore,
+  userId: number,
+): Promise<{ get(): HandleColor | undefined; set(next: HandleColor | undefined): void }> {
+  const stored = await community.handleColor(userId);
+  let color = isHandleColor(stored) ? stored : undefined;
+  return { get: () => color, set: (next) => (color = next) };
 }
 
 const schedule: Schedule = (ms, fn) => {

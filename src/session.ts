@@ -15,12 +15,12 @@ import type { ChatMessage } from './chat/messages.js';
 import { createMember, RETRY_HINT, type Member } from './chat/member.js';
 import type { ActiveCallers, Lines } from './nodes/lines.js';
 import type { CallerConnection } from './ssh/caller-connection.js';
-import type { ChannelTerminal } from './ssh/terminal.js';
-import type { OfferedKey } from './ssh/auth.js';
+import { INPUT_DROPPED_NOTICE, type ChannelTerminal } from './ssh/terminal.js';
+import { provenKeyOf, type OfferedKey } from './ssh/auth.js';
 import { passwordProblem } from './store/passwords.js';
 import { StoreError, type CommunityStore, type User, type UserStore } from './store/store.js';
 import { banText } from './board-moderator.js';
-import { memberPorts, watchCall } from './community-wiring.js';
+import { handleColorHolder, memberPorts, watchCall } from './community-wiring.js';
 import { createAccountCommands } from './account-commands.js';
 import type { Drawing } from './ui/drawing.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
@@ -87,6 +87,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, terminal
     if (teardown(call, reason, text)) resolveFinished(reason);
   };
   conn.onClose(() => end('dropped'));
+  terminal.onInputDropped(() => session.notify(INPUT_DROPPED_NOTICE));
 
   run(call, end).catch((err: unknown) => {
     call.log.error({ err }, 'session failed');
@@ -198,7 +199,12 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
   const { deps, session } = call;
   const { config, room, now } = deps;
   // What the account keeps across calls, read before the member and the screen are made.
-  const [pagerOff, ignored, zone] = await Promise.all([deps.community.pagerOff(who.id), deps.community.ignored(who.id), deps.community.timeZone(who.id)]);
+  const [pagerOff, ignored, zone, color] = await Promise.all([
+    deps.community.pagerOff(who.id),
+    deps.community.ignored(who.id),
+    deps.community.timeZone(who.id),
+    handleColorHolder(deps.community, who.id),
+  ]);
   if (call.ended) return;
   const showEntry = (history: ChatMessage[], joined: ChatMessage[]) => {
     call.tele?.showHistory(history);
@@ -213,6 +219,7 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     onEnter: showEntry,
     onRoomChange: () => call.tele?.refresh(),
     onAccount: (command) => accountCommands(command),
+    handleColor: color.get,
     onQuit: () => end('quit'),
     onError: (err) => call.log.error({ err }, 'a command failed'),
   });
@@ -237,7 +244,16 @@ async function teleconference(call: Call, end: End, who: User, node: number, scr
     completions: (prefix) => room.participants().map((p) => p.handle).filter((h) => h.toLowerCase().startsWith(prefix.toLowerCase())),
   });
   call.tele = tele;
-  const accountCommands = createAccountCommands({ ...deps, userId: who.id, handle: who.handle, tele, tell: session.notify, log: call.log });
+  const accountCommands = createAccountCommands({
+    ...deps,
+    userId: who.id,
+    handle: who.handle,
+    tele,
+    tell: session.notify,
+    log: call.log,
+    provenKey: provenKeyOf(call.conn.outcome),
+    setHandleColor: color.set,
+  });
   call.stopWatching = watchCall(deps, {
     who,
     callId: call.callId!,

@@ -19,7 +19,10 @@ export type Command =
   | { kind: 'last' }
   | { kind: 'passwd' }
   | { kind: 'tz'; zone?: string }
-  | { kind: 'keys'; remove?: string; add?: string }
+  /** name: a colour for your handle, or "off" for its default; none: show the choices. */
+  | { kind: 'color'; name?: string }
+  /** add: a pasted key; inUse: the key the caller's client proved at login. */
+  | { kind: 'keys'; remove?: string; add?: string; inUse?: true }
   | { kind: 'users' }
   | { kind: 'kick'; handle: string; reason: string }
   | { kind: 'mute'; handle: string; minutes: number; reason: string }
@@ -88,12 +91,15 @@ const COMMANDS: readonly CommandSpec[] = [
   spec({ names: ['tz'], usage: '/tz [zone|off]', summary: 'Show times in your zone, e.g. /tz Europe/Paris' }, (rest) =>
     rest === '' ? { kind: 'tz' } : oneWord(rest, (zone) => ({ kind: 'tz', zone })),
   ),
-  spec({ names: ['keys'], usage: '/keys [add <key>|remove <fp>]', summary: 'The SSH keys that log you in' }, (rest) => {
+  spec({ names: ['keys'], usage: '/keys [add [<key>]|remove <fp>]', summary: 'The SSH keys that log you in' }, (rest) => {
     if (rest === '') return { kind: 'keys' };
     const [verb, argument] = splitWord(rest);
-    if (verb.toLowerCase() === 'add' && argument) return { kind: 'keys', add: argument };
+    if (verb.toLowerCase() === 'add') return argument ? { kind: 'keys', add: argument } : { kind: 'keys', inUse: true };
     return verb.toLowerCase() === 'remove' && argument && !/\s/.test(argument) ? { kind: 'keys', remove: argument } : undefined;
   }),
+  spec({ names: ['color', 'colour'], usage: '/color [name|off]', summary: 'The colour of your handle (alone: the choices)' }, (rest) =>
+    rest === '' ? { kind: 'color' } : oneWord(rest, (name) => ({ kind: 'color', name })),
+  ),
   spec({ names: ['away'], usage: '/away [reason]', summary: 'Mark yourself away (your next line brings you back)' }, (rest) => ({
     kind: 'away',
     reason: rest,

@@ -6,6 +6,7 @@
 import type { ChatManager, Presence } from './chat-manager.js';
 import type { Command } from './commands.js';
 import type { Directory } from './directory.js';
+import type { HandleColor } from './handle-color.js';
 import type { ChatMessage, DirectMessage, PageMessage } from './messages.js';
 import { NOT_A_HANDLE, type Social } from './social.js';
 import { cleanLines } from './safe-text.js';
@@ -31,6 +32,8 @@ export interface ComposerOptions {
   isSysop(): boolean;
   /** Whoever last sent this caller a private line, for /r. */
   lastSender(): string | undefined;
+  /** The colour this caller chose for their handle (/color); none: its default. */
+  handleColor?(): HandleColor | undefined;
 }
 
 type Target = { userId: string; handle: string } & Presence;
@@ -101,11 +104,13 @@ export function createComposer(options: ComposerOptions): (command: Sending) => 
 
   return (command) => {
     const at = now();
+    const chosen = options.handleColor?.();
+    const color = chosen ? { color: chosen } : {};
     switch (command.kind) {
       case 'say':
-        return withText(command.text, (text) => ({ kind: 'public', from, text, at }));
+        return withText(command.text, (text) => ({ kind: 'public', from, text, at, ...color }));
       case 'action':
-        return withText(command.text, (text) => ({ kind: 'action', from, text, at }));
+        return withText(command.text, (text) => ({ kind: 'action', from, text, at, ...color }));
       case 'announce':
         if (!options.isSysop()) return { tell: NOT_SYSOP };
         return withText(command.text, (text) => ({ kind: 'system', official: true, from, text, at }));

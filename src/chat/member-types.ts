@@ -4,12 +4,13 @@
  */
 import type { ChatManager } from './chat-manager.js';
 import type { Command } from './commands.js';
+import type { ComposerOptions } from './compose.js';
 import type { Directory } from './directory.js';
 import type { ChatMessage } from './messages.js';
 import type { Moderator } from './moderation.js';
 import type { Schedule } from './send-queue.js';
 
-export type AccountCommand = Extract<Command, { kind: 'passwd' | 'keys' | 'tz' }>;
+export type AccountCommand = Extract<Command, { kind: 'passwd' | 'keys' | 'tz' | 'color' }>;
 
 export interface MemberIdentity {
   userId: string;
@@ -22,7 +23,8 @@ export interface MemberIdentity {
   ignored?: readonly string[];
 }
 
-export interface MemberOptions {
+/** handleColor: the colour the caller chose (/color), stamped on what they say. */
+export interface MemberOptions extends Pick<ComposerOptions, 'handleColor'> {
   room: ChatManager;
   identity: MemberIdentity;
   /** In code points, after cleaning. */
@@ -53,7 +55,7 @@ export interface MemberOptions {
    */
   onEnter(history: ChatMessage[], joined: ChatMessage[]): void;
   /**
-   * /passwd, /keys and /tz: the caller's own account, handled where accounts are kept. A promise
+   * /passwd, /keys, /tz and /color: the caller's own account, handled where accounts are kept. A promise
    * holds the caller's later lines until it settles, as a directory call does.
    */
   onAccount(command: AccountCommand): void | Promise<void>;

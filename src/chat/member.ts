@@ -147,6 +147,7 @@ export function createMember(options: MemberOptions): Member {
       case 'passwd':
       case 'keys':
       case 'tz':
+      case 'color':
         return options.onAccount(command);
       case 'last':
         return options.directory.recentCalls(LIST_LIMIT).then((calls) => lastLines(calls).forEach(tell));

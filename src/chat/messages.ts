@@ -4,6 +4,7 @@
  * cleaned by `text.ts`: nothing here carries control characters or escape sequences, but for the
  * "\n" between the lines of a pasted block.
  */
+import type { HandleColor } from './handle-color.js';
 
 export interface Stamped {
   /** Milliseconds since the epoch. */
@@ -15,6 +16,8 @@ export interface PublicMessage extends Stamped {
   kind: 'public';
   from: string;
   text: string;
+  /** The colour its sender chose with /color; none: the handle's default colour. */
+  color?: HandleColor;
 }
 
 /** `* Handle waves` — from `/me waves`. */
@@ -22,6 +25,7 @@ export interface ActionMessage extends Stamped {
   kind: 'action';
   from: string;
   text: string;
+  color?: HandleColor;
 }
 
 /** A line from the board itself (yellow). `official` marks the sysop's `/announce`, shown as SysOp. */

@@ -30,8 +30,8 @@ export type RefusalReason = FrontDoorRefusal | 'line_busy' | 'banned';
 export const REFUSAL_REASONS: readonly RefusalReason[] = [...FRONT_DOOR_REFUSALS, 'line_busy', 'banned'];
 
 /** A wrong password, a try while locked out, or a connection cut for too many attempts. */
-export type LoginFailure = 'password' | 'locked_out' | 'too_many_attempts';
-export const LOGIN_FAILURES: readonly LoginFailure[] = ['password', 'locked_out', 'too_many_attempts'];
+export type LoginFailure = 'password' | 'publickey' | 'locked_out' | 'too_many_attempts';
+export const LOGIN_FAILURES: readonly LoginFailure[] = ['password', 'publickey', 'locked_out', 'too_many_attempts'];
 
 export interface BoardMetrics {
   connectionRefused(reason: RefusalReason): void;

@@ -2,9 +2,15 @@
  * SSH authentication for one connection: `new` is let in as a newcomer (any method; a public key
  * it proves it holds is remembered so registration can offer to bind it); everyone else logs in
  * with a password (password or keyboard-interactive) or a public key bound to the account.
- * Failures are counted (LoginGuard) and a connection that fails too often is ended. Every reject
- * lists the methods that remain: PuTTY gives up with "No supported authentication methods"
- * when a reject lists none.
+ *
+ * A key not bound to the account is not a failed login: its query is answered "acceptable" so the
+ * client signs with it, and once the signature verifies the key is kept (the caller may bind it
+ * from inside with /keys add) and the answer is partial success, asking for a password. Only one
+ * such key is taken per connection; others are refused quietly, so an agent full of keys neither
+ * loops nor counts against its owner. Real failures (a wrong password, a bad signature) are
+ * counted (LoginGuard) and logged as "login failed", and a connection that fails too often is
+ * ended, told why. Every reject lists the methods that remain: PuTTY gives up with "No supported
+ * authentication methods" when a reject lists none.
  */
 import ssh2, { type AuthContext, type KeyboardAuthContext, type PublicKeyAuthContext, type PasswordAuthContext } from 'ssh2';
 import type { Logger } from 'pino';
@@ -26,8 +32,14 @@ export interface OfferedKey {
 }
 
 export type AuthOutcome =
-  | { kind: 'user'; user: User; method: string }
+  /** provenKey: a key not bound to the account whose signature this connection verified. */
+  | { kind: 'user'; user: User; method: string; provenKey?: OfferedKey }
   | { kind: 'newcomer'; offeredKey?: OfferedKey };
+
+/** The key auth verified and the caller may bind: unbound at login, or a newcomer's not bound at registration. */
+export function provenKeyOf(outcome: AuthOutcome): OfferedKey | undefined {
+  return outcome.kind === 'user' ? outcome.provenKey : outcome.offeredKey;
+}
 
 export interface AuthDeps {
   users: UserStore;
@@ -38,8 +50,13 @@ export interface AuthDeps {
   log: Logger;
   /** True when so many password checks are queued that one more should be refused politely. */
   hashQueueFull(): boolean;
-  /** The connection must be dropped (too many failures). */
-  onGiveUp(): void;
+  /**
+   * End the connection, telling the client why in the disconnect message (every client prints it;
+   * the password and publickey methods have no other way to say anything but "no").
+   */
+  hangUp(text: string): void;
+  /** A line the client shows while logging in (a banner; OpenSSH prints it at its default LogLevel). */
+  tell(text: string): void;
   /** A login failed (counted by the board's metrics). */
   onFailure?(reason: LoginFailure): void;
 }
@@ -48,13 +65,16 @@ export class ConnectionAuth {
   outcome: AuthOutcome | undefined;
   private requests = 0;
   private failures = 0;
+  /** The one unbound key this connection may prove (its fingerprint), and the key once proven. */
+  private unboundKey: string | undefined;
+  private provenKey: OfferedKey | undefined;
 
   constructor(private readonly deps: AuthDeps) {}
 
   /** The 'authentication' handler. Never throws: any surprise rejects. */
   handle(ctx: AuthContext): void {
     this.requests += 1;
-    if (this.requests > MAX_REQUESTS) return this.giveUp(ctx);
+    if (this.requests > MAX_REQUESTS) return this.giveUp(TOO_MANY_REQUESTS_NOTICE);
     const name = ctx.username;
     const attempt = name.toLowerCase() === NEWCOMER_NAME ? this.newcomer(ctx) : this.member(ctx);
     attempt.catch((err: unknown) => this.failedUnexpectedly(ctx, err));
@@ -99,18 +119,45 @@ export class ConnectionAuth {
   }
 
   private async publicKey(ctx: PublicKeyAuthContext, handle: string): Promise<void> {
-    if (isSha1Rsa(ctx)) return this.keyFailed(ctx, handle, 'ssh-rsa (SHA-1) signature');
+    if (isSha1Rsa(ctx)) return this.keyRefused(ctx, handle, 'ssh-rsa (SHA-1) signature');
     const user = isValidHandle(handle) ? await this.deps.users.findByKey(ctx.key.algo, ctx.key.data) : undefined;
-    if (!user || user.handle.toLowerCase() !== handle.toLowerCase()) return this.keyFailed(ctx, handle, 'not bound to the account');
+    if (!user || user.handle.toLowerCase() !== handle.toLowerCase()) return this.unbound(ctx, handle);
     if (!ctx.signature || !ctx.blob) return ctx.accept();
-    if (!verifySignature(ctx)) return this.keyFailed(ctx, handle, 'bad signature');
+    if (!verifySignature(ctx)) return this.badSignature(ctx, handle);
     this.succeed(ctx, { kind: 'user', user, method: 'publickey' });
   }
 
-  /** Logged like a failed password (same message and fields), with the key's fingerprint. */
-  private keyFailed(ctx: PublicKeyAuthContext, handle: string, why: string): void {
+  /**
+   * A key the account does not have (or no such account: answered alike, so keys reveal nothing).
+   * The query is accepted so that the client proves it holds the key; then partial success asks
+   * for a password. publickey stays on the list: OpenSSH then offers its other keys (a bound one
+   * gets in at once) and only then falls back to the password.
+   */
+  private unbound(ctx: PublicKeyAuthContext, handle: string): void {
     const fingerprint = fingerprintOf(ctx.key.data);
-    this.deps.log.info({ user: handle.slice(0, 32), method: 'publickey', fingerprint, why }, 'login failed');
+    this.unboundKey ??= fingerprint;
+    if (this.unboundKey !== fingerprint || this.provenKey) return this.keyRefused(ctx, handle, 'not bound to the account');
+    if (!ctx.signature || !ctx.blob) return ctx.accept();
+    if (!verifySignature(ctx)) return this.badSignature(ctx, handle);
+    this.provenKey = { algo: ctx.key.algo, blob: ctx.key.data, fingerprint };
+    this.deps.log.info({ user: handle.slice(0, 32), fingerprint }, 'key not bound to the account; asking for a password');
+    this.deps.tell(`The key ${fingerprint} is not bound to your account yet. Log in with your password; then /keys add binds it.`);
+    ctx.reject(METHODS, true);
+  }
+
+  /** Not a failed login (no guess was made): logged at debug level and not counted. */
+  private keyRefused(ctx: PublicKeyAuthContext, handle: string, why: string): void {
+    this.deps.log.debug({ user: handle.slice(0, 32), fingerprint: fingerprintOf(ctx.key.data), why }, 'key refused');
+    ctx.reject(METHODS);
+  }
+
+  /** Logged like a failed password (same message and fields), with the key's fingerprint, and counted. */
+  private badSignature(ctx: PublicKeyAuthContext, handle: string): void {
+    const fingerprint = fingerprintOf(ctx.key.data);
+    this.failures += 1;
+    this.deps.log.info({ user: handle.slice(0, 32), method: 'publickey', fingerprint, why: 'bad signature', failures: this.failures }, 'login failed');
+    this.deps.onFailure?.('publickey');
+    if (this.failures >= this.deps.maxLoginAttempts) return this.giveUp(GIVE_UP_NOTICE);
     ctx.reject(METHODS);
   }
 
@@ -132,11 +179,11 @@ export class ConnectionAuth {
       this.failures += 1;
       log.info({ user: handle.slice(0, 32), method: ctx.method, failures: this.failures }, 'login failed');
       this.deps.onFailure?.('password');
-      if (this.failures >= this.deps.maxLoginAttempts) return this.giveUp(ctx);
+      if (this.failures >= this.deps.maxLoginAttempts) return this.giveUp(GIVE_UP_NOTICE);
       return this.fail(ctx);
     }
     guard.recordSuccess(handle, remote);
-    this.succeed(ctx, { kind: 'user', user, method: ctx.method });
+    this.succeed(ctx, { kind: 'user', user, method: ctx.method, ...(this.provenKey && { provenKey: this.provenKey }) });
   }
 
   private keyboard(ctx: KeyboardAuthContext, handle: string): void {
@@ -147,11 +194,15 @@ export class ConnectionAuth {
     });
   }
 
-  /** Keyboard-interactive can show why; the password method cannot say anything but "no". */
+  /**
+   * Keyboard-interactive shows why in its own dialogue and lets the client go on; the password
+   * method can only answer "no", so there the connection ends with the notice as its reason.
+   */
   private fail(ctx: AuthContext, notice?: string): void {
     if (notice && ctx.method === 'keyboard-interactive') {
       return (ctx as KeyboardAuthContext).prompt([], this.deps.bbsName, notice, () => safely(() => ctx.reject(METHODS)));
     }
+    if (notice) return this.deps.hangUp(notice);
     ctx.reject(METHODS);
   }
 
@@ -160,11 +211,10 @@ export class ConnectionAuth {
     ctx.accept();
   }
 
-  private giveUp(ctx: AuthContext): void {
+  private giveUp(notice: string): void {
     this.deps.log.warn({ requests: this.requests, failures: this.failures }, 'too many authentication attempts; disconnecting');
     this.deps.onFailure?.('too_many_attempts');
-    safely(() => ctx.reject([]));
-    this.deps.onGiveUp();
+    this.deps.hangUp(notice);
   }
 }
 
@@ -183,6 +233,8 @@ function verifySignature(ctx: PublicKeyAuthContext): boolean {
   return key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
 }
 
+const GIVE_UP_NOTICE = 'Too many failed login attempts. Goodbye.';
+const TOO_MANY_REQUESTS_NOTICE = 'Too many authentication attempts on one connection. Goodbye.';
 const BUSY_NOTICE = 'The board is busy checking passwords. Please try again in a moment.';
 
 function lockoutNotice(waitMs: number): string {

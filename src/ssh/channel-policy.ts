@@ -52,6 +52,7 @@ export function acceptSession(deps: ChannelPolicyDeps, conn: CallerConnection, a
     const channel = accept();
     channel.on('error', (err: Error) => conn.log.debug({ err: err.message }, 'channel error'));
     terminal = createChannelTerminal(channel, pty.term, pty.size, { layouts: deps.layouts });
+    terminal.onInputDropped((bytes) => conn.log.warn({ bytes }, 'input over its byte budget; dropped'));
     conn.log.info({ term: logSafe(pty.term, 32), cols: pty.size.cols, rows: pty.size.rows }, 'shell');
     deps.onShell({ conn, channel, terminal });
   });

@@ -20,6 +20,8 @@ import { plainAddress } from './address.js';
 import type { ConnId } from './admission.js';
 import { ALGORITHM_SETS, applyOffer, createOffer } from './algorithms.js';
 import { ConnectionAuth } from './auth.js';
+import { disconnectWithReason, sendBanner } from './login-notices.js';
+import { acceptRepeatedUserauth } from './userauth-service.js';
 import { createCallerConnection, type LiveConnection, type ShellStart } from './caller-connection.js';
 import { acceptSession } from './channel-policy.js';
 import type { Admitted, ConnectionCounts } from './connection-caps.js';
@@ -144,8 +146,9 @@ export function createSshServer(deps: SshServerDeps): SshServer {
     // Before anything else: ssh2 sends its KEXINIT as soon as this event returns.
     try {
       applyOffer(client, offer);
+      acceptRepeatedUserauth(client);
     } catch (err) {
-      log.error({ err }, 'cannot set the algorithm offer; refusing the connection');
+      log.error({ err }, 'cannot adapt ssh2 to this connection; refusing it');
       return client.end();
     }
     const remote = `${info.ip}:${info.port}`;
@@ -173,7 +176,12 @@ export function createSshServer(deps: SshServerDeps): SshServer {
       log: connLog,
       hashQueueFull: () =>
         deps.passwordQueue.running >= deps.auth.max_concurrent_hashes && deps.passwordQueue.waiting >= deps.auth.max_waiting_hashes,
-      onGiveUp: () => conn.end(),
+      hangUp: (text) => {
+        connLog.info({ notice: text }, 'connection ended during login');
+        disconnectWithReason(client, text);
+        conn.end();
+      },
+      tell: (text) => void sendBanner(client, text),
       onFailure: (reason) => deps.metrics?.loginFailed(reason),
     });
 

@@ -18,8 +18,11 @@ export const MAX_ROWS = 200;
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
 /** Input budget: a burst big enough for a pasted paragraph, then a steady rate well above typing. */
-const INPUT_BURST_BYTES = 8 * 1024;
-const INPUT_BYTES_PER_SECOND = 4 * 1024;
+export const INPUT_BURST_BYTES = 8 * 1024;
+export const INPUT_BYTES_PER_SECOND = 4 * 1024;
+/** What a caller whose input went past the budget is told (once per overflow). */
+export const INPUT_DROPPED_NOTICE =
+  `Part of what you sent was dropped: the board takes at most ${INPUT_BURST_BYTES / 1024} KB at once, then ${INPUT_BYTES_PER_SECOND / 1024} KB a second. Please send less at a time.`;
 
 export interface PtySize {
   cols: number;
@@ -45,6 +48,11 @@ export interface ChannelTerminal extends Terminal {
    * changed) now, or when the throttle allows, with whatever size came last.
    */
   resize(cols: unknown, rows: unknown): void;
+  /**
+   * Input past the byte budget is dropped; `listener` hears of it once per overflow (with the
+   * bytes dropped then), and again only after the budget has filled up since.
+   */
+  onInputDropped(listener: (bytes: number) => void): void;
   /** Stop forwarding input (teardown). */
   close(): void;
 }
@@ -68,14 +76,21 @@ export function createChannelTerminal(channel: ServerChannel, term: string, size
 
   let tokens = INPUT_BURST_BYTES;
   let last = now();
+  /** An overflow was reported and the budget has not filled up since. */
+  let overflowing = false;
+  const droppedListeners: Array<(bytes: number) => void> = [];
   const onData = (chunk: Buffer) => {
     const t = now();
     tokens = Math.min(INPUT_BURST_BYTES, tokens + ((t - last) / 1000) * INPUT_BYTES_PER_SECOND);
     last = t;
+    if (tokens >= INPUT_BURST_BYTES) overflowing = false;
     const allowed = Math.min(chunk.length, Math.floor(tokens));
-    if (allowed <= 0) return;
     tokens -= allowed;
-    input.write(allowed === chunk.length ? chunk : chunk.subarray(0, allowed));
+    if (allowed > 0) input.write(allowed === chunk.length ? chunk : chunk.subarray(0, allowed));
+    if (allowed < chunk.length && !overflowing) {
+      overflowing = true;
+      for (const listener of droppedListeners) listener(chunk.length - allowed);
+    }
   };
   channel.on('data', onData);
 
@@ -95,6 +110,7 @@ export function createChannelTerminal(channel: ServerChannel, term: string, size
     output,
     term,
     resize: (cols, rows) => throttle.request(clampSize(cols, rows)),
+    onInputDropped: (listener) => void droppedListeners.push(listener),
     close() {
       throttle.close();
       channel.off('data', onData);

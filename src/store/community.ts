@@ -46,6 +46,15 @@ export class SqliteCommunityStore implements CommunityStore {
     this.sql.setTimeZone.run(zone ?? null, userId);
   }
 
+  /** The colour the caller chose for their handle with /color (a palette name); undefined for its default. */
+  async handleColor(userId: number): Promise<string | undefined> {
+    return (this.sql.handleColor.get(userId) as string | null | undefined) ?? undefined;
+  }
+
+  async setHandleColor(userId: number, color: string | undefined): Promise<void> {
+    this.sql.setHandleColor.run(color ?? null, userId);
+  }
+
   async ban(userId: number, ban: Ban): Promise<void> {
     this.sql.ban.run(ban.reason, ban.until, ban.by, userId);
   }
@@ -143,6 +152,8 @@ function prepare(db: Database) {
     setPager: db.prepare('UPDATE users SET pager_off = ? WHERE id = ?'),
     timeZone: db.prepare('SELECT time_zone FROM users WHERE id = ?').pluck(),
     setTimeZone: db.prepare('UPDATE users SET time_zone = ? WHERE id = ?'),
+    handleColor: db.prepare('SELECT handle_color FROM users WHERE id = ?').pluck(),
+    setHandleColor: db.prepare('UPDATE users SET handle_color = ? WHERE id = ?'),
     ban: db.prepare('UPDATE users SET banned = 1, ban_reason = ?, ban_until = ?, banned_by = ? WHERE id = ?'),
     unban: db.prepare('UPDATE users SET banned = 0, ban_reason = NULL, ban_until = NULL, banned_by = NULL WHERE id = ?'),
     banOf: db.prepare('SELECT banned, ban_reason, ban_until, banned_by FROM users WHERE id = ?'),

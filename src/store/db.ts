@@ -93,6 +93,8 @@ const MIGRATIONS: readonly string[] = [
     detail TEXT    NOT NULL DEFAULT ''
   );
   `,
+  // The colour a caller chose for their handle with /color (a palette name); NULL: its default.
+  `ALTER TABLE users ADD COLUMN handle_color TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -140,7 +140,7 @@ export interface UserStore {
   recordLogout(callId: number): Promise<void>;
 }
 
-/** What the community keeps across calls: ignores, pager, time zone, bans, waiting messages, kicks, the sysop log. */
+/** What the community keeps across calls: ignores, pager, time zone, handle colour, bans, waiting messages, kicks, the sysop log. */
 export interface CommunityStore {
   /** Handles (as registered) this account ignores, by handle without regard to case. */
   ignored(userId: number): Promise<string[]>;
@@ -151,6 +151,9 @@ export interface CommunityStore {
   /** The IANA zone the caller chose with /tz; undefined for the board's own. */
   timeZone(userId: number): Promise<string | undefined>;
   setTimeZone(userId: number, zone: string | undefined): Promise<void>;
+  /** The colour the caller chose for their handle with /color (a palette name); undefined for its default. */
+  handleColor(userId: number): Promise<string | undefined>;
+  setHandleColor(userId: number, color: string | undefined): Promise<void>;
   /** Sets the banned flag with a reason, an end and who did it. */
   ban(userId: number, ban: Ban): Promise<void>;
   unban(userId: number): Promise<void>;

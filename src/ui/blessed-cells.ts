@@ -6,8 +6,16 @@
  * from an array literal of constants: V8 then gives all of them one shared, copy-on-write
  * elements store, and a cell pays for its own (~32 bytes more) only once something is drawn in it.
  * The cells hold the same values as blessed's and behave the same when written.
+ *
+ * A re-layout (a window-change) allocates both pictures again, ~170 KB with its render on a
+ * 120×40 screen and ~2.7 MB at the largest size, for every screen a caller resizes. So a
+ * re-layout resets the rows and cells it already has in place, and allocates only for what the
+ * screen grew by (113 KB and 1.7 MB then, the render's output being most of the rest). The
+ * arrays holding the rows are still new ones: the row painter takes a new array to mean "the
+ * terminal was cleared". Frozen rows and cells (shared encoded rows put in by the row painter)
+ * are never written: they are replaced by blank ones.
  */
-type ScreenLike = { dattr: number; rows: number; cols: number; lines: Row[]; olines: Row[]; program: { clear(): unknown } };
+type ScreenLike = { dattr: number; rows: number; cols: number; lines?: Row[]; olines?: Row[]; program: { clear(): unknown } };
 type Row = Array<[number, string]> & { dirty?: boolean };
 type ScreenPrototype = Record<string, unknown> & {
   alloc: (this: ScreenLike, dirty?: boolean) => void;
@@ -28,18 +36,36 @@ function blankRow(cols: number): Row {
   return row;
 }
 
+/** `row` (when it is there and may be written) made blank and `cols` wide, else a new blank row. */
+function reusedBlankRow(row: Row | undefined, cols: number): Row {
+  if (!row || Object.isFrozen(row)) return blankRow(cols);
+  if (row.length > cols) row.length = cols;
+  for (let x = 0; x < row.length; x++) {
+    const cell = row[x];
+    if (!cell || Object.isFrozen(cell)) row[x] = blankCell();
+    else {
+      cell[0] = DEFAULT_ATTR;
+      cell[1] = ' ';
+    }
+  }
+  for (let x = row.length; x < cols; x++) row[x] = blankCell();
+  return row;
+}
+
 export function shareBlankCells(proto: ScreenPrototype): void {
   const alloc = proto.alloc;
   const blankLine = proto.blankLine;
   proto.alloc = function allocBlank(this: ScreenLike, dirty?: boolean) {
     if (this.dattr !== DEFAULT_ATTR) return alloc.call(this, dirty);
+    const [lines, olines] = [this.lines ?? [], this.olines ?? []];
     this.lines = [];
     for (let y = 0; y < this.rows; y++) {
-      this.lines[y] = blankRow(this.cols);
-      (this.lines[y] as Row).dirty = !!dirty;
+      const row = reusedBlankRow(lines[y], this.cols);
+      row.dirty = !!dirty;
+      this.lines[y] = row;
     }
     this.olines = [];
-    for (let y = 0; y < this.rows; y++) this.olines[y] = blankRow(this.cols);
+    for (let y = 0; y < this.rows; y++) this.olines[y] = reusedBlankRow(olines[y], this.cols);
     this.program.clear();
   };
   proto.blankLine = function blankLineShared(this: ScreenLike, ch?: string, dirty?: boolean) {

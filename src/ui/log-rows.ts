@@ -12,6 +12,7 @@
  * (nothing is written for it), so an emoji, a ZWJ sequence or a flag is never split or miscounted.
  */
 import blessed from 'blessed';
+import { HANDLE_COLORS, type HandleColor } from '../chat/handle-color.js';
 import { displayWidth, graphemes } from './display-width.js';
 import type { Style, StyledLine } from './message-lines.js';
 import { wrapLine } from './scrollback.js';
@@ -21,8 +22,41 @@ export const DEFAULT_ATTR = (0x1ff << 9) | 0x1ff;
 
 const BOLD = 1;
 
+/** A colour (xterm-256 index) and flags; fg16: what 16- and 8-colour terminals get instead of blessed's nearest match. */
+interface Look {
+  fg: number;
+  flags: number;
+  fg16?: number;
+}
+
+/**
+ * The handle colours: xterm-256 entries with a contrast of at least 3.5:1 against both black and
+ * white (test/unit/handle-colors.test.ts), so a handle is readable on dark and light terminals.
+ * With 16 or 8 colours, only the basic non-bright colours but yellow: bright ones and yellow are
+ * the ones that vanish on a light background.
+ */
+const HANDLE_LOOK: Readonly<Record<HandleColor, { fg: number; fg16: number }>> = {
+  red: { fg: 160, fg16: 1 },
+  orange: { fg: 166, fg16: 1 },
+  brown: { fg: 130, fg16: 2 },
+  green: { fg: 28, fg16: 2 },
+  teal: { fg: 30, fg16: 6 },
+  blue: { fg: 32, fg16: 4 },
+  purple: { fg: 98, fg16: 5 },
+  magenta: { fg: 163, fg16: 5 },
+};
+
+const handleLooks = Object.fromEntries(
+  HANDLE_COLORS.flatMap((color) => [
+    [`handle-${color}`, { ...HANDLE_LOOK[color], flags: 0 }],
+    [`own-${color}`, { ...HANDLE_LOOK[color], flags: BOLD }],
+  ]),
+) as Record<`handle-${HandleColor}` | `own-${HandleColor}`, Look>;
+
 /** Each style's look: handle dark green, said text light green, the board's own lines yellow. */
-const STYLE_LOOK: Readonly<Record<Style, { fg: number; flags: number }>> = {
+const STYLE_LOOK: Readonly<Record<Style, Look>> = {
+  ...handleLooks,
+  'own-text': { fg: 10, flags: BOLD },
   timestamp: { fg: 7, flags: 0 }, // white
   handle: { fg: 2, flags: 0 }, // green
   text: { fg: 10, flags: 0 }, // light green
@@ -153,35 +187,53 @@ export class ShapeRows {
     return cell;
   }
 
-  /** The SGR sequence for `style`, with the colour brought down to what the terminal has. */
+  /**
+   * The SGR sequence for `style`, with the colour brought down to what the terminal has; a terminal
+   * without colours (terminfo gives vt100 none: blessed says -1) gets bold alone, or nothing.
+   */
   private sgr(style: Style): string {
-    const { fg, flags } = STYLE_LOOK[style];
-    const colour = reduceColor(fg, this.terminal.colors);
+    const { fg, fg16, flags } = STYLE_LOOK[style];
+    const bold = flags & BOLD ? '1' : '';
+    const colors = this.terminal.colors;
+    if (colors < 8) return bold ? `\x1b[${bold}m` : '';
+    const colour = reduceColor(colors < 256 && fg16 !== undefined ? fg16 : fg, colors);
     const code = colour < 8 ? `${30 + colour}` : colour < 16 ? `${90 + colour - 8}` : `38;5;${colour}`;
-    return `\x1b[${flags & BOLD ? '1;' : ''}${code}m`;
+    return `\x1b[${bold ? '1;' : ''}${code}m`;
   }
 }
 
 /** blessed's own colour reduction (the typings leave it out): 256 → 16 → 8 → 2 colours. */
 const reduceColor = (blessed.colors as unknown as { reduce(colour: number, total: number): number }).reduce;
 
+/**
+ * Shapes kept at most. A caller dragging a window corner goes through a new width at every step,
+ * and each shape keeps the rows of every line drawn at it for as long as the line lives, so an
+ * unbounded map would grow with every width anyone ever had. The least recently asked-for shape
+ * goes first; a screen still drawing at it keeps its own reference, so nothing it shows changes,
+ * and the next screen to ask for that shape gets a fresh one.
+ */
+export const MAX_SHAPES = 24;
+
 /** Per process: one ShapeRows per terminal type and width, made when a screen of that shape first asks. */
 export class LogRows {
+  /** In order of last use, oldest first (a Map iterates in insertion order). */
   private readonly shapes = new Map<string, ShapeRows>();
   private lastId = 0;
   private readonly nextId = () => ++this.lastId;
 
+  constructor(private readonly maxShapes = MAX_SHAPES) {}
+
   shape(terminal: ShapeTerminal, width: number): ShapeRows {
     const key = `${terminal.term} ${terminal.colors} ${width}`;
     let rows = this.shapes.get(key);
-    if (!rows) {
-      rows = new ShapeRows(width, { term: terminal.term, colors: terminal.colors, el: terminal.el }, this.nextId);
-      this.shapes.set(key, rows);
-    }
+    if (rows) this.shapes.delete(key);
+    else rows = new ShapeRows(width, { term: terminal.term, colors: terminal.colors, el: terminal.el }, this.nextId);
+    this.shapes.set(key, rows);
+    if (this.shapes.size > this.maxShapes) this.shapes.delete(this.shapes.keys().next().value as string);
     return rows;
   }
 }
 
-export function createLogRows(): LogRows {
-  return new LogRows();
+export function createLogRows(maxShapes = MAX_SHAPES): LogRows {
+  return new LogRows(maxShapes);
 }

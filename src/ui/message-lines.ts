@@ -6,6 +6,7 @@
  * The teleconference's title bar is laid out here too, for the same reason: it is pure text.
  * Its only state is memos that change no answer: lines shared between viewers, the last HH:MM.
  */
+import { handleColorOf, type HandleColor } from '../chat/handle-color.js';
 import { markControls } from '../chat/safe-text.js';
 import { isPrivate, type ChatMessage, type DirectMessage, type PageMessage } from '../chat/messages.js';
 import { displayWidth, truncateToWidth } from './display-width.js';
@@ -22,7 +23,13 @@ export type Style =
   | 'page'
   | 'earlier'
   | 'divider'
-  | 'input';
+  | 'input'
+  | HandleStyle
+  /** What the viewer said themselves (bold), so their own lines stand out on their screen. */
+  | 'own-text';
+
+/** A handle in its colour (the same for every viewer); `own-`: bold, on the viewer's own lines. */
+export type HandleStyle = `handle-${HandleColor}` | `own-${HandleColor}`;
 
 export interface Segment {
   readonly text: string;
@@ -60,7 +67,7 @@ const sharedRows = new WeakMap<ChatMessage, Map<string, StyledLine[]>>();
  */
 export function formatMessage(message: ChatMessage, viewer: Viewer, options: FormatOptions = {}): StyledLine {
   // A pasted block's shared entry is its rows; its one-line form is made apart (the screen never asks for it).
-  if (isPrivate(message) || isBlock(message)) return formatFor(message, viewer, options);
+  if (!isShared(message, viewer, options) || isBlock(message)) return formatFor(message, viewer, options);
   return shared(message, options, () => [formatFor(message, viewer, options)])[0]!;
 }
 
@@ -70,8 +77,21 @@ export function formatMessage(message: ChatMessage, viewer: Viewer, options: For
  * formatMessage's line, so a pasted block is kept once however many screens show it.
  */
 export function formatRows(message: ChatMessage, viewer: Viewer, options: FormatOptions = {}): readonly StyledLine[] {
-  if (!isPrivate(message)) return shared(message, options, () => rowsFor(message, viewer, options));
+  if (isShared(message, viewer, options)) return shared(message, options, () => rowsFor(message, viewer, options));
   return rowsFor(message, viewer, options);
+}
+
+/**
+ * Whether `message` reads the same on every screen. Private lines do not, nor does the viewer's own
+ * live line: it is drawn bold on their screen alone (one private row for its sender), while every
+ * other screen shares the same rows.
+ */
+export function isShared(message: ChatMessage, viewer: Viewer, options: FormatOptions = {}): boolean {
+  return !isPrivate(message) && !isOwnLine(message, viewer, options);
+}
+
+function isOwnLine(message: ChatMessage, viewer: Viewer, options: FormatOptions): boolean {
+  return !options.earlier && (message.kind === 'public' || message.kind === 'action') && sameHandle(message.from, viewer.handle);
 }
 
 /**
@@ -108,7 +128,7 @@ function rowsFor(message: ChatMessage, viewer: Viewer, options: FormatOptions): 
 }
 
 function formatFor(message: ChatMessage, viewer: Viewer, options: FormatOptions): StyledLine {
-  const line = formatBody(message, viewer, options.timeZone);
+  const line = formatBody(message, viewer, options.timeZone, isOwnLine(message, viewer, options));
   return options.earlier ? line.map((s) => ({ text: s.text, style: 'earlier' as const })) : line;
 }
 
@@ -190,13 +210,17 @@ function ellipsize(text: string, width: number): string {
   return `${truncateToWidth(text, width - 1)}…`;
 }
 
-function formatBody(message: ChatMessage, viewer: Viewer, timeZone: string | undefined): Segment[] {
+function formatBody(message: ChatMessage, viewer: Viewer, timeZone: string | undefined, own: boolean): Segment[] {
   const stamp = (): Segment => ({ text: `[${formatClock(message.at, timeZone)}] `, style: 'timestamp' });
   switch (message.kind) {
-    case 'public':
-      return [stamp(), seg(message.from, 'handle'), seg(': ', 'handle'), seg(message.text, 'text')];
-    case 'action':
-      return [seg('* ', 'action'), seg(message.from, 'handle'), seg(` ${message.text}`, 'action')];
+    case 'public': {
+      const name = handleStyle(message.from, message.color, own);
+      return [stamp(), seg(message.from, name), seg(': ', name), seg(message.text, own ? 'own-text' : 'text')];
+    }
+    case 'action': {
+      const said = own ? 'own-text' : 'action';
+      return [seg('* ', said), seg(message.from, handleStyle(message.from, message.color, own)), seg(` ${message.text}`, said)];
+    }
     case 'join':
       return [seg(`*** ${message.handle} has joined the chat ***`, 'notice')];
     case 'leave':
@@ -209,6 +233,11 @@ function formatBody(message: ChatMessage, viewer: Viewer, timeZone: string | und
     case 'page':
       return [stamp(), seg(pageText(message, viewer), 'page')];
   }
+}
+
+/** The sender's chosen colour (when it is one of ours) or their handle's default; bold on their own screen. */
+function handleStyle(handle: string, chosen: unknown, own: boolean): HandleStyle {
+  return `${own ? 'own' : 'handle'}-${handleColorOf(handle, chosen)}`;
 }
 
 /** `*alice* → you: ` for the receiver, `you → *bob*: ` for the sender. */

@@ -118,10 +118,26 @@ export function placePaste(
 ): { kind: 'typed'; line: string } | { kind: 'block'; block: string } | { kind: 'refused'; reason: string } {
   const lines = paste.text.replace(/(\r\n|\r|\n)+$/, '').split(/\r\n|\r|\n/);
   lines[0] = typed + (lines[0] ?? '');
+  const first = lines[0];
+  if (lines.length === 1 && first.length > limits.maxLength && KEY_PASTE.test(first)) return placeKeyPaste(first, paste);
   const tooLong = paste.length > paste.text.length || lines.some((line) => line.length > limits.maxLength);
   if (tooLong || lines.length > limits.maxLines) {
     const size = `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}, ${paste.length} characters`;
     return { kind: 'refused', reason: `Your paste was not sent (${size}). Limit: ${limits.maxLines} lines of ${limits.maxLength} characters.` };
   }
   return lines.length === 1 ? { kind: 'typed', line: lines[0] ?? '' } : { kind: 'block', block: lines.join('\n') };
+}
+
+/**
+ * A public key pasted after "/keys add": a 4096-bit RSA .pub line is about 740 characters, past a
+ * chat line's limit, so such a paste has a limit of its own and goes out at once, whole.
+ */
+const KEY_PASTE = /^\/keys\s+add\s/i;
+export const MAX_KEY_PASTE = 4096;
+
+function placeKeyPaste(line: string, paste: Paste): { kind: 'block'; block: string } | { kind: 'refused'; reason: string } {
+  if (paste.length > paste.text.length || line.length > MAX_KEY_PASTE) {
+    return { kind: 'refused', reason: `Your key was not added (${line.length} characters). Limit for /keys add: ${MAX_KEY_PASTE} characters.` };
+  }
+  return { kind: 'block', block: line };
 }

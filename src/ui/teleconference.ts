@@ -13,9 +13,9 @@
  * The boxes, their layout and the status line are in teleconference-layout.ts, the title's text in
  * title-bar.ts, and the input line (editor, Ctrl-C question, password prompt, pastes) in input-line.ts.
  */
-import { isPrivate, type ChatMessage } from '../chat/messages.js';
+import type { ChatMessage } from '../chat/messages.js';
 import { graphemes } from './display-width.js';
-import { HISTORY_DIVIDERS, formatRows, needsBell } from './message-lines.js';
+import { HISTORY_DIVIDERS, formatRows, isShared, needsBell } from './message-lines.js';
 import { completeHandle } from './handle-completion.js';
 import { InputLine, screenSize } from './input-line.js';
 import type { KeyLike } from './line-editor.js';
@@ -132,8 +132,9 @@ class TeleconferenceScreen implements Teleconference {
   show(message: ChatMessage, options: { earlier?: boolean } = {}): void {
     if (this.destroyed) return;
     const earlier = options.earlier ?? false;
-    const shared = !isPrivate(message);
-    for (const row of formatRows(message, this.viewer(), { earlier, timeZone: this.title.timeZone })) this.log.append(row, shared);
+    const format = { earlier, timeZone: this.title.timeZone };
+    const shared = isShared(message, this.viewer(), format);
+    for (const row of formatRows(message, this.viewer(), format)) this.log.append(row, shared);
     if (!earlier && needsBell(message, this.viewer())) this.bbs.bell();
     this.bbs.requestFrame();
   }

@@ -9,13 +9,13 @@ import type { Database } from '../../src/store/db.js';
 
 export function fillBoard(db: Database): void {
   const user = db.prepare(
-    `INSERT INTO users (handle, password_hash, role, banned, created_at, last_login_at, pager_off, ban_reason, ban_until, banned_by, time_zone)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO users (handle, password_hash, role, banned, created_at, last_login_at, pager_off, ban_reason, ban_until, banned_by, time_zone, handle_color)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const alice = Number(user.run('Alice', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', 'sysop', 0, 1000, 5000, 1, null, null, null, 'Europe/Berlin').lastInsertRowid);
-  const gone = Number(user.run('Gone', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$Z29uZQ', 'user', 0, 1100, null, 0, null, null, null, null).lastInsertRowid);
-  const bob = Number(user.run('bob', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$Ym9i', 'user', 1, 1200, 6000, 0, 'spam "links"', 9_000_000_000_000, 'Alice', null).lastInsertRowid);
-  const carol = Number(user.run('Carol', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$Y2Fyb2w', 'user', 0, 1300, null, 0, null, null, null, 'UTC').lastInsertRowid);
+  const alice = Number(user.run('Alice', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', 'sysop', 0, 1000, 5000, 1, null, null, null, 'Europe/Berlin', 'magenta').lastInsertRowid);
+  const gone = Number(user.run('Gone', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$Z29uZQ', 'user', 0, 1100, null, 0, null, null, null, null, null).lastInsertRowid);
+  const bob = Number(user.run('bob', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$Ym9i', 'user', 1, 1200, 6000, 0, 'spam "links"', 9_000_000_000_000, 'Alice', null, null).lastInsertRowid);
+  const carol = Number(user.run('Carol', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$Y2Fyb2w', 'user', 0, 1300, null, 0, null, null, null, 'UTC', null).lastInsertRowid);
   db.prepare('DELETE FROM users WHERE id = ?').run(gone);
 
   const key = db.prepare('INSERT INTO user_keys (user_id, algo, blob, fingerprint, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)');

@@ -17,6 +17,8 @@ export interface CallerOptions {
   /** Answer keyboard-interactive prompts with this (default: the password). */
   keyboardAnswer?: string;
   authHandler?: ConnectConfig['authHandler'];
+  /** An SSH agent whose keys the client offers (authHandler: 'agent'). */
+  agent?: ConnectConfig['agent'];
   /** The emulator's size when it differs from the PTY asked for (hostile sizes the board clamps). */
   screenSize?: { cols: number; rows: number };
   /** Connect from this loopback address (127.x.y.z), to stand for a caller elsewhere. */
@@ -52,6 +54,7 @@ export function connectClient(port: number, options: CallerOptions): Promise<Cli
       privateKey: options.privateKey,
       tryKeyboard: true,
       authHandler: options.authHandler,
+      agent: options.agent,
       readyTimeout: 20_000,
       hostVerifier: () => true,
       localAddress: options.localAddress,

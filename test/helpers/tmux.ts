@@ -37,6 +37,18 @@ export function sshInTmux(port: number, user: string, size = { cols: 100, rows: 
   return clientInTmux(ssh, size);
 }
 
+/** A Python that has paramiko: Debian's python3-paramiko is for the system Python, which a pyenv on the PATH hides. */
+export function pythonWithParamiko(): string | undefined {
+  return ['python3', '/usr/bin/python3'].find((python) => {
+    try {
+      execFileSync(python, ['-c', 'import paramiko'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Is this program on the PATH? */
 export function hasCommand(name: string): boolean {
   try {

@@ -69,6 +69,24 @@ export class VirtualTerminal {
     return this.lines().join('\n');
   }
 
+  /**
+   * The look of the first cell of `text` where the screen shows it, as a viewer sees it: its
+   * palette colour (undefined: the terminal's default) and whether it is bold. Undefined when
+   * `text` is not on the screen. (Columns are counted as characters: for ASCII text.)
+   */
+  lookOf(text: string | RegExp, offset = 0): { fg: number | undefined; bold: boolean } | undefined {
+    const buffer = this.xterm.buffer.active;
+    for (let y = 0; y < this.xterm.rows; y++) {
+      const line = buffer.getLine(buffer.viewportY + y);
+      const match = line?.translateToString(true).match(typeof text === 'string' ? new RegExp(escapeRegExp(text)) : text);
+      if (!line || match?.index === undefined) continue;
+      const cell = line.getCell(match.index + offset);
+      if (!cell) return undefined;
+      return { fg: cell.isFgDefault() ? undefined : cell.getFgColor(), bold: cell.isBold() !== 0 };
+    }
+    return undefined;
+  }
+
   cursor(): { x: number; y: number } {
     const buffer = this.xterm.buffer.active;
     return { x: buffer.cursorX, y: buffer.cursorY };
@@ -183,4 +201,8 @@ export function createFakeTerminal(cols: number, rows: number, term = 'xterm-256
       vt.dispose();
     },
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

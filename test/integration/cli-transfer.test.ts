@@ -45,12 +45,12 @@ describe('bbs migrate, export and import', () => {
     expect(await bbs(['export', 'first.jsonl'], sqliteEnv('source'))).toMatchObject({ code: 0, stdout: `Exported to ${file('first.jsonl')}: ${COUNTS}.\n` });
 
     const migrated = await bbs(['migrate'], postgresEnv());
-    expect(migrated).toMatchObject({ code: 0, stdout: 'Created the schema (version 1).\n' });
+    expect(migrated).toMatchObject({ code: 0, stdout: 'Created the schema (version 2).\n' });
     expect(migrated.stderr).toMatch(/^bbs: database PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/bbs_test_\w+ \(BBS_DATABASE_URL\)\n$/);
     expect(migrated.stderr).not.toContain(SECRET);
-    expect(await bbs(['migrate'], postgresEnv())).toMatchObject({ code: 0, stdout: 'The schema is up to date (version 1).\n' });
+    expect(await bbs(['migrate'], postgresEnv())).toMatchObject({ code: 0, stdout: 'The schema is up to date (version 2).\n' });
     const doctor = await bbs(['doctor'], { ...postgresEnv(), BBS_HOST: '127.0.0.1', BBS_PORT: '0' });
-    expect(doctor.stdout).toMatch(/^ok {4}database {2}PostgreSQL \d+\.\d+\S* at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/bbs_test_\w+, schema version 1$/m);
+    expect(doctor.stdout).toMatch(/^ok {4}database {2}PostgreSQL \d+\.\d+\S* at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/bbs_test_\w+, schema version 2$/m);
     expect(doctor.stdout).not.toContain(SECRET);
 
     const imported = await bbs(['import', 'first.jsonl'], postgresEnv());
@@ -71,7 +71,7 @@ describe('bbs migrate, export and import', () => {
     const original = normalizedExport(file('first.jsonl'));
     expect(normalizedExport(file('second.jsonl'))).toEqual(original);
     expect(normalizedExport(file('third.jsonl'))).toEqual(original);
-    expect(await bbs(['migrate'], sqliteEnv('back'))).toMatchObject({ code: 0, stdout: 'The schema is up to date (version 2).\n' });
+    expect(await bbs(['migrate'], sqliteEnv('back'))).toMatchObject({ code: 0, stdout: 'The schema is up to date (version 3).\n' });
   });
 
   it('say what is wrong with a file, an unreachable server or a misuse, and exit non-zero', async () => {

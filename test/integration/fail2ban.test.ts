@@ -9,9 +9,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { utils } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient } from '../helpers/caller.js';
-import { useRoom } from '../helpers/room.js';
+import { PASSWORD, useRoom } from '../helpers/room.js';
 
 const FILTER = fileURLToPath(new URL('../../contrib/fail2ban/filter.d/ssh-bbs.conf', import.meta.url));
 const room = useRoom();
@@ -45,6 +46,17 @@ describe('fail2ban', () => {
     const alice = await room.enter('alice');
     alice.type('/quit\r');
     await alice.closed;
+    // A key alice's account does not have, then her password: not a failure.
+    const unbound = utils.generateKeyPairSync('ed25519').private;
+    const withKey = await connectClient(board.port, { username: 'alice', privateKey: unbound, password: PASSWORD, authHandler: ['publickey', 'password'] });
+    withKey.end();
+    await expect.poll(() => board.board.connectionCount()).toBe(0);
+    // A signature that does not verify: a failure.
+    const liar = utils.parseKey(unbound);
+    if (liar instanceof Error || Array.isArray(liar)) throw new Error('unreadable test key');
+    liar.sign = () => Buffer.alloc(64, 7);
+    await expect(connectClient(board.port, { username: 'bob', authHandler: [{ type: 'publickey', username: 'bob', key: liar }] as never })).rejects.toThrow();
+    await expect.poll(() => board.board.connectionCount()).toBe(0);
     // Wrong passwords until the connection is cut, then a try while that pair is locked out.
     // (Each once the last has gone: the address may have only one connection logging in.)
     await expect(connectClient(board.port, { username: 'alice', password: 'wrong password' })).rejects.toThrow();
@@ -79,6 +91,8 @@ describe('fail2ban', () => {
     const reasons = new Set(failures.map((line) => (JSON.parse(line) as { reason?: string }).reason).filter(Boolean));
     expect([...reasons].sort()).toEqual(['max_per_ip', 'pre_login_per_ip']);
     for (const line of failures) expect(JSON.parse(line)).toMatchObject({ ip: '127.0.0.1', port: expect.any(Number) });
+    expect(failures.some((line) => (JSON.parse(line) as { why?: string }).why === 'bad signature')).toBe(true);
+    expect(others.some((line) => line.includes('key not bound to the account'))).toBe(true);
 
     expect(runFilter(failures, 'failures.log')).toEqual({ lines: failures.length, matched: failures.length, missed: 0 });
     expect(runFilter(others, 'others.log')).toEqual({ lines: others.length, matched: 0, missed: others.length });

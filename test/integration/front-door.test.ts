@@ -129,9 +129,9 @@ describe('logging in', () => {
     const wrong = { username: 'alice', password: 'wrong password!', authHandler: ['password'] as const };
     await expect(connectClient(board.port, { ...wrong, authHandler: ['password'] })).rejects.toThrow(/authentication methods failed/);
     await expect(connectClient(board.port, { ...wrong, authHandler: ['password'] })).rejects.toThrow(/authentication methods failed/);
-    // Locked out now: even the right password is refused.
+    // Locked out now: even the right password is refused, and the client is told why.
     await expect(connectClient(board.port, { username: 'alice', password: PASSWORD, authHandler: ['password'] })).rejects.toThrow(
-      /authentication methods failed/,
+      /Too many failed logins\. Try again in \d+ minutes\./,
     );
     expect(board.logs().some((l) => l.msg === 'login refused: locked out')).toBe(true);
     expect(board.rawLogs()).not.toContain(PASSWORD);

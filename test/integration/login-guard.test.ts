@@ -7,6 +7,7 @@ import { utils, Client } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBoard, type TestBoard } from '../helpers/board.js';
 import { connectCaller, connectClient, type Caller } from '../helpers/caller.js';
+import { fillHashQueue } from '../helpers/hash-queue.js';
 
 const PASSWORD = 'correct horse battery';
 let board: TestBoard | undefined;
@@ -56,30 +57,24 @@ describe('login guard', () => {
   it('refuses a password politely when too many checks are already queued', async () => {
     board = await startBoard({ auth: { max_concurrent_hashes: 1, max_waiting_hashes: 2 } });
     await board.board.users.create({ handle: 'alice', password: PASSWORD });
-    // Fill the queue from inside: one check running, several waiting; each that ends is replaced
-    // until the login is answered, so the queue is still full whenever the handshake gets there.
-    let answered = false;
-    const busy: Array<Promise<unknown>> = [];
-    const check = (): Promise<unknown> =>
-      board!.board.users.verifyPassword('alice', 'not it at all').then(() => answered || void busy.push(check()));
-    for (let i = 0; i < 8; i++) busy.push(check());
+    const full = fillHashQueue(board, 'alice');
     const first = await keyboardLogin(board.port, 'alice', PASSWORD);
-    answered = true;
+    await full.stop();
     expect(first).toBe('refused');
-    await Promise.all(busy);
     expect(await keyboardLogin(board.port, 'alice', PASSWORD)).toBe('ready');
     expect(board.logs().some((l) => l.msg === 'login refused: busy' && l.reason === 'hash_queue_full')).toBe(true);
   });
 
-  it('logs a refused key like a failed password, with its fingerprint', async () => {
+  it('an unbound key is not a failed login: it is logged by its fingerprint and the password is asked for', async () => {
     board = await startBoard();
     await board.board.users.create({ handle: 'alice', password: PASSWORD });
     const key = utils.generateKeyPairSync('ed25519');
     await expect(connectClient(board.port, { username: 'alice', privateKey: key.private, authHandler: ['publickey'] })).rejects.toThrow(
       /authentication methods failed/,
     );
-    const failed = board.logs().find((l) => l.msg === 'login failed');
-    expect(failed).toMatchObject({ user: 'alice', method: 'publickey', fingerprint: expect.stringMatching(/^SHA256:/) });
+    expect(board.logs().some((l) => l.msg === 'login failed')).toBe(false);
+    const asked = board.logs().find((l) => l.msg === 'key not bound to the account; asking for a password');
+    expect(asked).toMatchObject({ user: 'alice', fingerprint: expect.stringMatching(/^SHA256:/) });
     expect(board.rawLogs()).not.toContain(key.public.split(' ')[1]!);
   });
 });

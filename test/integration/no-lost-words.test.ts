@@ -2,11 +2,12 @@
  * Nothing typed is lost, through real ssh2 clients: lines over the flood rate wait their turn and
  * arrive in order; a caller who floods past the queue is muted and handed back the line; Ctrl-C
  * clears the line or asks before leaving; a newcomer hears of a taken handle or a full board before
- * typing passwords.
+ * typing passwords; input past the terminal's byte budget is reported, not silently dropped.
  */
 import { describe, expect, it } from 'vitest';
 import { connectCaller } from '../helpers/caller.js';
 import { occurrences, useRoom, WAIT_MS } from '../helpers/room.js';
+import { INPUT_DROPPED_NOTICE } from '../../src/ssh/terminal.js';
 
 const room = useRoom();
 const SLOW = 'your lines go out one by one, in order.';
@@ -117,5 +118,21 @@ describe('an idle caller', () => {
     await alice.closed;
     expect(alice.received()).toContain('You were idle too long. Goodbye, alice.');
     await expect.poll(() => room.board.board.nodes.inUse()).toBe(0);
+  });
+});
+
+describe('input past the byte budget', () => {
+  it('is reported once on the caller’s screen and logged; the line typed after it arrives', async () => {
+    await room.start();
+    await room.addUsers(['alice', 'bob']);
+    const alice = await room.enter('alice', { cols: 200 });
+    const bob = await room.enter('bob');
+    // 20 KB in one write: past the 8 KB burst (and no bracketed paste around it).
+    alice.type('x'.repeat(20 * 1024));
+    await alice.sees(INPUT_DROPPED_NOTICE);
+    alice.type('\x03typed after the flood\r');
+    await bob.sees('alice: typed after the flood');
+    expect(occurrences(alice.screen(), INPUT_DROPPED_NOTICE)).toBe(1);
+    expect(room.board.logs().filter((l) => l.msg === 'input over its byte budget; dropped')).toHaveLength(1);
   });
 });

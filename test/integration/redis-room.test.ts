@@ -82,9 +82,10 @@ describe('instances sharing one Redis', () => {
     const config = 'auth:\n  max_login_attempts: 2\n';
     const board = await shared.start({ count: 2, config, users: USERS });
     const wrong = { username: 'alice', password: 'not the password', keyboardAnswer: 'not the password' };
-    await expect(connectClient(board.list[0]!.port, wrong)).rejects.toThrow(/authentication/i);
-    await expect(connectClient(board.list[0]!.port, wrong)).rejects.toThrow(/authentication/i);
-    await expect(connectClient(board.list[1]!.port, { username: 'alice', password: PASSWORD })).rejects.toThrow(/authentication/i);
+    // Two wrong answers (password, then keyboard-interactive) end the connection, saying why.
+    await expect(connectClient(board.list[0]!.port, wrong)).rejects.toThrow('Too many failed login attempts. Goodbye.');
+    await expect(connectClient(board.list[0]!.port, wrong)).rejects.toThrow(/Too many failed logins\. Try again in/);
+    await expect(connectClient(board.list[1]!.port, { username: 'alice', password: PASSWORD })).rejects.toThrow(/Too many failed logins\. Try again in/);
     const refusedOnB = () => board!.list[1]!.process.lines.some((l) => l.msg === 'login refused: locked out' && l.user === 'alice');
     await expect.poll(refusedOnB).toBe(true);
     // Another account from the same address is not locked: the lock is on the pair.

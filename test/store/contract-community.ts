@@ -1,4 +1,4 @@
-/** The CommunityStore part of the store contract: ignores, pager, zone, bans, waiting messages, calls, kicks, the sysop log. */
+/** The CommunityStore part of the store contract: ignores, pager, zone, handle colour, bans, waiting messages, calls, kicks, the sysop log. */
 import { describe, expect, it } from 'vitest';
 import type { DirectMessage, PageMessage } from '../../src/chat/messages.js';
 import { newKey, type Fixture } from './contract.js';
@@ -32,6 +32,21 @@ export function describeCommunityContract(f: Fixture): void {
       await community.setTimeZone(bob.id, undefined);
       expect(await community.pagerOff(bob.id)).toBe(false);
       expect(await community.timeZone(bob.id)).toBeUndefined();
+    });
+
+    it('keeps the handle colour per account, unset at first, and unsets it again', async () => {
+      const [bob, carol] = await Promise.all([f.user('bob'), f.user('carol')]);
+      const { community } = f.stores;
+      expect(await community.handleColor(bob.id)).toBeUndefined();
+      await community.setHandleColor(bob.id, 'magenta');
+      await community.setHandleColor(carol.id, 'teal');
+      expect(await community.handleColor(bob.id)).toBe('magenta');
+      await community.setHandleColor(bob.id, 'orange');
+      expect(await community.handleColor(bob.id)).toBe('orange');
+      expect(await community.handleColor(carol.id)).toBe('teal');
+      await community.setHandleColor(bob.id, undefined);
+      expect(await community.handleColor(bob.id)).toBeUndefined();
+      expect(await community.handleColor(carol.id)).toBe('teal');
     });
 
     it('lets a caller unbind one of their own keys only', async () => {

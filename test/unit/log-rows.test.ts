@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StyledLine } from '../../src/ui/message-lines.js';
-import { createLogRows, DEFAULT_ATTR, styleAttr } from '../../src/ui/log-rows.js';
+import { createLogRows, DEFAULT_ATTR, MAX_SHAPES, styleAttr } from '../../src/ui/log-rows.js';
 
 const xterm = { term: 'xterm-256color', colors: 256, el: '\x1b[K' };
 const chars = (cells: readonly (readonly [number, string])[]) => cells.map((cell) => cell[1]);
@@ -40,5 +40,31 @@ describe('log rows', () => {
     const [row] = createLogRows().shape(xterm, 4).line([{ text: 'ab', style: 'text' }]).rows;
     expect(Object.isFrozen(row!.cells)).toBe(true);
     expect(Object.isFrozen(row!.cells[0])).toBe(true);
+  });
+
+  it('keeps at most MAX_SHAPES shapes, dropping the one asked for longest ago, so a storm of widths cannot grow it', () => {
+    const rows = createLogRows();
+    const line: StyledLine = [{ text: 'hello', style: 'text' }];
+    const kept = rows.shape(xterm, 80);
+    const dropped = rows.shape(xterm, 81);
+    const keptLine = kept.line(line);
+    for (let width = 100; width < 100 + MAX_SHAPES - 2; width++) rows.shape(xterm, width);
+    expect(rows.shape(xterm, 80)).toBe(kept); // asked for again: now the newest
+    rows.shape(xterm, 200); // one more than the cap: the oldest (81) goes
+    expect(rows.shape(xterm, 80).line(line)).toBe(keptLine);
+    const again = rows.shape(xterm, 81);
+    expect(again).not.toBe(dropped);
+    expect(again.line(line).rows.map((row) => row.bytes)).toEqual(dropped.line(line).rows.map((row) => row.bytes));
+  });
+
+  it('a dropped shape still serves the screen that holds it, with the same rows as before', () => {
+    const rows = createLogRows(2);
+    const line: StyledLine = [{ text: 'still here', style: 'text' }];
+    const held = rows.shape(xterm, 40);
+    const before = held.line(line);
+    rows.shape(xterm, 41);
+    rows.shape(xterm, 42);
+    expect(rows.shape(xterm, 40)).not.toBe(held);
+    expect(held.line(line)).toBe(before);
   });
 });

@@ -1,3 +1,4 @@
+import { defaultHandleColor } from '../../src/chat/handle-color.js';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/messages.js';
 import {
@@ -15,6 +16,8 @@ const utc = { timeZone: 'UTC' };
 const alice = { handle: 'alice' };
 const bob = { handle: 'bob' };
 const carol = { handle: 'carol' };
+/** A viewer who sent none of the messages below (a sender's own line is drawn for them alone). */
+const dave = { handle: 'dave' };
 
 const plain = (line: StyledLine): string => line.map((s) => s.text).join('');
 
@@ -48,8 +51,8 @@ describe('formatMessage', () => {
   it('styles a public line: timestamp, handle, then the text', () => {
     expect(formatMessage(messages.public, bob, utc)).toEqual([
       { text: '[09:05] ', style: 'timestamp' },
-      { text: 'alice', style: 'handle' },
-      { text: ': ', style: 'handle' },
+      { text: 'alice', style: `handle-${defaultHandleColor('alice')}` },
+      { text: ': ', style: `handle-${defaultHandleColor('alice')}` },
       { text: 'hello', style: 'text' },
     ]);
   });
@@ -90,10 +93,10 @@ describe('formatMessage', () => {
   });
 
   it.each(['public', 'action', 'join', 'leave', 'system', 'official'] as const)(
-    'hands every viewer one shared line for a %s message',
+    'hands every viewer but its sender one shared line for a %s message',
     (kind) => {
       const message: ChatMessage = { ...messages[kind] };
-      const first = formatMessage(message, alice, utc);
+      const first = formatMessage(message, dave, utc);
       expect(formatMessage(message, bob, utc)).toBe(first);
       expect(formatMessage(message, carol, utc)).toBe(first);
     },
@@ -101,7 +104,7 @@ describe('formatMessage', () => {
 
   it('shares a line only between viewers with the same zone and dimming', () => {
     const message: ChatMessage = { ...messages.public };
-    const now = formatMessage(message, alice, utc);
+    const now = formatMessage(message, dave, utc);
     const earlier = formatMessage(message, bob, { ...utc, earlier: true });
     const tokyo = formatMessage(message, carol, { timeZone: 'Asia/Tokyo' });
     expect(plain(now)).toBe('[09:05] alice: hello');
@@ -124,9 +127,11 @@ describe('formatMessage', () => {
 
   it('hands every viewer the same rows for a pasted block, and each party their own for a private one', () => {
     const block: ChatMessage = { kind: 'public', at, from: 'alice', text: 'one\ntwo\nthree' };
-    const rows = formatRows(block, alice, utc);
+    const rows = formatRows(block, bob, utc);
     expect(rows.map(plain)).toEqual(['[09:05] alice: one', '    two', '    three']);
-    expect(formatRows(block, bob, utc)).toBe(rows);
+    // Its sender's own rows are drawn apart (bold), with the same text.
+    expect(formatRows(block, alice, utc)).not.toBe(rows);
+    expect(formatRows(block, alice, utc).map(plain)).toEqual(rows.map(plain));
     expect(formatRows(block, bob, { ...utc, earlier: true })).not.toBe(rows);
     // The one-line form is made apart: asking for it does not hand out the block's header row.
     expect(formatMessage(block, bob, utc)).not.toBe(rows[0]);

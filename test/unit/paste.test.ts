@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { cleanLines } from '../../src/chat/safe-text.js';
-import { detectPastes, type Paste } from '../../src/ui/paste.js';
+import { detectPastes, MAX_KEY_PASTE, placePaste, type Paste } from '../../src/ui/paste.js';
 
 function detector() {
   const raw = new PassThrough();
@@ -49,5 +49,24 @@ describe('cleanLines', () => {
     ['1234567', '12345'],
   ])('%j → %j', (input, expected) => {
     expect(cleanLines(input, 5)).toBe(expected);
+  });
+});
+
+describe('placePaste: a public key after /keys add', () => {
+  const limits = { maxLength: 500, maxLines: 20 };
+  const pasted = (text: string): Paste => ({ text, length: text.length });
+  const rsa4096 = `ssh-rsa AAAAB3NzaC1yc2E${'A'.repeat(700)} me@home`;
+
+  it('a line past the chat limit goes out whole, at once, within its own stated limit', () => {
+    expect(placePaste(pasted(rsa4096), '/keys add ', limits)).toEqual({ kind: 'block', block: `/keys add ${rsa4096}` });
+    expect(placePaste(pasted('x'.repeat(MAX_KEY_PASTE)), '/KEYS ADD ', limits)).toEqual({
+      kind: 'refused',
+      reason: `Your key was not added (${MAX_KEY_PASTE + 10} characters). Limit for /keys add: ${MAX_KEY_PASTE} characters.`,
+    });
+  });
+
+  it('a short key is typed into the line as any paste; other long lines keep the chat limit', () => {
+    expect(placePaste(pasted('ssh-ed25519 AAAA me'), '/keys add ', limits)).toEqual({ kind: 'typed', line: '/keys add ssh-ed25519 AAAA me' });
+    expect(placePaste(pasted(rsa4096), 'look: ', limits).kind).toBe('refused');
   });
 });

@@ -300,6 +300,65 @@ describe('resize', () => {
     fake.resize(60, 15);
     await fake.vt.until(() => fake.vt.lines()[14] === `${' '.repeat(55)}RIGHT`, 'RIGHT at the new bottom right');
   });
+
+  type Cells = Array<[number, string]> & { dirty?: boolean };
+  /** What the re-layout does first, at once: blessed's program takes the size after a debounce. */
+  const layOutNow = (bbs: BbsScreen, cols: number, rows: number) => {
+    Object.assign(bbs.screen.program, { cols, rows });
+    (bbs.screen as unknown as { alloc(): void }).alloc();
+  };
+  const picture = (bbs: BbsScreen) => bbs.screen as unknown as { lines: Cells[]; olines: Cells[]; dattr: number };
+
+  it('reuses the rows and cells it had, blank and at the new width, in new row arrays, and draws right after shrinking and growing', async () => {
+    const { fake, bbs } = open(40, 12);
+    blessed.text({ parent: bbs.screen, top: 0, left: 0, width: 20, height: 1, content: 'TOP-LEFT-TEXT' });
+    blessed.text({ parent: bbs.screen, bottom: 0, right: 0, width: 5, height: 1, content: 'RIGHT' });
+    bbs.requestRender();
+    await fake.vt.until(() => fake.vt.lines()[11]?.endsWith('RIGHT') ?? false, 'RIGHT at the bottom right');
+    const before = { lines: picture(bbs).lines, olines: picture(bbs).olines };
+    const [row0, cell0] = [before.lines[0]!, before.lines[0]![0]!];
+    expect(cell0[1]).toBe('T');
+
+    fake.resize(30, 8);
+    layOutNow(bbs, 30, 8);
+    const { lines, olines, dattr } = picture(bbs);
+    expect(lines).not.toBe(before.lines); // the row painter's sign of a cleared terminal
+    expect(olines).not.toBe(before.olines);
+    expect(lines[0]).toBe(row0);
+    expect(lines[0]![0]).toBe(cell0);
+    for (const buffer of [lines, olines]) {
+      expect(buffer).toHaveLength(8);
+      for (const row of buffer) expect([...row]).toEqual(Array.from({ length: 30 }, () => [dattr, ' ']));
+    }
+    await fake.vt.until(() => fake.vt.lines()[7] === `${' '.repeat(25)}RIGHT`, 'RIGHT at the smaller bottom right');
+    expect(fake.vt.lines()).toEqual(['TOP-LEFT-TEXT', ...Array(6).fill(''), `${' '.repeat(25)}RIGHT`]);
+
+    fake.resize(50, 14);
+    await fake.vt.until(() => fake.vt.lines()[13] === `${' '.repeat(45)}RIGHT`, 'RIGHT at the larger bottom right');
+    expect(fake.vt.lines()).toEqual(['TOP-LEFT-TEXT', ...Array(12).fill(''), `${' '.repeat(45)}RIGHT`]);
+    for (const buffer of [picture(bbs).lines, picture(bbs).olines]) {
+      expect(buffer).toHaveLength(14);
+      for (const row of buffer) expect(row).toHaveLength(50);
+    }
+  });
+
+  it('never writes into a frozen row or cell when it lays out again: it puts blank ones in their place', () => {
+    const { fake, bbs } = open(10, 4);
+    const { lines, olines } = picture(bbs);
+    const shared = Object.freeze(Array.from({ length: 10 }, () => Object.freeze([1, 'x'] as [number, string]))) as unknown as Cells;
+    lines[1] = shared;
+    olines[1] = shared;
+    const frozenCell = Object.freeze([1, 'y']) as unknown as [number, string];
+    lines[2]![3] = frozenCell;
+    layOutNow(bbs, 12, 4);
+    expect(shared.every((cell) => cell[1] === 'x')).toBe(true);
+    expect(frozenCell).toEqual([1, 'y']);
+    const after = picture(bbs);
+    expect(after.lines[1]).not.toBe(shared);
+    expect(after.lines[1]).toHaveLength(12);
+    expect(after.lines[2]![3]).toEqual([after.dattr, ' ']);
+    expect(after.lines[1]!.dirty).toBe(false);
+  });
 });
 
 describe('destroy', () => {

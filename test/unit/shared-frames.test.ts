@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/messages.js';
 import { createDrawing, type Drawing } from '../../src/ui/drawing.js';
+import { MAX_SHAPES } from '../../src/ui/log-rows.js';
 import { createBbsScreen, type BbsScreen } from '../../src/ui/screen.js';
 import type { Teleconference } from '../../src/ui/teleconference.js';
 import { TEST_TIME, testTeleconference } from '../helpers/teleconference.js';
@@ -162,6 +163,29 @@ describe('shared frames', () => {
     expect(seen(resized!)[0]).toMatch(/^ Test BBS +Node 2 \| bob \| 3 in room \| 09:05$/);
     expect(seen(resized!)[13]).toBe('[09:05] carol: after the resize');
     expect(blessedPicture(resized!)).toEqual(seen(resized!));
+  });
+
+  it('keeps every screen right when one is dragged through more widths than the row cache keeps', async () => {
+    const drawing = createDrawing();
+    const [dragged, ...others] = await threeAtTheBottom(drawing);
+    const widths = Array.from({ length: MAX_SHAPES + 6 }, (_, i) => 61 + i);
+    for (const width of widths) {
+      dragged!.fake.resize(width, 14);
+      await dragged!.fake.vt.until(() => (dragged!.bbs.screen.width as number) === width, `laid out at ${width}`);
+      deliver([dragged!, ...others], say('carol', `at ${width}`));
+      await allSee([dragged!, ...others], `carol: at ${width}`);
+    }
+    // The others' shape (60 columns) was dropped from the cache long ago: they keep theirs and still share.
+    const marks = others.map((caller) => caller.fake.output.chunks.length);
+    const late = open(drawing, 'bob');
+    deliver([dragged!, ...others, late], say('carol', 'after the drag'));
+    await allSee([dragged!, ...others, late], 'carol: after the drag');
+    expect(writeWith(others[1]!, marks[1]!, 'after the drag')).toBe(writeWith(others[0]!, marks[0]!, 'after the drag'));
+    for (const caller of [dragged!, ...others, late]) {
+      expect(seen(caller).at(-3)).toBe('[09:05] carol: after the drag');
+      expect(blessedPicture(caller)).toEqual(seen(caller));
+    }
+    expect(seen(others[0]!)).toEqual(seen(others[1]!));
   });
 
   it('draws a private line on its own screen only, and the others share theirs', async () => {

@@ -64,6 +64,8 @@ describe('bbs export and import', () => {
     await exportBoard(sqliteTables(back), third, { source: 'sqlite' });
     back.close();
 
+    // What the account keeps across calls travels too: the zone and the handle colour (/color).
+    expect(normalizedExport(first).tables.users).toContainEqual(expect.objectContaining({ handle: 'Alice', time_zone: 'Europe/Berlin', handle_color: 'magenta' }));
     expect(normalizedExport(second)).toEqual(normalizedExport(first));
     expect(normalizedExport(third)).toEqual(normalizedExport(first));
   });

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   clampSize,
   createChannelTerminal,
+  INPUT_BURST_BYTES,
+  INPUT_BYTES_PER_SECOND,
   MAX_COLS,
   MAX_ROWS,
   MIN_COLS,
@@ -76,5 +78,35 @@ describe('window-change throttling', () => {
     expect(screens.filter((s) => s.layouts.length === 1)).toHaveLength(8);
     vi.advanceTimersByTime(500);
     expect(screens.every((s) => s.layouts.length === 1)).toBe(true);
+  });
+});
+
+describe('input byte budget', () => {
+  function setUp() {
+    let t = 0;
+    const channel = new EventEmitter();
+    const terminal = createChannelTerminal(channel as unknown as ServerChannel, 'xterm', { cols: 80, rows: 24 }, { now: () => t });
+    let passed = 0;
+    terminal.input.on('data', (chunk: Buffer) => (passed += chunk.length));
+    const dropped: number[] = [];
+    terminal.onInputDropped((bytes) => dropped.push(bytes));
+    const send = (bytes: number) => channel.emit('data', Buffer.alloc(bytes, 0x61));
+    return { send, dropped, passed: () => passed, wait: (ms: number) => (t += ms) };
+  }
+
+  it('passes everything within the budget and reports an overflow once, until the budget has filled up again', async () => {
+    const { send, dropped, passed, wait } = setUp();
+    send(INPUT_BURST_BYTES);
+    expect(dropped).toEqual([]);
+    send(1000);
+    send(1000);
+    wait(100);
+    send(1000); // ~410 bytes of budget came back: they pass, the rest is dropped, not reported again
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(dropped).toEqual([1000]);
+    expect(passed()).toBe(INPUT_BURST_BYTES + Math.floor(0.1 * INPUT_BYTES_PER_SECOND));
+    wait((INPUT_BURST_BYTES / INPUT_BYTES_PER_SECOND) * 1000);
+    send(INPUT_BURST_BYTES + 1);
+    expect(dropped).toEqual([1000, 1]);
   });
 });

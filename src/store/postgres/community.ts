@@ -55,6 +55,14 @@ export class PostgresCommunityStore implements CommunityStore {
     await this.pool.query('UPDATE users SET time_zone = $1 WHERE id = $2', [zone ?? null, userId]);
   }
 
+  async handleColor(userId: number): Promise<string | undefined> {
+    return (await this.column<string | null>('handle_color', userId)) ?? undefined;
+  }
+
+  async setHandleColor(userId: number, color: string | undefined): Promise<void> {
+    await this.pool.query('UPDATE users SET handle_color = $1 WHERE id = $2', [color ?? null, userId]);
+  }
+
   async ban(userId: number, ban: Ban): Promise<void> {
     await this.pool.query('UPDATE users SET banned = true, ban_reason = $1, ban_until = $2, banned_by = $3 WHERE id = $4', [
       ban.reason,
@@ -182,7 +190,7 @@ export class PostgresCommunityStore implements CommunityStore {
     return rows;
   }
 
-  private async column<T>(name: 'pager_off' | 'time_zone', userId: number): Promise<T | undefined> {
+  private async column<T>(name: 'pager_off' | 'time_zone' | 'handle_color', userId: number): Promise<T | undefined> {
     const { rows } = await this.pool.query<Record<string, T>>(`SELECT ${name} FROM users WHERE id = $1`, [userId]);
     return rows[0]?.[name];
   }

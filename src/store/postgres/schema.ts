@@ -89,6 +89,8 @@ const MIGRATIONS: readonly string[] = [
     detail text   NOT NULL DEFAULT ''
   );
   `,
+  // The colour a caller chose for their handle with /color (a palette name); NULL: its default.
+  `ALTER TABLE users ADD COLUMN handle_color text;`,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -37,6 +37,7 @@ export const RECORDS = {
     ban_until: time.nullable(),
     banned_by: text.nullable(),
     time_zone: text.nullable(),
+    handle_color: text.nullable(),
   }),
   user_keys: z.strictObject({ id, user_id: id, algo: text, blob: z.base64(), fingerprint: text, comment: text, created_at: time }),
   ignores: z.strictObject({ user_id: id, ignored_id: id }),

@@ -35,7 +35,7 @@ export interface BoardTables {
 
 /** The record fields of each table (the id first where there is one), as both databases name their columns but for kick_requests.by. */
 export const FIELDS: { [T in TableName]: ReadonlyArray<keyof Records[T] & string> } = {
-  users: ['id', 'handle', 'password_hash', 'role', 'banned', 'created_at', 'last_login_at', 'pager_off', 'ban_reason', 'ban_until', 'banned_by', 'time_zone'],
+  users: ['id', 'handle', 'password_hash', 'role', 'banned', 'created_at', 'last_login_at', 'pager_off', 'ban_reason', 'ban_until', 'banned_by', 'time_zone', 'handle_color'],
   user_keys: ['id', 'user_id', 'algo', 'blob', 'fingerprint', 'comment', 'created_at'],
   ignores: ['user_id', 'ignored_id'],
   calls: ['id', 'user_id', 'node', 'remote', 'started_at', 'ended_at', 'seen_at'],
