@@ -71,6 +71,8 @@ interface Call {
   callId?: number;
   member?: Member;
   tele?: Teleconference;
+  /** While the registration form is up: how it shows a notice. */
+  formNotice?: (text: string) => void;
   stopWatching?: () => void;
 }
 
@@ -79,7 +81,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, terminal
   const finished = new Promise<EndReason>((resolve) => (resolveFinished = resolve));
   const session: CallerSession = {
     end: (reason, text) => end(reason, text),
-    notify: (text) => call.tele?.show({ kind: 'system', text, official: false, at: deps.now() }),
+    notify: (text) => (call.tele ? call.tele.show({ kind: 'system', text, official: false, at: deps.now() }) : call.formNotice?.(text)),
     finished,
   };
   const call: Call = { deps, conn, terminal, pastes: detectPastes(terminal), session, log: conn.log, ended: false };
@@ -171,6 +173,7 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
     checkHandle: (handle) => handleProblem(handle, config.auth.sysop_handles),
     handleTaken: async (handle) => ((await users.findByHandle(handle)) ? takenText(handle) : undefined),
     checkPassword: passwordProblem,
+    notices: (show) => (call.formNotice = show),
     async register({ handle, password, bindKey }) {
       try {
         const key = bindKey && offeredKey ? { algo: offeredKey.algo, blob: offeredKey.blob } : undefined;
@@ -189,6 +192,7 @@ async function register(call: Call, end: End, offeredKey: OfferedKey | undefined
       }
     },
   });
+  call.formNotice = undefined;
   return result.kind === 'registered' ? result.user : undefined;
 }
 

@@ -21,6 +21,8 @@ export interface RegistrationDeps<U> {
   handleTaken?(handle: string): Promise<string | undefined>;
   checkPassword(password: string): string | undefined;
   register(input: { handle: string; password: string; bindKey: boolean }): Promise<{ ok: true; user: U } | { ok: false; field: 'handle' | 'password'; message: string }>;
+  /** Hands over, once, how to show a notice the form did not cause (input dropped); a no-op once the form ends. */
+  notices?(show: (text: string) => void): void;
 }
 
 export type RegistrationResult<U> = { kind: 'registered'; user: U } | { kind: 'cancelled' };
@@ -86,6 +88,12 @@ class RegistrationForm<U> {
     s.program.on('keypress', this.onKey);
     s.on('resize', this.onResize);
     s.on('destroy', this.onDestroy);
+    // A notice goes where the form's own messages go, until the next one replaces it.
+    this.deps.notices?.((text) => {
+      if (this.done) return;
+      this.message = { text, error: true };
+      this.draw();
+    });
     this.draw();
   }
 
@@ -290,8 +298,9 @@ class RegistrationForm<U> {
   private messageRows(width: number): FormRow[] {
     if (!this.message) return [{ content: '', kind: 'message' }];
     const colour = this.message.error ? 'red-fg' : 'yellow-fg';
+    // Three rows: room for the input-dropped notice at the form's widest (about 120 characters at 60 columns).
     return wrapText(this.message.text, width)
-      .slice(0, 2)
+      .slice(0, 3)
       .map((line) => ({ content: `{${colour}}${safe(line)}{/${colour}}`, kind: 'message' }));
   }
 }

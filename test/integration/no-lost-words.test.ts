@@ -135,4 +135,20 @@ describe('input past the byte budget', () => {
     expect(occurrences(alice.screen(), INPUT_DROPPED_NOTICE)).toBe(1);
     expect(room.board.logs().filter((l) => l.msg === 'input over its byte budget; dropped')).toHaveLength(1);
   });
+
+  it('is reported on the registration form too, and the form goes on', async () => {
+    await room.start();
+    const caller = await connectCaller(room.board.port, { username: 'new' });
+    await caller.waitFor('Handle', WAIT_MS);
+    caller.type('x'.repeat(20 * 1024));
+    // The form wraps the notice over three rows of at most 60 columns: read it back as one line.
+    const notice = () => caller.screen().split('\n').map((row) => row.replace(/[│|]/g, '').trim()).filter((row) => row !== '').join(' ');
+    await expect.poll(notice, { timeout: WAIT_MS }).toContain(INPUT_DROPPED_NOTICE);
+    expect(room.board.logs().filter((l) => l.msg === 'input over its byte budget; dropped')).toHaveLength(1);
+    // The handle field kept its first 16 characters; Enter takes it, clears the notice and asks for the password.
+    caller.type('\r');
+    await expect.poll(notice, { timeout: WAIT_MS }).not.toContain('Part of what you sent');
+    expect(caller.screen()).toContain('xxxxxxxxxxxxxxxx');
+    caller.client.destroy();
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL schema's migrations on a real server: a new database gets every table, a second
- * run finds nothing to do, several instances starting at once apply each migration once, and a
- * schema newer than this ssh-bbs is refused.
+ * run finds nothing to do, several instances starting at once apply each migration once, an older
+ * schema is upgraded with its rows kept, and a schema newer than this ssh-bbs is refused.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type pg from 'pg';
@@ -53,6 +53,18 @@ describe('PostgreSQL migrations', () => {
     await migrate(db);
     await db.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)', [POSTGRES_SCHEMA_VERSION + 1]);
     await expect(migrate(db)).rejects.toMatchObject({ code: 'ERR_DB_TOO_NEW' });
+  });
+
+  it('upgrade a board made before handle colours (version 1), keeping its accounts', async () => {
+    const db = pool((await freshDatabase()).url);
+    await migrate(db);
+    await db.query("INSERT INTO users (handle, password_hash, created_at) VALUES ('Alice', 'x', 0)");
+    // Back to version 1: migration 2 is the one that added the handle colour.
+    await db.query('ALTER TABLE users DROP COLUMN handle_color');
+    await db.query('DELETE FROM schema_migrations WHERE version >= 2');
+    expect(await migrate(db)).toEqual({ from: 1, to: POSTGRES_SCHEMA_VERSION });
+    const users = await db.query('SELECT handle, handle_color FROM users');
+    expect(users.rows).toEqual([{ handle: 'Alice', handle_color: null }]);
   });
 
   it('make handles unique without regard to case', async () => {
