@@ -109,7 +109,9 @@ function progress(text: string): void {
 async function main(options: Options): Promise<void> {
   const accounts = accountsFor(options);
   progress(`creating ${accounts} accounts and host keys`);
-  const workspace = await createWorkspace({ accounts, callers: options.sizes[options.sizes.length - 1] as number });
+  // Every account may be on at once (the stalled callers and the storm's dial in on top of the
+  // largest N), so nodes and seats are sized by accounts, not by N.
+  const workspace = await createWorkspace({ accounts, callers: accounts });
   cleanup.add(() => workspace.remove());
   const profileDir = options.profile ? mkdtempSync(path.join(os.tmpdir(), 'ssh-bbs-bench-profile-')) : undefined;
   let keepProfile = false;
