@@ -9,22 +9,20 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { handleProblem } from './chat/text.js';
 import type { ChatManager } from './chat/chat-manager.js';
 import type { ChatMessage } from './chat/messages.js';
 import { createMember, RETRY_HINT, type Member } from './chat/member.js';
 import type { ActiveCallers, Lines } from './nodes/lines.js';
 import type { CallerConnection } from './ssh/caller-connection.js';
 import { INPUT_DROPPED_NOTICE, type ChannelTerminal } from './ssh/terminal.js';
-import { provenKeyOf, type OfferedKey } from './ssh/auth.js';
-import { passwordProblem } from './store/passwords.js';
-import { StoreError, type CommunityStore, type User, type UserStore } from './store/store.js';
+import { provenKeyOf } from './ssh/auth.js';
+import { registerNewcomer } from './session-registration.js';
+import type { CommunityStore, User, UserStore } from './store/store.js';
 import { banText } from './board-moderator.js';
 import { handleColorHolder, memberPorts, watchCall } from './community-wiring.js';
 import { createAccountCommands } from './account-commands.js';
 import type { Drawing } from './ui/drawing.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
-import { runRegistration } from './ui/registration.js';
 import { goodbyeText, showLineBusy, welcomeLines } from './ui/banners.js';
 import { createTeleconference, type Teleconference } from './ui/teleconference.js';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, detectPastes, type PasteDetector } from './ui/paste.js';
@@ -56,7 +54,7 @@ export interface CallerSession {
 }
 
 /** One call: what it holds so far. Stages fill it in; teardown empties it. */
-interface Call {
+export interface Call {
   readonly deps: SessionDeps;
   readonly conn: CallerConnection;
   readonly terminal: ChannelTerminal;
@@ -98,7 +96,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, terminal
   return session;
 }
 
-type End = (reason: EndReason, text?: string) => void;
+export type End = (reason: EndReason, text?: string) => void;
 
 async function run(call: Call, end: End): Promise<void> {
   const { deps, conn } = call;
@@ -116,7 +114,7 @@ async function run(call: Call, end: End): Promise<void> {
     call.log.info('all lines busy before registration');
     return lineBusy(call, end, screen);
   }
-  const user = conn.outcome.kind === 'user' ? await deps.users.findById(conn.outcome.user.id) : await register(call, end, conn.outcome.offeredKey);
+  const user = conn.outcome.kind === 'user' ? await deps.users.findById(conn.outcome.user.id) : await registerNewcomer(call, end, conn.outcome.offeredKey);
   if (call.ended || !user) return end('cancelled');
   call.user = user;
   const ban = await deps.community.activeBan(user.id);
@@ -163,40 +161,6 @@ async function takeNode(call: Call, user: User): Promise<number | undefined> {
   else call.node = node;
   return node;
 }
-
-async function register(call: Call, end: End, offeredKey: OfferedKey | undefined): Promise<User | undefined> {
-  const { config, users } = call.deps;
-  call.conn.setDeadline(config.connection.registration_minutes * 60_000, () => end('timeout'));
-  const result = await runRegistration<User>(call.screen!, {
-    bbsName: config.bbs.name,
-    offeredKey: offeredKey && { algo: offeredKey.algo, fingerprint: offeredKey.fingerprint },
-    checkHandle: (handle) => handleProblem(handle, config.auth.sysop_handles),
-    handleTaken: async (handle) => ((await users.findByHandle(handle)) ? takenText(handle) : undefined),
-    checkPassword: passwordProblem,
-    notices: (show) => (call.formNotice = show),
-    async register({ handle, password, bindKey }) {
-      try {
-        const key = bindKey && offeredKey ? { algo: offeredKey.algo, blob: offeredKey.blob } : undefined;
-        const created = await users.create({ handle, password, key });
-        call.conn.noteRegistered();
-        call.log.info({ user: created.handle, key: key ? offeredKey!.fingerprint : undefined }, 'registered');
-        return { ok: true, user: created };
-      } catch (err) {
-        if (err instanceof StoreError && err.code === 'ERR_HANDLE_TAKEN') {
-          return { ok: false, field: 'handle', message: takenText(handle) };
-        }
-        if (err instanceof StoreError && err.code === 'ERR_KEY_TAKEN') {
-          return { ok: false, field: 'handle', message: 'Your SSH key already belongs to an account: log in with that handle instead.' };
-        }
-        throw err;
-      }
-    },
-  });
-  call.formNotice = undefined;
-  return result.kind === 'registered' ? result.user : undefined;
-}
-
-const takenText = (handle: string) => `The handle "${handle}" is taken. Please choose another.`;
 
 /** Into the room first (the seat may take a moment), then the screen, so its first frame counts the caller in. */
 async function teleconference(call: Call, end: End, who: User, node: number, screen: BbsScreen): Promise<void> {

@@ -4,6 +4,8 @@
  * goes, and the row itself. The row is drawn like the log's rows: encoded once per text and width,
  * so a ZWJ sequence keeps its joiners and the cursor lands after it.
  */
+import { graphemes } from './display-width.js';
+import { completeHandle, type Completion } from './handle-completion.js';
 import { leaveQuestion, SecretInput, type InputMode } from './input-modes.js';
 import { LineEditor, type KeyLike } from './line-editor.js';
 import type { EncodedRow, LogRows } from './log-rows.js';
@@ -96,6 +98,22 @@ export class InputLine {
     if (!(this.mode instanceof SecretInput)) return;
     this.mode = undefined;
     this.draw();
+  }
+
+  /**
+   * Tab: completes the handle before the cursor from `handles`, keeping what follows the cursor.
+   * Returns the completion (its hint is for the status line), or undefined when there was no word.
+   */
+  completeHandle(handles: (prefix: string) => string[]): Completion | undefined {
+    const { editor } = this;
+    const after = editor.text.slice(editor.cursor);
+    const completion = completeHandle(editor.text.slice(0, editor.cursor), after, handles);
+    if (!completion) return undefined;
+    // LineEditor puts the cursor at the end of set text; walk it back over what followed it.
+    editor.setText(completion.before + after);
+    for (let i = graphemes(after).length; i > 0; i--) editor.handleKey(undefined, { name: 'left' });
+    this.draw();
+    return completion;
   }
 
   /** The line's text and the terminal cursor; called whenever the text, cursor, mode or width changes. */

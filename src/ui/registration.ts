@@ -7,8 +7,8 @@
  */
 import blessed from 'blessed';
 import { LineEditor, type KeyLike } from './line-editor.js';
-import { displayWidth } from './display-width.js';
-import { blankRow, elideMiddle, fieldRow, fitRows, safe, textRow, wrapText, type FormRow } from './form-field.js';
+import { blankRow, fieldRow, fitRows, textRow, type FormRow } from './form-field.js';
+import { keyQuestionRows, messageRows } from './registration-rows.js';
 import type { BbsScreen } from './screen.js';
 
 export interface RegistrationDeps<U> {
@@ -261,9 +261,9 @@ class RegistrationForm<U> {
       this.field('handle', 'Handle:', width),
       this.field('password', 'Password:', width),
       this.field('again', 'Password again:', width),
-      ...this.keyRows(width),
+      ...(this.deps.offeredKey ? keyQuestionRows(this.deps.offeredKey.fingerprint, this.bindKey, this.focus === 'key', width) : []),
       blankRow(),
-      ...this.messageRows(width),
+      ...messageRows(this.message, width),
       textRow(TEXT.help, 'help', width),
     ];
   }
@@ -272,35 +272,5 @@ class RegistrationForm<U> {
     const focused = this.focus === name;
     const row = fieldRow(label, LABEL_WIDTH, this.editor(name), width, { mask: name !== 'handle', focused });
     return { content: row.content, kind: 'field', ...(focused ? { cursorColumn: row.cursorColumn } : {}) };
-  }
-
-  /**
-   * The key question in full when the fingerprint fits on a row of its own, else in two rows
-   * with the fingerprint shortened in the middle (both ends are what people compare).
-   */
-  private keyRows(width: number): FormRow[] {
-    const key = this.deps.offeredKey;
-    if (!key) return [];
-    const answer = this.bindKey ? 'Y' : 'n';
-    const full = wrapText(`Log in with your key ${key.fingerprint} next time? [Y/n]`, width - 2);
-    const fits = displayWidth(key.fingerprint) <= width - 2 && full.length <= 3;
-    const lines = fits ? full : [elideMiddle(`Your key ${key.fingerprint}`, width), 'Log in with it next time? [Y/n]'];
-    const last = lines.length - 1;
-    const focused = this.focus === 'key';
-    return lines.map((line, i) => {
-      if (i < last) return { content: safe(line), kind: 'field' };
-      const question = focused ? `{bold}${safe(line)}{/bold}` : safe(line);
-      const row: FormRow = { content: `${question} {underline}${answer}{/underline}`, kind: 'field' };
-      return focused ? { ...row, cursorColumn: displayWidth(line) + 1 } : row;
-    });
-  }
-
-  private messageRows(width: number): FormRow[] {
-    if (!this.message) return [{ content: '', kind: 'message' }];
-    const colour = this.message.error ? 'red-fg' : 'yellow-fg';
-    // Three rows: room for the input-dropped notice at the form's widest (about 120 characters at 60 columns).
-    return wrapText(this.message.text, width)
-      .slice(0, 3)
-      .map((line) => ({ content: `{${colour}}${safe(line)}{/${colour}}`, kind: 'message' }));
   }
 }

@@ -14,9 +14,7 @@
  * title-bar.ts, and the input line (editor, Ctrl-C question, password prompt, pastes) in input-line.ts.
  */
 import type { ChatMessage } from '../chat/messages.js';
-import { graphemes } from './display-width.js';
 import { HISTORY_DIVIDERS, formatRows, isShared, needsBell } from './message-lines.js';
-import { completeHandle } from './handle-completion.js';
 import { InputLine, screenSize } from './input-line.js';
 import type { KeyLike } from './line-editor.js';
 import type { SharedFrame } from './frame-clock.js';
@@ -261,7 +259,7 @@ class TeleconferenceScreen implements Teleconference {
   }
 
   private page(direction: 'pageup' | 'pagedown'): void {
-    const screen = this.screenSize();
+    const screen = screenSize(this.bbs);
     const { width, height } = logArea(screen.width, screen.height);
     if (height < 1) return;
     this.log.page(direction, width, height);
@@ -269,25 +267,13 @@ class TeleconferenceScreen implements Teleconference {
   }
 
   private complete(): void {
-    const { editor } = this.input;
-    const after = editor.text.slice(editor.cursor);
-    const completion = completeHandle(editor.text.slice(0, editor.cursor), after, this.options.completions);
-    if (!completion) return;
-    this.hint = completion.hint;
-    this.replaceBeforeCursor(completion.before, after);
-  }
-
-  /** LineEditor puts the cursor at the end of set text; walk it back over what followed it. */
-  private replaceBeforeCursor(before: string, after: string): void {
-    const { editor } = this.input;
-    editor.setText(before + after);
-    for (let i = graphemes(after).length; i > 0; i--) editor.handleKey(undefined, { name: 'left' });
-    this.input.draw();
+    const completion = this.input.completeHandle(this.options.completions);
+    if (completion) this.hint = completion.hint;
   }
 
   /** Everything that depends on the frame: layout, title, visible rows, status. Once per render. */
   private drawFrame(): void {
-    const { width, height } = this.screenSize();
+    const { width, height } = screenSize(this.bbs);
     if (width !== this.size.cols || height !== this.size.rows) {
       this.size = { cols: width, rows: height };
       layout(this.widgets, width, height);
@@ -304,13 +290,9 @@ class TeleconferenceScreen implements Teleconference {
    */
   private sharedFrame(): SharedFrame | undefined {
     if (this.destroyed) return undefined;
-    const { width, height } = this.screenSize();
+    const { width, height } = screenSize(this.bbs);
     if (width !== this.size.cols || height !== this.size.rows) return undefined;
     if (this.title.text(width) !== this.widgets.title.content) return undefined;
     return this.log.sharedFrame(logArea(width, height));
-  }
-
-  private screenSize(): { width: number; height: number } {
-    return screenSize(this.bbs);
   }
 }
