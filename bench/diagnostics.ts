@@ -35,6 +35,10 @@ export function diagnosticFlags(dir: string): string[] {
     '--report-on-signal',
     `--report-signal=${REPORT_SIGNAL}`,
     '--report-compact',
+    // Without it a report looks up the name of every socket's peer by reverse DNS, on the main
+    // thread: with callers on many 127.x addresses and no answering resolver, a worker stopped
+    // serving for minutes inside each heap reading.
+    '--report-exclude-network',
     `--report-directory=${dir}`,
     `--heapsnapshot-signal=${SNAPSHOT_SIGNAL}`,
     `--diagnostic-dir=${dir}`,
