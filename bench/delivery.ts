@@ -5,7 +5,7 @@
  * past before a frame ever shows it.
  */
 import { performance } from 'node:perf_hooks';
-import type { BenchCaller } from './caller.js';
+import type { BenchCaller, ScreenView } from './caller.js';
 
 export interface Arrival {
   /** Milliseconds from sending to the first screen that showed it. */
@@ -72,10 +72,10 @@ export class DeliveryTracker {
     for (const entry of this.expected) this.settle(entry);
   }
 
-  private saw(caller: BenchCaller, screen: string, at: number): void {
-    if (this.expected.size === 0 || !screen.includes(this.tag)) return;
-    let highest = -1;
-    for (const match of screen.matchAll(this.pattern)) highest = Math.max(highest, Number(match[1]));
+  private saw(caller: BenchCaller, screen: ScreenView, at: number): void {
+    if (!this.awaits(caller)) return;
+    const highest = this.newestOn(screen);
+    if (highest < 0) return;
     for (const entry of this.expected) {
       if (entry.seq > highest || !entry.waiting.delete(caller)) continue;
       entry.first = Math.min(entry.first, at);
@@ -83,6 +83,28 @@ export class DeliveryTracker {
       entry.each.push(at - entry.sentAt);
       if (entry.waiting.size === 0) this.settle(entry);
     }
+  }
+
+  /** Whether some line not yet seen by `caller` is expected: else its screen need not be read. */
+  private awaits(caller: BenchCaller): boolean {
+    for (const entry of this.expected) if (entry.waiting.has(caller)) return true;
+    return false;
+  }
+
+  /**
+   * The highest marker number on the screen, or -1. One sender's lines appear in the log in the
+   * order sent, top to bottom, so the lowest row holding a marker holds the highest: the screen is
+   * read from the bottom up and only as far as that row.
+   */
+  private newestOn(screen: ScreenView): number {
+    for (let y = screen.height - 1; y >= 0; y--) {
+      const row = screen.row(y);
+      if (!row.includes(this.tag)) continue;
+      let highest = -1;
+      for (const match of row.matchAll(this.pattern)) highest = Math.max(highest, Number(match[1]));
+      if (highest >= 0) return highest;
+    }
+    return -1;
   }
 
   private settle(entry: Expected): void {
