@@ -34,7 +34,7 @@ import { timeLogins } from './scenarios/logins.js';
 import { scrollbackCost } from './scenarios/scrollback.js';
 import { growTo, idleStep } from './scenarios/sessions.js';
 import { slowCaller } from './scenarios/slow-caller.js';
-import { BURST_CALLERS, resizeStorm } from './scenarios/resize-storm.js';
+import { BURST_CALLERS, resizeStorm, STORM_ROUNDS } from './scenarios/resize-storm.js';
 import { stalledCallers } from './scenarios/stalled.js';
 import { delay, SETTLE_MS } from './timing.js';
 import { createWorkspace } from './workspace.js';
@@ -53,6 +53,7 @@ const BUSY_SECONDS = 10;
 const STALLED_CALLERS = 50;
 /** Callers in each of the two connect-and-hang-up cycles that show whether memory comes back. */
 const CYCLE_MAX = 100;
+const STORM_CROWD_MAX = 200;
 const CYCLES = 2;
 const SCROLLBACK_LINES = 100;
 /** Past this the run is stopped and cleaned up: a bench must not run away on a shared machine. */
@@ -93,6 +94,14 @@ function parseOptions(): Options {
   const heapAt = values['heap-at'] === undefined ? undefined : Number(values['heap-at']);
   if (heapAt !== undefined && !sizes.includes(heapAt)) throw new Error(`--heap-at must be one of the sizes in --n (${sizes.join(', ')})`);
   return { sizes, scenarios: new Set(scenarios as Scenario[]), heapAt, profile: values.profile ?? false, instances };
+}
+
+/**
+ * The crowd the resize storm runs in: the largest N up to STORM_CROWD_MAX (else the smallest).
+ * Its fifteen busy-room runs in a larger crowd would take many minutes and measure the same thing.
+ */
+function stormCrowd(sizes: readonly number[]): number {
+  return sizes.filter((n) => n <= STORM_CROWD_MAX).at(-1) ?? (sizes[0] as number);
 }
 
 /** Every login takes a fresh account (a second login to one account replaces the first). */
@@ -175,15 +184,15 @@ async function measure(board: BoardProcess, crowd: Crowd, options: Options, acco
     previous = step;
     if (heapBefore && options.heapAt === n) m.heap = { callers: n, ...growthPerCaller(heapBefore, await heapTypes(board), n) };
     sizes.push(await trafficAt(board, crowd, step, options));
+    if (has('resize-storm') && n === stormCrowd(options.sizes)) {
+      progress(`resize storm with ${crowd.size} in the busy room: ${STORM_ROUNDS} rounds of no storm, a burst, steady resizing (${BUSY_SECONDS} s each)`);
+      m.resizeStorm = await resizeStorm(board, crowd, BUSY_SECONDS);
+    }
   }
 
   if (has('stalled')) {
     progress(`${STALLED_CALLERS} callers join and stop reading; the busy room before and with them`);
     m.stalled = await stalledCallers(board, crowd, STALLED_CALLERS, BUSY_SECONDS);
-  }
-  if (has('resize-storm')) {
-    progress(`resize storm with ${crowd.size} in the busy room: three rounds of no storm, a burst, steady resizing (${BUSY_SECONDS} s each)`);
-    m.resizeStorm = await resizeStorm(board, crowd, BUSY_SECONDS);
   }
   if (has('slow-caller')) {
     progress('slow caller: 500 lines with everyone reading, with one caller stalled, and reading again');

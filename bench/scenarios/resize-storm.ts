@@ -7,7 +7,7 @@
  * but send no lines.
  *
  * On a shared machine one run's p99 and RSS move by themselves, so every kind of run is repeated
- * ROUNDS times, interleaved, and the report gives the median of each figure with its range. The
+ * STORM_ROUNDS times, interleaved, and the report gives the median of each figure with its range. The
  * reference runs show the machine's own noise: compare the storm runs with them.
  *
  * RSS alone cannot tell memory held from garbage V8 has not collected or pages it has not given
@@ -28,7 +28,7 @@ export const BURST_CALLERS = 30;
 const BURST_CHANGES = 40;
 const STEADY_CALLERS = 15;
 const STEADY_PER_SECOND = 4;
-const ROUNDS = 3;
+export const STORM_ROUNDS = 5;
 
 type Kind = 'calm' | 'burst' | 'steady';
 const KINDS: readonly Kind[] = ['calm', 'burst', 'steady'];
@@ -44,7 +44,7 @@ export interface StormRun {
 export interface ResizeStorm {
   /** Callers in the busy room besides the stormers. */
   others: number;
-  /** In the order they ran: ROUNDS rounds of calm, burst, steady. */
+  /** In the order they ran: STORM_ROUNDS rounds of calm, burst, steady. */
   runs: StormRun[];
   /** The board's RSS before the first run, in KiB. */
   rssBeforeKb: number;
@@ -64,7 +64,7 @@ export async function resizeStorm(board: BoardProcess, crowd: Crowd, seconds: nu
     await delay(SETTLE_MS);
     const rssBeforeKb = board.memory().rssKb;
     const runs: StormRun[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < STORM_ROUNDS; round++) {
       for (const kind of KINDS) {
         const room = await stormRun(board, others, stormers, kind, seconds);
         runs.push({ kind, room, rssAfterKb: board.memory().rssKb, heapAfter: await board.heap() });
@@ -81,7 +81,8 @@ export async function resizeStorm(board: BoardProcess, crowd: Crowd, seconds: nu
 function stormRun(board: BoardProcess, others: readonly BenchCaller[], stormers: readonly BenchCaller[], kind: Kind, seconds: number): Promise<BusyRoom> {
   const run = busyRoom(board, others, seconds, kind);
   if (kind === 'burst') {
-    for (const caller of stormers) for (let step = 0; step < BURST_CHANGES; step++) caller.resize(sizeAt(step));
+    const sizes = Array.from({ length: BURST_CHANGES }, (_, step) => sizeAt(step));
+    for (const caller of stormers) caller.sendWindowChanges(sizes);
   }
   if (kind !== 'steady') return run;
   const stop = keepResizing(stormers.slice(0, STEADY_CALLERS));
@@ -149,13 +150,13 @@ export function renderResizeStorm(storm: ResizeStorm | undefined): string {
   };
   const { end } = storm;
   return renderTable({
-    title: `Resize storm: ${storm.others} callers in a busy room (two senders, 5 lines a second each), with and without a storm, ${ROUNDS} rounds interleaved`,
+    title: `Resize storm: ${storm.others} callers in a busy room (two senders, 5 lines a second each), with and without a storm, ${STORM_ROUNDS} rounds interleaved`,
     headers: HEADERS,
     rows: KINDS.map(row),
     notes: [
       "RSS added in the run: its peak over the board's RSS as it began, every process summed; median (lowest…highest) of the runs.",
       `Over all ${storm.runs.length} runs: RSS from ${megabytes(storm.rssBeforeKb)} MiB before the first (the storm's ${BURST_CALLERS} callers already connected) to ${megabytes(storm.end.rssKb)} MiB after the last (${signed((storm.end.rssKb - storm.rssBeforeKb) / 1024)}).`,
-      'JS heap after: V8 heap in use once the run settled, not collected (live objects and garbage), main process only.',
+      'JS heap after: V8 heap in use once the run settled, not collected (live objects and garbage), every process summed.',
       `At the end: JS heap ${megabytes(end.heap.usedKb)} MiB used of ${megabytes(end.heap.totalKb)} MiB reserved; ` +
         `after a full collection ${megabytes(end.collected.usedKb)} MiB used of ${megabytes(end.collected.totalKb)} MiB (RSS then ${megabytes(end.rssCollectedKb)} MiB, the snapshot's own cost included).`,
       'targets (issue #7): p99 within 20% of the runs with no storm, and under 50 MB added by the storm',
