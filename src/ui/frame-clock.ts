@@ -86,22 +86,33 @@ class BoardFrameClock implements FrameClock {
     });
   }
 
-  /** Runs a frame for the due screens that are not cooling; the others wait for their cooling to end. */
+  /**
+   * Runs a frame for the due screens that are not cooling; the others wait for their cooling to end.
+   * Shared bytes go out before any screen draws itself: a screen drawing all of itself (just
+   * resized, scrolled back, a form on top) takes many times a shared write, and the screens at the
+   * bottom of the log must not wait behind it for the line they all share.
+   */
   private run(): void {
     const groups = new Map<string, Array<{ slot: Slot; frame: SharedFrame }>>();
+    const drawing: Slot[] = [];
     const drew: Slot[] = [];
     for (const slot of [...this.due]) {
       if (slot.cooling) continue;
       this.due.delete(slot);
-      const frame = slot.frameOrDraw();
+      const frame = slot.frame();
       if (frame === 'held') continue;
       drew.push(slot);
-      if (frame === 'drawn') continue;
+      if (frame === 'failed') continue;
+      if (frame === 'own') {
+        drawing.push(slot);
+        continue;
+      }
       const group = groups.get(frame.key);
       if (group) group.push({ slot, frame });
       else groups.set(frame.key, [{ slot, frame }]);
     }
     for (const group of groups.values()) sendShared(group);
+    for (const slot of drawing) slot.draw();
     if (drew.length > 0) this.coolDown(drew);
   }
 
@@ -158,23 +169,31 @@ class Slot implements FrameSlot {
     this.member.output.removeListener('drain', this.onDrain);
   }
 
-  /** This frame: held back, drawn here, or its shared part to be sent with its group's. */
-  frameOrDraw(): SharedFrame | 'drawn' | 'held' {
+  /** This frame: held back, its shared part to be sent with its group's, or drawn by itself ('own'). */
+  frame(): SharedFrame | 'own' | 'held' | 'failed' {
     if (this.closed) return 'held';
     if (this.member.output.writableLength > RENDER_MARK) {
       this.holdBack();
       return 'held';
     }
+    if (this.full) return 'own';
     try {
-      const shared = this.full ? undefined : this.member.shared();
-      if (shared) return shared;
-      this.full = false;
-      this.member.draw();
+      return this.member.shared() ?? 'own';
     } catch (error) {
       // Runs from the clock's timer: a throw here would be an uncaught exception for the whole board.
       this.failed(error);
+      return 'failed';
     }
-    return 'drawn';
+  }
+
+  draw(): void {
+    if (this.closed) return;
+    this.full = false;
+    try {
+      this.member.draw();
+    } catch (error) {
+      this.failed(error);
+    }
   }
 
   send(bytes: Buffer, frame: SharedFrame): void {

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createFrameClock, type FrameMember } from '../../src/ui/frame-clock.js';
+import { createFrameClock, FRAME_MS, type FrameMember } from '../../src/ui/frame-clock.js';
 
 /** A screen that draws itself in every frame, notes each draw in `log`, then runs `after`. */
 function screen(name: string, log: string[], after: () => void = () => undefined): FrameMember {
@@ -62,5 +62,26 @@ describe('frame clock', () => {
     slot.request(true);
     await expect.poll(() => log).toEqual(['a', 'a']);
     slot.close();
+  });
+
+  it('sends the shared bytes of a frame before any screen draws itself', async () => {
+    const log: string[] = [];
+    const clock = createFrameClock();
+    const resized = clock.join(screen('resized draws itself', log));
+    const sharing = (name: string): FrameMember => {
+      const output = Object.assign(new EventEmitter(), { writableLength: 0, write: () => log.push(`${name} written`) });
+      const frame = { key: 'bottom', bytes: () => Buffer.from('row'), commit: () => undefined };
+      return { ...screen(name, log), output: output as unknown as FrameMember['output'], shared: () => frame };
+    };
+    const readers = ['a', 'b'].map((name) => clock.join(sharing(name)));
+    // A screen's first frame is always its own; the readers' second frames are shared.
+    for (const reader of readers) reader.request(false);
+    await expect.poll(() => log).toEqual(['a', 'b']);
+    log.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, FRAME_MS)); // their cooling ends
+    resized.request(true);
+    for (const reader of readers) reader.request(false);
+    await expect.poll(() => log).toEqual(['a written', 'b written', 'resized draws itself']);
+    for (const slot of [resized, ...readers]) slot.close();
   });
 });
