@@ -4,6 +4,7 @@
  * board reads the environment or the file.
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -113,6 +114,11 @@ const schema = z.strictObject({
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** The processes serving callers: `server.workers`, where "auto" is one per core. */
+export function workerCount(server: Pick<Config['server'], 'workers'>): number {
+  return server.workers === 'auto' ? os.availableParallelism() : server.workers;
+}
 export type ServerConfig = Config['server'];
 export type ConnectionConfig = Config['connection'];
 export type AuthConfig = Config['auth'];

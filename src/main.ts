@@ -5,8 +5,7 @@
  * non-zero; SIGTERM/SIGINT say goodbye to every caller and exit 0.
  */
 import cluster from 'node:cluster';
-import os from 'node:os';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, workerCount } from './config.js';
 import { startPrimary, WorkerStartError } from './cluster/primary.js';
 import { createLogger } from './log.js';
 import { cipherBindingProblem, runtimeProblem } from './runtime.js';
@@ -59,7 +58,7 @@ async function main(): Promise<void> {
 
   const slowCiphers = cipherBindingProblem();
   if (slowCiphers) log.warn(slowCiphers);
-  const workers = config.server.workers === 'auto' ? os.availableParallelism() : config.server.workers;
+  const workers = workerCount(config.server);
   try {
     if (workers > 1) {
       const primary = await startPrimary(config, log, workers);

@@ -5,12 +5,17 @@
  * - per screen: at most one layout per interval (a dragged window still follows smoothly);
  * - per board: a shared budget of layouts per second, so many resizing callers together cost
  *   the board a bounded amount, and the callers who are only talking do not wait behind them.
+ *   Each process of the board takes its share of it.
  */
 import type { PtySize } from './terminal.js';
 
 /** Layouts at most every this many ms per screen. */
 export const RESIZE_INTERVAL_MS = 250;
-/** Layouts per second for the whole board, with a burst of as many. */
+/**
+ * Layouts per second for the whole board, shared by its processes. Evenly spaced, none saved up:
+ * a layout with its full redraw holds a process's event loop for several milliseconds, and a
+ * burst of them back to back is what everyone else's next line would wait behind.
+ */
 export const BOARD_LAYOUTS_PER_SECOND = 8;
 
 export interface LayoutBudget {
@@ -18,19 +23,16 @@ export interface LayoutBudget {
   take(): number;
 }
 
+/** At most `perSecond` layouts a second, at least 1000 / perSecond ms apart. */
 export function createLayoutBudget(perSecond = BOARD_LAYOUTS_PER_SECOND, now: () => number = Date.now): LayoutBudget {
-  let tokens = perSecond;
-  let last = now();
+  const spacingMs = 1000 / perSecond;
+  let nextAt = -Infinity;
   return {
     take() {
       const t = now();
-      tokens = Math.min(perSecond, tokens + ((t - last) / 1000) * perSecond);
-      last = t;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return 0;
-      }
-      return Math.ceil(((1 - tokens) / perSecond) * 1000);
+      if (t < nextAt) return Math.ceil(nextAt - t);
+      nextAt = t + spacingMs;
+      return 0;
     },
   };
 }

@@ -13,7 +13,7 @@ import net from 'node:net';
 import { readProxyHeader } from './proxy-header.js';
 import ssh2, { type Connection } from 'ssh2';
 import type { Logger } from 'pino';
-import type { AuthConfig, ConnectionConfig, ServerConfig } from '../config.js';
+import { workerCount, type AuthConfig, type ConnectionConfig, type ServerConfig } from '../config.js';
 import type { BoardMetrics } from '../metrics/board-metrics.js';
 import type { UserStore } from '../store/store.js';
 import { plainAddress } from './address.js';
@@ -29,7 +29,7 @@ import type { HostKey } from './host-keys.js';
 import type { LoginAttempts } from './login-guard.js';
 import { createRefusalLog } from './refusal-log.js';
 import { createRefuser, REFUSAL_TEXT } from './refusal.js';
-import { createLayoutBudget } from './resize-throttle.js';
+import { BOARD_LAYOUTS_PER_SECOND, createLayoutBudget } from './resize-throttle.js';
 
 /** Refused sockets held at once while they are told why; past it they are simply closed. */
 const MAX_REFUSALS_HELD = 64;
@@ -37,7 +37,7 @@ const REFUSAL_DEADLINE_MS = 3000;
 const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 export interface SshServerDeps {
-  server: Pick<ServerConfig, 'algorithms' | 'proxy_protocol'>;
+  server: Pick<ServerConfig, 'algorithms' | 'proxy_protocol' | 'workers'>;
   connection: ConnectionConfig;
   auth: AuthConfig;
   bbsName: string;
@@ -87,7 +87,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
   const { counts } = deps;
   const refuser = createRefuser({ maxHeld: MAX_REFUSALS_HELD, deadlineMs: REFUSAL_DEADLINE_MS });
   const refusals = createRefusalLog(log, REFUSAL_LOG_INTERVAL_MS, (reason) => deps.metrics?.connectionRefused(reason));
-  const layouts = createLayoutBudget();
+  const layouts = createLayoutBudget(BOARD_LAYOUTS_PER_SECOND / workerCount(deps.server));
   const accepted = new Map<ConnId, Accepted>();
   /** Accepted sockets ssh2 has not announced yet (it emits 'connection' after the version line). */
   const byRemote = new Map<string, ConnId>();
