@@ -9,7 +9,7 @@
  *
  *   npm run bench                                  everything, N = 10, 100, 200, 500, 1000
  *   npm run bench -- --n 10,100 --only busy-room   a quick run: some sizes, some scenarios
- *   npm run bench -- --n 50 --only resize-storm    what window-change storms cost the others
+ *   npm run bench -- --n 200 --only resize-storm   what window-change storms cost the others
  *   npm run bench -- --heap-at 200                 also: heap snapshots, per-caller objects by type
  *   npm run bench -- --profile                     also: the board's CPU profile
  *   npm run bench -- --only instances --instances 3  fan-out over 3 instances on Redis vs one

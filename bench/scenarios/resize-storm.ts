@@ -12,9 +12,9 @@
  *
  * RSS alone cannot tell memory held from garbage V8 has not collected or pages it has not given
  * back, so after each run the JS heap is read beside RSS (not collected: live objects and garbage),
- * and once at the end after a full collection (a heap snapshot forces one, and leaves RSS
- * inflated, so it comes after every RSS figure). Heap figures are summed over every process of the
- * board, the workers holding the screens included.
+ * summed over every process of the board, the workers holding the screens included. No full
+ * collection is forced: the heap snapshot that forces one leaves RSS inflated for good, and the
+ * larger crowds are measured after the storm.
  */
 import type { BoardProcess, Heap } from '../board-process.js';
 import type { BenchCaller } from '../caller.js';
@@ -22,6 +22,7 @@ import type { Crowd } from '../crowd.js';
 import { formatTail, megabytes, signed } from '../stats.js';
 import { renderTable } from '../table.js';
 import { delay, SETTLE_MS } from '../timing.js';
+import { BOARD_LAYOUTS_PER_SECOND } from '../../src/ssh/resize-throttle.js';
 import { busyRoom, type BusyRoom } from './busy-room.js';
 
 export const BURST_CALLERS = 30;
@@ -48,8 +49,8 @@ export interface ResizeStorm {
   runs: StormRun[];
   /** The board's RSS before the first run, in KiB. */
   rssBeforeKb: number;
-  /** At the end, before and after a full collection, with RSS beside each. */
-  end: { rssKb: number; heap: Heap; collected: Heap; rssCollectedKb: number };
+  /** At the end. */
+  end: { rssKb: number; heap: Heap };
 }
 
 /** Sizes a person dragging a window corner goes through: widths 60–159, heights 20–49. */
@@ -71,22 +72,24 @@ export async function resizeStorm(board: BoardProcess, crowd: Crowd, seconds: nu
       }
     }
     const end = { rssKb: board.memory().rssKb, heap: await board.heap() };
-    const collected = await board.heap({ collect: true });
-    return { others: others.length, runs, rssBeforeKb, end: { ...end, collected, rssCollectedKb: board.memory().rssKb } };
+    return { others: others.length, runs, rssBeforeKb, end };
   } finally {
     await Promise.all(stormers.map((caller) => caller.close()));
   }
 }
 
-function stormRun(board: BoardProcess, others: readonly BenchCaller[], stormers: readonly BenchCaller[], kind: Kind, seconds: number): Promise<BusyRoom> {
+async function stormRun(board: BoardProcess, others: readonly BenchCaller[], stormers: readonly BenchCaller[], kind: Kind, seconds: number): Promise<BusyRoom> {
   const run = busyRoom(board, others, seconds, kind);
+  if (kind === 'calm') return run;
   if (kind === 'burst') {
     const sizes = Array.from({ length: BURST_CHANGES }, (_, step) => sizeAt(step));
     for (const caller of stormers) caller.sendWindowChanges(sizes);
   }
-  if (kind !== 'steady') return run;
-  const stop = keepResizing(stormers.slice(0, STEADY_CALLERS));
-  return run.finally(stop);
+  const stop = kind === 'steady' ? keepResizing(stormers.slice(0, STEADY_CALLERS)) : () => undefined;
+  const room = await run.finally(stop);
+  // The board may still owe each stormer its last layout: the next run must not pay for them.
+  await delay((stormers.length / BOARD_LAYOUTS_PER_SECOND) * 1000);
+  return room;
 }
 
 /** Each caller resizes STEADY_PER_SECOND times a second, spread over the second; returns the stop. */
@@ -157,8 +160,7 @@ export function renderResizeStorm(storm: ResizeStorm | undefined): string {
       "RSS added in the run: its peak over the board's RSS as it began, every process summed; median (lowest…highest) of the runs.",
       `Over all ${storm.runs.length} runs: RSS from ${megabytes(storm.rssBeforeKb)} MiB before the first (the storm's ${BURST_CALLERS} callers already connected) to ${megabytes(storm.end.rssKb)} MiB after the last (${signed((storm.end.rssKb - storm.rssBeforeKb) / 1024)}).`,
       'JS heap after: V8 heap in use once the run settled, not collected (live objects and garbage), every process summed.',
-      `At the end: JS heap ${megabytes(end.heap.usedKb)} MiB used of ${megabytes(end.heap.totalKb)} MiB reserved; ` +
-        `after a full collection ${megabytes(end.collected.usedKb)} MiB used of ${megabytes(end.collected.totalKb)} MiB (RSS then ${megabytes(end.rssCollectedKb)} MiB, the snapshot's own cost included).`,
+      `At the end: JS heap ${megabytes(end.heap.usedKb)} MiB used of ${megabytes(end.heap.totalKb)} MiB reserved.`,
       'targets (issue #7): p99 within 20% of the runs with no storm, and under 50 MB added by the storm',
     ],
   });

@@ -12,11 +12,15 @@ import type { PtySize } from './terminal.js';
 /** Layouts at most every this many ms per screen. */
 export const RESIZE_INTERVAL_MS = 250;
 /**
- * Layouts per second for the whole board, shared by its processes. Evenly spaced, none saved up:
- * a layout with its full redraw holds a process's event loop for several milliseconds, and a
- * burst of them back to back is what everyone else's next line would wait behind.
+ * Layouts per second for the whole board, shared by its processes. A layout with its full redraw
+ * holds a process's event loop for ~2-3 ms (a 120×40 screen), and every line that arrives
+ * meanwhile reaches that process's screens as much later. At 2 a second per process that is under
+ * 1% of the time, too little to move the 99th percentile of everyone else's lines, whatever the
+ * resizing callers do. Evenly spaced, none saved up: a burst of layouts back to back would hold
+ * the loop for all of them at once. One caller dragging a window alone gets a layout every
+ * 250 ms on a board of one process, every 500 ms on one of two.
  */
-export const BOARD_LAYOUTS_PER_SECOND = 8;
+export const BOARD_LAYOUTS_PER_SECOND = 4;
 
 export interface LayoutBudget {
   /** Takes one layout if one is free now (returns 0), else says how many ms until one is. */
