@@ -13,7 +13,7 @@ const START_TIMEOUT_MS = 30_000;
  * What Node prints on stderr when it writes a report: expected, not a problem. Workers share the
  * stream, so one's "Writing … to file: " may be cut from its file name by another's line.
  */
-const REPORT_CHATTER = /^(Writing Node\.js report to file: .*|Node\.js report completed|report\.[\d.]+\.json)$/;
+const REPORT_CHATTER = /^(Writing Node\.js report to file:( .*)?|Node\.js report completed|report\.[\d.]+\.json)$/;
 /**
  * "[pid:0x…]  1234 ms: Mark-Compact 120.1 (150.0) -> 100.0 (140.0) MB, 20.5 / 0.1 ms …": the first
  * figure is the pause. Node 24.22 puts "pooled: 0 MB, " before it.
