@@ -114,11 +114,6 @@ const schema = z.strictObject({
 });
 
 export type Config = z.infer<typeof schema>;
-
-/** The processes serving callers: `server.workers`, where "auto" is one per core. */
-export function workerCount(server: Pick<Config['server'], 'workers'>): number {
-  return server.workers === 'auto' ? os.availableParallelism() : server.workers;
-}
 export type ServerConfig = Config['server'];
 export type ConnectionConfig = Config['connection'];
 export type AuthConfig = Config['auth'];
@@ -127,6 +122,11 @@ export type RoomConfig = Config['room'];
 export type StoreConfig = Config['store'];
 export type BbsConfig = Config['bbs'];
 export type MetricsConfig = Config['metrics'];
+
+/** The processes serving callers: `server.workers`, where "auto" is one per core. */
+export function workerCount(server: Pick<Config['server'], 'workers'>): number {
+  return server.workers === 'auto' ? os.availableParallelism() : server.workers;
+}
 
 /** A `listen` value split into what net.Server.listen takes. */
 export function parseListen(value: string): { host: string; port: number } {
