@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
+import { generateKeyPair } from '../src/keys/generate.js';
 import { loadHostKeys } from '../src/ssh/host-keys.js';
 import { openDatabase } from '../src/store/db.js';
 import { createPasswordHasher, type PasswordHasher } from '../src/store/passwords.js';
@@ -126,16 +127,9 @@ async function oneHashForAll(): Promise<PasswordHasher> {
   return { hash: async () => phc, verify: real.verify, running: 0, waiting: 0 };
 }
 
-/**
- * An ed25519 key pair in OpenSSH format. ssh2's generator drops a public key's leading zero byte,
- * so about 1 key in 256 comes out malformed (mscdex/ssh2#1390, #1513): such a key is made again.
- */
+/** An ed25519 key pair: the private key in OpenSSH format, and its public blob for the database. */
 function generateKey(): { algo: string; blob: Buffer; privateKey: string } {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const keys = ssh2.utils.generateKeyPairSync('ed25519');
-    const parsed = ssh2.utils.parseKey(keys.private);
-    if (parsed instanceof Error || Array.isArray(parsed)) continue;
-    return { algo: parsed.type, blob: parsed.getPublicSSH(), privateKey: keys.private };
-  }
-  throw new Error('ssh2 did not generate a usable ed25519 key in 20 attempts');
+  const keys = generateKeyPair('ed25519');
+  const parsed = ssh2.utils.parseKey(keys.private) as ssh2.ParsedKey;
+  return { algo: parsed.type, blob: parsed.getPublicSSH(), privateKey: keys.private };
 }

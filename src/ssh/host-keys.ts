@@ -7,6 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ssh2 from 'ssh2';
+import { generateKeyPair } from '../keys/generate.js';
 import { fingerprintOf } from '../keys/openssh.js';
 
 // ssh2 is CommonJS: Node's ESM loader exposes only its default export.
@@ -26,17 +27,13 @@ const KINDS = [
   { type: 'rsa', file: 'ssh_host_rsa_key', generate: () => generateReadable('rsa') },
 ] as const;
 
-/**
- * ssh2's generator drops a leading zero byte of an ed25519 public key about once in 256 keys,
- * leaving a private key nobody can read (mscdex/ssh2#1390). Check each one before it is written.
- */
+/** A key that ssh2 can read back, as a string; the generator's failures become a HostKeyError. */
 function generateReadable(type: 'ed25519' | 'rsa'): string {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const pair = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 3072 }) : utils.generateKeyPairSync('ed25519');
-    const parsed = utils.parseKey(pair.private);
-    if (!(parsed instanceof Error) && !Array.isArray(parsed)) return pair.private;
+  try {
+    return generateKeyPair(type).private;
+  } catch (err) {
+    throw new HostKeyError((err as Error).message);
   }
-  throw new HostKeyError(`could not generate a readable ${type} host key`);
 }
 
 export class HostKeyError extends Error {

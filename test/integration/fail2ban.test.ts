@@ -13,6 +13,7 @@ import { utils } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient } from '../helpers/caller.js';
 import { PASSWORD, useRoom } from '../helpers/room.js';
+import { generateKeyPair } from '../../src/keys/generate.js';
 
 const FILTER = fileURLToPath(new URL('../../contrib/fail2ban/filter.d/ssh-bbs.conf', import.meta.url));
 const room = useRoom();
@@ -47,7 +48,7 @@ describe('fail2ban', () => {
     alice.type('/quit\r');
     await alice.closed;
     // A key alice's account does not have, then her password: not a failure.
-    const unbound = utils.generateKeyPairSync('ed25519').private;
+    const unbound = generateKeyPair('ed25519').private;
     const withKey = await connectClient(board.port, { username: 'alice', privateKey: unbound, password: PASSWORD, authHandler: ['publickey', 'password'] });
     withKey.end();
     await expect.poll(() => board.board.connectionCount()).toBe(0);

@@ -2,10 +2,10 @@
  * The board's front door through a real ssh2 client: registration, logins, lockout, lines, channel
  * policy and hostile PTYs. Screens are read through a headless terminal emulator.
  */
-import { utils } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBoard, type TestBoard } from '../helpers/board.js';
 import { connectCaller, connectClient, type Caller } from '../helpers/caller.js';
+import { generateKeyPair } from '../../src/keys/generate.js';
 
 const PASSWORD = 'correct horse battery';
 let board: TestBoard | undefined;
@@ -85,7 +85,7 @@ describe('registration', () => {
 
   it('binds the public key the newcomer offered, so the next login needs no password', async () => {
     board = await startBoard();
-    const key = utils.generateKeyPairSync('ed25519');
+    const key = generateKeyPair('ed25519');
     const caller = await call({ username: 'new', privateKey: key.private, authHandler: ['publickey'] });
     await caller.waitFor('Handle');
     await caller.waitFor('SHA256:');
@@ -141,7 +141,7 @@ describe('logging in', () => {
   it('refuses a key that is not bound to the account', async () => {
     board = await startBoard();
     await board.board.users.create({ handle: 'alice', password: PASSWORD });
-    const key = utils.generateKeyPairSync('ed25519');
+    const key = generateKeyPair('ed25519');
     await expect(connectClient(board.port, { username: 'alice', privateKey: key.private, authHandler: ['publickey'] })).rejects.toThrow(
       /authentication methods failed/,
     );

@@ -15,6 +15,7 @@ import { parsePublicKey } from '../../src/keys/openssh.js';
 import { connectCaller, connectClient } from '../helpers/caller.js';
 import { PASSWORD, useRoom, WAIT_MS } from '../helpers/room.js';
 import { clientInTmux, hasTmuxAndSsh, pythonWithParamiko, type TmuxSsh } from '../helpers/tmux.js';
+import { generateKeyPair } from '../../src/keys/generate.js';
 
 const room = useRoom();
 const sessions: TmuxSsh[] = [];
@@ -27,7 +28,7 @@ afterEach(() => {
 /** An ed25519 pair the board can read (ssh2's generator sometimes drops a leading zero byte, mscdex/ssh2#1390). */
 function keyPair(): { private: string; public: string; fingerprint: string } {
   for (;;) {
-    const key = utils.generateKeyPairSync('ed25519');
+    const key = generateKeyPair('ed25519');
     const parsed = parsePublicKey(key.public);
     if (parsed.ok) return { ...key, fingerprint: parsed.key.fingerprint };
   }

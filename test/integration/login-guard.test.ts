@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startBoard, type TestBoard } from '../helpers/board.js';
 import { connectCaller, connectClient, type Caller } from '../helpers/caller.js';
 import { fillHashQueue } from '../helpers/hash-queue.js';
+import { generateKeyPair } from '../../src/keys/generate.js';
 
 const PASSWORD = 'correct horse battery';
 let board: TestBoard | undefined;
@@ -39,7 +40,7 @@ function keyboardLogin(port: number, username: string, password: string, localAd
 describe('login guard', () => {
   it('slows guessing at one account from many addresses, but a bound key gets in at once', async () => {
     board = await startBoard({ auth: { max_login_attempts: 2 } });
-    const key = utils.generateKeyPairSync('ed25519');
+    const key = generateKeyPair('ed25519');
     const pub = utils.parseKey(key.public);
     if (pub instanceof Error) throw pub;
     await board.board.users.create({ handle: 'alice', password: PASSWORD, key: { algo: pub.type, blob: pub.getPublicSSH() } });
@@ -68,7 +69,7 @@ describe('login guard', () => {
   it('an unbound key is not a failed login: it is logged by its fingerprint and the password is asked for', async () => {
     board = await startBoard();
     await board.board.users.create({ handle: 'alice', password: PASSWORD });
-    const key = utils.generateKeyPairSync('ed25519');
+    const key = generateKeyPair('ed25519');
     await expect(connectClient(board.port, { username: 'alice', privateKey: key.private, authHandler: ['publickey'] })).rejects.toThrow(
       /authentication methods failed/,
     );

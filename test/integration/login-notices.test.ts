@@ -8,12 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, utils } from 'ssh2';
+import { Client } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBoard, type TestBoard } from '../helpers/board.js';
 import { connectClient } from '../helpers/caller.js';
 import { fillHashQueue } from '../helpers/hash-queue.js';
 import { clientInTmux, hasTmuxAndSsh, type TmuxSsh } from '../helpers/tmux.js';
+import { generateKeyPair } from '../../src/keys/generate.js';
 
 const PASSWORD = 'correct horse battery';
 let board: TestBoard | undefined;
@@ -94,7 +95,7 @@ describe('a key not bound yet', () => {
   it('the ssh2 client gets a banner saying so, and the password still logs in', async () => {
     board = await startBoard();
     await board.board.users.create({ handle: 'alice', password: PASSWORD });
-    const key = utils.generateKeyPairSync('ed25519');
+    const key = generateKeyPair('ed25519');
     const banners: string[] = [];
     const client = new Client();
     client.on('banner', (text: string) => banners.push(text));

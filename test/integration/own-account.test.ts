@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePublicKey } from '../../src/keys/openssh.js';
 import { connectCaller } from '../helpers/caller.js';
 import { PASSWORD, useRoom, WAIT_MS } from '../helpers/room.js';
+import { generateKeyPair } from '../../src/keys/generate.js';
 
 const room = useRoom();
 
@@ -17,7 +18,7 @@ const room = useRoom();
  */
 function readableKeyPair(): { private: string; public: string } {
   for (;;) {
-    const key = utils.generateKeyPairSync('ed25519');
+    const key = generateKeyPair('ed25519');
     if (parsePublicKey(key.public).ok) return key;
   }
 }

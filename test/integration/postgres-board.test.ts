@@ -5,12 +5,12 @@
  * process, BBS_DATABASE_URL) ends the banned caller's call and refuses the next one. The
  * database's password never reaches a log line.
  */
-import { utils } from 'ssh2';
 import { afterEach, expect, it } from 'vitest';
 import { runBbs, type CliRun } from '../helpers/cli-process.js';
 import { connectCaller, type Caller, type CallerOptions } from '../helpers/caller.js';
 import { startBoard, type TestBoard } from '../helpers/board.js';
 import { usePostgresDatabase } from '../helpers/postgres.js';
+import { generateKeyPair } from '../../src/keys/generate.js';
 
 const PASSWORD = 'correct horse battery';
 const SECRET = 'pg-board-secret';
@@ -61,7 +61,7 @@ function bbs(argv: string[], input = ''): Promise<CliRun> {
 it('registers, logs in by key and by password, keeps the room across a restart, and a CLI ban bites', async () => {
   let board = await start();
   expect(board.logs().find((line) => line.msg === 'database open')?.database).toMatch(/^PostgreSQL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/bbs_test_\w+$/);
-  const key = utils.generateKeyPairSync('ed25519');
+  const key = generateKeyPair('ed25519');
   const newcomer = await call(board, { username: 'new', privateKey: key.private, authHandler: ['publickey'] });
   await newcomer.waitFor('Handle', WAIT_MS);
   await newcomer.waitFor('SHA256:', WAIT_MS);

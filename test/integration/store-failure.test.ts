@@ -3,10 +3,10 @@
  * SSH refuses, and the board a logged error; never an unhandled rejection or a crashed board. The
  * room keeps talking when its history cannot be kept.
  */
-import { utils } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBoard, type TestBoard } from '../helpers/board.js';
 import { connectCaller, connectClient } from '../helpers/caller.js';
+import { generateKeyPair } from '../../src/keys/generate.js';
 
 const PASSWORD = 'correct horse battery';
 let board: TestBoard | undefined;
@@ -21,7 +21,7 @@ const failures = () => board!.logs().filter((line) => line.msg === 'authenticati
 describe('a store that fails during login', () => {
   it('refuses password, keyboard-interactive and key logins, logs each, and the board goes on', async () => {
     board = await startBoard();
-    const key = utils.generateKeyPairSync('ed25519');
+    const key = generateKeyPair('ed25519');
     await board.board.users.create({ handle: 'alice', password: PASSWORD });
     await board.board.stores.close();
     for (const authHandler of [['password'], ['keyboard-interactive']] as const) {
