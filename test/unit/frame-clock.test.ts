@@ -3,7 +3,7 @@
  * ago (a caller's own keystroke echo) waits out its own cooling without holding back the others.
  */
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFrameClock, FRAME_MS, type FrameMember } from '../../src/ui/frame-clock.js';
 
 /** A screen that draws itself in every frame, notes each draw in `log`, then runs `after`. */
@@ -64,24 +64,32 @@ describe('frame clock', () => {
     slot.close();
   });
 
-  it('sends the shared bytes of a frame before any screen draws itself', async () => {
-    const log: string[] = [];
-    const clock = createFrameClock();
-    const resized = clock.join(screen('resized draws itself', log));
-    const sharing = (name: string): FrameMember => {
-      const output = Object.assign(new EventEmitter(), { writableLength: 0, write: () => log.push(`${name} written`) });
-      const frame = { key: 'bottom', bytes: () => Buffer.from('row'), commit: () => undefined };
-      return { ...screen(name, log), output: output as unknown as FrameMember['output'], shared: () => frame };
-    };
-    const readers = ['a', 'b'].map((name) => clock.join(sharing(name)));
-    // A screen's first frame is always its own; the readers' second frames are shared.
-    for (const reader of readers) reader.request(false);
-    await expect.poll(() => log).toEqual(['a', 'b']);
-    log.length = 0;
-    await new Promise((resolve) => setTimeout(resolve, FRAME_MS)); // their cooling ends
-    resized.request(true);
-    for (const reader of readers) reader.request(false);
-    await expect.poll(() => log).toEqual(['a written', 'b written', 'resized draws itself']);
-    for (const slot of [resized, ...readers]) slot.close();
+  it('sends the shared bytes of a frame before any screen draws itself', () => {
+    // The clock's own timers (its next tick and each screen's cooling) are driven by hand.
+    vi.useFakeTimers({ toFake: ['setImmediate', 'setTimeout', 'clearTimeout'] });
+    try {
+      const log: string[] = [];
+      const clock = createFrameClock();
+      const resized = clock.join(screen('resized draws itself', log));
+      const sharing = (name: string): FrameMember => {
+        const output = Object.assign(new EventEmitter(), { writableLength: 0, write: () => log.push(`${name} written`) });
+        const frame = { key: 'bottom', bytes: () => Buffer.from('row'), commit: () => undefined };
+        return { ...screen(name, log), output: output as unknown as FrameMember['output'], shared: () => frame };
+      };
+      const readers = ['a', 'b'].map((name) => clock.join(sharing(name)));
+      // A screen's first frame is always its own; the readers' second frames are shared.
+      for (const reader of readers) reader.request(false);
+      vi.runOnlyPendingTimers();
+      expect(log).toEqual(['a', 'b']);
+      log.length = 0;
+      vi.advanceTimersByTime(FRAME_MS); // their cooling ends
+      resized.request(true);
+      for (const reader of readers) reader.request(false);
+      vi.runOnlyPendingTimers();
+      expect(log).toEqual(['a written', 'b written', 'resized draws itself']);
+      for (const slot of [resized, ...readers]) slot.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
