@@ -3,7 +3,7 @@
  * second login would replace the first), callers connected a few at a time, each from its own
  * loopback address, and set-up times kept.
  */
-import { BenchCaller, type SetupTimes } from './caller.js';
+import { BenchCaller, readyCaller, type SetupTimes } from './caller.js';
 import type { Account } from './workspace.js';
 
 /** Logins in flight at once: a crowd arriving, within the board's pre-auth cap (the bench config's 64). */
@@ -39,19 +39,34 @@ export class Crowd {
     return { ...account, localAddress: loopbackAddress(n) };
   }
 
-  /** Connects `count` more callers by key (120×40); resolves with each one's set-up times. */
+  /**
+   * Connects `count` more callers by key (120×40); resolves with each one's set-up times, once
+   * every caller's screen is parsed. Meanwhile the screens nobody reads (the crowd's, and each
+   * newcomer's once it is in) are parsed afterwards: see BenchCaller.deferParsing.
+   */
   async grow(count: number, concurrency = DIAL_CONCURRENCY): Promise<SetupTimes[]> {
-    const joined = await this.dial(count, concurrency);
+    for (const caller of this.callers) caller.deferParsing();
+    const joined = await this.dial(count, concurrency, (caller) => caller.deferParsing()).finally(() =>
+      Promise.all(this.callers.map((caller) => caller.catchUp())),
+    );
     this.callers.push(...joined.map((j) => j.caller));
+    await Promise.all(joined.map((j) => j.caller.catchUp()));
     return joined.map((j) => j.times);
   }
 
   /** Connects `count` callers that are not part of the crowd (the caller owns them). */
-  async dial(count: number, concurrency = DIAL_CONCURRENCY): Promise<Array<{ caller: BenchCaller; times: SetupTimes }>> {
+  async dial(
+    count: number,
+    concurrency = DIAL_CONCURRENCY,
+    onIn: (caller: BenchCaller) => void = () => undefined,
+  ): Promise<Array<{ caller: BenchCaller; times: SetupTimes }>> {
     const accounts = Array.from({ length: count }, () => this.takeAccount());
-    return mapLimited(accounts, concurrency, (account) =>
-      BenchCaller.connect({ port: this.port, handle: account.handle, privateKey: account.privateKey, localAddress: account.localAddress }),
-    );
+    const ready = accounts.map((a) => readyCaller({ port: this.port, handle: a.handle, privateKey: a.privateKey, localAddress: a.localAddress }));
+    return mapLimited(ready, concurrency, async (caller) => {
+      const joined = await BenchCaller.connect(caller);
+      onIn(joined.caller);
+      return joined;
+    });
   }
 
   /** Hangs up on everyone at once. */
