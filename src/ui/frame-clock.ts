@@ -21,6 +21,14 @@ export const RENDER_MARK = 64 * 1024;
  */
 export const FRAME_MS = 30;
 
+/**
+ * A line nobody is waiting for (someone joined or left) is drawn within this long, with whatever
+ * else arrives meanwhile, instead of in the next frame. When a crowd arrives every screen in the
+ * room would otherwise draw a frame of join lines every FRAME_MS: 33 writes a second to every
+ * caller, each a packet sealed and sent, while the board is busiest letting the newcomers in.
+ */
+export const SOON_MS = 250;
+
 export interface SharedFrame {
   /** Screens whose frames have equal keys this frame are sent the same bytes. */
   readonly key: string;
@@ -50,6 +58,11 @@ export interface FrameSlot {
    * changed). Requests before the frame runs make one frame.
    */
   request(full: boolean): void;
+  /**
+   * Asks for a frame within SOON_MS, for new log lines nobody is waiting for. The screens that
+   * ask this way meet in one frame (sharing its bytes); any other request meanwhile draws sooner.
+   */
+  requestSoon(): void;
   /** Idempotent. No frame after this; stops listening to the channel. */
   close(): void;
 }
@@ -66,9 +79,29 @@ class BoardFrameClock implements FrameClock {
   private readonly due = new Set<Slot>();
   /** A frame due on the next tick. */
   private nextTick: NodeJS.Immediate | undefined;
+  /** Screens that asked for a frame within SOON_MS, and the timer that will schedule them. */
+  private readonly soon = new Set<Slot>();
+  private soonTimer: NodeJS.Timeout | undefined;
 
   join(member: FrameMember): FrameSlot {
-    return new Slot(member, (slot) => this.schedule(slot), (slot) => this.due.delete(slot));
+    return new Slot(member, {
+      schedule: (slot) => this.schedule(slot),
+      scheduleSoon: (slot) => this.scheduleSoon(slot),
+      unschedule: (slot) => {
+        this.due.delete(slot);
+        this.soon.delete(slot);
+      },
+    });
+  }
+
+  /** One timer for the board: every screen that asks within SOON_MS of the first draws in the same frame. */
+  private scheduleSoon(slot: Slot): void {
+    if (this.due.has(slot)) return;
+    this.soon.add(slot);
+    this.soonTimer ??= setTimeout(() => {
+      this.soonTimer = undefined;
+      for (const waiting of [...this.soon]) this.schedule(waiting);
+    }, SOON_MS);
   }
 
   /**
@@ -78,6 +111,7 @@ class BoardFrameClock implements FrameClock {
    * frame cool down together, so they keep meeting in the same frames and sharing their bytes.
    */
   private schedule(slot: Slot): void {
+    this.soon.delete(slot);
     this.due.add(slot);
     if (slot.cooling || this.nextTick) return;
     this.nextTick = setImmediate(() => {
@@ -149,8 +183,11 @@ class Slot implements FrameSlot {
 
   constructor(
     private readonly member: FrameMember,
-    private readonly schedule: (slot: Slot) => void,
-    private readonly unschedule: (slot: Slot) => void,
+    private readonly clock: {
+      schedule(slot: Slot): void;
+      scheduleSoon(slot: Slot): void;
+      unschedule(slot: Slot): void;
+    },
   ) {
     member.output.on('drain', this.onDrain);
   }
@@ -158,13 +195,17 @@ class Slot implements FrameSlot {
   request(full: boolean): void {
     if (this.closed) return;
     this.full ||= full;
-    if (!this.waitingForDrain) this.schedule(this);
+    if (!this.waitingForDrain) this.clock.schedule(this);
+  }
+
+  requestSoon(): void {
+    if (!this.closed && !this.waitingForDrain) this.clock.scheduleSoon(this);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.unschedule(this);
+    this.clock.unschedule(this);
     clearTimeout(this.stallTimer);
     this.member.output.removeListener('drain', this.onDrain);
   }

@@ -33,6 +33,8 @@ export interface BbsScreen {
    * when there is none, it declines, or a full render was asked for too.
    */
   requestFrame(): void;
+  /** requestFrame(), drawn within SOON_MS with other screens: for lines nobody is waiting for. */
+  requestFrameSoon(): void;
   /**
    * While set, a frame with nothing but requestFrame() since the last one asks `planner` first:
    * a SharedFrame is sent with the same bytes to every screen of its key, undefined renders as usual.
@@ -191,6 +193,10 @@ class ScreenOverChannel implements BbsScreen {
 
   requestFrame(): void {
     if (!this.isDestroyed) this.slot.request(false);
+  }
+
+  requestFrameSoon(): void {
+    if (!this.isDestroyed) this.slot.requestSoon();
   }
 
   setSharedFrames(planner: (() => SharedFrame | undefined) | undefined): void {

@@ -134,7 +134,9 @@ class TeleconferenceScreen implements Teleconference {
     const shared = isShared(message, this.viewer(), format);
     for (const row of formatRows(message, this.viewer(), format)) this.log.append(row, shared);
     if (!earlier && needsBell(message, this.viewer())) this.bbs.bell();
-    this.bbs.requestFrame();
+    // Comings and goings are drawn within a quarter of a second; what someone said, at once.
+    if (message.kind === 'join' || message.kind === 'leave') this.bbs.requestFrameSoon();
+    else this.bbs.requestFrame();
   }
 
   showHistory(messages: readonly ChatMessage[]): void {

@@ -75,6 +75,8 @@ describe('instances sharing one Redis', () => {
     await second.waitFor('*** alice has joined the chat ***', WAIT_MS);
     second.type('/who\r');
     await second.waitFor(who('bob', 0, 'alice', 0), WAIT_MS);
+    // Comings and goings are drawn within a quarter of a second, not at once.
+    await bob.waitFor('*** alice has left the chat ***', WAIT_MS);
     expect(occurrences(bob.screen(), '*** alice has left the chat ***')).toBe(1);
   });
 

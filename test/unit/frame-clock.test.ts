@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { createFrameClock, FRAME_MS, type FrameMember } from '../../src/ui/frame-clock.js';
+import { createFrameClock, FRAME_MS, SOON_MS, type FrameMember } from '../../src/ui/frame-clock.js';
 
 /** A screen that draws itself in every frame, notes each draw in `log`, then runs `after`. */
 function screen(name: string, log: string[], after: () => void = () => undefined): FrameMember {
@@ -20,6 +20,23 @@ function screen(name: string, log: string[], after: () => void = () => undefined
       throw error;
     },
   };
+}
+
+/** A screen at the bottom of the log: its frames are shared ones, and each write is noted in `log`. */
+function sharing(name: string, log: string[]): FrameMember {
+  const output = Object.assign(new EventEmitter(), { writableLength: 0, write: () => log.push(`${name} written`) });
+  const frame = { key: 'bottom', bytes: () => Buffer.from('row'), commit: () => undefined };
+  return { ...screen(name, log), output: output as unknown as FrameMember['output'], shared: () => frame };
+}
+
+/** Runs `test` with the clock's own timers (its next tick, each screen's cooling) driven by hand. */
+function withHandTimers(test: () => void): void {
+  vi.useFakeTimers({ toFake: ['setImmediate', 'setTimeout', 'clearTimeout'] });
+  try {
+    test();
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 describe('frame clock', () => {
@@ -65,18 +82,11 @@ describe('frame clock', () => {
   });
 
   it('sends the shared bytes of a frame before any screen draws itself', () => {
-    // The clock's own timers (its next tick and each screen's cooling) are driven by hand.
-    vi.useFakeTimers({ toFake: ['setImmediate', 'setTimeout', 'clearTimeout'] });
-    try {
+    withHandTimers(() => {
       const log: string[] = [];
       const clock = createFrameClock();
       const resized = clock.join(screen('resized draws itself', log));
-      const sharing = (name: string): FrameMember => {
-        const output = Object.assign(new EventEmitter(), { writableLength: 0, write: () => log.push(`${name} written`) });
-        const frame = { key: 'bottom', bytes: () => Buffer.from('row'), commit: () => undefined };
-        return { ...screen(name, log), output: output as unknown as FrameMember['output'], shared: () => frame };
-      };
-      const readers = ['a', 'b'].map((name) => clock.join(sharing(name)));
+      const readers = ['a', 'b'].map((name) => clock.join(sharing(name, log)));
       // A screen's first frame is always its own; the readers' second frames are shared.
       for (const reader of readers) reader.request(false);
       vi.runOnlyPendingTimers();
@@ -88,8 +98,63 @@ describe('frame clock', () => {
       vi.runOnlyPendingTimers();
       expect(log).toEqual(['a written', 'b written', 'resized draws itself']);
       for (const slot of [resized, ...readers]) slot.close();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
+  });
+
+  it('draws the screens that ask soon together, SOON_MS after the first asked', () => {
+    withHandTimers(() => {
+      const log: string[] = [];
+      const clock = createFrameClock();
+      const readers = ['a', 'b', 'c'].map((name) => clock.join(sharing(name, log)));
+      for (const reader of readers) reader.request(false);
+      vi.runOnlyPendingTimers(); // their first, own frames
+      vi.advanceTimersByTime(FRAME_MS);
+      log.length = 0;
+      readers[0]!.requestSoon();
+      vi.advanceTimersByTime(SOON_MS - 100);
+      readers[1]!.requestSoon();
+      readers[2]!.requestSoon();
+      vi.advanceTimersByTime(99);
+      expect(log).toEqual([]);
+      vi.advanceTimersByTime(1);
+      vi.runOnlyPendingTimers(); // the frame's tick
+      expect(log).toEqual(['a written', 'b written', 'c written']);
+      for (const slot of readers) slot.close();
+    });
+  });
+
+  it('draws a screen that asked soon at once when it asks again meanwhile, and only then', () => {
+    withHandTimers(() => {
+      const log: string[] = [];
+      const clock = createFrameClock();
+      const [waiting, asking] = ['waiting', 'asking'].map((name) => clock.join(sharing(name, log)));
+      for (const slot of [waiting!, asking!]) slot.request(false);
+      vi.runOnlyPendingTimers();
+      vi.advanceTimersByTime(FRAME_MS);
+      log.length = 0;
+      waiting!.requestSoon();
+      asking!.requestSoon();
+      asking!.request(false); // a line someone said: now, with the join line before it
+      vi.advanceTimersByTime(0);
+      vi.runOnlyPendingTimers();
+      expect(log).toEqual(['asking written']);
+      vi.advanceTimersByTime(SOON_MS);
+      vi.runOnlyPendingTimers();
+      expect(log).toEqual(['asking written', 'waiting written']);
+      for (const slot of [waiting!, asking!]) slot.close();
+    });
+  });
+
+  it('does not draw a screen that asked soon and was closed', () => {
+    withHandTimers(() => {
+      const log: string[] = [];
+      const clock = createFrameClock();
+      const slot = clock.join(screen('gone', log));
+      slot.requestSoon();
+      slot.close();
+      vi.advanceTimersByTime(SOON_MS);
+      vi.runOnlyPendingTimers();
+      expect(log).toEqual([]);
+    });
   });
 });
