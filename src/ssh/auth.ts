@@ -12,13 +12,14 @@
  * ended, told why. Every reject lists the methods that remain: PuTTY gives up with "No supported
  * authentication methods" when a reject lists none.
  */
-import ssh2, { type AuthContext, type KeyboardAuthContext, type PublicKeyAuthContext, type PasswordAuthContext } from 'ssh2';
+import type { AuthContext, KeyboardAuthContext, PublicKeyAuthContext, PasswordAuthContext } from 'ssh2';
 import type { Logger } from 'pino';
 import { isValidHandle } from '../chat/text.js';
 import type { User, UserStore } from '../store/store.js';
 import { fingerprintOf } from '../keys/openssh.js';
 import type { LoginFailure } from '../metrics/board-metrics.js';
 import type { LoginAttempts } from './login-guard.js';
+import { verifySignature } from './signature-check.js';
 
 export const NEWCOMER_NAME = 'new';
 const METHODS: AuthContext['method'][] = ['publickey', 'keyboard-interactive', 'password'];
@@ -225,12 +226,6 @@ export class ConnectionAuth {
  */
 function isSha1Rsa(ctx: PublicKeyAuthContext): boolean {
   return ctx.key.algo === 'ssh-rsa' && !ctx.hashAlgo;
-}
-
-function verifySignature(ctx: PublicKeyAuthContext): boolean {
-  const key = ssh2.utils.parseKey(ctx.key.data);
-  if (key instanceof Error || Array.isArray(key) || !ctx.blob || !ctx.signature) return false;
-  return key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
 }
 
 const GIVE_UP_NOTICE = 'Too many failed login attempts. Goodbye.';
