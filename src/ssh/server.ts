@@ -26,6 +26,7 @@ import { createCallerConnection, type LiveConnection, type ShellStart } from './
 import { acceptSession } from './channel-policy.js';
 import type { Admitted, ConnectionCounts } from './connection-caps.js';
 import type { HostKey } from './host-keys.js';
+import { signingHostKey } from './host-key-signer.js';
 import type { LoginAttempts } from './login-guard.js';
 import { createRefusalLog } from './refusal-log.js';
 import { createRefuser, REFUSAL_TEXT } from './refusal.js';
@@ -76,7 +77,7 @@ export function createSshServer(deps: SshServerDeps): SshServer {
   const algorithms = ALGORITHM_SETS[deps.server.algorithms];
   const offer = createOffer(algorithms, deps.hostKeys.map((k) => k.type));
   const ssh = new ssh2.Server({
-    hostKeys: deps.hostKeys.map((k) => k.privateKey),
+    hostKeys: deps.hostKeys.map((k) => signingHostKey(k.privateKey)),
     algorithms: algorithms as unknown as ssh2.Algorithms,
     ident: 'ssh-bbs',
     keepaliveInterval: deps.connection.keepalive_seconds * 1000,

@@ -20,7 +20,7 @@ export interface SignedRequest {
 }
 
 /** The hash each key type signs with unless the request names one; ed25519 hashes inside. */
-const OWN_HASH: Readonly<Record<string, string | null>> = {
+export const OWN_HASH: Readonly<Record<string, string | null>> = {
   'ssh-ed25519': null,
   'ecdsa-sha2-nistp256': 'sha256',
   'ecdsa-sha2-nistp384': 'sha384',
