@@ -4,6 +4,8 @@
  * Start-up failures (bad config, unreadable host key, port in use) print one clear line and exit
  * non-zero; SIGTERM/SIGINT say goodbye to every caller and exit 0.
  */
+// First: ssh2 takes crypto.randomFillSync as it loads (see the module).
+import './ssh/padding-random.js';
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, workerCount } from './config.js';
 import { startPrimary, WorkerStartError } from './cluster/primary.js';
