@@ -272,6 +272,7 @@ export class LineEditor {
 
   /** A typed combining mark can merge into the grapheme after it; never leave the cursor inside one. */
   private snapForward(position: number): number {
+    if (position >= this.value.length) return this.value.length; // typed at the end: nothing after to merge into
     return graphemeBoundaries(this.value).find((b) => b >= position) ?? this.value.length;
   }
 }
@@ -282,7 +283,10 @@ export class LineEditor {
  * would fit again (e.g. after deleting).
  */
 function fitScroll(widths: number[], cursorIndex: number, start: number, width: number): number {
-  const span = (from: number, to: number) => widths.slice(from, to).reduce((a, b) => a + b, 0);
+  // Columns before each grapheme, so every span is one subtraction: a long line stays linear.
+  const before = [0];
+  for (const w of widths) before.push(before[before.length - 1]! + w);
+  const span = (from: number, to: number) => before[to]! - before[from]!;
   const cursorCell = Math.max(1, widths[cursorIndex] ?? 1);
   let first = start;
   while (first < cursorIndex && span(first, cursorIndex) + cursorCell > width) first++;

@@ -158,6 +158,7 @@ class ScreenOverChannel implements BbsScreen {
   private readonly slot: FrameSlot;
   private planner: (() => SharedFrame | undefined) | undefined;
   private cursorAt: { x: number; y: number } | null = null;
+  private rendering = false;
   private isDestroyed = false;
   private readonly onResize = () => this.relayout();
 
@@ -205,7 +206,8 @@ class ScreenOverChannel implements BbsScreen {
 
   setCursor(at: { x: number; y: number } | null): void {
     this.cursorAt = at;
-    this.requestRender();
+    // Set while rendering (the input line places it as it paints): this render places it.
+    if (!this.rendering) this.requestRender();
   }
 
   bell(): void {
@@ -227,7 +229,12 @@ class ScreenOverChannel implements BbsScreen {
   }
 
   private draw(): void {
-    this.screen.render();
+    this.rendering = true;
+    try {
+      this.screen.render();
+    } finally {
+      this.rendering = false;
+    }
     this.placeCursor();
   }
 
