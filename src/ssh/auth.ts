@@ -19,7 +19,7 @@ import type { User, UserStore } from '../store/store.js';
 import { fingerprintOf } from '../keys/openssh.js';
 import type { LoginFailure } from '../metrics/board-metrics.js';
 import type { LoginAttempts } from './login-guard.js';
-import { verifySignature } from './signature-check.js';
+import { verifySignature } from './key-objects.js';
 
 export const NEWCOMER_NAME = 'new';
 const METHODS: AuthContext['method'][] = ['publickey', 'keyboard-interactive', 'password'];

@@ -26,7 +26,7 @@ import { createCallerConnection, type LiveConnection, type ShellStart } from './
 import { acceptSession } from './channel-policy.js';
 import type { Admitted, ConnectionCounts } from './connection-caps.js';
 import type { HostKey } from './host-keys.js';
-import { signingHostKey } from './host-key-signer.js';
+import { signingHostKey } from './key-objects.js';
 import type { LoginAttempts } from './login-guard.js';
 import { createRefusalLog } from './refusal-log.js';
 import { createRefuser, REFUSAL_TEXT } from './refusal.js';

@@ -150,6 +150,20 @@ describe.runIf(hasCommand('ssh'))('no SHA-1 user-key signature', () => {
   });
 });
 
+describe.runIf(hasCommand('ssh'))('every host-key signature, and an ECDSA key, through OpenSSH', () => {
+  // The board makes these signatures and checks the caller's with Node KeyObjects of its own.
+  it.each(['ssh-ed25519', 'rsa-sha2-256', 'rsa-sha2-512'])('gets in by an ECDSA key with the %s host key', async (hostKey) => {
+    board = await startBoard();
+    const ecdsa = path.join(keyDir, `id_ecdsa_${hostKey}`);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-b', '384', '-N', '', '-C', 'matrix', '-f', ecdsa]);
+    const parsed = parsePublicKey(readFileSync(`${ecdsa}.pub`, 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.error);
+    await board.board.users.create({ handle: 'alice', password: PASSWORD, key: { algo: parsed.key.algo, blob: parsed.key.blob } });
+    const keyOnly = ['-i', ecdsa, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', 'PasswordAuthentication=no', '-o', 'KbdInteractiveAuthentication=no'];
+    expect(await sshOutput(board.port, [...keyOnly, '-o', `HostKeyAlgorithms=${hostKey}`])).toMatch(/does not run commands/);
+  });
+});
+
 describe.runIf(hasCommand('ssh'))('no SHA-1 host-key signature', () => {
   it.each(['compatible', 'modern'] as const)('an OpenSSH client that accepts only ssh-rsa is refused (%s)', async (algorithms) => {
     board = await startBoard({ server: { algorithms } });
