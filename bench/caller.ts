@@ -10,7 +10,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import xterm from '@xterm/headless';
-import ssh2, { type AuthenticationType, type ClientChannel, type ConnectConfig, type ParsedKey } from 'ssh2';
+import ssh2, { type ClientChannel, type ConnectConfig, type ParsedKey, type PublicKeyAuthMethod } from 'ssh2';
 
 const { Terminal } = xterm;
 const { Client, utils } = ssh2;
@@ -32,6 +32,9 @@ export interface CallerOptions {
   rows?: number;
 }
 
+/** The screen every bench caller has unless it asks for another: a common modern window. */
+export const SCREEN = { cols: 120, rows: 40 };
+
 /**
  * A caller ready to dial: its terminal open and its key loaded, as a person's are before they type
  * `ssh`. Made before the clock starts: on this machine the bench's 200 callers share the board's
@@ -50,9 +53,6 @@ export function readyCaller(options: CallerOptions): ReadyCaller {
   if (parsed instanceof Error) throw parsed;
   return { ...options, terminal, ...(parsed && { key: Array.isArray(parsed) ? parsed[0] : parsed }) };
 }
-
-/** The screen every bench caller has unless it asks for another: a common modern window. */
-export const SCREEN = { cols: 120, rows: 40 };
 
 /** Milliseconds from the start of the TCP connection. */
 export interface SetupTimes {
@@ -293,21 +293,15 @@ function login(options: ReadyCaller): Promise<ssh2.Client> {
       username: options.handle,
       readyTimeout: READY_TIMEOUT_MS,
       hostVerifier: () => true,
-      authHandler: options.key ? keyOnce(options.handle, options.key) : ['password'],
-      ...(options.key ? {} : { password: options.password }),
+      ...(options.key ? { authHandler: [keyMethod(options.handle, options.key)] } : { password: options.password, authHandler: ['password'] }),
     };
     client.connect(config);
   });
 }
 
-/** Offers the loaded key, once: ssh2 takes a parsed key from an auth handler as it is. */
-function keyOnce(username: string, key: ParsedKey): ConnectConfig['authHandler'] {
-  let offered = false;
-  return (_methods: AuthenticationType[] | null, _partial: boolean | null, next: (method: never) => void) => {
-    if (offered) return next(false as never);
-    offered = true;
-    next({ type: 'publickey', username, key } as never);
-  };
+/** The loaded key as it is, offered once: ssh2 takes a parsed key in an auth method. */
+function keyMethod(username: string, key: ParsedKey): PublicKeyAuthMethod {
+  return { type: 'publickey', username, key };
 }
 
 function openShell(client: ssh2.Client, cols: number, rows: number): Promise<ClientChannel> {

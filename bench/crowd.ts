@@ -46,12 +46,13 @@ export class Crowd {
    */
   async grow(count: number, concurrency = DIAL_CONCURRENCY): Promise<SetupTimes[]> {
     for (const caller of this.callers) caller.deferParsing();
-    const joined = await this.dial(count, concurrency, (caller) => caller.deferParsing()).finally(() =>
-      Promise.all(this.callers.map((caller) => caller.catchUp())),
-    );
-    this.callers.push(...joined.map((j) => j.caller));
-    await Promise.all(joined.map((j) => j.caller.catchUp()));
-    return joined.map((j) => j.times);
+    try {
+      const joined = await this.dial(count, concurrency, (caller) => caller.deferParsing());
+      this.callers.push(...joined.map((j) => j.caller));
+      return joined.map((j) => j.times);
+    } finally {
+      await Promise.all(this.callers.map((caller) => caller.catchUp()));
+    }
   }
 
   /** Connects `count` callers that are not part of the crowd (the caller owns them). */
