@@ -24,6 +24,7 @@ import { openStores } from './store/open-stores.js';
 import { createPasswordHasher } from './store/passwords.js';
 import { closeCrashedCalls } from './store/open-calls.js';
 import type { CommunityStore, HistoryStore, Stores, UserStore } from './store/store.js';
+import { createAccountWatch } from './account-watch.js';
 import { createDrawing } from './ui/drawing.js';
 import { prepareBlessed } from './ui/screen.js';
 import type { RefusalReason } from './metrics/board-metrics.js';
@@ -157,6 +158,7 @@ async function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardL
     callers: new ActiveCallers<CallerSession>(),
     room,
     drawing: createDrawing(now),
+    accounts: createAccountWatch({ community, log }),
     now,
     lineBusyMs: deps.lineBusyMs,
   };
@@ -196,6 +198,7 @@ async function assemble(config: Readonly<Config>, deps: BoardDeps, links: BoardL
     server.destroyAll();
     await telemetry.close();
     room.close();
+    sessionDeps.accounts.close();
     await links.close?.();
     await stores.close();
     log.info({ sessions: open.length }, 'board closed');

@@ -11,7 +11,7 @@ import type { Schedule } from './chat/send-queue.js';
 import { isHandleColor, type HandleColor } from './chat/handle-color.js';
 import type { Config } from './config.js';
 import { createAccountDirectory } from './account-directory.js';
-import { watchAccount } from './account-watch.js';
+import type { AccountWatch } from './account-watch.js';
 import { banText, createBoardModerator, kickText } from './board-moderator.js';
 import { startIdleTimer, type IdleTimerOptions } from './idle-timer.js';
 import type { ActiveCallers, Lines } from './nodes/lines.js';
@@ -26,6 +26,7 @@ export interface CommunityDeps {
   /** The board's authority over accounts' sessions, which reaches a call on any worker or instance. */
   lines: Lines;
   room: ChatManager;
+  accounts: AccountWatch;
 }
 
 type MemberPorts = Pick<MemberOptions, 'directory' | 'moderator' | 'pageCooldownMs' | 'maxMessageLength' | 'flood' | 'schedule'>;
@@ -67,20 +68,17 @@ export interface CallWatch {
 export function watchCall(deps: CommunityDeps, call: CallWatch): () => void {
   const { who, end } = call;
   const bbsName = deps.config.bbs.name;
-  const stopWatching = watchAccount({
+  const stopWatching = deps.accounts.watch({
     userId: who.id,
     handle: who.handle,
     callId: call.callId,
     since: call.since,
     role: who.role,
-    users: deps.users,
-    community: deps.community,
     onBanned: (ban) => end('banned', banText(bbsName, who.handle, ban)),
     onDeleted: () => end('cancelled', `\r\nThe account ${who.handle} was deleted. Goodbye.\r\n`),
     onKicked: (kick) => end('kicked', kickText(kick)),
     onRenamed: (to) => end('cancelled', `\r\nThe sysop renamed you to ${to}. Please call again as ${to}.\r\n`),
     onRoleChange: (role) => call.setSysop(role === 'sysop'),
-    onError: (err) => call.log.warn({ err }, 'could not read the account'),
   });
   const stopIdleTimer = startIdleTimer({
     idleMs: deps.config.connection.idle_minutes * 60_000,

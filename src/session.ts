@@ -21,6 +21,7 @@ import type { CommunityStore, User, UserStore } from './store/store.js';
 import { banText } from './board-moderator.js';
 import { handleColorHolder, memberPorts, watchCall } from './community-wiring.js';
 import { createAccountCommands } from './account-commands.js';
+import type { AccountWatch } from './account-watch.js';
 import type { Drawing } from './ui/drawing.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { goodbyeText, showLineBusy, welcomeLines } from './ui/banners.js';
@@ -39,6 +40,8 @@ export interface SessionDeps {
   room: ChatManager;
   /** The process's frame clock, shared log rows and minute ticker, for every caller's screen. */
   drawing: Drawing;
+  /** The process's watch over its running calls' accounts (bans, kicks, renames, roles). */
+  accounts: AccountWatch;
   now: () => number;
   /** How long the line-busy screen stays up (tests shorten it). */
   lineBusyMs?: number;

@@ -6,7 +6,27 @@
 import type { ChatMessage } from '../chat/messages.js';
 import { removeKeyOf } from './account-admin.js';
 import type { Database } from './db.js';
-import type { Ban, CommunityStore, KickRequest, LeaveResult, OpenCall, RecentCall, SysopAction, WaitingLimits, WaitingMessage } from './store.js';
+import type {
+  AccountNow,
+  Ban,
+  CommunityStore,
+  KickedCall,
+  KickRequest,
+  LeaveResult,
+  OpenCall,
+  RecentCall,
+  Role,
+  SysopAction,
+  WaitingLimits,
+  WaitingMessage,
+} from './store.js';
+
+interface BanRow {
+  banned: number;
+  ban_reason: string | null;
+  ban_until: number | null;
+  banned_by: string | null;
+}
 
 /** Like SqliteUserStore: the SQLite work is done when called, and the promise comes back settled. */
 export class SqliteCommunityStore implements CommunityStore {
@@ -65,13 +85,14 @@ export class SqliteCommunityStore implements CommunityStore {
 
   /** The ban in force on this account now; an expired one is lifted on the way. */
   async activeBan(userId: number): Promise<Ban | undefined> {
-    const row = this.sql.banOf.get(userId) as { banned: number; ban_reason: string | null; ban_until: number | null; banned_by: string | null } | undefined;
-    if (!row || row.banned !== 1) return undefined;
-    if (row.ban_until !== null && row.ban_until <= this.now()) {
-      this.sql.unban.run(userId);
-      return undefined;
-    }
-    return { reason: row.ban_reason ?? '', until: row.ban_until, by: row.banned_by ?? '' };
+    const row = this.sql.banOf.get(userId) as BanRow | undefined;
+    return row ? this.banInForce(userId, row) : undefined;
+  }
+
+  /** One read for every running call's account, however many: ids go in as one JSON array. */
+  async accountsNow(userIds: readonly number[]): Promise<Map<number, AccountNow>> {
+    const rows = this.sql.accountsNow.all(JSON.stringify(userIds)) as Array<BanRow & { id: number; handle: string; role: Role }>;
+    return new Map(rows.map((row) => [row.id, { handle: row.handle, role: row.role, ban: this.banInForce(row.id, row) }]));
   }
 
   /** Keeps a private line or page for a recipient who is not on the board, within the limits. */
@@ -106,9 +127,9 @@ export class SqliteCommunityStore implements CommunityStore {
     return removeKeyOf(this.db, userId, fingerprint);
   }
 
-  /** A running call says it is still there (boards that stop without closing their calls go quiet). */
-  async touchCall(callId: number): Promise<void> {
-    this.sql.touchCall.run(this.now(), callId);
+  /** Running calls say they are still there (boards that stop without closing their calls go quiet). */
+  async touchCalls(callIds: readonly number[]): Promise<void> {
+    if (callIds.length > 0) this.sql.touchCalls.run(this.now(), JSON.stringify(callIds));
   }
 
   /** Calls not ended and heard from within `freshMs`, by node. */
@@ -121,12 +142,17 @@ export class SqliteCommunityStore implements CommunityStore {
     this.sql.requestKick.run(userId, this.now(), request.by, request.reason);
   }
 
-  /** A kick asked for since `since` (this call's start), if any; every request for the account is used up. */
-  async takeKick(userId: number, since: number): Promise<KickRequest | undefined> {
+  /** The newest kick asked for each call since it began; every request for an account found is used up. */
+  async takeKicks(calls: readonly KickedCall[]): Promise<Map<number, KickRequest>> {
     const take = this.db.transaction(() => {
-      const row = this.sql.kickFor.get(userId, since) as KickRequest | undefined;
-      if (row) this.sql.clearKicks.run(userId);
-      return row;
+      const since = new Map(calls.map((call) => [call.userId, call.since]));
+      const found = new Map<number, KickRequest>();
+      // Newest first: the first request at or after a call's start is the one it hears.
+      for (const row of this.sql.kicksFor.all(JSON.stringify([...since.keys()])) as Array<KickRequest & { user_id: number; at: number }>) {
+        if (!found.has(row.user_id) && row.at >= (since.get(row.user_id) ?? Infinity)) found.set(row.user_id, { by: row.by, reason: row.reason });
+      }
+      for (const userId of found.keys()) this.sql.clearKicks.run(userId);
+      return found;
     });
     return take();
   }
@@ -138,6 +164,16 @@ export class SqliteCommunityStore implements CommunityStore {
 
   async actions(limit: number): Promise<SysopAction[]> {
     return this.sql.actions.all(limit) as SysopAction[];
+  }
+
+  /** The ban a row of users holds, if still in force; one whose end has passed is lifted. */
+  private banInForce(userId: number, row: BanRow): Ban | undefined {
+    if (row.banned !== 1) return undefined;
+    if (row.ban_until !== null && row.ban_until <= this.now()) {
+      this.sql.unban.run(userId);
+      return undefined;
+    }
+    return { reason: row.ban_reason ?? '', until: row.ban_until, by: row.banned_by ?? '' };
   }
 }
 
@@ -157,6 +193,9 @@ function prepare(db: Database) {
     ban: db.prepare('UPDATE users SET banned = 1, ban_reason = ?, ban_until = ?, banned_by = ? WHERE id = ?'),
     unban: db.prepare('UPDATE users SET banned = 0, ban_reason = NULL, ban_until = NULL, banned_by = NULL WHERE id = ?'),
     banOf: db.prepare('SELECT banned, ban_reason, ban_until, banned_by FROM users WHERE id = ?'),
+    accountsNow: db.prepare(
+      'SELECT id, handle, role, banned, ban_reason, ban_until, banned_by FROM users WHERE id IN (SELECT value FROM json_each(?))',
+    ),
     countFromTo: db.prepare('SELECT count(*) FROM waiting_messages WHERE to_id = ? AND from_id = ?').pluck(),
     countTo: db.prepare('SELECT count(*) FROM waiting_messages WHERE to_id = ?').pluck(),
     insertWaiting: db.prepare('INSERT INTO waiting_messages (to_id, from_id, at, json) VALUES (?, ?, ?, ?)'),
@@ -167,13 +206,13 @@ function prepare(db: Database) {
         'CASE WHEN c.ended_at IS NULL AND coalesce(c.seen_at, c.started_at) < ? THEN coalesce(c.seen_at, c.started_at) ELSE c.ended_at END AS ended_at ' +
         'FROM calls c JOIN users u ON u.id = c.user_id ORDER BY c.id DESC LIMIT ?',
     ),
-    touchCall: db.prepare('UPDATE calls SET seen_at = ? WHERE id = ?'),
+    touchCalls: db.prepare('UPDATE calls SET seen_at = ? WHERE id IN (SELECT value FROM json_each(?))'),
     openCalls: db.prepare(
       'SELECT u.handle, c.node, c.remote, c.started_at FROM calls c JOIN users u ON u.id = c.user_id ' +
         'WHERE c.ended_at IS NULL AND coalesce(c.seen_at, c.started_at) >= ? ORDER BY c.node',
     ),
     requestKick: db.prepare('INSERT INTO kick_requests (user_id, at, by, reason) VALUES (?, ?, ?, ?)'),
-    kickFor: db.prepare('SELECT by, reason FROM kick_requests WHERE user_id = ? AND at >= ? ORDER BY id DESC LIMIT 1'),
+    kicksFor: db.prepare('SELECT user_id, at, by, reason FROM kick_requests WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY id DESC'),
     clearKicks: db.prepare('DELETE FROM kick_requests WHERE user_id = ?'),
     logAction: db.prepare('INSERT INTO sysop_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
     actions: db.prepare('SELECT at, actor, action, target, detail FROM sysop_log ORDER BY id DESC LIMIT ?'),

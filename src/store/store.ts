@@ -102,6 +102,19 @@ export interface KickRequest {
   reason: string;
 }
 
+/** A running call whose account a kick may be asked for: kicks asked before `since` do not count. */
+export interface KickedCall {
+  userId: number;
+  since: number;
+}
+
+/** What a running call must notice about its account: see CommunityStore.accountsNow. */
+export interface AccountNow {
+  handle: string;
+  role: Role;
+  ban: Ban | undefined;
+}
+
 export interface SysopAction {
   at: number;
   actor: string;
@@ -159,6 +172,11 @@ export interface CommunityStore {
   unban(userId: number): Promise<void>;
   /** The ban in force now; one whose end has passed is lifted on the way and gives undefined. */
   activeBan(userId: number): Promise<Ban | undefined>;
+  /**
+   * These accounts as they are now, by id, in one read: what a running call must notice (a
+   * rename, a role change, a ban). A deleted account is missing; bans that ran out are lifted.
+   */
+  accountsNow(userIds: readonly number[]): Promise<Map<number, AccountNow>>;
   /** Keeps a private line or page for an absent recipient; the limits are checked and the insert made atomically. */
   leaveMessage(toId: number, fromId: number, message: ChatMessage, limits: WaitingLimits): Promise<LeaveResult>;
   /** The messages waiting for this account, oldest first; they are removed in the same step. */
@@ -171,13 +189,16 @@ export interface CommunityStore {
   recentCalls(limit: number, freshMs: number): Promise<RecentCall[]>;
   /** A caller unbinding one of their own keys; false when they have no such key. */
   removeKey(userId: number, fingerprint: string): Promise<boolean>;
-  /** A running call's heartbeat: openCalls counts it as fresh from now. */
-  touchCall(callId: number): Promise<void>;
+  /** Running calls' heartbeat, all in one write: openCalls counts each as fresh from now. */
+  touchCalls(callIds: readonly number[]): Promise<void>;
   /** Calls not ended and started or touched within the last `freshMs`, by node. */
   openCalls(freshMs: number): Promise<OpenCall[]>;
   requestKick(userId: number, request: KickRequest): Promise<void>;
-  /** The newest kick asked for at or after `since`; every request for the account is used up either way when one is found. */
-  takeKick(userId: number, since: number): Promise<KickRequest | undefined>;
+  /**
+   * For each running call, the newest kick asked for its account at or after the call's `since`,
+   * by account id; every request for an account found is used up in the same step.
+   */
+  takeKicks(calls: readonly KickedCall[]): Promise<Map<number, KickRequest>>;
   /** Who did what to whom: every sysop action, from the board or the CLI. */
   logAction(actor: string, action: string, target: string, detail?: string): Promise<void>;
   /** The latest `limit` actions, newest first. */

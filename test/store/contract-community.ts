@@ -85,6 +85,32 @@ export function describeCommunityContract(f: Fixture): void {
     });
   });
 
+  describe('CommunityStore accountsNow', () => {
+    it('reads the running calls\' accounts at once: handle, role and ban in force; a deleted one is missing', async () => {
+      const [bob, carol, dave, erin] = [await f.user('bob'), await f.user('carol'), await f.user('dave'), await f.user('erin')];
+      const { community, admin, users } = f.stores;
+      const ids = [bob, carol, dave, erin].map((user) => user.id);
+      expect(await community.accountsNow(ids)).toEqual(
+        new Map(['bob', 'carol', 'dave', 'erin'].map((handle, i) => [ids[i], { handle, role: 'user', ban: undefined }])),
+      );
+      await admin.renameUser('bob', 'Robert');
+      await users.setRole('carol', 'sysop');
+      await community.ban(dave.id, { until: f.time + 60_000, reason: 'spam', by: 'SysOp' });
+      await admin.deleteUser('erin');
+      expect(await community.accountsNow(ids)).toEqual(
+        new Map([
+          [bob.id, { handle: 'Robert', role: 'user', ban: undefined }],
+          [carol.id, { handle: 'carol', role: 'sysop', ban: undefined }],
+          [dave.id, { handle: 'dave', role: 'user', ban: { until: f.time + 60_000, reason: 'spam', by: 'SysOp' } }],
+        ]),
+      );
+      f.time += 60_000;
+      expect((await community.accountsNow([dave.id])).get(dave.id)?.ban).toBeUndefined();
+      expect((await users.findById(dave.id))?.banned).toBe(false);
+      expect(await community.accountsNow([])).toEqual(new Map());
+    });
+  });
+
   describe('CommunityStore waiting messages', () => {
     const limits = { perSender: 2, perRecipient: 3 };
 
@@ -121,17 +147,22 @@ export function describeCommunityContract(f: Fixture): void {
     });
 
     it('lists open calls heard from lately, by node, and not one whose board went quiet or that ended', async () => {
-      const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((h) => f.user(h)));
+      const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((h) => f.user(h)));
       const started = f.time;
       const alive = await f.stores.users.recordLogin(bob!.id, { node: 5, remote: '192.0.2.5' });
+      const alsoAlive = await f.stores.users.recordLogin(dave!.id, { node: 7, remote: '192.0.2.7' });
       await f.stores.users.recordLogin(alice!.id, { node: 2, remote: '192.0.2.2' });
       const ended = await f.stores.users.recordLogin(carol!.id, { node: 1, remote: '192.0.2.1' });
       await f.stores.users.recordLogout(ended);
-      expect((await f.stores.community.openCalls(1000)).map((c) => c.node)).toEqual([2, 5]);
+      expect((await f.stores.community.openCalls(1000)).map((c) => c.node)).toEqual([2, 5, 7]);
       f.time += 60_000;
-      await f.stores.community.touchCall(alive);
+      await f.stores.community.touchCalls([alive, alsoAlive]);
+      await f.stores.community.touchCalls([]);
       f.time += 60_000;
-      expect(await f.stores.community.openCalls(90_000)).toEqual([{ handle: 'bob', node: 5, remote: '192.0.2.5', startedAt: started }]);
+      expect(await f.stores.community.openCalls(90_000)).toEqual([
+        { handle: 'bob', node: 5, remote: '192.0.2.5', startedAt: started },
+        { handle: 'dave', node: 7, remote: '192.0.2.7', startedAt: started },
+      ]);
     });
 
     it('counts a call its board stopped hearing as ended when it was last heard from', async () => {
@@ -139,7 +170,7 @@ export function describeCommunityContract(f: Fixture): void {
       const call = await f.stores.users.recordLogin(bob.id, { node: 1, remote: '192.0.2.1' });
       const started = f.time;
       f.time += 30_000;
-      await f.stores.community.touchCall(call);
+      await f.stores.community.touchCalls([call]);
       const heard = f.time;
       f.time += 89_000;
       expect(await f.stores.community.recentCalls(5, 90_000)).toEqual([{ handle: 'bob', startedAt: started, endedAt: null }]);
@@ -148,16 +179,22 @@ export function describeCommunityContract(f: Fixture): void {
     });
 
     it('counts a kick only for the call it was asked for, and uses it up', async () => {
-      const bob = await f.user('bob');
+      const [bob, carol, dave] = [await f.user('bob'), await f.user('carol'), await f.user('dave')];
       const { community } = f.stores;
       await community.requestKick(bob.id, { by: 'cli', reason: 'old' });
       f.time += 1000;
       const since = f.time;
-      expect(await community.takeKick(bob.id, since)).toBeUndefined();
+      const calls = [bob, carol, dave].map((user) => ({ userId: user.id, since }));
+      expect(await community.takeKicks(calls)).toEqual(new Map());
       await community.requestKick(bob.id, { by: 'cli', reason: 'first' });
       await community.requestKick(bob.id, { by: 'SysOp', reason: 'now' });
-      expect(await community.takeKick(bob.id, since)).toEqual({ by: 'SysOp', reason: 'now' });
-      expect(await community.takeKick(bob.id, since)).toBeUndefined();
+      await community.requestKick(carol.id, { by: 'cli', reason: 'carol' });
+      // Carol's call began after her kick was asked for: not hers.
+      const later = [calls[0]!, { userId: carol.id, since: f.time + 1 }, calls[2]!];
+      expect(await community.takeKicks(later)).toEqual(new Map([[bob.id, { by: 'SysOp', reason: 'now' }]]));
+      expect(await community.takeKicks(calls)).toEqual(new Map([[carol.id, { by: 'cli', reason: 'carol' }]]));
+      expect(await community.takeKicks(calls)).toEqual(new Map());
+      expect(await community.takeKicks([])).toEqual(new Map());
     });
 
     it('keeps the sysop log, newest first, up to the limit', async () => {

@@ -95,11 +95,11 @@ describe('kicks and open calls', () => {
   it('a kick counts only for the call it was asked for, and is used up', async () => {
     await community.requestKick(ids.bob!, { by: 'cli', reason: 'old' });
     clock += 1000;
-    const since = clock;
-    expect(await community.takeKick(ids.bob!, since)).toBeUndefined();
+    const calls = [{ userId: ids.bob!, since: clock }];
+    expect(await community.takeKicks(calls)).toEqual(new Map());
     await community.requestKick(ids.bob!, { by: 'cli', reason: 'now' });
-    expect(await community.takeKick(ids.bob!, since)).toEqual({ by: 'cli', reason: 'now' });
-    expect(await community.takeKick(ids.bob!, since)).toBeUndefined();
+    expect(await community.takeKicks(calls)).toEqual(new Map([[ids.bob!, { by: 'cli', reason: 'now' }]]));
+    expect(await community.takeKicks(calls)).toEqual(new Map());
   });
 
   it('lists calls heard from lately, and not one whose board went quiet', async () => {
@@ -108,7 +108,7 @@ describe('kicks and open calls', () => {
     const alive = call(ids.alice!, 1);
     call(ids.bob!, 2);
     clock += 60_000;
-    await community.touchCall(alive);
+    await community.touchCalls([alive]);
     clock += 60_000;
     expect((await community.openCalls(90_000)).map((c) => c.handle)).toEqual(['alice']);
   });

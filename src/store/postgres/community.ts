@@ -7,18 +7,28 @@
 import type pg from 'pg';
 import type { ChatMessage } from '../../chat/messages.js';
 import type {
+  AccountNow,
   Ban,
   CommunityStore,
+  KickedCall,
   KickRequest,
   LeaveResult,
   OpenCall,
   RecentCall,
+  Role,
   SysopAction,
   WaitingLimits,
   WaitingMessage,
 } from '../store.js';
 import { removeKeyOf } from './account-admin.js';
 import { inTransaction } from './queries.js';
+
+interface BanRow {
+  banned: boolean;
+  ban_reason: string | null;
+  ban_until: number | null;
+  banned_by: string | null;
+}
 
 export class PostgresCommunityStore implements CommunityStore {
   constructor(
@@ -77,21 +87,19 @@ export class PostgresCommunityStore implements CommunityStore {
   }
 
   async activeBan(userId: number): Promise<Ban | undefined> {
-    const { rows } = await this.pool.query<{ banned: boolean; ban_reason: string | null; ban_until: number | null; banned_by: string | null }>(
-      'SELECT banned, ban_reason, ban_until, banned_by FROM users WHERE id = $1',
-      [userId],
+    const { rows } = await this.pool.query<BanRow>('SELECT banned, ban_reason, ban_until, banned_by FROM users WHERE id = $1', [userId]);
+    return rows[0] ? this.banInForce(userId, rows[0]) : undefined;
+  }
+
+  /** One query for every running call's account, however many. */
+  async accountsNow(userIds: readonly number[]): Promise<Map<number, AccountNow>> {
+    const { rows } = await this.pool.query<BanRow & { id: number; handle: string; role: Role }>(
+      'SELECT id, handle, role, banned, ban_reason, ban_until, banned_by FROM users WHERE id = ANY($1::bigint[])',
+      [userIds],
     );
-    const row = rows[0];
-    if (!row?.banned) return undefined;
-    if (row.ban_until !== null && row.ban_until <= this.now()) {
-      // Only the ban that ran out is lifted: a new one set meanwhile has another end.
-      await this.pool.query(
-        'UPDATE users SET banned = false, ban_reason = NULL, ban_until = NULL, banned_by = NULL WHERE id = $1 AND ban_until = $2',
-        [userId, row.ban_until],
-      );
-      return undefined;
-    }
-    return { reason: row.ban_reason ?? '', until: row.ban_until, by: row.banned_by ?? '' };
+    const found = new Map<number, AccountNow>();
+    for (const row of rows) found.set(row.id, { handle: row.handle, role: row.role, ban: await this.banInForce(row.id, row) });
+    return found;
   }
 
   async leaveMessage(toId: number, fromId: number, message: ChatMessage, limits: WaitingLimits): Promise<LeaveResult> {
@@ -139,8 +147,9 @@ export class PostgresCommunityStore implements CommunityStore {
     return removeKeyOf(this.pool, userId, fingerprint);
   }
 
-  async touchCall(callId: number): Promise<void> {
-    await this.pool.query('UPDATE calls SET seen_at = $1 WHERE id = $2', [this.now(), callId]);
+  async touchCalls(callIds: readonly number[]): Promise<void> {
+    if (callIds.length === 0) return;
+    await this.pool.query('UPDATE calls SET seen_at = $1 WHERE id = ANY($2::bigint[])', [this.now(), callIds]);
   }
 
   async openCalls(freshMs: number): Promise<OpenCall[]> {
@@ -161,18 +170,24 @@ export class PostgresCommunityStore implements CommunityStore {
     ]);
   }
 
-  async takeKick(userId: number, since: number): Promise<KickRequest | undefined> {
-    // One statement: the newest request is read and every request for the account used up together.
-    const { rows } = await this.pool.query<KickRequest>(
-      `WITH found AS (
-         SELECT requested_by AS "by", reason FROM kick_requests WHERE user_id = $1 AND at >= $2 ORDER BY id DESC LIMIT 1
+  async takeKicks(calls: readonly KickedCall[]): Promise<Map<number, KickRequest>> {
+    if (calls.length === 0) return new Map();
+    // One statement: each account's newest request since its call began is read, and every
+    // request of the accounts found used up together.
+    const { rows } = await this.pool.query<KickRequest & { user_id: number }>(
+      `WITH asked AS (
+         SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS a (user_id, since)
+       ), found AS (
+         SELECT DISTINCT ON (k.user_id) k.user_id, k.requested_by AS "by", k.reason
+         FROM kick_requests k JOIN asked a ON a.user_id = k.user_id AND k.at >= a.since
+         ORDER BY k.user_id, k.id DESC
        ), used AS (
-         DELETE FROM kick_requests WHERE user_id = $1 AND EXISTS (SELECT 1 FROM found)
+         DELETE FROM kick_requests WHERE user_id IN (SELECT user_id FROM found)
        )
-       SELECT "by", reason FROM found`,
-      [userId, since],
+       SELECT user_id, "by", reason FROM found`,
+      [calls.map((call) => call.userId), calls.map((call) => call.since)],
     );
-    return rows[0] ? { by: rows[0].by, reason: rows[0].reason } : undefined;
+    return new Map(rows.map((row) => [row.user_id, { by: row.by, reason: row.reason }]));
   }
 
   async logAction(actor: string, action: string, target: string, detail = ''): Promise<void> {
@@ -188,6 +203,20 @@ export class PostgresCommunityStore implements CommunityStore {
   async actions(limit: number): Promise<SysopAction[]> {
     const { rows } = await this.pool.query<SysopAction>('SELECT at, actor, action, target, detail FROM sysop_log ORDER BY id DESC LIMIT $1', [limit]);
     return rows;
+  }
+
+  /** The ban a row of users holds, if still in force; one whose end has passed is lifted. */
+  private async banInForce(userId: number, row: BanRow): Promise<Ban | undefined> {
+    if (!row.banned) return undefined;
+    if (row.ban_until !== null && row.ban_until <= this.now()) {
+      // Only the ban that ran out is lifted: a new one set meanwhile has another end.
+      await this.pool.query(
+        'UPDATE users SET banned = false, ban_reason = NULL, ban_until = NULL, banned_by = NULL WHERE id = $1 AND ban_until = $2',
+        [userId, row.ban_until],
+      );
+      return undefined;
+    }
+    return { reason: row.ban_reason ?? '', until: row.ban_until, by: row.banned_by ?? '' };
   }
 
   private async column<T>(name: 'pager_off' | 'time_zone' | 'handle_color', userId: number): Promise<T | undefined> {
