@@ -7,7 +7,7 @@
 import type { GcPauses } from './board-process.js';
 import { DIAL_CONCURRENCY } from './crowd.js';
 import { SCREEN } from './caller.js';
-import type { BusyRoom } from './scenarios/busy-room.js';
+import { BUSY_WARM_UP_SECONDS, type BusyRoom } from './scenarios/busy-room.js';
 import type { FanOut } from './scenarios/fan-out.js';
 import type { TypeGrowth } from './heap-snapshot.js';
 import type { HangUp } from './scenarios/hang-up.js';
@@ -163,7 +163,7 @@ function busyRooms({ sizes }: BenchResults): string {
     title: `Busy room: two senders, 5 lines a second each (${MS99})`,
     headers: BUSY_HEADERS,
     rows: measured.map(({ step, busyRoom: b }) => busyRoomRow(String(step.sessions), b as BusyRoom)),
-    notes: BUSY_NOTES,
+    notes: [...BUSY_NOTES, `each run follows ${BUSY_WARM_UP_SECONDS} s of the same traffic, not measured (the first seconds also pay for collecting what the logins left).`],
   });
 }
 

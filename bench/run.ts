@@ -27,7 +27,7 @@ import { Crowd } from './crowd.js';
 import { growthPerCaller, readHeapTypes, sumHeapTypes, type HeapTypes } from './heap-snapshot.js';
 import { findProfiles, monotonicUs, summarizeProfiles, type ProfileWindow } from './profile.js';
 import { renderReport, type BenchResults, type SizeResults } from './report.js';
-import { busyRoom } from './scenarios/busy-room.js';
+import { BUSY_WARM_UP_SECONDS, busyRoom } from './scenarios/busy-room.js';
 import { fanOutBursts, fanOutSingles } from './scenarios/fan-out.js';
 import { hangUpAll } from './scenarios/hang-up.js';
 import { timeLogins } from './scenarios/logins.js';
@@ -243,7 +243,8 @@ async function trafficAt(board: BoardProcess, crowd: Crowd, step: SizeResults['s
     results.fanOut = { singles, bursts, rounds: FAN_OUT_ROUNDS, burstRounds: BURST_ROUNDS, burstSize: BURST_SIZE };
   }
   if (options.scenarios.has('busy-room')) {
-    progress(`busy room with ${crowd.size}: two senders, 5 lines a second each, ${BUSY_SECONDS} s`);
+    progress(`busy room with ${crowd.size}: two senders, 5 lines a second each, ${BUSY_WARM_UP_SECONDS} s untimed, then ${BUSY_SECONDS} s`);
+    await busyRoom(board, crowd.callers, BUSY_WARM_UP_SECONDS, 'warm');
     results.busyRoom = await busyRoom(board, crowd.callers, BUSY_SECONDS);
   }
   return results;
