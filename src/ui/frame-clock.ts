@@ -101,7 +101,7 @@ class BoardFrameClock implements FrameClock {
     this.soonTimer ??= setTimeout(() => {
       this.soonTimer = undefined;
       for (const waiting of [...this.soon]) this.schedule(waiting);
-    }, SOON_MS);
+    }, SOON_MS).unref(); // a frame owed to no one must not keep an exiting process alive
   }
 
   /**
@@ -156,7 +156,7 @@ class BoardFrameClock implements FrameClock {
     setTimeout(() => {
       for (const slot of slots) slot.cooling = false;
       if (slots.some((slot) => this.due.has(slot))) this.run();
-    }, FRAME_MS);
+    }, FRAME_MS).unref();
   }
 }
 
