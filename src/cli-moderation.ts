@@ -8,6 +8,7 @@
  */
 import { CALL_FRESH_MS } from './account-watch.js';
 import { banText, kickText } from './board-moderator.js';
+import { banNotice, kickNotice } from './chat/moderation.js';
 import { cleanText } from './chat/safe-text.js';
 import { parseDuration } from './chat/duration.js';
 import { formatUtc } from './chat/who.js';
@@ -65,7 +66,8 @@ async function kick([handle = '']: string[], _flags: Set<string>, ctx: Context):
   const reason = cleanReason(ctx.options.get('--reason'));
   const redis = ctx.config.room.redis;
   if (redis) {
-    if (!(await endCall(redis, user.id, { reason: 'kicked', text: kickText({ by: ACTOR, reason }) }))) return ctx.fail(`${user.handle} is not on the board.`);
+    const removal: Removal = { reason: 'kicked', text: kickText({ by: ACTOR, reason }) };
+    if (!(await endCall(redis, user.id, removal, kickNotice(user.handle, { by: ACTOR, reason })))) return ctx.fail(`${user.handle} is not on the board.`);
   } else {
     if (!(await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle)) return ctx.fail(`${user.handle} is not on the board.`);
     await community.requestKick(user.id, { by: ACTOR, reason });
@@ -80,9 +82,9 @@ async function kick([handle = '']: string[], _flags: Set<string>, ctx: Context):
  * database that instance uses (the database's way reaches only instances sharing this one, in
  * seconds). The Redis client is loaded only then.
  */
-async function endCall(url: string, userId: number, removal: Removal): Promise<boolean> {
+async function endCall(url: string, userId: number, removal: Removal, notice: string): Promise<boolean> {
   const { removeThroughRedis } = await import('./redis/cli-removal.js');
-  return removeThroughRedis(url, userId, removal);
+  return removeThroughRedis(url, userId, removal, notice);
 }
 
 /** A reason reaches callers' screens: cleaned as a chat line is, at a sane length. */
@@ -102,7 +104,9 @@ async function ban([handle = '']: string[], _flags: Set<string>, ctx: Context): 
   const { community } = ctx.stores;
   const entry = { until, reason, by: ACTOR };
   await community.ban(user.id, entry);
-  if (ctx.config.room.redis) await endCall(ctx.config.room.redis, user.id, { reason: 'banned', text: banText(ctx.config.bbs.name, user.handle, entry) });
+  if (ctx.config.room.redis) {
+    await endCall(ctx.config.room.redis, user.id, { reason: 'banned', text: banText(ctx.config.bbs.name, user.handle, entry) }, banNotice(user.handle, entry));
+  }
   const end = until === null ? 'for good' : `until ${formatUtc(until)}`;
   await community.logAction(ACTOR, 'ban', user.handle, `${end}${reason ? `: ${reason}` : ''}`);
   ctx.out(`${user.handle} is banned ${end}${reason ? ` (${reason})` : ''}.`);

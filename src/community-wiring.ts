@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { ChatManager } from './chat/chat-manager.js';
 import type { MemberOptions } from './chat/member.js';
+import { banNotice, kickNotice } from './chat/moderation.js';
 import type { Schedule } from './chat/send-queue.js';
 import { isHandleColor, type HandleColor } from './chat/handle-color.js';
 import type { Config } from './config.js';
@@ -27,6 +28,7 @@ export interface CommunityDeps {
   lines: Lines;
   room: ChatManager;
   accounts: AccountWatch;
+  now: () => number;
 }
 
 type MemberPorts = Pick<MemberOptions, 'directory' | 'moderator' | 'pageCooldownMs' | 'maxMessageLength' | 'flood' | 'schedule'>;
@@ -68,15 +70,24 @@ export interface CallWatch {
 export function watchCall(deps: CommunityDeps, call: CallWatch): () => void {
   const { who, end } = call;
   const bbsName = deps.config.bbs.name;
+  const announce = (text: string) => deps.room.broadcast({ kind: 'system', official: false, text, at: deps.now() });
   const stopWatching = deps.accounts.watch({
     userId: who.id,
     handle: who.handle,
     callId: call.callId,
     since: call.since,
     role: who.role,
-    onBanned: (ban) => end('banned', banText(bbsName, who.handle, ban)),
+    // Bans and kicks seen here were made elsewhere (the command line, another instance on the
+    // same database): no one in this room has heard of them yet.
+    onBanned: (ban) => {
+      announce(banNotice(who.handle, ban));
+      end('banned', banText(bbsName, who.handle, ban));
+    },
     onDeleted: () => end('cancelled', `\r\nThe account ${who.handle} was deleted. Goodbye.\r\n`),
-    onKicked: (kick) => end('kicked', kickText(kick)),
+    onKicked: (kick) => {
+      announce(kickNotice(who.handle, kick));
+      end('kicked', kickText(kick));
+    },
     onRenamed: (to) => end('cancelled', `\r\nThe sysop renamed you to ${to}. Please call again as ${to}.\r\n`),
     onRoleChange: (role) => call.setSysop(role === 'sysop'),
   });

@@ -7,6 +7,7 @@
 import type { ChatManager } from './chat-manager.js';
 import type { Command } from './commands.js';
 import type { Directory } from './directory.js';
+import { cleanText } from './safe-text.js';
 import { NOT_A_HANDLE } from './social.js';
 import { isValidHandle } from './text.js';
 import { formatUtc } from './who.js';
@@ -41,12 +42,30 @@ export interface ModerationOptions {
 
 export const NOT_SYSOP_ACTION = 'Only sysops can do that.';
 
+const because = (reason: string) => (reason ? `: ${reason}` : '');
+/**
+ * A reason in a line to the room. Bans and kicks may come from the database, set there by the
+ * command line or by an older board: made safe again here, as any text for other callers is.
+ */
+const REASON_LENGTH = 500;
+const safe = (text: string) => cleanText(text, REASON_LENGTH);
+
+/** What the room hears when a sysop (on the board or at the command line) kicks someone. */
+export function kickNotice(handle: string, kick: { by: string; reason: string }): string {
+  return `*** ${handle} was kicked by ${safe(kick.by)}${because(safe(kick.reason))} ***`;
+}
+
+/** What the room hears when a sysop bans someone: for good, or until a time (UTC). */
+export function banNotice(handle: string, ban: { by: string; reason: string; until: number | null }): string {
+  const end = ban.until === null ? 'for good' : `until ${formatUtc(ban.until)}`;
+  return `*** ${handle} was banned by ${safe(ban.by)} ${end}${because(safe(ban.reason))} ***`;
+}
+
 export function createModeration(options: ModerationOptions): (command: ModerationCommand) => Promise<void> {
   const { room, directory, moderator, now, tell } = options;
   const by = options.handle;
   /** To the room, not kept in its history. */
   const announce = (text: string) => room.broadcast({ kind: 'system', official: false, text, at: now() });
-  const because = (reason: string) => (reason ? `: ${reason}` : '');
 
   /** The target's handle as registered, or undefined after telling the sysop why not. */
   async function target(typed: string, verb: string): Promise<string | undefined> {
@@ -67,7 +86,7 @@ export function createModeration(options: ModerationOptions): (command: Moderati
       if (!handle) return;
       if (!(await moderator.kick(handle, by, reason))) return tell(`${handle} is not on the board.`);
       moderator.record(by, 'kick', handle, reason);
-      announce(`*** ${handle} was kicked by ${by}${because(reason)} ***`);
+      announce(kickNotice(handle, { by, reason }));
     },
     async mute({ handle: typed, minutes, reason }) {
       const handle = await target(typed, 'mute');
@@ -96,7 +115,7 @@ export function createModeration(options: ModerationOptions): (command: Moderati
       const end = until === null ? 'for good' : `until ${formatUtc(until)}`;
       await moderator.ban(handle, { until, reason, by });
       moderator.record(by, 'ban', handle, `${end}${because(reason)}`);
-      announce(`*** ${handle} was banned by ${by} ${end}${because(reason)} ***`);
+      announce(banNotice(handle, { until, reason, by }));
     },
     async unban({ handle: typed }) {
       const handle = await target(typed, 'unban');

@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
-import { useRoom, type Room } from '../helpers/room.js';
+import { occurrences, useRoom, type Room } from '../helpers/room.js';
 
 const room = useRoom();
 
@@ -118,8 +118,8 @@ describe('bbs who and bbs kick against the running board', () => {
     return { code, stdout, stderr: stderr.replace(/^bbs: database .*\n/, '') };
   }
 
-  it('lists who is on, and ends a call with the reason', async () => {
-    const { bob } = await sysopAndBob(room);
+  it('lists who is on, and ends a call with the reason, which the room hears', async () => {
+    const { sysop, bob } = await sysopAndBob(room);
     const who = await bbs(['who']);
     expect(who.code).toBe(0);
     expect(who.stdout).toMatch(/^NODE +HANDLE +SINCE \(UTC\) +FROM\n1 +SysOp +\d{4}-\d\d-\d\d \d\d:\d\d +127\.0\.0\.1\S*\n2 +bob /);
@@ -128,6 +128,17 @@ describe('bbs who and bbs kick against the running board', () => {
     expect(await bbs(['kick', 'bob', '--reason', 'time to go'])).toMatchObject({ code: 0 });
     await bob.closed;
     expect(bob.received()).toContain('You were removed from the board by cli: time to go');
+    await sysop.sees('*** bob has left the chat ***');
+    expect(occurrences(sysop.vt.lines().join('\n'), '*** bob was kicked by cli: time to go ***')).toBe(1);
     await expect.poll(async () => (await bbs(['who'])).stdout).not.toMatch(/ bob /);
+  });
+
+  it('bans from the command line: the call ends, and the room hears who did it and until when', async () => {
+    const { sysop, bob } = await sysopAndBob(room);
+    expect(await bbs(['user', 'ban', 'bob', '--reason', 'spam'])).toMatchObject({ code: 0 });
+    await bob.closed;
+    expect(bob.received()).toMatch(/The account bob is banned from .* for good\. Reason: spam/);
+    await sysop.sees('*** bob has left the chat ***');
+    expect(occurrences(sysop.vt.lines().join('\n'), '*** bob was banned by cli for good: spam ***')).toBe(1);
   });
 });

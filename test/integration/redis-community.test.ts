@@ -119,13 +119,16 @@ describe('community features across instances on one Redis', () => {
       expect(await bbs(['kick', 'bob', '--reason', 'enough now'])).toMatchObject({ code: 0, stdout: 'bob was removed from the board.\n' });
       await bob.waitFor('You were removed from the board by cli: enough now', WAIT_MS);
       await bob.closed;
+      await sysop.waitFor('*** bob was kicked by cli: enough now ***', WAIT_MS);
       await sysop.waitFor('*** bob has left the chat ***', WAIT_MS);
 
       expect(await bbs(['user', 'ban', 'carol', '--for', '7d', '--reason', 'spamming'])).toMatchObject({ code: 0 });
       await carol.waitFor(/The account carol is banned from Test BBS until [-0-9]+ [0-9:]+ UTC\. Reason: sp/, WAIT_MS);
       await carol.closed;
+      await sysop.waitFor(/\*\*\* carol was banned by cli until [-0-9]+ [0-9:]+ UTC: spamming \*\*\*/, WAIT_MS);
       await sysop.waitFor('*** carol has left the chat ***', WAIT_MS);
       expect(occurrences(sysop.screen(), '*** carol has left the chat ***')).toBe(1);
+      expect(occurrences(sysop.screen(), '*** carol was banned by cli')).toBe(1);
 
       // Redis knows no call of bob's any more: the sysop is told, and nothing else happens.
       const again = await bbs(['kick', 'bob']);
