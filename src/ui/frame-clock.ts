@@ -122,7 +122,7 @@ class BoardFrameClock implements FrameClock {
 
   /**
    * Runs a frame for the due screens that are not cooling; the others wait for their cooling to end.
-   * Shared bytes go out before any screen draws itself: a screen drawing all of itself (just
+   * Shared bytes go out, largest group first, before any screen draws itself: a screen drawing all of itself (just
    * resized, scrolled back, a form on top) takes many times a shared write, and the screens at the
    * bottom of the log must not wait behind it for the line they all share.
    */
@@ -145,7 +145,9 @@ class BoardFrameClock implements FrameClock {
       if (group) group.push({ slot, frame });
       else groups.set(frame.key, [{ slot, frame }]);
     }
-    for (const group of groups.values()) sendShared(group);
+    // The largest groups first: a caller whose window has a shape of its own costs an encoding of
+    // the new rows at that shape, and the many screens of the common shape must not wait for it.
+    for (const group of [...groups.values()].sort((a, b) => b.length - a.length)) sendShared(group);
     for (const slot of drawing) slot.draw();
     if (drew.length > 0) this.coolDown(drew);
   }

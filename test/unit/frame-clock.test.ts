@@ -23,9 +23,9 @@ function screen(name: string, log: string[], after: () => void = () => undefined
 }
 
 /** A screen at the bottom of the log: its frames are shared ones, and each write is noted in `log`. */
-function sharing(name: string, log: string[]): FrameMember {
+function sharing(name: string, log: string[], shape = 'bottom'): FrameMember {
   const output = Object.assign(new EventEmitter(), { writableLength: 0, write: () => log.push(`${name} written`) });
-  const frame = { key: 'bottom', bytes: () => Buffer.from('row'), commit: () => undefined };
+  const frame = { key: shape, bytes: () => Buffer.from('row'), commit: () => undefined };
   return { ...screen(name, log), output: output as unknown as FrameMember['output'], shared: () => frame };
 }
 
@@ -98,6 +98,25 @@ describe('frame clock', () => {
       vi.runOnlyPendingTimers();
       expect(log).toEqual(['a written', 'b written', 'resized draws itself']);
       for (const slot of [resized, ...readers]) slot.close();
+    });
+  });
+
+  it('sends the shared bytes of the shape most screens have first', () => {
+    withHandTimers(() => {
+      const log: string[] = [];
+      const clock = createFrameClock();
+      // Asked in this order: two screens of shapes of their own before the three of the common one.
+      const slots = [sharing('narrow', log, '60x20'), sharing('wide', log, '159x49'), ...['a', 'b', 'c'].map((name) => sharing(name, log))].map((member) =>
+        clock.join(member),
+      );
+      for (const slot of slots) slot.request(false);
+      vi.runOnlyPendingTimers();
+      log.length = 0;
+      vi.advanceTimersByTime(FRAME_MS);
+      for (const slot of slots) slot.request(false);
+      vi.runOnlyPendingTimers();
+      expect(log).toEqual(['a written', 'b written', 'c written', 'narrow written', 'wide written']);
+      for (const slot of slots) slot.close();
     });
   });
 
