@@ -22,14 +22,6 @@ export const RENDER_MARK = 64 * 1024;
 export const FRAME_MS = 30;
 
 /**
- * Screens drawing all of themselves in one frame stop drawing after this long, and the rest draw
- * on the next turn of the event loop, after the network has been read. At the turn of a minute
- * every screen draws itself (its clock changed): ~0.5 ms each, which for 500 screens in one
- * process held every line arriving meanwhile for a quarter of a second.
- */
-export const DRAW_BUDGET_MS = 4;
-
-/**
  * A line nobody is waiting for (someone joined or left) is drawn within this long, with whatever
  * else arrives meanwhile, instead of in the next frame. When a crowd arrives every screen in the
  * room would otherwise draw a frame of join lines every FRAME_MS: 33 writes a second to every
@@ -90,9 +82,6 @@ class BoardFrameClock implements FrameClock {
   /** Screens that asked for a frame within SOON_MS, and the timer that will schedule them. */
   private readonly soon = new Set<Slot>();
   private soonTimer: NodeJS.Timeout | undefined;
-  /** Screens waiting to draw themselves, in the order their frames ran (see DRAW_BUDGET_MS). */
-  private readonly drawQueue = new Set<Slot>();
-  private drawTick: NodeJS.Immediate | undefined;
 
   join(member: FrameMember): FrameSlot {
     return new Slot(member, {
@@ -101,7 +90,6 @@ class BoardFrameClock implements FrameClock {
       unschedule: (slot) => {
         this.due.delete(slot);
         this.soon.delete(slot);
-        this.drawQueue.delete(slot);
       },
     });
   }
@@ -160,24 +148,8 @@ class BoardFrameClock implements FrameClock {
     // The largest groups first: a caller whose window has a shape of its own costs an encoding of
     // the new rows at that shape, and the many screens of the common shape must not wait for it.
     for (const group of [...groups.values()].sort((a, b) => b.length - a.length)) sendShared(group);
-    for (const slot of drawing) this.drawQueue.add(slot);
-    this.drawSome();
+    for (const slot of drawing) slot.draw();
     if (drew.length > 0) this.coolDown(drew);
-  }
-
-  /** Draws queued screens for up to DRAW_BUDGET_MS; the rest wait for the next turn. */
-  private drawSome(): void {
-    const until = performance.now() + DRAW_BUDGET_MS;
-    for (const slot of this.drawQueue) {
-      this.drawQueue.delete(slot);
-      slot.draw();
-      if (performance.now() >= until) break;
-    }
-    if (this.drawQueue.size === 0 || this.drawTick) return;
-    this.drawTick = setImmediate(() => {
-      this.drawTick = undefined;
-      this.drawSome();
-    });
   }
 
   /** The screens drawn in one frame may draw again FRAME_MS later; those that asked meanwhile then do. */

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { createFrameClock, DRAW_BUDGET_MS, FRAME_MS, SOON_MS, type FrameMember } from '../../src/ui/frame-clock.js';
+import { createFrameClock, FRAME_MS, SOON_MS, type FrameMember } from '../../src/ui/frame-clock.js';
 
 /** A screen that draws itself in every frame, notes each draw in `log`, then runs `after`. */
 function screen(name: string, log: string[], after: () => void = () => undefined): FrameMember {
@@ -117,35 +117,6 @@ describe('frame clock', () => {
       vi.runOnlyPendingTimers();
       expect(log).toEqual(['a written', 'b written', 'c written', 'narrow written', 'wide written']);
       for (const slot of slots) slot.close();
-    });
-  });
-
-  it('leaves screens that draw themselves past DRAW_BUDGET_MS for later turns, and a shared line goes out between', () => {
-    withHandTimers(() => {
-      const log: string[] = [];
-      const clock = createFrameClock();
-      // Each draws itself for most of the budget, as a full render at the turn of a minute does.
-      const busy = () => {
-        const until = performance.now() + DRAW_BUDGET_MS * 0.75;
-        while (performance.now() < until);
-      };
-      const drawing = ['a', 'b', 'c', 'd', 'e'].map((name) => clock.join(screen(name, log, busy)));
-      const reader = clock.join(sharing('reader', log));
-      for (const slot of drawing) slot.request(true);
-      vi.runOnlyPendingTimers();
-      expect(log.length).toBeGreaterThan(0);
-      expect(log.length).toBeLessThan(5);
-      reader.request(false); // its first frame is its own; the next is shared
-      vi.runAllTimers();
-      log.length = 0;
-      for (const slot of drawing) slot.request(true);
-      vi.runOnlyPendingTimers();
-      reader.request(false);
-      vi.runAllTimers();
-      expect(log.indexOf('reader written')).toBeGreaterThan(-1);
-      expect(log.indexOf('reader written')).toBeLessThan(log.indexOf('e'));
-      expect([...log].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'reader written']);
-      for (const slot of [...drawing, reader]) slot.close();
     });
   });
 
