@@ -7,9 +7,8 @@
  */
 import type { Logger } from 'pino';
 import type { ChatManager } from './chat/chat-manager.js';
-import type { Moderator } from './chat/moderation.js';
+import { banEnd, type Moderator } from './chat/moderation.js';
 import { cleanText } from './chat/safe-text.js';
-import { formatUtc } from './chat/who.js';
 import type { ActiveCallers, Lines } from './nodes/lines.js';
 import type { CallerSession } from './session.js';
 import type { Ban, CommunityStore, UserStore } from './store/store.js';
@@ -84,7 +83,7 @@ export function kickText(kick: { by: string; reason: string }): string {
 
 /** What a banned caller reads, at once when banned and at every login while the ban lasts. */
 export function banText(bbsName: string, handle: string, ban: Ban): string {
-  const until = ban.until === null ? 'for good' : `until ${formatUtc(ban.until)}`;
+  const until = banEnd(ban.until);
   // A ban set with the CLI has not been through the chat's cleaning: this goes to the terminal raw.
   const cleaned = cleanText(ban.reason ?? '', REASON_LENGTH);
   const reason = cleaned ? ` Reason: ${cleaned}.` : '';

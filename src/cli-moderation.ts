@@ -8,10 +8,9 @@
  */
 import { CALL_FRESH_MS } from './account-watch.js';
 import { banText, kickText } from './board-moderator.js';
-import { banNotice, kickNotice } from './chat/moderation.js';
+import { banEnd, banNotice, kickNotice } from './chat/moderation.js';
 import { cleanText } from './chat/safe-text.js';
 import { parseDuration } from './chat/duration.js';
-import { formatUtc } from './chat/who.js';
 import type { CliCommand, Context } from './cli.js';
 import { formatTime, table } from './cli-table.js';
 import type { Removal } from './nodes/lines.js';
@@ -107,7 +106,7 @@ async function ban([handle = '']: string[], _flags: Set<string>, ctx: Context): 
   if (ctx.config.room.redis) {
     await endCall(ctx.config.room.redis, user.id, { reason: 'banned', text: banText(ctx.config.bbs.name, user.handle, entry) }, banNotice(user.handle, entry));
   }
-  const end = until === null ? 'for good' : `until ${formatUtc(until)}`;
+  const end = banEnd(until);
   await community.logAction(ACTOR, 'ban', user.handle, `${end}${reason ? `: ${reason}` : ''}`);
   ctx.out(`${user.handle} is banned ${end}${reason ? ` (${reason})` : ''}.`);
   return 0;

@@ -55,10 +55,14 @@ export function kickNotice(handle: string, kick: { by: string; reason: string })
   return `*** ${handle} was kicked by ${safe(kick.by)}${because(safe(kick.reason))} ***`;
 }
 
-/** What the room hears when a sysop bans someone: for good, or until a time (UTC). */
+/** How long a ban lasts, as every message about it says: "for good" or "until 2026-12-08 09:30 UTC". */
+export function banEnd(until: number | null): string {
+  return until === null ? 'for good' : `until ${formatUtc(until)}`;
+}
+
+/** What the room hears when a sysop bans someone. */
 export function banNotice(handle: string, ban: { by: string; reason: string; until: number | null }): string {
-  const end = ban.until === null ? 'for good' : `until ${formatUtc(ban.until)}`;
-  return `*** ${handle} was banned by ${safe(ban.by)} ${end}${because(safe(ban.reason))} ***`;
+  return `*** ${handle} was banned by ${safe(ban.by)} ${banEnd(ban.until)}${because(safe(ban.reason))} ***`;
 }
 
 export function createModeration(options: ModerationOptions): (command: ModerationCommand) => Promise<void> {
@@ -112,7 +116,7 @@ export function createModeration(options: ModerationOptions): (command: Moderati
       const handle = await target(typed, 'ban');
       if (!handle) return;
       const until = durationMs === undefined ? null : now() + durationMs;
-      const end = until === null ? 'for good' : `until ${formatUtc(until)}`;
+      const end = banEnd(until);
       await moderator.ban(handle, { until, reason, by });
       moderator.record(by, 'ban', handle, `${end}${because(reason)}`);
       announce(banNotice(handle, { until, reason, by }));

@@ -122,9 +122,9 @@ class BoardFrameClock implements FrameClock {
 
   /**
    * Runs a frame for the due screens that are not cooling; the others wait for their cooling to end.
-   * Shared bytes go out, largest group first, before any screen draws itself: a screen drawing all of itself (just
-   * resized, scrolled back, a form on top) takes many times a shared write, and the screens at the
-   * bottom of the log must not wait behind it for the line they all share.
+   * Shared bytes go out, largest group first, before any screen draws itself: a screen drawing all
+   * of itself (just resized, scrolled back, a form on top) takes many times a shared write, and the
+   * screens at the bottom of the log must not wait behind it for the line they all share.
    */
   private run(): void {
     const groups = new Map<string, Array<{ slot: Slot; frame: SharedFrame }>>();
