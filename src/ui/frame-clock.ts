@@ -34,6 +34,8 @@ export interface SharedFrame {
   readonly key: string;
   /** The frame's bytes; asked of one screen per key. */
   bytes(): Buffer;
+  /** Bytes for this screen alone (its own title bar), written right after the shared ones. */
+  own?(): string;
   /** Brings the screen's own picture in step with the bytes written to its channel. */
   commit(): void;
 }
@@ -242,7 +244,9 @@ class Slot implements FrameSlot {
   send(bytes: Buffer, frame: SharedFrame): void {
     if (this.closed) return;
     try {
-      this.member.output.write(bytes);
+      const own = frame.own?.();
+      // One write: each is a packet sealed and sent.
+      this.member.output.write(own ? Buffer.concat([bytes, Buffer.from(own)]) : bytes);
       frame.commit();
     } catch (error) {
       this.failed(error);

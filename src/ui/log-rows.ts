@@ -22,11 +22,15 @@ export const DEFAULT_ATTR = (0x1ff << 9) | 0x1ff;
 
 const BOLD = 1;
 
-/** A colour (xterm-256 index) and flags; fg16: what 16- and 8-colour terminals get instead of blessed's nearest match. */
+/**
+ * A colour (xterm-256 index), flags and an optional background; fg16: what 16- and 8-colour
+ * terminals get instead of blessed's nearest match.
+ */
 interface Look {
   fg: number;
   flags: number;
   fg16?: number;
+  bg?: number;
 }
 
 /**
@@ -68,12 +72,13 @@ const STYLE_LOOK: Readonly<Record<Style, Look>> = {
   earlier: { fg: 8, flags: 0 }, // grey
   divider: { fg: 6, flags: 0 }, // cyan
   input: { fg: 0x1ff, flags: 0 }, // the terminal's own colours
+  title: { fg: 7, bg: 4, flags: BOLD }, // white on blue
 };
 
 /** blessed's cell attribute for `style`: flags << 18 | fg << 9 | bg (0x1ff: the default). */
 export function styleAttr(style: Style): number {
-  const { fg, flags } = STYLE_LOOK[style];
-  return (flags << 18) | (fg << 9) | 0x1ff;
+  const { fg, flags, bg = 0x1ff } = STYLE_LOOK[style];
+  return (flags << 18) | (fg << 9) | bg;
 }
 
 /** One column as blessed keeps it: attribute and character ('' for the second column of a wide grapheme). */
@@ -192,14 +197,21 @@ export class ShapeRows {
    * without colours (terminfo gives vt100 none: blessed says -1) gets bold alone, or nothing.
    */
   private sgr(style: Style): string {
-    const { fg, fg16, flags } = STYLE_LOOK[style];
+    const { fg, fg16, flags, bg } = STYLE_LOOK[style];
     const bold = flags & BOLD ? '1' : '';
     const colors = this.terminal.colors;
     if (colors < 8) return bold ? `\x1b[${bold}m` : '';
-    const colour = reduceColor(colors < 256 && fg16 !== undefined ? fg16 : fg, colors);
-    const code = colour < 8 ? `${30 + colour}` : colour < 16 ? `${90 + colour - 8}` : `38;5;${colour}`;
-    return `\x1b[${bold ? '1;' : ''}${code}m`;
+    const codes = [bold, colorCode(reduceColor(colors < 256 && fg16 !== undefined ? fg16 : fg, colors), 30, 90, 38)];
+    if (bg !== undefined) codes.push(colorCode(reduceColor(bg, colors), 40, 100, 48));
+    return `\x1b[${codes.filter((code) => code !== '').join(';')}m`;
   }
+}
+
+/** SGR parameters for a colour: `base` + n for the first 8, `bright` + n for the next 8, else `extended`;5;n. */
+function colorCode(colour: number, base: number, bright: number, extended: number): string {
+  if (colour === 0x1ff) return '';
+  if (colour < 8) return `${base + colour}`;
+  return colour < 16 ? `${bright + colour - 8}` : `${extended};5;${colour}`;
 }
 
 /** blessed's own colour reduction (the typings leave it out): 256 → 16 → 8 → 2 colours. */

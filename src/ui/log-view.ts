@@ -117,7 +117,7 @@ export class LogView {
     const key = `${this.term} ${area.width}x${area.screenRows}+${area.top}/${area.height} ${cursorShown ? 'c' : 'h'} ${ids}`;
     return {
       key,
-      bytes: () => Buffer.from(this.sharedBytes(rows, area, cursorShown)),
+      bytes: () => Buffer.from(this.sharedBytes(rows, area)),
       commit: () => {
         this.painter.commitBottom(rows);
         this.settle();
@@ -125,12 +125,15 @@ export class LogView {
     };
   }
 
-  /** What blessed's own draw would wrap it in: cursor saved (and hidden while drawing), then restored. */
-  private sharedBytes(rows: readonly EncodedRow[], area: LogArea, cursorShown: boolean): string {
-    const { tput } = this.screen;
+  /** Nothing to draw: at the bottom, in step, no line since the last frame. */
+  settled(area: LogArea): boolean {
+    return !this.moved && this.arrived.length === 0 && this.log.atBottom && this.painter.inStep(area.top, area.height, area.screenRows);
+  }
+
+  /** The new rows scrolled in at the bottom of the band (all of it redrawn when they fill it). */
+  private sharedBytes(rows: readonly EncodedRow[], area: LogArea): string {
     const scroll = rows.length < area.height ? this.painter.scrollBytes(rows.length) : '';
-    const body = scroll + this.painter.bottomBytes(rows);
-    return cursorShown ? tput.sc() + tput.civis() + body + tput.rc() + tput.cnorm() : tput.sc() + body + tput.rc();
+    return this.painter.aside(scroll + this.painter.bottomBytes(rows));
   }
 
   /** Rows the lines that arrived since the last frame take at this width. */

@@ -24,6 +24,7 @@ export type Style =
   | 'earlier'
   | 'divider'
   | 'input'
+  | 'title'
   | HandleStyle
   /** What the viewer said themselves (bold), so their own lines stand out on their screen. */
   | 'own-text';

@@ -111,6 +111,20 @@ export class RowPainter {
     return tput.csr(this.top, bottom) + tput.cup(bottom, 0) + '\n'.repeat(n) + tput.csr(0, this.screenRows - 1);
   }
 
+  /**
+   * `body`, written outside a render, wrapped as blessed's own draw wraps its output: the cursor
+   * saved (and hidden while drawing, when it is shown), then restored where the caller left it.
+   */
+  aside(body: string): string {
+    const { tput, program } = this.screen;
+    return program.cursorHidden ? tput.sc() + body + tput.rc() : tput.sc() + tput.civis() + body + tput.rc() + tput.cnorm();
+  }
+
+  /** True when the band is one row, in step at `top`, and shows `row`. */
+  shows(top: number, row: EncodedRow, screenRows: number): boolean {
+    return this.inStep(top, 1, screenRows) && this.shown[0] === row;
+  }
+
   /** The bytes that draw `rows` as the bottom rows of the band. */
   bottomBytes(rows: readonly EncodedRow[]): string {
     const first = this.top + this.shown.length - rows.length;

@@ -1,24 +1,17 @@
 /**
- * The teleconference screen's two boxes — title bar and status line — and where each goes for a
- * given terminal size, with the rows between them for the message log and the last row for the
- * input line; those two are drawn without a box (log-view.ts, input-line.ts), so every width
- * there is counted grapheme by grapheme. No box parses tags. The status line's text is made here.
+ * Where the teleconference's parts go for a given terminal size — the title bar on the top row,
+ * the message log below it, the status line, and the input line on the last row — and the status
+ * line, the one part that is a blessed box. The others are drawn without a box (title-row.ts,
+ * log-view.ts, input-line.ts), so every width there is counted grapheme by grapheme. No box
+ * parses tags. The status line's text is made here.
  */
 import blessed from 'blessed';
 import { displayWidth, truncateToWidth } from './display-width.js';
 
-export interface Widgets {
-  title: blessed.Widgets.BoxElement;
-  status: blessed.Widgets.BoxElement;
-}
+export type StatusLine = blessed.Widgets.BoxElement;
 
-export function createWidgets(screen: blessed.Widgets.Screen): Widgets {
-  const line = (style: Record<string, unknown>) =>
-    blessed.box({ parent: screen, left: 0, height: 1, tags: false, wrap: false, style });
-  return {
-    title: line({ fg: 'white', bg: 'blue', bold: true }),
-    status: line({ fg: 'grey' }),
-  };
+export function createStatusLine(screen: blessed.Widgets.Screen): StatusLine {
+  return blessed.box({ parent: screen, left: 0, height: 1, tags: false, wrap: false, style: { fg: 'grey' } });
 }
 
 /** The log's rows: between the title bar and the status line. */
@@ -26,17 +19,13 @@ export function logArea(width: number, height: number): { top: number; width: nu
   return { top: 1, width: Math.max(1, width), height: Math.max(0, height - 3), screenRows: height };
 }
 
-/** Fixed rows for the bars, the rest for the log; the input line is always the last row. */
-export function layout(widgets: Widgets, width: number, height: number): void {
-  const place = (el: blessed.Widgets.BoxElement, top: number, rows: number) => {
-    if (rows < 1 || top < 0) return el.hide();
-    el.top = top;
-    el.width = width;
-    el.height = rows;
-    el.show();
-  };
-  place(widgets.title, 0, height >= 2 ? 1 : 0);
-  place(widgets.status, height - 2, height >= 3 ? 1 : 0);
+/** The status line is the row above the input line, when the screen has three rows or more. */
+export function placeStatusLine(status: StatusLine, width: number, height: number): void {
+  if (height < 3) return void status.hide();
+  status.top = height - 2;
+  status.width = width;
+  status.height = 1;
+  status.show();
 }
 
 /** Longest first; the status line shows the first that fits. */
@@ -48,7 +37,7 @@ const HINTS = [
 ];
 
 /** The status line: "-- N more below --" while scrolled back, else a hint (Tab's choices, a full line), else the help hint. */
-export function drawStatus(status: blessed.Widgets.BoxElement, at: { below: string | undefined; hint: string | undefined; width: number }): void {
+export function drawStatus(status: StatusLine, at: { below: string | undefined; hint: string | undefined; width: number }): void {
   const { below, hint, width } = at;
   const text = below ?? hint ?? HINTS.find((h) => displayWidth(h) <= width) ?? '';
   status.style.fg = below !== undefined ? 'yellow' : hint ? 'white' : 'grey';
@@ -58,10 +47,10 @@ export function drawStatus(status: blessed.Widgets.BoxElement, at: { below: stri
 
 /**
  * blessed re-parses a box's content on every setContent: skip it when nothing changed. Nor is the
- * box's old area blanked first (blessed's default): these boxes paint every cell of their area on
+ * box's old area blanked first (blessed's default): the status box paints every cell of its row on
  * each render, and blessed clears the old area itself when a box is moved or resized.
  */
-export function setText(box: blessed.Widgets.BoxElement, text: string): void {
+function setText(box: StatusLine, text: string): void {
   const noClear = true;
   if (box.content !== text) (box as BoxWithNoClear).setContent(text, noClear);
 }

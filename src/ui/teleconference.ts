@@ -6,12 +6,14 @@
  *
  * Cost rules: show() only appends to the model and asks for a frame; the rows, the title and the
  * status are worked out once per frame, so a burst of messages costs one frame. When nothing but
- * new lines for everyone arrived and the view follows them, the frame is the log's shared one:
- * the same bytes for every screen of this shape, made once (log-view.ts). Otherwise the screen
- * renders: in 'prerender' a box is given new content only when its text changed (blessed
- * re-parses and redraws a box on every setContent) and the log draws the rows that changed.
- * The boxes, their layout and the status line are in teleconference-layout.ts, the title's text in
- * title-bar.ts, and the input line (editor, Ctrl-C question, password prompt, pastes) in input-line.ts.
+ * new lines for everyone and the title (a new minute, a new head count) changed and the view
+ * follows the lines, the frame is the log's shared one — the same bytes for every screen of this
+ * shape, made once (log-view.ts) — with this screen's title row after it (title-row.ts).
+ * Otherwise the screen renders: in 'prerender' the status box is given new content only when its
+ * text changed (blessed re-parses and redraws a box on every setContent), and the title, the log
+ * and the input line paint the rows that changed. The layout and the status line are in
+ * teleconference-layout.ts, the title's text in title-bar.ts, and the input line (editor, Ctrl-C
+ * question, password prompt, pastes) in input-line.ts.
  */
 import type { ChatMessage } from '../chat/messages.js';
 import { HISTORY_DIVIDERS, formatRows, isShared, needsBell } from './message-lines.js';
@@ -23,8 +25,9 @@ import { createLogRows, type LogRows } from './log-rows.js';
 import { LogView } from './log-view.js';
 import { createMinuteTicker, type MinuteTicker } from './minute-ticker.js';
 import type { BbsScreen } from './screen.js';
-import { createWidgets, drawStatus, layout, logArea, setText, type Widgets } from './teleconference-layout.js';
+import { createStatusLine, drawStatus, logArea, placeStatusLine, type StatusLine } from './teleconference-layout.js';
 import { TitleBar } from './title-bar.js';
+import { TitleRow } from './title-row.js';
 
 export interface TeleconferenceOptions {
   screen: BbsScreen;
@@ -79,7 +82,7 @@ export interface Teleconference {
   onLine(handler: (line: string) => void): void;
   /** Ctrl-D on an empty line, or Ctrl-C on an empty line answered with y. Called once. */
   onLeave(handler: () => void): void;
-  /** Idempotent. Removes this screen's widgets, timer and listeners; the BbsScreen stays. */
+  /** Idempotent. Removes this screen's status line, rows, timer and listeners; the BbsScreen stays. */
   destroy(): void;
 }
 
@@ -90,7 +93,7 @@ export function createTeleconference(options: TeleconferenceOptions): Teleconfer
 
 class TeleconferenceScreen implements Teleconference {
   private readonly bbs: BbsScreen;
-  private readonly widgets: Widgets;
+  private readonly status: StatusLine;
   private readonly log: LogView;
   private readonly rows: LogRows;
   /** The input line: its editor, its modes and its own row, drawn like the log's. */
@@ -100,6 +103,7 @@ class TeleconferenceScreen implements Teleconference {
   private readonly stopClock: () => void;
   private size = { cols: -1, rows: -1 };
   private readonly title: TitleBar;
+  private readonly titleRow: TitleRow;
   /** A redraw waiting for the title's head count to change (see COUNT_HOLD_MS). */
   private refreshTimer: NodeJS.Timeout | undefined;
   /** Tab's list of choices, shown in the status line until the next key. */
@@ -113,17 +117,19 @@ class TeleconferenceScreen implements Teleconference {
   constructor(private readonly options: TeleconferenceOptions) {
     this.bbs = options.screen;
     this.title = new TitleBar(options, options, (waitMs) => this.refreshAfter(waitMs));
-    this.widgets = createWidgets(this.bbs.screen);
+    this.status = createStatusLine(this.bbs.screen);
     this.rows = options.rows ?? createLogRows();
-    this.log = new LogView(this.bbs.screen as unknown as PaintedScreen, this.rows, this.bbs.term, options.scrollback ?? 1000);
+    const painted = this.bbs.screen as unknown as PaintedScreen;
+    this.titleRow = new TitleRow(painted, this.rows, this.bbs.term);
+    this.log = new LogView(painted, this.rows, this.bbs.term, options.scrollback ?? 1000);
     const { maxMessageLength: maxLength, maxPasteLines, inputHistory } = options;
     this.input = new InputLine({ bbs: this.bbs, rows: this.rows, maxLength, maxPasteLines, historySize: inputHistory ?? 50 });
     this.bbs.screen.on('keypress', this.onKeypress);
     this.bbs.screen.on('prerender', this.onPrerender);
     this.bbs.screen.on('resize', this.onResize);
     this.bbs.setSharedFrames(() => this.sharedFrame());
-    // At each minute's turn the title's clock changes: a full render.
-    this.stopClock = (options.minutes ?? createMinuteTicker(options.now)).subscribe(() => this.bbs.requestRender());
+    // At each minute's turn the title's clock changes: a frame, in which only the title row is drawn.
+    this.stopClock = (options.minutes ?? createMinuteTicker(options.now)).subscribe(() => this.bbs.requestFrame());
     this.input.draw();
   }
 
@@ -156,13 +162,15 @@ class TeleconferenceScreen implements Teleconference {
   refresh(): void {
     if (this.destroyed) return;
     const held = this.title.countHeldFor();
-    if (held === 0) this.bbs.requestRender();
+    // Nobody waits for a head count: it is drawn with the comings and goings that changed it.
+    if (held === 0) this.bbs.requestFrameSoon();
     else this.refreshAfter(held);
   }
 
   setTimeZone(zone: string | undefined): void {
     this.title.setZone(zone);
-    this.refresh();
+    // The caller's own doing: shown at once, with whatever head count the title may show now.
+    if (!this.destroyed) this.bbs.requestFrame();
   }
 
   askSecret(prompt: string): Promise<string | undefined> {
@@ -188,12 +196,13 @@ class TeleconferenceScreen implements Teleconference {
     clearTimeout(this.refreshTimer);
     this.stopClock();
     this.bbs.setSharedFrames(undefined);
+    this.titleRow.release();
     this.log.release();
     this.input.release();
     this.bbs.screen.removeListener('keypress', this.onKeypress);
     this.bbs.screen.removeListener('prerender', this.onPrerender);
     this.bbs.screen.removeListener('resize', this.onResize);
-    for (const widget of Object.values(this.widgets)) widget.destroy();
+    this.status.destroy();
     this.lineHandlers.length = 0;
     this.leaveHandlers.length = 0;
     this.bbs.setCursor(null);
@@ -278,23 +287,40 @@ class TeleconferenceScreen implements Teleconference {
     const { width, height } = screenSize(this.bbs);
     if (width !== this.size.cols || height !== this.size.rows) {
       this.size = { cols: width, rows: height };
-      layout(this.widgets, width, height);
+      placeStatusLine(this.status, width, height);
     }
-    setText(this.widgets.title, this.title.text(width));
+    this.titleRow.frame(this.title.text(width), width, height);
     this.log.draw(logArea(width, height));
-    drawStatus(this.widgets.status, { below: this.log.moreBelow(), hint: this.hint, width });
+    drawStatus(this.status, { below: this.log.moreBelow(), hint: this.hint, width });
     this.input.frame(width, height);
   }
 
   /**
-   * The frame as the log's shared bytes, when nothing but the log changed since the last one:
-   * same size, same title (head count, minute), no key since (keys ask for a full render).
+   * The frame as the log's shared bytes and this screen's own title row, when nothing else
+   * changed since the last one: same size, no key since (keys ask for a full render), the log
+   * following its newest line. Either part may be empty, not both.
    */
   private sharedFrame(): SharedFrame | undefined {
     if (this.destroyed) return undefined;
     const { width, height } = screenSize(this.bbs);
     if (width !== this.size.cols || height !== this.size.rows) return undefined;
-    if (this.title.text(width) !== this.widgets.title.content) return undefined;
-    return this.log.sharedFrame(logArea(width, height));
+    const area = logArea(width, height);
+    const log = this.log.sharedFrame(area);
+    const title = this.titleRow.change(this.title.text(width), width, height);
+    if (title.kind === 'same') return log;
+    if (title.kind === 'render' || (!log && !this.log.settled(area))) return undefined;
+    const shared = log ?? NOTHING_SHARED;
+    return {
+      key: shared.key,
+      bytes: () => shared.bytes(),
+      own: () => title.bytes,
+      commit: () => {
+        shared.commit();
+        title.commit();
+      },
+    };
   }
 }
+
+/** The shared part of a frame in which only the screen's own title changed. */
+const NOTHING_SHARED: SharedFrame = { key: '', bytes: () => Buffer.alloc(0), commit: () => undefined };

@@ -7,8 +7,8 @@ import { formatClock, formatTitle } from './message-lines.js';
 
 /**
  * A head count, once shown, stays at least this long. A crowd arriving changes the count many
- * times a second, and a title that changed costs every screen a full redraw instead of the
- * log's shared rows: with 200 callers dialling in, most of the board's set-up work.
+ * times a second, and a title that changed costs every screen a row of its own, encoded and
+ * written beside the log's shared rows.
  */
 export const COUNT_HOLD_MS = 1000;
 

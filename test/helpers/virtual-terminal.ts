@@ -87,6 +87,18 @@ export class VirtualTerminal {
     return undefined;
   }
 
+  /** The look of the cell at column `x` of row `y`: palette colours (undefined: the terminal's default) and bold. */
+  cellLook(x: number, y: number): { fg: number | undefined; bg: number | undefined; bold: boolean } | undefined {
+    const buffer = this.xterm.buffer.active;
+    const cell = buffer.getLine(buffer.viewportY + y)?.getCell(x);
+    if (!cell) return undefined;
+    return {
+      fg: cell.isFgDefault() ? undefined : cell.getFgColor(),
+      bg: cell.isBgDefault() ? undefined : cell.getBgColor(),
+      bold: cell.isBold() !== 0,
+    };
+  }
+
   cursor(): { x: number; y: number } {
     const buffer = this.xterm.buffer.active;
     return { x: buffer.cursorX, y: buffer.cursorY };

@@ -10,7 +10,8 @@ import type { ChatMessage } from '../../src/chat/messages.js';
 import { createDrawing, type Drawing } from '../../src/ui/drawing.js';
 import { MAX_SHAPES } from '../../src/ui/log-rows.js';
 import { createBbsScreen, type BbsScreen } from '../../src/ui/screen.js';
-import type { Teleconference } from '../../src/ui/teleconference.js';
+import type { Teleconference, TeleconferenceOptions } from '../../src/ui/teleconference.js';
+import type { MinuteTicker } from '../../src/ui/minute-ticker.js';
 import { TEST_TIME, testTeleconference } from '../helpers/teleconference.js';
 import { createFakeTerminal, type FakeTerminal } from '../helpers/virtual-terminal.js';
 
@@ -37,10 +38,10 @@ afterEach(() => {
 });
 
 /** A teleconference for `handle`; screens given one Drawing share frames and rows. */
-function open(drawing: Drawing, handle = 'bob', cols = 60, rows = 14, term = 'xterm-256color'): Caller {
+function open(drawing: Drawing, handle = 'bob', cols = 60, rows = 14, term = 'xterm-256color', options: Partial<TeleconferenceOptions> = {}): Caller {
   const fake = createFakeTerminal(cols, rows, term);
   const bbs = createBbsScreen(fake.terminal, { clock: drawing.clock });
-  const tele = testTeleconference(bbs, handle, { rows: drawing.rows });
+  const tele = testTeleconference(bbs, handle, { rows: drawing.rows, ...options });
   const caller = { fake, bbs, tele, renders: 0 };
   bbs.screen.on('render', () => caller.renders++);
   opened.push(caller);
@@ -68,14 +69,26 @@ function seen(caller: Caller): string[] {
   return caller.fake.vt.lines().map((row) => row.trimEnd());
 }
 
+/** A minute ticker turned by the test. */
+function manualMinutes(): MinuteTicker & { turn(): void } {
+  const listeners = new Set<() => void>();
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    turn: () => listeners.forEach((listener) => listener()),
+  };
+}
+
 /** The first write to `caller` since `from` that holds `text`. */
 function writeWith(caller: Caller, from: number, text: string): string | undefined {
   return caller.fake.output.chunks.slice(from).find((chunk) => chunk.includes(text));
 }
 
 /** Three callers of one shape with a few lines on screen, every frame drawn. */
-async function threeAtTheBottom(drawing: Drawing): Promise<Caller[]> {
-  const callers = ['bob', 'bob', 'bob'].map((handle) => open(drawing, handle));
+async function threeAtTheBottom(drawing: Drawing, handles = ['bob', 'bob', 'bob'], options: Partial<TeleconferenceOptions> = {}): Promise<Caller[]> {
+  const callers = handles.map((handle) => open(drawing, handle, 60, 14, 'xterm-256color', options));
   for (let i = 1; i <= 12; i++) deliver(callers, say('alice', `warming up ${i}`));
   await allSee(callers, 'warming up 12');
   return callers;
@@ -202,6 +215,73 @@ describe('shared frames', () => {
     expect(writeWith(others[0]!, marks[1]!, 'for the others')).toBe(writeWith(others[1]!, marks[2]!, 'for the others'));
     expect(others.map((caller) => caller.fake.vt.text())).not.toContain('just for you');
     expect(blessedPicture(bob!)).toEqual(seen(bob!));
+  });
+
+  it('draws the turn of the minute as each screen\'s own title row: no full render, the log left alone', async () => {
+    const drawing = createDrawing();
+    const minutes = manualMinutes();
+    let time = at;
+    const handles = ['bob', 'carol', 'dave'];
+    const callers = await threeAtTheBottom(drawing, handles, { minutes, now: () => time });
+    const marks = callers.map((caller) => caller.fake.output.chunks.length);
+    const renders = callers.map((caller) => caller.renders);
+
+    time = at + 60_000;
+    minutes.turn();
+    await Promise.all(callers.map((caller) => caller.fake.vt.until(() => seen(caller)[0]!.endsWith('| 09:06'), 'the clock at 09:06')));
+    expect(callers.map((caller) => caller.renders)).toEqual(renders);
+    callers.forEach((caller, i) => {
+      const written = caller.fake.output.chunks.slice(marks[i]).join('');
+      expect(written).toContain(`| ${handles[i]} |`);
+      expect(written).not.toMatch(/warming|Type \/help/);
+      expect(blessedPicture(caller)).toEqual(seen(caller));
+    });
+
+    const reference = open(createDrawing(), 'bob', 60, 14, 'xterm-256color', { now: () => time });
+    for (let i = 1; i <= 12; i++) reference.tele.show(say('alice', `warming up ${i}`));
+    await allSee([reference], 'warming up 12');
+    expect(seen(callers[0]!)).toEqual(seen(reference));
+    // The bar is white on blue, bold, from the first column to the last.
+    for (const caller of [callers[0]!, reference]) {
+      for (const x of [0, 30, 59]) expect(caller.fake.vt.cellLook(x, 0)).toEqual({ fg: 7, bg: 4, bold: true });
+    }
+  });
+
+  it('sends a line and the turn of the minute in one write: the shared bytes, then the screen\'s own title', async () => {
+    const drawing = createDrawing();
+    const minutes = manualMinutes();
+    let time = at;
+    const callers = await threeAtTheBottom(drawing, ['bob', 'carol', 'dave'], { minutes, now: () => time });
+    const marks = callers.map((caller) => caller.fake.output.chunks.length);
+    const renders = callers.map((caller) => caller.renders);
+
+    time = at + 60_000;
+    deliver(callers, say('erin', 'on the minute'));
+    minutes.turn();
+    await allSee(callers, 'erin: on the minute');
+    expect(callers.map((caller) => caller.renders)).toEqual(renders);
+    const writes = callers.map((caller, i) => caller.fake.output.chunks.slice(marks[i]));
+    expect(writes.map((list) => list.length)).toEqual([1, 1, 1]);
+    const sharedParts = writes.map(([write]) => write!.slice(0, write!.indexOf(' Test BBS')));
+    expect(sharedParts[0]).toContain('on the minute');
+    expect(sharedParts[1]).toBe(sharedParts[0]);
+    expect(sharedParts[2]).toBe(sharedParts[0]);
+    for (const caller of callers) {
+      expect(seen(caller)[0]).toMatch(/\| 09:06$/);
+      expect(blessedPicture(caller)).toEqual(seen(caller));
+    }
+  });
+
+  it('draws a new head count as the title row alone', async () => {
+    const drawing = createDrawing();
+    let count = 3;
+    const callers = await threeAtTheBottom(drawing, ['bob', 'carol', 'dave'], { roomCount: () => count });
+    const renders = callers.map((caller) => caller.renders);
+    count = 4;
+    for (const caller of callers) caller.tele.refresh();
+    await Promise.all(callers.map((caller) => caller.fake.vt.until(() => seen(caller)[0]!.includes('| 4 in room |'), 'four in the room')));
+    expect(callers.map((caller) => caller.renders)).toEqual(renders);
+    for (const caller of callers) expect(blessedPicture(caller)).toEqual(seen(caller));
   });
 
   it.each(['xterm-256color', 'screen', 'vt100', 'vt102', 'ansi'])(
