@@ -110,7 +110,7 @@ export class ShapeRows {
   readonly blank: EncodedRow;
   private readonly lines = new WeakMap<StyledLine, EncodedLine>();
   /** Each (attribute, ASCII character) pair once, so most of a row's cells are references to shared pairs. */
-  private readonly pairs = new Map<string, Cell>();
+  private readonly pairs = new Map<number, Cell>();
 
   constructor(
     readonly width: number,
@@ -182,8 +182,10 @@ export class ShapeRows {
 
   /** Only ASCII is pooled: the pool stays small whatever graphemes callers send. */
   private pair(attr: number, ch: string): Cell {
-    if (ch.length !== 1 || ch.charCodeAt(0) > 0x7e) return Object.freeze([attr, ch] as const);
-    const key = `${attr} ${ch}`;
+    const code = ch.charCodeAt(0);
+    if (ch.length !== 1 || code > 0x7e) return Object.freeze([attr, ch] as const);
+    // A number, not a string: asked for every cell of every row encoded.
+    const key = attr * 0x80 + code;
     let cell = this.pairs.get(key);
     if (!cell) {
       cell = Object.freeze([attr, ch] as const);
