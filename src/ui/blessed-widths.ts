@@ -1,7 +1,7 @@
 /**
  * blessed measures with display-width.ts. blessed has a width table of its own (Unicode of 2015,
  * one UTF-16 unit or code point per cell, most emoji one column) that it uses where it draws by
- * itself: the title and status lines, forms, banners, and its full redraw of any row. Two tables
+ * itself: the status line, forms, banners, and its full redraw of any row. Two tables
  * drift apart on every emoji, ZWJ sequence or flag, so blessed's few width primitives are replaced
  * by ones built on displayWidth and grapheme boundaries, and one table decides every width:
  *
