@@ -48,3 +48,14 @@ export function megabytes(kilobytes: number): string {
 export function signed(value: number, digits = 1): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
+
+/** The middle value (the lower of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
+}
+
+/** "median (lowest…highest)". */
+export function spread(values: readonly number[], format: (v: number) => string): string {
+  return `${format(median(values))} (${format(Math.min(...values))}…${format(Math.max(...values))})`;
+}

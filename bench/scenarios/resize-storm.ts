@@ -19,7 +19,7 @@
 import type { BoardProcess, Heap } from '../board-process.js';
 import type { BenchCaller } from '../caller.js';
 import type { Crowd } from '../crowd.js';
-import { formatTail, megabytes, signed } from '../stats.js';
+import { formatTail, median, megabytes, signed, spread } from '../stats.js';
 import { renderTable } from '../table.js';
 import { delay, SETTLE_MS } from '../timing.js';
 import { BOARD_LAYOUTS_PER_SECOND } from '../../src/ssh/resize-throttle.js';
@@ -104,17 +104,6 @@ function keepResizing(callers: readonly BenchCaller[]): () => void {
     caller.resize(sizeAt(step++));
   }, periodMs);
   return () => clearInterval(timer);
-}
-
-/** The middle value (the lower of the two middle ones for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
-}
-
-/** "median (min–max)". */
-function spread(values: readonly number[], format: (v: number) => string): string {
-  return `${format(median(values))} (${format(Math.min(...values))}…${format(Math.max(...values))})`;
 }
 
 const HEADERS = [
