@@ -72,10 +72,10 @@ export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
   };
 }
 
-/** What a kicked caller reads, whichever process ends the call. */
 /** A kick or ban reason as shown to the caller it ends. */
 const REASON_LENGTH = 500;
 
+/** What a kicked caller reads, whichever process ends the call. */
 export function kickText(kick: { by: string; reason: string }): string {
   const reason = cleanText(kick.reason, REASON_LENGTH);
   return `\r\nYou were removed from the board by ${kick.by}${reason ? `: ${reason}` : ''}\r\n`;
