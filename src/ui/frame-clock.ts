@@ -2,10 +2,11 @@
  * One frame clock for every screen of a board process. A screen asks for a frame; the clock runs
  * one frame for every screen that asked and has not drawn in the last FRAME_MS, so each screen
  * draws at most once per FRAME_MS. In a frame each screen either offers a shared part (a key and
- * the bytes it would write) or draws itself. Screens whose keys
- * match are sent the same bytes, made once: callers of one shape at the bottom of the log see the
- * same new rows. A screen whose channel holds more than RENDER_MARK unsent bytes is skipped and
- * drawn once, fresh, when it has emptied; one that stays full for stallMs is reported as stalled.
+ * the bytes it would write, and maybe a few bytes of its own to follow them) or draws itself.
+ * Screens whose keys match are sent the same bytes, made once: callers of one shape at the bottom
+ * of the log see the same new rows. A screen whose channel holds more than RENDER_MARK unsent
+ * bytes is skipped and drawn once, fresh, when it has emptied; one that stays full for stallMs is
+ * reported as stalled.
  * It knows nothing of blessed: drawing is a callback, a channel only a writable stream with a backlog.
  * Made by the board's wiring, one per process, and handed to every screen.
  */
