@@ -120,6 +120,33 @@ describe('frame clock', () => {
     });
   });
 
+  it("writes each screen's own bytes right after the shared ones, in one write, and makes the shared ones once", () => {
+    withHandTimers(() => {
+      const written: Array<{ name: string; text: string }> = [];
+      let made = 0;
+      const clock = createFrameClock();
+      const member = (name: string): FrameMember => {
+        const output = Object.assign(new EventEmitter(), {
+          writableLength: 0,
+          write: (bytes: Buffer) => written.push({ name, text: bytes.toString() }),
+        });
+        const frame = { key: 'bottom', bytes: () => Buffer.from(`row${++made}`), own: () => `|${name}`, commit: () => undefined };
+        return { ...screen(name, []), output: output as unknown as FrameMember['output'], shared: () => frame };
+      };
+      const slots = ['a', 'b'].map((name) => clock.join(member(name)));
+      for (const slot of slots) slot.request(false);
+      vi.runOnlyPendingTimers(); // their first, own frames
+      vi.advanceTimersByTime(FRAME_MS);
+      for (const slot of slots) slot.request(false);
+      vi.runOnlyPendingTimers();
+      expect(written).toEqual([
+        { name: 'a', text: 'row1|a' },
+        { name: 'b', text: 'row1|b' },
+      ]);
+      for (const slot of slots) slot.close();
+    });
+  });
+
   it('draws the screens that ask soon together, SOON_MS after the first asked', () => {
     withHandTimers(() => {
       const log: string[] = [];
