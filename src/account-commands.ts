@@ -10,7 +10,7 @@ import { formatUtc } from './chat/who.js';
 import { passwordProblem } from './store/passwords.js';
 import { parsePublicKey } from './keys/openssh.js';
 import { StoreError, type CommunityStore, type UserStore } from './store/store.js';
-import type { Teleconference } from './ui/teleconference.js';
+import type { Teleconference } from './ui/teleconference-api.js';
 
 export interface AccountCommandDeps {
   userId: number;

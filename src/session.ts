@@ -25,7 +25,8 @@ import type { AccountWatch } from './account-watch.js';
 import type { Drawing } from './ui/drawing.js';
 import { createBbsScreen, type BbsScreen } from './ui/screen.js';
 import { goodbyeText, showLineBusy, welcomeLines } from './ui/banners.js';
-import { createTeleconference, type Teleconference } from './ui/teleconference.js';
+import { createTeleconference } from './ui/teleconference.js';
+import type { Teleconference } from './ui/teleconference-api.js';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, detectPastes, type PasteDetector } from './ui/paste.js';
 
 export type EndReason = 'quit' | 'shutdown' | 'timeout' | 'idle' | 'line-busy' | 'cancelled' | 'banned' | 'kicked' | 'replaced' | 'cut-off' | 'dropped';

@@ -3,7 +3,8 @@
  * in the room, the clock stopped at 09:05 UTC on 15 January 2024 unless `options` say otherwise.
  */
 import type { BbsScreen } from '../../src/ui/screen.js';
-import { createTeleconference, type Teleconference, type TeleconferenceOptions } from '../../src/ui/teleconference.js';
+import { createTeleconference } from '../../src/ui/teleconference.js';
+import type { Teleconference, TeleconferenceOptions } from '../../src/ui/teleconference-api.js';
 
 export const TEST_TIME = Date.UTC(2024, 0, 15, 9, 5);
 

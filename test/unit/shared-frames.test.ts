@@ -10,7 +10,7 @@ import type { ChatMessage } from '../../src/chat/messages.js';
 import { createDrawing, type Drawing } from '../../src/ui/drawing.js';
 import { MAX_SHAPES } from '../../src/ui/log-rows.js';
 import { createBbsScreen, type BbsScreen } from '../../src/ui/screen.js';
-import type { Teleconference, TeleconferenceOptions } from '../../src/ui/teleconference.js';
+import type { Teleconference, TeleconferenceOptions } from '../../src/ui/teleconference-api.js';
 import type { MinuteTicker } from '../../src/ui/minute-ticker.js';
 import { TEST_TIME, testTeleconference } from '../helpers/teleconference.js';
 import { createFakeTerminal, type FakeTerminal } from '../helpers/virtual-terminal.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/chat/messages.js';
 import { createBbsScreen, type BbsScreen } from '../../src/ui/screen.js';
-import type { Teleconference, TeleconferenceOptions } from '../../src/ui/teleconference.js';
+import type { Teleconference, TeleconferenceOptions } from '../../src/ui/teleconference-api.js';
 import { COUNT_HOLD_MS } from '../../src/ui/title-bar.js';
 import { TEST_TIME, testTeleconference } from '../helpers/teleconference.js';
 import { createFakeTerminal, type FakeTerminal } from '../helpers/virtual-terminal.js';
