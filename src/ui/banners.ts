@@ -43,8 +43,29 @@ export function welcomeLines(info: {
 }): string[] {
   const lastCall =
     info.lastLoginAt === null ? 'This is your first call. Welcome aboard!' : `Your last call: ${formatUtc(info.lastLoginAt)}.`;
-  const who = info.inRoom.length === 0 ? 'No one else is in the room yet.' : `In the room: ${info.inRoom.join(', ')}.`;
-  return [`Welcome to ${info.bbsName}, ${info.handle}! ${info.tagline}`.trim(), `You are on node ${info.node}. ${lastCall}`, who];
+  return [`Welcome to ${info.bbsName}, ${info.handle}! ${info.tagline}`.trim(), `You are on node ${info.node}. ${lastCall}`, whoIsIn(info.inRoom)];
+}
+
+/** Columns of names the welcome lists before it counts the rest: with the words around them, two rows of 80 columns. */
+const WELCOME_NAMES_WIDTH = 100;
+
+/**
+ * "In the room: bob, carol." In a full room the names would fill the screen (a thousand callers
+ * are ~85 rows at 120 columns) and push the welcome out of sight, so past WELCOME_NAMES_WIDTH the
+ * rest are counted and /who lists them.
+ */
+function whoIsIn(inRoom: readonly string[]): string {
+  if (inRoom.length === 0) return 'No one else is in the room yet.';
+  const shown: string[] = [];
+  let width = 0;
+  for (const handle of inRoom) {
+    width += displayWidth(handle) + 2;
+    if (shown.length > 0 && width > WELCOME_NAMES_WIDTH) break;
+    shown.push(handle);
+  }
+  const others = inRoom.length - shown.length;
+  if (others === 0) return `In the room: ${shown.join(', ')}.`;
+  return `In the room: ${shown.join(', ')} and ${others} ${others === 1 ? 'other' : 'others'} (/who lists everyone).`;
 }
 
 export type GoodbyeReason = 'quit' | 'shutdown' | 'timeout' | 'line-busy' | 'cancelled' | 'idle';

@@ -108,4 +108,21 @@ describe('welcomeLines', () => {
   ])('%s', (_what, given, expected) => {
     expect(welcomeLines(given)).toEqual(expected);
   });
+
+  it('names a full room only as far as two rows of 80 columns, and counts the rest', () => {
+    const inRoom = Array.from({ length: 1000 }, (_, i) => `caller${i}`);
+    const who = welcomeLines({ ...info, lastLoginAt: null, inRoom })[2]!;
+    expect(who).toMatch(/^In the room: caller0, caller1, .*, caller\d+ and \d+ others \(\/who lists everyone\)\.$/);
+    const named = who.slice('In the room: '.length, who.indexOf(' and ')).split(', ');
+    expect(named).toEqual(inRoom.slice(0, named.length));
+    expect(who).toContain(` and ${1000 - named.length} others`);
+    expect(who.length).toBeLessThanOrEqual(160);
+    expect(named.length).toBeGreaterThan(5);
+  });
+
+  it('always names at least one, and says "other" for one more', () => {
+    const long = 'x'.repeat(130);
+    expect(welcomeLines({ ...info, lastLoginAt: null, inRoom: [long, 'bob'] })[2]).toBe(`In the room: ${long} and 1 other (/who lists everyone).`);
+    expect(welcomeLines({ ...info, lastLoginAt: null, inRoom: [long] })[2]).toBe(`In the room: ${long}.`);
+  });
 });
