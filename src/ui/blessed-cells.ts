@@ -15,12 +15,23 @@
  * terminal was cleared". Frozen rows and cells (shared encoded rows put in by the row painter)
  * are never written: they are replaced by blank ones.
  */
-type ScreenLike = { dattr: number; rows: number; cols: number; lines?: Row[]; olines?: Row[]; program: { clear(): unknown } };
+type ScreenLike = {
+  dattr: number;
+  rows: number;
+  cols: number;
+  lines?: Row[];
+  olines?: Row[];
+  program: { clear(): unknown };
+  [CLOSING]?: true;
+};
 type Row = Array<[number, string]> & { dirty?: boolean };
 type ScreenPrototype = Record<string, unknown> & {
   alloc: (this: ScreenLike, dirty?: boolean) => void;
   blankLine: (this: ScreenLike, ch?: string, dirty?: boolean) => Row;
 };
+
+/** Set on a screen about to be destroyed (see closing()). */
+const CLOSING = Symbol('closing');
 
 /** blessed's default attribute, `((0 << 18) | (0x1ff << 9)) | 0x1ff`: default colours, no flags. */
 const DEFAULT_ATTR = 262143;
@@ -52,10 +63,24 @@ function reusedBlankRow(row: Row | undefined, cols: number): Row {
   return row;
 }
 
+/**
+ * `screen` is about to be destroyed: blessed's destroy leaves the alternate screen through an
+ * alloc, which clears the terminal and blanks both pictures (9,600 cells on a 120×40 screen).
+ * Nothing is drawn after it, so from now on an alloc only clears the terminal.
+ */
+export function closing(screen: object): void {
+  (screen as ScreenLike)[CLOSING] = true;
+}
+
 export function shareBlankCells(proto: ScreenPrototype): void {
   const alloc = proto.alloc;
   const blankLine = proto.blankLine;
   proto.alloc = function allocBlank(this: ScreenLike, dirty?: boolean) {
+    if (this[CLOSING]) {
+      [this.lines, this.olines] = [[], []];
+      this.program.clear();
+      return;
+    }
     if (this.dattr !== DEFAULT_ATTR) return alloc.call(this, dirty);
     const [lines, olines] = [this.lines ?? [], this.olines ?? []];
     this.lines = [];

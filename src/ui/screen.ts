@@ -11,6 +11,7 @@
 import blessed from 'blessed';
 import { visibleText } from '../chat/safe-text.js';
 import { blessedInternals, prepareBlessed } from './blessed-guard.js';
+import { closing } from './blessed-cells.js';
 import { listenersAddedSince, listenersOf, removeBlessedTraces, streamsOf, type AddedListeners } from './stream-restore.js';
 import { createFrameClock, type FrameClock, type FrameSlot, type SharedFrame } from './frame-clock.js';
 import type { Terminal } from './terminal.js';
@@ -221,6 +222,7 @@ class ScreenOverChannel implements BbsScreen {
     this.planner = undefined;
     clearTimeout(this.program._resizeTimer);
     this.program.removeListener('resize', this.onResize);
+    closing(this.screen);
     try {
       this.screen.destroy(); // leaves the alternate screen, shows the cursor, destroys the program
     } finally {

@@ -98,4 +98,13 @@ describe('blank cells', () => {
     expect(screen.blankLine('x', true).dirty).toBe(true);
     expect(screen.blankLine('x')[0]).toEqual([screen.dattr, 'x']);
   });
+
+  it('are not made again when the screen is destroyed: it keeps no rows', () => {
+    const fake = createFakeTerminal(10, 4);
+    const bbs = createBbsScreen(fake.terminal);
+    const screen = bbs.screen as unknown as CellScreen;
+    bbs.destroy();
+    fake.dispose();
+    expect([screen.lines, screen.olines]).toEqual([[], []]);
+  });
 });
