@@ -84,7 +84,10 @@ export function prepareBlessed(): void {
   disableProgramLaunching(Program, Screen);
   keepProcessHandlersOurs(Program, Screen);
   shareTerminfo({ Program, Tput } as unknown as BlessedClasses);
-  shareBlankCells(Screen.prototype as unknown as Parameters<typeof shareBlankCells>[0]);
+  shareBlankCells(
+    Screen.prototype as unknown as Parameters<typeof shareBlankCells>[0],
+    Element.prototype as unknown as Parameters<typeof shareBlankCells>[1],
+  );
   measureWithDisplayWidth(unicode, Element.prototype as unknown as BlessedElementPrototype);
 }
 

@@ -83,13 +83,14 @@ describe('blank cells', () => {
     blankLine(ch?: string, dirty?: boolean): Cell[] & { dirty?: boolean };
   }
 
-  it('hold blessed\'s values, and each is its own cell: writing one changes no other', () => {
+  it('hold blessed\'s values; a fresh row from blankLine has cells of its own: writing one changes no other', () => {
     const fake = createFakeTerminal(10, 4);
     const bbs = createBbsScreen(fake.terminal);
     opened.push({ fake, bbs });
     const screen = bbs.screen as unknown as CellScreen;
     const blank = [screen.dattr, ' '];
-    const rows = [...screen.lines, ...screen.olines, screen.blankLine()];
+    for (const row of [...screen.lines, ...screen.olines]) expect([...row]).toEqual(Array.from({ length: 10 }, () => blank));
+    const rows = [screen.blankLine(), screen.blankLine(), screen.blankLine(' ', true)];
     for (const row of rows) expect([...row]).toEqual(Array.from({ length: 10 }, () => blank));
     for (const row of rows) (row[3] as Cell)[0] = 7;
     const written = rows.flatMap((row) => row.filter((cell) => cell[0] === 7));

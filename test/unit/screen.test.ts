@@ -309,29 +309,36 @@ describe('resize', () => {
   };
   const picture = (bbs: BbsScreen) => bbs.screen as unknown as { lines: Cells[]; olines: Cells[]; dattr: number };
 
-  it('reuses the rows and cells it had, blank and at the new width, in new row arrays, and draws right after shrinking and growing', async () => {
+  it('lays out again into new row arrays of shared blank rows, makes own rows only where blessed draws, and draws right after shrinking and growing', async () => {
     const { fake, bbs } = open(40, 12);
     blessed.text({ parent: bbs.screen, top: 0, left: 0, width: 20, height: 1, content: 'TOP-LEFT-TEXT' });
     blessed.text({ parent: bbs.screen, bottom: 0, right: 0, width: 5, height: 1, content: 'RIGHT' });
     bbs.requestRender();
     await fake.vt.until(() => fake.vt.lines()[11]?.endsWith('RIGHT') ?? false, 'RIGHT at the bottom right');
     const before = { lines: picture(bbs).lines, olines: picture(bbs).olines };
-    const [row0, cell0] = [before.lines[0]!, before.lines[0]![0]!];
-    expect(cell0[1]).toBe('T');
+    expect(before.lines[0]![0]![1]).toBe('T');
 
     fake.resize(30, 8);
     layOutNow(bbs, 30, 8);
     const { lines, olines, dattr } = picture(bbs);
     expect(lines).not.toBe(before.lines); // the row painter's sign of a cleared terminal
     expect(olines).not.toBe(before.olines);
-    expect(lines[0]).toBe(row0);
-    expect(lines[0]![0]).toBe(cell0);
     for (const buffer of [lines, olines]) {
       expect(buffer).toHaveLength(8);
-      for (const row of buffer) expect([...row]).toEqual(Array.from({ length: 30 }, () => [dattr, ' ']));
+      for (const row of buffer) {
+        expect(row).toBe(lines[1]); // one blank row, shared: nothing allocated per cell
+        expect(Object.isFrozen(row)).toBe(true);
+        expect([...row]).toEqual(Array.from({ length: 30 }, () => [dattr, ' ']));
+      }
     }
     await fake.vt.until(() => fake.vt.lines()[7] === `${' '.repeat(25)}RIGHT`, 'RIGHT at the smaller bottom right');
     expect(fake.vt.lines()).toEqual(['TOP-LEFT-TEXT', ...Array(6).fill(''), `${' '.repeat(25)}RIGHT`]);
+    const drawn = picture(bbs);
+    for (const y of [0, 7]) {
+      expect(Object.isFrozen(drawn.lines[y])).toBe(false);
+      expect(Object.isFrozen(drawn.olines[y])).toBe(false);
+    }
+    for (let y = 1; y < 7; y++) expect(Object.isFrozen(drawn.lines[y])).toBe(true);
 
     fake.resize(50, 14);
     await fake.vt.until(() => fake.vt.lines()[13] === `${' '.repeat(45)}RIGHT`, 'RIGHT at the larger bottom right');
@@ -344,12 +351,13 @@ describe('resize', () => {
 
   it('never writes into a frozen row or cell when it lays out again: it puts blank ones in their place', () => {
     const { fake, bbs } = open(10, 4);
-    const { lines, olines } = picture(bbs);
+    const { lines, olines, dattr } = picture(bbs);
     const shared = Object.freeze(Array.from({ length: 10 }, () => Object.freeze([1, 'x'] as [number, string]))) as unknown as Cells;
     lines[1] = shared;
     olines[1] = shared;
     const frozenCell = Object.freeze([1, 'y']) as unknown as [number, string];
-    lines[2]![3] = frozenCell;
+    lines[2] = Array.from({ length: 10 }, () => [dattr, ' '] as [number, string]);
+    lines[2][3] = frozenCell;
     layOutNow(bbs, 12, 4);
     expect(shared.every((cell) => cell[1] === 'x')).toBe(true);
     expect(frozenCell).toEqual([1, 'y']);
@@ -357,7 +365,55 @@ describe('resize', () => {
     expect(after.lines[1]).not.toBe(shared);
     expect(after.lines[1]).toHaveLength(12);
     expect(after.lines[2]![3]).toEqual([after.dattr, ' ']);
-    expect(after.lines[1]!.dirty).toBe(false);
+    expect(after.lines[1]!.dirty).toBeFalsy();
+    void fake;
+  });
+});
+
+describe('blank rows shared until blessed writes', () => {
+  type Cells = Array<[number, string]> & { dirty?: boolean };
+  type Picture = { lines: Cells[]; olines: Cells[]; dattr: number; fillRegion(attr: number, ch: string, xi: number, xl: number, yi: number, yl: number): void };
+  const picture = (bbs: BbsScreen) => bbs.screen as unknown as Picture;
+
+  it('gives every screen of a width the same frozen blank row, in both pictures', () => {
+    const [a, b] = [open(40, 12).bbs, open(40, 12).bbs];
+    const row = picture(a).lines[0]!;
+    expect(Object.isFrozen(row)).toBe(true);
+    expect([...row]).toEqual(Array.from({ length: 40 }, () => [picture(a).dattr, ' ']));
+    for (const bbs of [a, b]) for (const buffer of [picture(bbs).lines, picture(bbs).olines]) expect(new Set(buffer)).toEqual(new Set([row]));
+  });
+
+  it('makes the rows an element covers its screen\'s own before it draws, and no other screen\'s', async () => {
+    const first = open(40, 12);
+    const second = open(40, 12);
+    blessed.box({ parent: first.bbs.screen, top: 3, left: 2, width: 12, height: 3, border: { type: 'line' }, content: 'inside' });
+    first.bbs.requestRender();
+    await first.fake.vt.until(() => first.fake.vt.lines()[4]?.includes('inside') ?? false, 'the box drawn');
+    expect(first.fake.vt.lines().slice(3, 6)).toEqual(['  ┌──────────┐', '  │inside    │', '  └──────────┘']);
+    const [mine, theirs] = [picture(first.bbs), picture(second.bbs)];
+    for (let y = 3; y < 6; y++) {
+      expect(Object.isFrozen(mine.lines[y])).toBe(false);
+      expect(Object.isFrozen(mine.olines[y])).toBe(false);
+      expect(mine.olines[y]).not.toBe(mine.lines[y]);
+    }
+    expect(Object.isFrozen(mine.lines[2])).toBe(true);
+    expect(Object.isFrozen(mine.lines[6])).toBe(true);
+    for (const row of [...theirs.lines, ...theirs.olines]) expect([...row]).toEqual(Array.from({ length: 40 }, () => [theirs.dattr, ' ']));
+  });
+
+  it('makes a filled region\'s rows its own, and clears what an element leaves', async () => {
+    const { fake, bbs } = open(20, 6);
+    picture(bbs).fillRegion(picture(bbs).dattr, '#', 0, 5, 2, 4);
+    bbs.requestRender();
+    await fake.vt.until(() => fake.vt.lines()[3] === '#####', 'the region filled');
+    expect(fake.vt.lines()).toEqual(['', '', '#####', '#####', '', '']);
+    const text = blessed.text({ parent: bbs.screen, top: 5, left: 0, width: 8, height: 1, content: 'BOTTOM' });
+    bbs.requestRender();
+    await fake.vt.until(() => fake.vt.lines()[5] === 'BOTTOM', 'the text drawn');
+    text.hide(); // blessed clears where a hidden element was (clearRegion, that is fillRegion)
+    bbs.requestRender();
+    await fake.vt.until(() => !fake.vt.lines().some((line) => line.includes('BOTTOM')), 'the text gone');
+    expect(fake.vt.lines().map((line) => line.trimEnd())).toEqual(['', '', '#####', '#####', '', '']);
   });
 });
 
