@@ -24,6 +24,7 @@ import { connectPrimaryRedis } from '../redis/primary-link.js';
 import { createAuthority } from './authority.js';
 import { createMetricsCollector } from './metrics-collector.js';
 import { startPrimaryMetrics } from './primary-metrics.js';
+import { batchedSend, unbatch, type Batch } from './batch.js';
 import type { PrimaryMessage, WorkerMessage } from './protocol.js';
 
 export interface Primary {
@@ -94,18 +95,19 @@ function forkWorkers(config: Readonly<Config>, log: Logger, count: number): Prim
     const pid = worker.process.pid;
     const bornAt = Date.now();
     if (!started) waitingFor.add(worker.id);
-    const send = (message: PrimaryMessage) => {
+    const send = batchedSend<PrimaryMessage>((message) => {
       if (worker.isConnected()) worker.send(message, () => undefined);
-    };
+    });
     worker.on('error', (err) => log.debug({ err: err.message, worker: pid }, 'worker channel error'));
-    worker.on('message', (message: WorkerMessage) => {
+    const onMessage = (message: WorkerMessage) => {
       if (message.t === 'ready') {
         authority.addWorker({ id: worker.id, send });
         ready.set(worker.id, { send, instance: message.instance });
       } else if (message.t === 'metrics') collector.answer(message.id, message.snapshot);
       else if (message.t === 'failed') fail(new WorkerStartError(message.message));
       else authority.handle(worker.id, message);
-    });
+    };
+    worker.on('message', (message: WorkerMessage | Batch<WorkerMessage>) => unbatch(message).forEach(onMessage));
     worker.on('listening', (address: AddressInfo) => onListening(worker, address));
     worker.on('exit', (code, signal) => {
       const freed = authority.removeWorker(worker.id);

@@ -7,18 +7,18 @@ import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { createBoardWorker, type Board } from '../board.js';
 import type { Config } from '../config.js';
+import { batchedSend, unbatch, type Batch } from './batch.js';
 import type { PrimaryMessage, WorkerMessage } from './protocol.js';
 import { createWorkerLinks } from './worker-links.js';
 
 export async function runWorker(config: Readonly<Config>, log: Logger, describeError: (err: unknown) => string): Promise<void> {
   // Once the primary is gone, a send would raise ERR_IPC_CHANNEL_CLOSED as an uncaught 'error'.
-  const send = (message: WorkerMessage) => {
+  const send = batchedSend<WorkerMessage>((message) => {
     if (process.connected) process.send?.(message, undefined, {}, () => undefined);
-  };
-  const links = createWorkerLinks(
-    { send, onMessage: (listener) => process.on('message', (message) => listener(message as PrimaryMessage)) },
-    config.connection.max_nodes,
-  );
+  });
+  const onPrimary = (listener: (message: PrimaryMessage) => void) =>
+    process.on('message', (message: PrimaryMessage | Batch<PrimaryMessage>) => unbatch(message).forEach(listener));
+  const links = createWorkerLinks({ send, onMessage: onPrimary }, config.connection.max_nodes);
   let board: Board | undefined;
   let closing = false;
   const close = (why: string) => {
@@ -30,7 +30,7 @@ export async function runWorker(config: Readonly<Config>, log: Logger, describeE
       process.exit(0);
     });
   };
-  process.on('message', (message: PrimaryMessage) => {
+  onPrimary((message) => {
     if (message.t === 'shutdown') close('shutdown');
     if (message.t === 'metrics') void board?.metricsSnapshot().then((snapshot) => send({ t: 'metrics', id: message.id, snapshot }));
   });
