@@ -53,7 +53,7 @@ const DEFAULT_ATTR = 262143;
 const SHADOW_ROWS = 2;
 
 const SHARED_CELL: Cell = Object.freeze([DEFAULT_ATTR, ' ']) as unknown as Cell;
-/** The shared blank row of each width. */
+/** The shared blank row of each width (a PTY is at most 500 columns wide: ~1 MB of rows at worst). */
 const sharedRows = new Map<number, Row>();
 const shared = new WeakSet<Row>();
 
