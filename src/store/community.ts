@@ -108,6 +108,9 @@ export class SqliteCommunityStore implements CommunityStore {
 
   /** The messages waiting for this account, oldest first, with their senders' ids; they are removed. */
   async takeWaiting(toId: number): Promise<WaitingMessage[]> {
+    // Every login asks, and almost always nothing waits: a read answers that without the write
+    // lock, which the board's other processes would otherwise queue on.
+    if (!this.sql.anyWaiting.get(toId)) return [];
     const take = this.db.transaction(() => {
       const rows = this.sql.waitingFor.all(toId) as Array<{ from_id: number; json: string }>;
       this.sql.deleteWaiting.run(toId);
@@ -200,6 +203,7 @@ function prepare(db: Database) {
     countTo: db.prepare('SELECT count(*) FROM waiting_messages WHERE to_id = ?').pluck(),
     insertWaiting: db.prepare('INSERT INTO waiting_messages (to_id, from_id, at, json) VALUES (?, ?, ?, ?)'),
     waitingFor: db.prepare('SELECT from_id, json FROM waiting_messages WHERE to_id = ? ORDER BY id'),
+    anyWaiting: db.prepare('SELECT 1 FROM waiting_messages WHERE to_id = ? LIMIT 1'),
     deleteWaiting: db.prepare('DELETE FROM waiting_messages WHERE to_id = ?'),
     recentCalls: db.prepare(
       'SELECT u.handle, c.started_at, ' +
