@@ -95,9 +95,12 @@ function forkWorkers(config: Readonly<Config>, log: Logger, count: number): Prim
     const pid = worker.process.pid;
     const bornAt = Date.now();
     if (!started) waitingFor.add(worker.id);
-    const send = batchedSend<PrimaryMessage>((message) => {
-      if (worker.isConnected()) worker.send(message, () => undefined);
-    });
+    const send = batchedSend<PrimaryMessage>(
+      (message) => {
+        if (worker.isConnected()) worker.send(message, () => undefined);
+      },
+      (message) => message.t === 'reply',
+    );
     worker.on('error', (err) => log.debug({ err: err.message, worker: pid }, 'worker channel error'));
     const onMessage = (message: WorkerMessage) => {
       if (message.t === 'ready') {

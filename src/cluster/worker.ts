@@ -13,9 +13,12 @@ import { createWorkerLinks } from './worker-links.js';
 
 export async function runWorker(config: Readonly<Config>, log: Logger, describeError: (err: unknown) => string): Promise<void> {
   // Once the primary is gone, a send would raise ERR_IPC_CHANNEL_CLOSED as an uncaught 'error'.
-  const send = batchedSend<WorkerMessage>((message) => {
-    if (process.connected) process.send?.(message, undefined, {}, () => undefined);
-  });
+  const send = batchedSend<WorkerMessage>(
+    (message) => {
+      if (process.connected) process.send?.(message, undefined, {}, () => undefined);
+    },
+    (message) => message.t === 'ask',
+  );
   const onPrimary = (listener: (message: PrimaryMessage) => void) =>
     process.on('message', (message: PrimaryMessage | Batch<PrimaryMessage>) => unbatch(message).forEach(listener));
   const links = createWorkerLinks({ send, onMessage: onPrimary }, config.connection.max_nodes);
