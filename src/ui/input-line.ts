@@ -8,7 +8,7 @@ import { graphemes } from './display-width.js';
 import { completeHandle, type Completion } from './handle-completion.js';
 import { leaveQuestion, SecretInput, type InputMode } from './input-modes.js';
 import { LineEditor, type KeyLike } from './line-editor.js';
-import type { EncodedRow, LogRows } from './log-rows.js';
+import { shapeTerminal, SingleRow, type LogRows } from './log-rows.js';
 import { placePaste, type Paste } from './paste.js';
 import { RowPainter, type PaintedScreen } from './row-painter.js';
 import type { BbsScreen } from './screen.js';
@@ -31,20 +31,21 @@ const PROMPT = '> ';
 export class InputLine {
   readonly editor: LineEditor;
   private readonly bbs: BbsScreen;
-  private readonly painted: PaintedScreen;
   private readonly painter: RowPainter;
+  /** The row, encoded again only when its text or the width changed. */
+  private readonly row: SingleRow;
   /** A question or a password prompt that has the line until it is answered. */
   private mode: InputMode | undefined;
   private text = PROMPT;
   /** The text, cursor, mode or width changed since the line was last laid out. */
   private stale = true;
-  private drawn: { text: string; width: number; row: EncodedRow } | undefined;
 
   constructor(private readonly options: InputLineOptions) {
     this.bbs = options.bbs;
     this.editor = new LineEditor({ maxLength: options.maxLength, historySize: options.historySize });
-    this.painted = this.bbs.screen as unknown as PaintedScreen;
-    this.painter = new RowPainter(this.painted);
+    const painted = this.bbs.screen as unknown as PaintedScreen;
+    this.painter = new RowPainter(painted);
+    this.row = new SingleRow(options.rows, () => shapeTerminal(this.bbs.term, painted.tput), 'input');
   }
 
   /** A mode has the keys. */
@@ -132,7 +133,7 @@ export class InputLine {
   /** Paints the line on the bottom row, inside a full render, and puts the cursor on it. */
   frame(width: number, height: number): void {
     if (this.stale) this.layOut(width, height);
-    if (height >= 1) this.painter.frame(height - 1, [this.rowFor(width)], 0, height);
+    if (height >= 1) this.painter.frame(height - 1, [this.row.row(this.text, width)], 0, height);
   }
 
   private layOut(width: number, height: number): void {
@@ -148,17 +149,6 @@ export class InputLine {
     this.mode?.cancel();
     this.mode = undefined;
     this.painter.release();
-  }
-
-  /** The line encoded for this width, again only when its text or the width changed. */
-  private rowFor(width: number): EncodedRow {
-    const { drawn, text } = this;
-    if (drawn?.text === text && drawn.width === width) return drawn.row;
-    const { tput } = this.painted;
-    const shape = this.options.rows.shape({ term: this.bbs.term, colors: tput.colors, el: tput.el() }, width);
-    const row = shape.single([{ text, style: 'input' }]);
-    this.drawn = { text, width, row };
-    return row;
   }
 }
 

@@ -251,3 +251,30 @@ export class LogRows {
 export function createLogRows(maxShapes = MAX_SHAPES): LogRows {
   return new LogRows(maxShapes);
 }
+
+/** A screen's terminal as its rows are encoded for: its TERM, and its terminfo's colours and el. */
+export function shapeTerminal(term: string, tput: { readonly colors: number; el(): string }): ShapeTerminal {
+  return { term, colors: tput.colors, el: tput.el() };
+}
+
+/**
+ * One row of one style whose text changes now and then (the title bar, the input line), not kept
+ * by the shape: encoded again only when its text or the width changed.
+ */
+export class SingleRow {
+  private drawn: { text: string; width: number; row: EncodedRow } | undefined;
+
+  constructor(
+    private readonly rows: LogRows,
+    private readonly terminal: () => ShapeTerminal,
+    private readonly style: Style,
+  ) {}
+
+  row(text: string, width: number): EncodedRow {
+    const { drawn } = this;
+    if (drawn?.text === text && drawn.width === width) return drawn.row;
+    const row = this.rows.shape(this.terminal(), width).single([{ text, style: this.style }]);
+    this.drawn = { text, width, row };
+    return row;
+  }
+}

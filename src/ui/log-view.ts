@@ -11,7 +11,7 @@
 import type { SharedFrame } from './frame-clock.js';
 import type { StyledLine } from './message-lines.js';
 import { RowPainter, type PaintedScreen } from './row-painter.js';
-import type { EncodedRow, LogRows, ShapeRows } from './log-rows.js';
+import { shapeTerminal, type EncodedRow, type LogRows, type ShapeRows } from './log-rows.js';
 import { MessageLog } from './scrollback.js';
 
 /** More lines than any log shows at once (the screen is at most 200 rows high). */
@@ -151,10 +151,7 @@ export class LogView {
 
   /** The shape's rows, looked up again only when the width changed. */
   private shape(width: number): ShapeRows {
-    if (this.shapeRows?.width !== width) {
-      const { tput } = this.screen;
-      this.shapeRows = this.rows.shape({ term: this.term, colors: tput.colors, el: tput.el() }, width);
-    }
+    if (this.shapeRows?.width !== width) this.shapeRows = this.rows.shape(shapeTerminal(this.term, this.screen.tput), width);
     return this.shapeRows;
   }
 }

@@ -4,7 +4,7 @@
  * row written beside the frame's shared bytes instead of a full render. At each minute's turn
  * every screen of the board changes its title at once, and a full render is ~1 ms a screen.
  */
-import type { EncodedRow, LogRows } from './log-rows.js';
+import { shapeTerminal, SingleRow, type EncodedRow, type LogRows } from './log-rows.js';
 import { RowPainter, type PaintedScreen } from './row-painter.js';
 import { displayWidth } from './display-width.js';
 
@@ -19,14 +19,11 @@ export type TitleChange =
 
 export class TitleRow {
   private readonly painter: RowPainter;
-  private drawn: { text: string; width: number; row: EncodedRow } | undefined;
+  private readonly bar: SingleRow;
 
-  constructor(
-    private readonly screen: PaintedScreen,
-    private readonly rows: LogRows,
-    private readonly term: string,
-  ) {
+  constructor(screen: PaintedScreen, rows: LogRows, term: string) {
     this.painter = new RowPainter(screen);
+    this.bar = new SingleRow(rows, () => shapeTerminal(term, screen.tput), 'title');
   }
 
   /** Inside a full render: paints `text` on the top row (a screen of one row has none: it is the input line). */
@@ -49,15 +46,8 @@ export class TitleRow {
     this.painter.release();
   }
 
-  /** The title encoded for this width, again only when its text or the width changed; a bar across the whole row. */
+  /** The title across the whole row. */
   private rowFor(text: string, width: number): EncodedRow {
-    const { drawn } = this;
-    if (drawn?.text === text && drawn.width === width) return drawn.row;
-    const { tput } = this.screen;
-    const shape = this.rows.shape({ term: this.term, colors: tput.colors, el: tput.el() }, width);
-    const bar = text + ' '.repeat(Math.max(0, width - displayWidth(text)));
-    const row = shape.single([{ text: bar, style: 'title' }]);
-    this.drawn = { text, width, row };
-    return row;
+    return this.bar.row(text + ' '.repeat(Math.max(0, width - displayWidth(text))), width);
   }
 }
