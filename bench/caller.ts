@@ -1,18 +1,18 @@
 /**
  * One bench caller: an ssh2 client with a PTY whose output is fed to a headless xterm of the same
- * size. Screens are read, not raw bytes: blessed redraws only the cells that changed, so a line
- * whose characters partly match what was on screen before never arrives as one run of bytes.
+ * size, kept in a screen thread (./screens.ts). Screens are read, not raw bytes: blessed redraws
+ * only the cells that changed, so a line whose characters partly match what was on screen before
+ * never arrives as one run of bytes.
  *
  * Timing is taken when a chunk *arrives*, before it is parsed, so the emulator's own cost does not
- * count against the board: a watcher sees each parsed screen together with the arrival time of the
- * chunk that produced it.
+ * count against the board: what a screen shows is reported with the arrival time of the chunk
+ * that made it show it.
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import xterm from '@xterm/headless';
 import ssh2, { type ClientChannel, type ConnectConfig, type ParsedKey, type PublicKeyAuthMethod } from 'ssh2';
+import { RemoteScreen, screensReady, type ScreenCondition } from './screens.js';
 
-const { Terminal } = xterm;
 const { Client, utils } = ssh2;
 
 const READY_TIMEOUT_MS = 60_000;
@@ -42,13 +42,13 @@ export const SCREEN = { cols: 120, rows: 40 };
  * the board's set-up time, though a real caller pays both on their own machine.
  */
 export interface ReadyCaller extends CallerOptions {
-  terminal: InstanceType<typeof Terminal>;
+  terminal: RemoteScreen;
   key?: ParsedKey;
 }
 
 /** Opens the caller's terminal and loads its key. */
 export function readyCaller(options: CallerOptions): ReadyCaller {
-  const terminal = new Terminal({ cols: options.cols ?? SCREEN.cols, rows: options.rows ?? SCREEN.rows, scrollback: 0, allowProposedApi: true });
+  const terminal = new RemoteScreen(options.cols ?? SCREEN.cols, options.rows ?? SCREEN.rows);
   const parsed = options.privateKey === undefined ? undefined : utils.parseKey(options.privateKey);
   if (parsed instanceof Error) throw parsed;
   return { ...options, terminal, ...(parsed && { key: Array.isArray(parsed) ? parsed[0] : parsed }) };
@@ -62,42 +62,10 @@ export interface SetupTimes {
   teleconferenceMs: number;
 }
 
-/**
- * One parsed screen, read only as far as a watcher needs: each row is turned into text once, when
- * first asked for. Reading all 40 rows of every screen after every chunk cost the bench ~75 µs a
- * chunk, six times the parse, and at 1,000 callers the bench's queue then delayed its own reading
- * of the sockets, which counted against the board.
- */
-export class ScreenView {
-  private readonly rows: Array<string | undefined>;
-
-  constructor(private readonly vt: InstanceType<typeof Terminal>) {
-    this.rows = new Array<string | undefined>(vt.rows);
-  }
-
-  get height(): number {
-    return this.rows.length;
-  }
-
-  /** Row `y` from the top, trimmed on the right. */
-  row(y: number): string {
-    const buffer = this.vt.buffer.active;
-    return (this.rows[y] ??= buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
-  }
-
-  /** The visible rows joined by newlines. */
-  text(): string {
-    return Array.from({ length: this.height }, (_, y) => this.row(y)).join('\n');
-  }
-}
-
-export type ScreenWatcher = (screen: ScreenView, arrivedAt: number) => void;
-
 export class BenchCaller {
   /** Bytes read from the shell channel (what waits unread while paused is not counted yet). */
   bytesReceived = 0;
   closed = false;
-  private readonly watchers = new Set<ScreenWatcher>();
   private readonly closeListeners: Array<() => void> = [];
   /** Chunks received while deferring, not parsed yet, with their arrival times. */
   private deferred: Array<{ data: Buffer; arrivedAt: number }> | undefined;
@@ -107,7 +75,7 @@ export class BenchCaller {
     readonly handle: string,
     private readonly client: ssh2.Client,
     private readonly stream: ClientChannel,
-    private readonly vt: InstanceType<typeof Terminal>,
+    private readonly vt: RemoteScreen,
   ) {
     stream.on('data', (data: Buffer) => this.receive(data));
     stream.on('error', () => undefined); // the connection closing is what the bench watches
@@ -120,6 +88,7 @@ export class BenchCaller {
   /** Connects, logs in, opens a shell with a PTY and resolves once the teleconference is drawn. */
   static async connect(options: CallerOptions | ReadyCaller): Promise<{ caller: BenchCaller; times: SetupTimes }> {
     const ready = 'terminal' in options ? options : readyCaller(options);
+    await screensReady();
     const started = performance.now();
     const client = await login(ready);
     const authenticatedMs = performance.now() - started;
@@ -127,7 +96,7 @@ export class BenchCaller {
       const vt = ready.terminal;
       const stream = await openShell(client, vt.cols, vt.rows);
       const caller = new BenchCaller(options.handle, client, stream, vt);
-      await caller.until((screen) => isTeleconference(screen, options.handle), READY_TIMEOUT_MS);
+      await caller.until({ kind: 'teleconference', handle: options.handle }, READY_TIMEOUT_MS);
       return { caller, times: { authenticatedMs, teleconferenceMs: performance.now() - started } };
     } catch (err) {
       client.end();
@@ -145,9 +114,9 @@ export class BenchCaller {
 
   /**
    * Window-changes sent back to back, as a client in a storm sends them, with this caller's own
-   * screen resized once, to the last size. Resizing the emulator costs the bench ~0.1 ms a time:
-   * 1,200 at once held its event loop ~100 ms, and the lines it was reading for everyone else
-   * arrived late by that much, counted against the board. A real client pays that on its own CPU.
+   * screen resized once, to the last size. Resizing the emulator costs ~0.1 ms a time: a real
+   * client pays that on its own CPU, and 1,200 at once kept a screen thread from the lines it was
+   * parsing for everyone else.
    */
   sendWindowChanges(sizes: ReadonlyArray<{ cols: number; rows: number }>): void {
     for (const size of sizes) this.stream.setWindow(size.rows, size.cols, 0, 0);
@@ -168,10 +137,10 @@ export class BenchCaller {
   }
 
   /** Parses what was deferred, in order, and stops deferring; resolves once it is parsed. */
-  catchUp(): Promise<void> {
+  async catchUp(): Promise<void> {
     this.parseDeferred();
     this.deferred = undefined;
-    return new Promise((resolve) => this.vt.write('', resolve));
+    await this.vt.text();
   }
 
   /** Sends keystrokes as they are ("\r" is Enter). */
@@ -179,36 +148,35 @@ export class BenchCaller {
     this.stream.write(keys);
   }
 
-  /** Sees every parsed screen from now on; returns the function that stops it. */
-  watch(watcher: ScreenWatcher): () => void {
+  /**
+   * `seen` hears the highest `${tag}-NNNN` marker on the screen each time it grows, with the
+   * arrival time of the chunk that showed it; returns the function that stops it.
+   */
+  watchMarkers(tag: string, seen: (highest: number, arrivedAt: number) => void): () => void {
     this.parseDeferred();
-    this.watchers.add(watcher);
-    return () => this.watchers.delete(watcher);
+    return this.vt.watchMarkers(tag, seen);
   }
 
-  /** Resolves with the arrival time of the chunk after which the screen satisfies `test`. */
-  until(test: (screen: ScreenView) => boolean, timeoutMs: number): Promise<number> {
+  /** Resolves with the arrival time of the chunk after which the screen shows `condition`. */
+  until(condition: ScreenCondition, timeoutMs: number): Promise<number> {
+    this.parseDeferred();
     return new Promise((resolve, reject) => {
-      const stop = this.watch((screen, at) => {
-        if (!test(screen)) return;
-        finish();
+      let timer: NodeJS.Timeout | undefined;
+      const stop = this.vt.waitFor(condition, (at) => {
+        clearTimeout(timer);
         resolve(at);
       });
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`${this.handle}: timed out after ${timeoutMs} ms; the screen shows:\n${this.screen()}`));
-      }, timeoutMs);
-      const finish = () => {
+      timer = setTimeout(() => {
         stop();
-        clearTimeout(timer);
-      };
+        void this.screen().then((text) => reject(new Error(`${this.handle}: timed out after ${timeoutMs} ms; the screen shows:\n${text}`)));
+      }, timeoutMs);
     });
   }
 
   /** The visible rows, trimmed on the right, joined by newlines. */
-  screen(): string {
+  screen(): Promise<string> {
     this.parseDeferred();
-    return new ScreenView(this.vt).text();
+    return this.vt.text();
   }
 
   /** Stops reading: ssh2 buffers up to its window (2 MiB), then stops adjusting it and the board must wait. */
@@ -238,7 +206,6 @@ export class BenchCaller {
       await Promise.race([closed, delay(CLOSE_TIMEOUT_MS)]);
       if (!this.closed) this.client.destroy();
     }
-    this.watchers.clear();
     this.vt.dispose();
   }
 
@@ -246,36 +213,21 @@ export class BenchCaller {
     const arrivedAt = performance.now();
     this.bytesReceived += data.length;
     if (this.deferred) {
-      if (this.watchers.size === 0 && this.deferredBytes + data.length <= DEFERRED_MAX_BYTES) {
+      if (!this.vt.watched && this.deferredBytes + data.length <= DEFERRED_MAX_BYTES) {
         this.deferred.push({ data, arrivedAt });
         this.deferredBytes += data.length;
         return;
       }
       this.parseDeferred();
     }
-    this.parse(data, arrivedAt);
+    this.vt.write(data, arrivedAt);
   }
 
-  /** Parses the chunks kept so far, in order (still deferring). */
+  /** Sends the chunks kept so far to be parsed, in order (still deferring). */
   private parseDeferred(): void {
-    for (const { data, arrivedAt } of this.deferred?.splice(0) ?? []) this.parse(data, arrivedAt);
+    for (const { data, arrivedAt } of this.deferred?.splice(0) ?? []) this.vt.write(data, arrivedAt);
     this.deferredBytes = 0;
   }
-
-  /** Parses one chunk; the watchers see the screen it leaves, with its arrival time. */
-  private parse(data: Buffer, arrivedAt: number): void {
-    this.vt.write(new Uint8Array(data), () => {
-      if (this.watchers.size === 0) return;
-      const screen = new ScreenView(this.vt);
-      for (const watcher of [...this.watchers]) watcher(screen, arrivedAt);
-    });
-  }
-}
-
-/** The teleconference's title bar: "Node 12 | bench012 | 13 in room | 08:10". */
-function isTeleconference(screen: ScreenView, handle: string): boolean {
-  const title = screen.row(0);
-  return /Node \d+/.test(title) && title.includes(handle) && title.includes('in room');
 }
 
 function login(options: ReadyCaller): Promise<ssh2.Client> {

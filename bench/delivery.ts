@@ -5,7 +5,7 @@
  * past before a frame ever shows it.
  */
 import { performance } from 'node:perf_hooks';
-import type { BenchCaller, ScreenView } from './caller.js';
+import type { BenchCaller } from './caller.js';
 
 export interface Arrival {
   /** Milliseconds from sending to the first screen that showed it. */
@@ -30,7 +30,6 @@ interface Expected {
 }
 
 export class DeliveryTracker {
-  private readonly pattern: RegExp;
   private readonly expected = new Set<Expected>();
   private readonly stops: Array<() => void>;
 
@@ -38,8 +37,7 @@ export class DeliveryTracker {
     private readonly tag: string,
     private readonly callers: readonly BenchCaller[],
   ) {
-    this.pattern = new RegExp(`${tag}-(\\d{4})`, 'g');
-    this.stops = callers.map((caller) => caller.watch((screen, at) => this.saw(caller, screen, at)));
+    this.stops = callers.map((caller) => caller.watchMarkers(tag, (highest, at) => this.saw(caller, highest, at)));
   }
 
   /** The line that carries marker `seq`, e.g. "fan-0007 hello". */
@@ -72,10 +70,8 @@ export class DeliveryTracker {
     for (const entry of this.expected) this.settle(entry);
   }
 
-  private saw(caller: BenchCaller, screen: ScreenView, at: number): void {
-    if (!this.awaits(caller)) return;
-    const highest = this.newestOn(screen);
-    if (highest < 0) return;
+  /** `caller`'s screen now shows marker `highest` (and so every earlier line of its sender). */
+  private saw(caller: BenchCaller, highest: number, at: number): void {
     for (const entry of this.expected) {
       if (entry.seq > highest || !entry.waiting.delete(caller)) continue;
       entry.first = Math.min(entry.first, at);
@@ -83,28 +79,6 @@ export class DeliveryTracker {
       entry.each.push(at - entry.sentAt);
       if (entry.waiting.size === 0) this.settle(entry);
     }
-  }
-
-  /** Whether some line not yet seen by `caller` is expected: else its screen need not be read. */
-  private awaits(caller: BenchCaller): boolean {
-    for (const entry of this.expected) if (entry.waiting.has(caller)) return true;
-    return false;
-  }
-
-  /**
-   * The highest marker number on the screen, or -1. One sender's lines appear in the log in the
-   * order sent, top to bottom, so the lowest row holding a marker holds the highest: the screen is
-   * read from the bottom up and only as far as that row.
-   */
-  private newestOn(screen: ScreenView): number {
-    for (let y = screen.height - 1; y >= 0; y--) {
-      const row = screen.row(y);
-      if (!row.includes(this.tag)) continue;
-      let highest = -1;
-      for (const match of row.matchAll(this.pattern)) highest = Math.max(highest, Number(match[1]));
-      if (highest >= 0) return highest;
-    }
-    return -1;
   }
 
   private settle(entry: Expected): void {

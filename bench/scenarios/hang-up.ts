@@ -44,7 +44,7 @@ export async function hangUpAll(board: BoardProcess, crowd: Crowd): Promise<Hang
 async function nextCallersTitle(port: number, crowd: Crowd): Promise<string> {
   const account = crowd.takeAccount();
   const { caller } = await BenchCaller.connect({ port, handle: account.handle, privateKey: account.privateKey, localAddress: account.localAddress });
-  const title = (caller.screen().split('\n')[0] ?? '').trim();
+  const title = ((await caller.screen()).split('\n')[0] ?? '').trim();
   await caller.close();
   // The board's name, then the right-hand pieces; keep the pieces.
   return title.slice(title.indexOf('Node')).trim();

@@ -164,7 +164,7 @@ async function catchUp(stalled: BenchCaller, sender: BenchCaller, tag: string): 
   const before = stalled.bytesReceived;
   const marker = (seq: number) => `${tag}-${String(seq).padStart(4, '0')}`;
   const resumed = performance.now();
-  const shown = stalled.until((screen) => screen.text().includes(marker(LINES)), CATCH_UP_TIMEOUT_MS).then(
+  const shown = stalled.until({ kind: 'text', includes: marker(LINES) }, CATCH_UP_TIMEOUT_MS).then(
     (at) => at - resumed,
     () => undefined,
   );
@@ -174,7 +174,7 @@ async function catchUp(stalled: BenchCaller, sender: BenchCaller, tag: string): 
   const sentAfterResume = stalled.bytesReceived - before - unreadBytes;
   if (catchUpMs !== undefined || stalled.closed) return { unreadBytes, sentAfterResume, connected: !stalled.closed, catchUpMs };
   const nudged = performance.now();
-  const nudge = stalled.until((screen) => screen.text().includes(marker(LINES + 1)), CATCH_UP_TIMEOUT_MS).then(
+  const nudge = stalled.until({ kind: 'text', includes: marker(LINES + 1) }, CATCH_UP_TIMEOUT_MS).then(
     (at) => at - nudged,
     () => undefined,
   );
