@@ -28,11 +28,11 @@ export interface BoardModeratorDeps {
 
 export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
   const { users, community, callers, room, lines } = deps;
-  /** On another worker or instance: in the shared room, waiting outside it, or a call the shared database knows. */
+  /** On another worker or instance this room reaches: in the shared room, or waiting outside it. */
+  const inReach = (user: { id: number; handle: string }) => room.isInChat(String(user.id)) || room.waitingOutside(user.handle) !== undefined;
+  /** In reach, or a call the shared database knows. */
   const elsewhere = async (user: { id: number; handle: string }) =>
-    room.isInChat(String(user.id)) ||
-    room.waitingOutside(user.handle) !== undefined ||
-    (await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle);
+    inReach(user) || (await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle);
   return {
     async kick(handle, by, reason) {
       const user = await users.findByHandle(handle);
@@ -44,15 +44,18 @@ export function createBoardModerator(deps: BoardModeratorDeps): Moderator {
       else return false;
       return true;
     },
-    async ban(handle, ban) {
+    async ban(handle, ban, notice) {
       const user = await users.findByHandle(handle);
-      if (!user) return;
+      if (!user) return false;
       await community.ban(user.id, ban);
       const text = banText(deps.bbsName, user.handle, ban);
       const session = callers.get(user.id);
-      // Kept in the store (it bites at every login); the call, wherever it is, ends now.
-      if (session) session.end('banned', text);
-      else lines.removeAccount(user.id, { reason: 'banned', text });
+      // Kept in the store (it bites at every login); the call, wherever it is, ends now and says
+      // the notice as it ends. One this room does not see (it shares only the database, or has
+      // not entered yet) is not known to say it: then the caller of ban says it.
+      if (session) session.end('banned', text, notice);
+      else lines.removeAccount(user.id, { reason: 'banned', text, notice });
+      return session !== undefined || inReach(user);
     },
     async unban(handle) {
       const user = await users.findByHandle(handle);

@@ -65,8 +65,8 @@ async function kick([handle = '']: string[], _flags: Set<string>, ctx: Context):
   const reason = cleanReason(ctx.options.get('--reason'));
   const redis = ctx.config.room.redis;
   if (redis) {
-    const removal: Removal = { reason: 'kicked', text: kickText({ by: ACTOR, reason }) };
-    if (!(await endCall(redis, user.id, removal, kickNotice(user.handle, { by: ACTOR, reason })))) return ctx.fail(`${user.handle} is not on the board.`);
+    const removal: Removal = { reason: 'kicked', text: kickText({ by: ACTOR, reason }), notice: kickNotice(user.handle, { by: ACTOR, reason }) };
+    if (!(await endCall(redis, user.id, removal))) return ctx.fail(`${user.handle} is not on the board.`);
   } else {
     if (!(await community.openCalls(CALL_FRESH_MS)).some((c) => c.handle === user.handle)) return ctx.fail(`${user.handle} is not on the board.`);
     await community.requestKick(user.id, { by: ACTOR, reason });
@@ -81,9 +81,9 @@ async function kick([handle = '']: string[], _flags: Set<string>, ctx: Context):
  * database that instance uses (the database's way reaches only instances sharing this one, in
  * seconds). The Redis client is loaded only then.
  */
-async function endCall(url: string, userId: number, removal: Removal, notice: string): Promise<boolean> {
+async function endCall(url: string, userId: number, removal: Removal): Promise<boolean> {
   const { removeThroughRedis } = await import('./redis/cli-removal.js');
-  return removeThroughRedis(url, userId, removal, notice);
+  return removeThroughRedis(url, userId, removal);
 }
 
 /** A reason reaches callers' screens: cleaned as a chat line is, at a sane length. */
@@ -104,7 +104,7 @@ async function ban([handle = '']: string[], _flags: Set<string>, ctx: Context): 
   const entry = { until, reason, by: ACTOR };
   await community.ban(user.id, entry);
   if (ctx.config.room.redis) {
-    await endCall(ctx.config.room.redis, user.id, { reason: 'banned', text: banText(ctx.config.bbs.name, user.handle, entry) }, banNotice(user.handle, entry));
+    await endCall(ctx.config.room.redis, user.id, { reason: 'banned', text: banText(ctx.config.bbs.name, user.handle, entry), notice: banNotice(user.handle, entry) });
   }
   const end = banEnd(until);
   await community.logAction(ACTOR, 'ban', user.handle, `${end}${reason ? `: ${reason}` : ''}`);

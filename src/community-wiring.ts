@@ -61,7 +61,8 @@ export interface CallWatch {
   /** The caller's keystrokes, for the idle timer. */
   input: IdleTimerOptions['input'];
   log: Logger;
-  end(reason: EndReason, text?: string): void;
+  /** `notice`: what the room hears, said only if this ends the call (see CallerSession.end). */
+  end(reason: EndReason, text?: string, notice?: string): void;
   notify(text: string): void;
   setSysop(sysop: boolean): void;
 }
@@ -70,7 +71,6 @@ export interface CallWatch {
 export function watchCall(deps: CommunityDeps, call: CallWatch): () => void {
   const { who, end } = call;
   const bbsName = deps.config.bbs.name;
-  const announce = (text: string) => deps.room.broadcast({ kind: 'system', official: false, text, at: deps.now() });
   const stopWatching = deps.accounts.watch({
     userId: who.id,
     handle: who.handle,
@@ -78,16 +78,11 @@ export function watchCall(deps: CommunityDeps, call: CallWatch): () => void {
     since: call.since,
     role: who.role,
     // Bans and kicks seen here were made elsewhere (the command line, another instance on the
-    // same database): no one in this room has heard of them yet.
-    onBanned: (ban) => {
-      announce(banNotice(who.handle, ban));
-      end('banned', banText(bbsName, who.handle, ban));
-    },
+    // same database, or a sysop's /ban whose own ending of the call may arrive a moment later):
+    // the notice is said by whichever ends the call, so the room hears it once.
+    onBanned: (ban) => end('banned', banText(bbsName, who.handle, ban), banNotice(who.handle, ban)),
     onDeleted: () => end('cancelled', `\r\nThe account ${who.handle} was deleted. Goodbye.\r\n`),
-    onKicked: (kick) => {
-      announce(kickNotice(who.handle, kick));
-      end('kicked', kickText(kick));
-    },
+    onKicked: (kick) => end('kicked', kickText(kick), kickNotice(who.handle, kick)),
     onRenamed: (to) => end('cancelled', `\r\nThe sysop renamed you to ${to}. Please call again as ${to}.\r\n`),
     onRoleChange: (role) => call.setSysop(role === 'sysop'),
   });

@@ -49,8 +49,11 @@ export interface SessionDeps {
 }
 
 export interface CallerSession {
-  /** Say goodbye (or `text` instead) and end: board shutdown, a later login, a kick, a ban. */
-  end(reason: EndReason, text?: string): void;
+  /**
+   * Say goodbye (or `text` instead) and end: board shutdown, a later login, a kick, a ban. The
+   * room hears `notice` (who removed them and why) only from the end that ends the call.
+   */
+  end(reason: EndReason, text?: string, notice?: string): void;
   /** A line from the board to this caller only (e.g. "you are muted"). */
   notify(text: string): void;
   /** Settles, with why it ended, once everything the session held is released. */
@@ -82,13 +85,16 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, terminal
   let resolveFinished!: (reason: EndReason) => void;
   const finished = new Promise<EndReason>((resolve) => (resolveFinished = resolve));
   const session: CallerSession = {
-    end: (reason, text) => end(reason, text),
+    end: (reason, text, notice) => end(reason, text, notice),
     notify: (text) => (call.tele ? call.tele.show({ kind: 'system', text, official: false, at: deps.now() }) : call.formNotice?.(text)),
     finished,
   };
   const call: Call = { deps, conn, terminal, pastes: detectPastes(terminal), session, log: conn.log, ended: false };
-  const end = (reason: EndReason, text?: string) => {
-    if (teardown(call, reason, text)) resolveFinished(reason);
+  const end = (reason: EndReason, text?: string, notice?: string) => {
+    if (!teardown(call, reason, text)) return;
+    // After the caller has left: the room hears why, as the last word on them.
+    if (notice) deps.room.broadcast({ kind: 'system', official: false, text: notice, at: deps.now() });
+    resolveFinished(reason);
   };
   conn.onClose(() => end('dropped'));
   terminal.onInputDropped(() => session.notify(INPUT_DROPPED_NOTICE));
@@ -100,7 +106,7 @@ export function startSession(deps: SessionDeps, conn: CallerConnection, terminal
   return session;
 }
 
-export type End = (reason: EndReason, text?: string) => void;
+export type End = (reason: EndReason, text?: string, notice?: string) => void;
 
 async function run(call: Call, end: End): Promise<void> {
   const { deps, conn } = call;

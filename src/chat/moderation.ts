@@ -18,8 +18,11 @@ export interface Moderator {
    * worker processes, a call on another one ends within seconds); false when they are not on.
    */
   kick(handle: string, by: string, reason: string): Promise<boolean>;
-  /** Keeps the ban; ends their call if they are on. */
-  ban(handle: string, ban: { until: number | null; reason: string; by: string }): Promise<void>;
+  /**
+   * Keeps the ban; ends their call if they are on, and the room hears `notice` as the call ends.
+   * False when they are not on, or not where this room reaches: then no one has said it yet.
+   */
+  ban(handle: string, ban: { until: number | null; reason: string; by: string }, notice: string): Promise<boolean>;
   /** False when there was no ban in force. */
   unban(handle: string): Promise<boolean>;
   /** A line to one caller on the board (if they are on). */
@@ -116,10 +119,11 @@ export function createModeration(options: ModerationOptions): (command: Moderati
       const handle = await target(typed, 'ban');
       if (!handle) return;
       const until = durationMs === undefined ? null : now() + durationMs;
-      const end = banEnd(until);
-      await moderator.ban(handle, { until, reason, by });
-      moderator.record(by, 'ban', handle, `${end}${because(reason)}`);
-      announce(banNotice(handle, { until, reason, by }));
+      const notice = banNotice(handle, { until, reason, by });
+      // A call that ends says the notice itself: its own account watch may find the ban first.
+      const ended = await moderator.ban(handle, { until, reason, by }, notice);
+      moderator.record(by, 'ban', handle, `${banEnd(until)}${because(reason)}`);
+      if (!ended) announce(notice);
     },
     async unban({ handle: typed }) {
       const handle = await target(typed, 'unban');

@@ -131,7 +131,8 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
     },
     claim(w, { userId, key }) {
       const handle: CallerHandle = {
-        end: (reason, text) => w.port.send(reason === 'kicked' || reason === 'banned' ? { t: 'end', key, removal: { reason, text: text ?? '' } } : { t: 'end', key }),
+        end: (reason, text, notice) =>
+          w.port.send(reason === 'kicked' || reason === 'banned' ? { t: 'end', key, removal: { reason, text: text ?? '', ...(notice && { notice }) } } : { t: 'end', key }),
       };
       w.sessions.set(key, { userId, handle });
       callers.claim(userId, handle);
@@ -142,7 +143,7 @@ export function createAuthority(config: Readonly<Config>, now: () => number = Da
       w.sessions.delete(key);
       callers.release(session.userId, session.handle);
     },
-    remove: (_w, { userId, removal }) => callers.get(userId)?.end(removal.reason, removal.text),
+    remove: (_w, { userId, removal }) => callers.get(userId)?.end(removal.reason, removal.text, removal.notice),
     versionSeen: (_w, { id }) => admission.versionSeen(id),
     authenticated: (_w, { id }) => admission.authenticated(id),
     admitted: (_w, { id }) => admission.admitted(id),

@@ -41,7 +41,7 @@ export function createWorkerLinks(port: PrimaryPort, maxNodes: number): BoardLin
       fanOut.emit(message.events);
     } else if (message.t === 'end') {
       const removal = message.removal;
-      sessions.get(message.key)?.end(removal?.reason ?? 'replaced', removal?.text);
+      sessions.get(message.key)?.end(removal?.reason ?? 'replaced', removal?.text, removal?.notice);
     } else if (message.t === 'drop') {
       drop(message.id, message.code);
     }

@@ -10,10 +10,11 @@ import { NodeManager, type NodeHolder } from './node-manager.js';
 /**
  * A session as the authority knows it: something it can tell to end — taken over by a later
  * login, cut off (its instance of a shared board was counted gone and its seat given back), or
- * kicked or banned by a sysop on any instance (with the text the caller reads instead of goodbye).
+ * kicked or banned by a sysop on any instance (with the text the caller reads instead of goodbye,
+ * and the notice the room hears). A session ends once: only the first end says anything.
  */
 export interface CallerHandle {
-  end(reason: SessionEnd, text?: string): void;
+  end(reason: SessionEnd, text?: string, notice?: string): void;
 }
 
 export type SessionEnd = 'replaced' | 'cut-off' | 'kicked' | 'banned';
@@ -22,6 +23,11 @@ export type SessionEnd = 'replaced' | 'cut-off' | 'kicked' | 'banned';
 export interface Removal {
   reason: 'kicked' | 'banned';
   text: string;
+  /**
+   * What the room hears, said by the session as it ends: a ban kept in the database may also be
+   * found by the call's own account watch, and whichever ends the call first is the one heard.
+   */
+  notice?: string;
 }
 
 export interface Lines {
@@ -67,6 +73,6 @@ export function createLocalLines(nodes: NodeManager): Lines {
     release: (node) => nodes.release(node),
     claimAccount: (userId, caller) => callers.claim(userId, caller),
     releaseAccount: (userId, caller) => callers.release(userId, caller),
-    removeAccount: (userId, { reason, text }) => callers.get(userId)?.end(reason, text),
+    removeAccount: (userId, { reason, text, notice }) => callers.get(userId)?.end(reason, text, notice),
   };
 }

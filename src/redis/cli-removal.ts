@@ -3,22 +3,18 @@
  * once, through the room stream, on whichever instance holds it — as a sysop's /kick does — also
  * on an instance whose database the CLI does not reach.
  */
-import type { ChatMessage } from '../chat/messages.js';
 import type { Removal } from '../nodes/lines.js';
 import { withOneShotRedis } from './one-shot.js';
-import { defineRoomScripts, ROOM_KEY_NAMES, STREAM_MAXLEN } from './room-scripts.js';
+import { defineRoomScripts } from './room-scripts.js';
 
 /**
- * Ends the account's call wherever it is → whether there was one. When there was, the room hears
- * `notice` (who did it and why) as a line from the board, on every instance.
+ * Ends the account's call wherever it is → whether there was one. The session, as it ends, has
+ * the room hear the removal's notice (who did it and why) on every instance: said there, it is
+ * said once even when the call's own account watch finds a ban at the same moment.
  */
-export function removeThroughRedis(url: string, userId: number, removal: Removal, notice: string): Promise<boolean> {
+export function removeThroughRedis(url: string, userId: number, removal: Removal): Promise<boolean> {
   return withOneShotRedis(url, async (client) => {
     const run = defineRoomScripts(client);
-    if ((await run('remove', userId, removal.reason, removal.text)) !== 1) return false;
-    const message: ChatMessage = { kind: 'system', official: false, text: notice, at: Date.now() };
-    // As an instance publishes a line (redis-links.ts): the stream is the room's first key.
-    await client.xadd(ROOM_KEY_NAMES[0]!, 'MAXLEN', '~', STREAM_MAXLEN, '*', 't', 'message', 'm', JSON.stringify(message));
-    return true;
+    return (await run('remove', userId, removal.reason, removal.text, removal.notice ?? '')) === 1;
   });
 }

@@ -102,7 +102,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
 
   const onEntry = (entry: StreamEntry) => {
     if (entry.type === 'end') {
-      if (entry.instance === instance) held.session(entry.key)?.end(entry.removal?.reason ?? 'replaced', entry.removal?.text);
+      if (entry.instance === instance) held.session(entry.key)?.end(entry.removal?.reason ?? 'replaced', entry.removal?.text, entry.removal?.notice);
       return;
     }
     mirror.hear(entry);
@@ -244,7 +244,7 @@ export async function connectRedisLinks(options: RedisLinksOptions): Promise<Red
         const value = held.release(userId, caller);
         if (value !== undefined) void run('unclaim', userId, value).catch(report('could not release an account'));
       },
-      removeAccount: (userId, { reason, text }) => void run('remove', userId, reason, text).catch(report('could not end a session')),
+      removeAccount: (userId, { reason, text, notice }) => void run('remove', userId, reason, text, notice ?? '').catch(report('could not end a session')),
     },
     counts: options.counts,
     logins: createRedisLoginAttempts(client, KEY_PREFIX, options.auth, report),

@@ -127,7 +127,7 @@ function decodeFields(fields: string[]): StreamEntry | undefined {
     case 'notice':
       return { type: 'notice', userId: f.u!, text: f.x!, at: Number(f.a) };
     case 'end':
-      return { type: 'end', instance: f.i!, key: f.k!, removal: f.r === 'kicked' || f.r === 'banned' ? { reason: f.r, text: f.x ?? '' } : undefined };
+      return { type: 'end', instance: f.i!, key: f.k!, removal: f.r === 'kicked' || f.r === 'banned' ? { reason: f.r, text: f.x ?? '', ...(f.n && { notice: f.n }) } : undefined };
     default:
       return undefined;
   }

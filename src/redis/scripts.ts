@@ -141,13 +141,14 @@ return 0
 `;
 
 /**
- * ARGV[3..]: user id, 'kicked' | 'banned', the text the caller reads. The session holding the
- * account, on any instance, ends → 1, or 0 when no session holds it.
+ * ARGV[3..]: user id, 'kicked' | 'banned', the text the caller reads, the notice the room hears
+ * ('' for none). The session holding the account, on any instance, ends → 1, or 0 when no session
+ * holds it.
  */
 const remove = `
 local held = redis.call('HGET', ACCOUNTS, ARGV[3])
 if not held then return 0 end
-end_session(held, 'r', ARGV[4], 'x', ARGV[5])
+end_session(held, 'r', ARGV[4], 'x', ARGV[5], 'n', ARGV[6])
 return 1
 `;
 

@@ -40,19 +40,21 @@ export function makeBoard(capacity = 10) {
     accounts.set(handle.toLowerCase(), { handle, sysop, createdAt: T0 - 86_400_000, lastCallAt: T0 - 3_600_000 });
   /** What the board did for sysops: calls ended, bans kept, lines to one caller, the record. */
   const moderation = { ended: [] as string[], banned: new Map<string, unknown>(), notes: [] as string[], record: [] as string[] };
-  function endCall(handle: string, text: string): boolean {
+  /** As the board's session ends: the caller leaves, then the room hears the notice, if any. */
+  function endCall(handle: string, text: string, notice?: string): boolean {
     const seat = seats.find((s) => s.member.inRoom && s.handle.toLowerCase() === handle.toLowerCase());
     if (!seat) return false;
     moderation.ended.push(`${handle}: ${text}`);
     seat.member.leave();
+    if (notice) room.broadcast({ kind: 'system', official: false, text: notice, at: now() });
     return true;
   }
   // Async like the board's, answering at once: what a store that is quick looks like to the member.
   const moderator: Moderator = {
     kick: async (handle, by, reason) => endCall(handle, `You were removed from the board by ${by}${reason ? `: ${reason}` : ''}`),
-    async ban(handle, ban) {
+    async ban(handle, ban, notice) {
       moderation.banned.set(handle, ban);
-      endCall(handle, 'banned');
+      return endCall(handle, 'banned', notice);
     },
     unban: async (handle) => moderation.banned.delete(handle),
     notify: async (handle, text) => void moderation.notes.push(`${handle}: ${text}`),

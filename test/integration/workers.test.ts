@@ -1,8 +1,8 @@
 /**
  * The board with several worker processes keeps one room: callers on different workers see one
  * /who, one capacity, one count of nodes and one session per account; they see each other's
- * presence (away), reach a caller waiting outside the full room, and a sysop's /kick reaches a
- * caller on the other worker. A worker killed outright gives back its callers' nodes and seats,
+ * presence (away), reach a caller waiting outside the full room, and a sysop's /kick and /ban
+ * reach a caller on the other worker. A worker killed outright gives back its callers' nodes and seats,
  * the others hear them leave once, and it is replaced.
  * The front door's per-address shares and version-line deadline are the primary's, for every worker.
  * The real entry point runs with server.workers: 2; callers are real ssh2 clients.
@@ -117,6 +117,21 @@ describe('a board with two workers', () => {
     const bob = await enter('bob');
     expect(board.workerOf('bob')).not.toBe(board.workerOf('SysOp'));
     await muteThenKick(sysop, bob, WAIT_MS);
+  });
+
+  it('bans a caller on the other worker: the call ends with why, and the room hears it once', async () => {
+    board = await startWorkerBoard({ workers: 2, config: 'bbs:\n  name: Test BBS\n', users: ['bob'], sysops: ['SysOp'], password: PASSWORD });
+    const sysop = await enter('SysOp');
+    const bob = await enter('bob');
+    expect(board.workerOf('bob')).not.toBe(board.workerOf('SysOp'));
+    sysop.type('/ban bob 1h spam\r');
+    await bob.waitFor('The account bob is banned from Test BBS until', WAIT_MS);
+    await bob.closed;
+    // Said by bob's worker as the call ends (its account watch may find the ban first), not also by the sysop's.
+    await sysop.waitFor(/\*\*\* bob was banned by SysOp until .* UTC: spam \*\*\*/, WAIT_MS);
+    sysop.type('after the ban\r');
+    await sysop.waitFor('SysOp: after the ban', WAIT_MS);
+    expect(occurrences(sysop.screen(), 'bob was banned by SysOp')).toBe(1);
   });
 
   it('gives back the nodes and seats of a worker killed with SIGKILL, once, and replaces it', async () => {

@@ -161,6 +161,20 @@ describe('member: moderation', () => {
     expect(sysop!.texts().at(-1)).toBe('-- bob is not banned.');
   });
 
+  it('/ban of a caller who is on: the room hears it once, from the call as it ends; of one who is not: from the sysop', async () => {
+    const board = makeBoard();
+    board.addAccount('dave');
+    const [sysop, , carol] = await board.enterAll('SysOp', 'bob', 'carol');
+    await sysop!.member.input('/ban bob 1h spam');
+    await sysop!.member.input('/ban dave 1h spam');
+    const notices = carol!.texts().filter((text) => text.includes('was banned by'));
+    expect(notices).toEqual([
+      '-- *** bob was banned by SysOp until 2023-11-14 23:13 UTC: spam ***',
+      '-- *** dave was banned by SysOp until 2023-11-14 23:13 UTC: spam ***',
+    ]);
+    expect(board.moderation.ended).toEqual(['bob: banned']);
+  });
+
   it.each([
     ['bob', '/kick carol', '-- Only sysops can do that.'],
     ['SysOp', '/ban SysOp', "-- You can't ban yourself."],
