@@ -1,49 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import blessed from 'blessed';
-import {
-  FRAME_MS,
-  RENDER_MARK,
-  blessedInstanceCounts,
-  createBbsScreen,
-  prepareBlessed,
-  safeTerm,
-  type BbsScreen,
-} from '../../src/ui/screen.js';
+import { FRAME_MS, RENDER_MARK, createBbsScreen, safeTerm, type BbsScreen } from '../../src/ui/screen.js';
 import { displayWidth } from '../../src/ui/display-width.js';
-import { createFakeTerminal, type FakeTerminal } from '../helpers/virtual-terminal.js';
+import { closeScreens, keep, open, ticks } from '../helpers/bbs-screens.js';
+import { createFakeTerminal } from '../helpers/virtual-terminal.js';
 
-const opened: Array<{ fake: FakeTerminal; screen?: BbsScreen }> = [];
-
-function open(cols = 40, rows = 12, term = 'xterm-256color'): { fake: FakeTerminal; bbs: BbsScreen } {
-  const fake = createFakeTerminal(cols, rows, term);
-  const bbs = createBbsScreen(fake.terminal);
-  opened.push({ fake, screen: bbs });
-  return { fake, bbs };
-}
-
-/** A screen whose channel is over the render mark, with a render held back and the stall clock (1 s) running. */
-async function heldBackScreen(): Promise<{ fake: FakeTerminal; bbs: BbsScreen; onStall: ReturnType<typeof vi.fn> }> {
-  const fake = createFakeTerminal(40, 12);
-  const onStall = vi.fn();
-  const bbs = createBbsScreen(fake.terminal, { stallMs: 1000, onStall });
-  opened.push({ fake, screen: bbs });
-  fake.output.backlog = RENDER_MARK + 1;
-  bbs.requestRender();
-  await ticks();
-  return { fake, bbs, onStall };
-}
-
-/** Lets pending setImmediate callbacks (renders, blessed's output flush) run. */
-async function ticks(n = 3): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-afterEach(() => {
-  for (const { fake, screen } of opened.splice(0)) {
-    screen?.destroy();
-    fake.dispose();
-  }
-});
+afterEach(closeScreens);
 
 describe('safeTerm', () => {
   it.each([
@@ -203,7 +165,7 @@ describe('createBbsScreen', () => {
     const fake = createFakeTerminal(40, 12);
     const errors: Error[] = [];
     const bbs = createBbsScreen(fake.terminal, { onError: (error) => errors.push(error) });
-    opened.push({ fake, screen: bbs });
+    keep(fake, bbs);
     const box = blessed.box({ parent: bbs.screen, content: 'x' });
     box.render = () => {
       throw new Error('bad widget');
@@ -228,66 +190,6 @@ describe('line drawing', () => {
     bbs.requestRender();
     await fake.vt.waitFor('hi');
     expect(fake.vt.lines().slice(0, 3)).toEqual(['┌────────┐', '│hi      │', '└────────┘']);
-  });
-});
-
-describe('backpressure', () => {
-  it('does not draw while the channel is full, then draws exactly once on drain', async () => {
-    const { fake, bbs } = open();
-    let renders = 0;
-    bbs.screen.on('render', () => renders++);
-    const text = blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'first' });
-    bbs.requestRender();
-    await fake.vt.waitFor('first');
-    const written = fake.output.chunks.length;
-
-    fake.output.backlog = RENDER_MARK + 1;
-    text.setContent('second');
-    bbs.requestRender();
-    await ticks();
-    bbs.requestRender();
-    await ticks();
-    expect(fake.output.chunks.length).toBe(written);
-    expect(renders).toBe(1);
-
-    fake.output.backlog = 0;
-    fake.output.emit('drain');
-    await fake.vt.waitFor('second');
-    await ticks();
-    expect(renders).toBe(2);
-  });
-
-  it('reports a caller who leaves the channel full for stallMs', async () => {
-    const fake = createFakeTerminal(40, 12);
-    let stalled!: () => void;
-    const onStall = new Promise<void>((resolve) => (stalled = resolve));
-    const bbs = createBbsScreen(fake.terminal, { stallMs: 20, onStall: () => stalled() });
-    opened.push({ fake, screen: bbs });
-    fake.output.backlog = RENDER_MARK + 1;
-    bbs.requestRender();
-    await onStall;
-  });
-
-  it('a drain before stallMs keeps the caller', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const { fake, onStall } = await heldBackScreen();
-      fake.output.backlog = 0;
-      fake.output.emit('drain');
-      vi.advanceTimersByTime(5000);
-      expect(onStall).not.toHaveBeenCalled();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('ignores drain when no render was held back', async () => {
-    const { fake, bbs } = open();
-    let renders = 0;
-    bbs.screen.on('render', () => renders++);
-    fake.output.emit('drain');
-    await ticks();
-    expect(renders).toBe(0);
   });
 });
 
@@ -367,148 +269,5 @@ describe('resize', () => {
     expect(after.lines[2]![3]).toEqual([after.dattr, ' ']);
     expect(after.lines[1]!.dirty).toBeFalsy();
     void fake;
-  });
-});
-
-describe('destroy', () => {
-  const processEvents = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'uncaughtException', 'exit'] as const;
-  const processListenerCounts = () => processEvents.map((event) => process.listenerCount(event));
-
-  it('adds no process handlers, and leaves blessed’s instance lists as they were', () => {
-    const before = { counts: blessedInstanceCounts(), listeners: processListenerCounts() };
-    const { bbs } = open();
-    expect(blessedInstanceCounts()).toEqual({ programs: before.counts.programs + 1, screens: before.counts.screens + 1 });
-    expect(processListenerCounts()).toEqual(before.listeners);
-    bbs.destroy();
-    bbs.destroy();
-    expect(bbs.destroyed).toBe(true);
-    expect(blessedInstanceCounts()).toEqual(before.counts);
-    expect(processListenerCounts()).toEqual(before.listeners);
-  });
-
-  it('removes blessed’s listeners from input and output but keeps everyone else’s', () => {
-    const fake = createFakeTerminal(40, 12);
-    opened.push({ fake });
-    const theirs = () => undefined;
-    fake.input.on('end', theirs);
-    const counts = (stream: NodeJS.EventEmitter) => stream.eventNames().map((e) => [e, stream.listenerCount(e)]);
-    const before = { input: counts(fake.input), output: counts(fake.output) };
-    const bbs = createBbsScreen(fake.terminal);
-    fake.input.on('close', theirs);
-    bbs.destroy();
-    fake.input.off('close', theirs);
-    expect(counts(fake.input)).toEqual(before.input);
-    expect(counts(fake.output)).toEqual(before.output);
-    expect(fake.input.listeners('end')).toContain(theirs);
-  });
-
-  it('restores the terminal: normal screen and a visible cursor', async () => {
-    const { fake, bbs } = open();
-    blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'on the alt screen' });
-    bbs.requestRender();
-    await fake.vt.waitFor('on the alt screen');
-    bbs.destroy();
-    await fake.vt.settled();
-    expect(fake.vt.text()).not.toContain('on the alt screen');
-    expect(fake.output.chunks.join('')).toMatch(/\x1b\[\?1049l/);
-    expect(fake.output.chunks.join('')).toMatch(/\x1b\[\?25h[^]*$/);
-  });
-
-  it('lets a new screen take over the same channel, keys included', async () => {
-    const { fake, bbs } = open();
-    bbs.destroy();
-    const next = createBbsScreen(fake.terminal);
-    opened.push({ fake, screen: next });
-    const keys: string[] = [];
-    next.screen.program.on('keypress', (_ch: string | undefined, key: { full?: string }) => keys.push(key.full ?? ''));
-    fake.type('a\x1b[A');
-    await expect.poll(() => keys).toEqual(['a', 'up']);
-  });
-
-  it('draws nothing after destroy, not even a render that was waiting for its frame to end', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const { fake, bbs } = open();
-      let renders = 0;
-      bbs.screen.on('render', () => renders++);
-      blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'drawn' });
-      bbs.requestRender();
-      await ticks();
-      const text = blessed.text({ parent: bbs.screen, top: 1, left: 0, content: 'never drawn' });
-      text.setContent('never drawn');
-      bbs.requestRender();
-      bbs.destroy();
-      vi.advanceTimersByTime(FRAME_MS * 2);
-      await ticks();
-      expect(renders).toBe(1);
-      expect(fake.output.chunks.join('')).toContain('drawn');
-      expect(fake.output.chunks.join('')).not.toContain('never drawn');
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('stops the stall clock on destroy', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const { bbs, onStall } = await heldBackScreen();
-      bbs.destroy();
-      vi.advanceTimersByTime(5000);
-      expect(onStall).not.toHaveBeenCalled();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('cancels a pending render and draws nothing after destroy', async () => {
-    const { fake, bbs } = open();
-    blessed.text({ parent: bbs.screen, top: 0, left: 0, content: 'never drawn' });
-    bbs.requestRender();
-    bbs.destroy();
-    bbs.requestRender();
-    bbs.bell();
-    await ticks();
-    await fake.vt.settled();
-    expect(fake.vt.text()).not.toContain('never drawn');
-    expect(fake.vt.bells).toBe(0);
-  });
-});
-
-describe('prepareBlessed', () => {
-  it('scrubs the server’s terminal variables from the environment', () => {
-    process.env['TMUX'] = '/tmp/tmux-0/default,1,0';
-    process.env['TERMCAP'] = 'xx|fake';
-    prepareBlessed();
-    prepareBlessed();
-    expect(process.env['TMUX']).toBeUndefined();
-    expect(process.env['TERMCAP']).toBeUndefined();
-  });
-
-  it('turns $EDITOR, spawn and exec into no-ops', async () => {
-    const { bbs } = open();
-    const screen = bbs.screen as unknown as {
-      spawn(file: string, args: string[]): unknown;
-      exec(file: string, args: string[], options: object, cb: (err: Error | null, ok: boolean) => void): unknown;
-      readEditor(options: object, cb: (err: Error | null) => void): unknown;
-    };
-    expect(screen.spawn('touch', ['/tmp/should-not-exist'])).toBeUndefined();
-    const exec = await new Promise<boolean>((resolve) => screen.exec('true', [], {}, (_err, ok) => resolve(ok)));
-    expect(exec).toBe(false);
-    const editor = await new Promise<Error | null>((resolve) => screen.readEditor({ value: 'x' }, resolve));
-    expect(editor?.message).toBe('Unsuccessful.');
-  });
-
-  it('compiles terminfo once per TERM and draws byte-identical output from the shared copy', async () => {
-    const draw = async () => {
-      const { fake, bbs } = open(30, 6, 'rxvt-unicode-256color');
-      blessed.box({ parent: bbs.screen, top: 1, left: 1, width: 12, height: 3, border: 'line', style: { fg: 'red' }, content: 'same' });
-      bbs.requestRender();
-      await fake.vt.waitFor('same');
-      return { bytes: fake.output.chunks.join(''), info: (bbs.screen.program as unknown as { tput: { info: unknown } }).tput.info };
-    };
-    const first = await draw();
-    const second = await draw();
-    expect(second.info).toBe(first.info);
-    expect(second.bytes).toBe(first.bytes);
   });
 });
