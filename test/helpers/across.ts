@@ -2,6 +2,7 @@
  * What callers on different processes of one board do to each other, the same whether the board's
  * room is shared by worker processes or by instances on Redis: the tests of both run these.
  */
+import { expect } from 'vitest';
 import type { Caller } from './caller.js';
 
 /** alice sends a private line to bob (seated or waiting outside the room), and bob answers with /r. */
@@ -23,4 +24,20 @@ export async function muteThenKick(sysop: Caller, bob: Caller, waitMs: number): 
   await bob.waitFor('You were removed from the board by SysOp: enough now', waitMs);
   await bob.closed;
   await sysop.waitFor('*** bob has left the chat ***', waitMs);
+}
+
+/**
+ * Asks /who until it shows `pattern`. A presence change (away, back) is the caller's own process's
+ * at once and reaches the others through the primary or Redis: a /who there in between is
+ * answered from what that process has heard so far.
+ */
+export async function whoUntil(caller: Caller, pattern: RegExp, waitMs: number): Promise<void> {
+  const shows = () => {
+    caller.type('/who\r');
+    return caller.waitFor(pattern, 2000).then(
+      () => true,
+      () => false,
+    );
+  };
+  await expect.poll(shows, { timeout: waitMs, interval: 0 }).toBe(true);
 }
