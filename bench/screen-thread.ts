@@ -11,6 +11,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import xterm from '@xterm/headless';
+import { batchedSend, unbatch, type Batch } from '../src/cluster/batch.js';
 import type { FromScreens, ScreenCondition, ToScreens } from './screen-protocol.js';
 
 const { Terminal } = xterm;
@@ -23,12 +24,7 @@ interface Screen {
 }
 
 const screens = new Map<number, Screen>();
-let outbox: FromScreens[] = [];
-
-function report(message: FromScreens): void {
-  if (outbox.length === 0) setImmediate(() => parentPort!.postMessage(outbox.splice(0)));
-  outbox.push(message);
-}
+const report = batchedSend<FromScreens>((message) => parentPort!.postMessage(message), () => false);
 
 /** Row `y` of the visible screen, trimmed on the right. */
 function row(vt: Screen['vt'], y: number): string {
@@ -79,15 +75,15 @@ function parsed(id: number, screen: Screen, at: number): void {
 }
 
 function handle(message: ToScreens): void {
-  if (message.op === 'ping') return report({ t: 'pong', request: message.request });
-  if (message.op === 'open') {
+  if (message.t === 'ping') return report({ t: 'pong', request: message.request });
+  if (message.t === 'open') {
     const vt = new Terminal({ cols: message.cols, rows: message.rows, scrollback: 0, allowProposedApi: true });
     screens.set(message.id, { vt, tags: new Map(), waits: new Map() });
     return;
   }
   const screen = screens.get(message.id);
   if (!screen) return;
-  switch (message.op) {
+  switch (message.t) {
     case 'write':
       return screen.vt.write(message.data, () => parsed(message.id, screen, message.at));
     case 'resize':
@@ -109,7 +105,5 @@ function handle(message: ToScreens): void {
   }
 }
 
-parentPort!.on('message', (batch: ToScreens[]) => {
-  for (const message of batch) handle(message);
-});
+parentPort!.on('message', (message: ToScreens | Batch<ToScreens>) => unbatch(message).forEach(handle));
 report({ t: 'ready' });

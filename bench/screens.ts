@@ -5,13 +5,15 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { batchedSend, unbatch, type Batch } from '../src/cluster/batch.js';
 import type { FromScreens, ScreenCondition, ToScreens } from './screen-protocol.js';
 
 export type { ScreenCondition } from './screen-protocol.js';
 
 interface Thread {
   worker: Worker;
-  outbox: ToScreens[];
+  /** Queued in order and posted once per turn of the event loop: a post costs more than a chunk's copy. */
+  send: (message: ToScreens) => void;
 }
 
 interface Listeners {
@@ -36,9 +38,9 @@ function pool(): Thread[] {
     // The screens are the bench's own: they must not keep it alive once it is done.
     worker.unref();
     started.push(new Promise((resolve) => worker.once('message', () => resolve())));
-    worker.on('message', (batch: FromScreens[]) => batch.forEach(deliver));
+    worker.on('message', (message: FromScreens | Batch<FromScreens>) => unbatch(message).forEach(deliver));
     worker.on('error', (err) => process.stderr.write(`bench: a screen thread failed: ${err.message}\n`));
-    return { worker, outbox: [] };
+    return { worker, send: batchedSend<ToScreens>((message) => worker.postMessage(message), () => false) };
   });
   ready = Promise.all(started);
   return threads;
@@ -57,7 +59,7 @@ export async function screensReady(): Promise<void> {
       const request = nextPing++;
       return new Promise<void>((resolve) => {
         pongs.set(request, resolve);
-        send(thread, { op: 'ping', request });
+        thread.send({ t: 'ping', request });
       });
     }),
   );
@@ -75,12 +77,6 @@ function deliver(message: FromScreens): void {
   if (message.t === 'marker') screen.marker(message.tag, message.highest, message.at);
   else if (message.t === 'held') screen.held(message.wait, message.at);
   else screen.text(message.request, message.text);
-}
-
-/** Queued in order and posted once per turn of the event loop: a post costs more than a chunk's copy. */
-function send(thread: Thread, message: ToScreens): void {
-  if (thread.outbox.length === 0) setImmediate(() => thread.worker.postMessage(thread.outbox.splice(0)));
-  thread.outbox.push(message);
 }
 
 /** One caller's screen in a screen thread. */
@@ -108,7 +104,7 @@ export class RemoteScreen {
         if (this.disposed && this.texts.size === 0) listeners.delete(this.id);
       },
     });
-    send(this.thread, { op: 'open', id: this.id, cols, rows });
+    this.thread.send({ t: 'open', id: this.id, cols, rows });
   }
 
   /** Whether anything is watched: a screen nobody watches need not be parsed yet. */
@@ -117,23 +113,23 @@ export class RemoteScreen {
   }
 
   write(data: Buffer, at: number): void {
-    send(this.thread, { op: 'write', id: this.id, data: new Uint8Array(data), at });
+    this.thread.send({ t: 'write', id: this.id, data: new Uint8Array(data), at });
   }
 
   resize(cols: number, rows: number): void {
     this.cols = cols;
     this.rows = rows;
-    send(this.thread, { op: 'resize', id: this.id, cols, rows });
+    this.thread.send({ t: 'resize', id: this.id, cols, rows });
   }
 
   /** `seen` hears the newest `${tag}-NNNN` on the screen each time it grows; returns the function that stops it. */
   watchMarkers(tag: string, seen: (highest: number, at: number) => void): () => void {
     if (this.tags.has(tag)) throw new Error(`bench: the markers ${tag} are watched already on this screen`);
     this.tags.set(tag, seen);
-    send(this.thread, { op: 'tag', id: this.id, tag, watch: true });
+    this.thread.send({ t: 'tag', id: this.id, tag, watch: true });
     return () => {
       if (!this.tags.delete(tag)) return;
-      send(this.thread, { op: 'tag', id: this.id, tag, watch: false });
+      this.thread.send({ t: 'tag', id: this.id, tag, watch: false });
     };
   }
 
@@ -144,10 +140,10 @@ export class RemoteScreen {
       this.waits.delete(wait);
       held(at);
     });
-    send(this.thread, { op: 'wait', id: this.id, wait, condition });
+    this.thread.send({ t: 'wait', id: this.id, wait, condition });
     return () => {
       if (!this.waits.delete(wait)) return;
-      send(this.thread, { op: 'wait', id: this.id, wait });
+      this.thread.send({ t: 'wait', id: this.id, wait });
     };
   }
 
@@ -156,7 +152,7 @@ export class RemoteScreen {
     const request = this.nextRequest++;
     return new Promise((resolve) => {
       this.texts.set(request, resolve);
-      send(this.thread, { op: 'text', id: this.id, request });
+      this.thread.send({ t: 'text', id: this.id, request });
     });
   }
 
@@ -165,7 +161,7 @@ export class RemoteScreen {
     this.disposed = true;
     this.tags.clear();
     this.waits.clear();
-    send(this.thread, { op: 'dispose', id: this.id });
+    this.thread.send({ t: 'dispose', id: this.id });
     if (this.texts.size === 0) listeners.delete(this.id);
   }
 }

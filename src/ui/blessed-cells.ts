@@ -55,14 +55,12 @@ const SHADOW_ROWS = 2;
 const SHARED_CELL: Cell = Object.freeze([DEFAULT_ATTR, ' ']) as unknown as Cell;
 /** The shared blank row of each width (a PTY is at most 500 columns wide: ~1 MB of rows at worst). */
 const sharedRows = new Map<number, Row>();
-const shared = new WeakSet<Row>();
 
 function sharedBlankRow(cols: number): Row {
   let row = sharedRows.get(cols);
   if (!row) {
     row = Object.freeze(new Array<Cell>(cols).fill(SHARED_CELL)) as Row;
     sharedRows.set(cols, row);
-    shared.add(row);
   }
   return row;
 }
@@ -83,7 +81,7 @@ function own(rows: Row[], from: number, to: number): void {
   const end = Math.min(to, rows.length);
   for (let y = Math.max(0, from); y < end; y++) {
     const row = rows[y]!;
-    if (shared.has(row)) rows[y] = ownBlankRow(row.length);
+    if (sharedRows.get(row.length) === row) rows[y] = ownBlankRow(row.length);
   }
 }
 

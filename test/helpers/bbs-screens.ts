@@ -32,6 +32,16 @@ export async function heldBackScreen(): Promise<{ fake: FakeTerminal; bbs: BbsSc
   return { fake, bbs, onStall };
 }
 
+/** Runs `test` with setTimeout and clearTimeout faked (the frame and stall clocks), and real ones again after. */
+export async function withFakeTimeouts(test: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    await test();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 /** Lets pending setImmediate callbacks (renders, blessed's output flush) run. */
 export async function ticks(n = 3): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));

@@ -98,6 +98,17 @@ describe('arrivals and departures', () => {
     expect(occurrences(bob.screen(), '*** carol has left the chat ***')).toBe(1);
   });
 
+  it('welcomes a newcomer to a long room with the first names and a count of the rest', async () => {
+    await room.start();
+    // Handles of 16 characters (the most there may be): five fill the welcome's 100 columns of names.
+    const crowd = Array.from({ length: 7 }, (_, i) => `caller_number_${String(i + 1).padStart(2, '0')}`);
+    await room.addUsers([...crowd, 'newcomer']);
+    for (const handle of crowd) await room.enter(handle);
+    const newcomer = await room.enter('newcomer');
+    await newcomer.sees(/In the room: caller_number_01, caller_number_02,\s+caller_number_03,\s+caller_number_04,\s+caller_number_05\s+and\s+2\s+others\s+\(\/who\s+lists\s+everyone\)\./);
+    expect(newcomer.screen()).not.toMatch(/In the room:[^.]*caller_number_06/);
+  });
+
   it('/quit says goodbye with the time on the board, hangs up and frees the node and the seat', async () => {
     const { alice, bob } = await aliceAndBob();
     expect(nodes()).toBe(2);

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import blessed from 'blessed';
 import { RENDER_MARK, createBbsScreen } from '../../src/ui/screen.js';
-import { closeScreens, heldBackScreen, keep, open, ticks } from '../helpers/bbs-screens.js';
+import { closeScreens, heldBackScreen, keep, open, ticks, withFakeTimeouts } from '../helpers/bbs-screens.js';
 import { createFakeTerminal } from '../helpers/virtual-terminal.js';
 afterEach(closeScreens);
 
@@ -46,18 +46,14 @@ describe('backpressure', () => {
     await onStall;
   });
 
-  it('a drain before stallMs keeps the caller', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
+  it('a drain before stallMs keeps the caller', () =>
+    withFakeTimeouts(async () => {
       const { fake, onStall } = await heldBackScreen();
       fake.output.backlog = 0;
       fake.output.emit('drain');
       vi.advanceTimersByTime(5000);
       expect(onStall).not.toHaveBeenCalled();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    }));
 
   it('ignores drain when no render was held back', async () => {
     const { fake, bbs } = open();

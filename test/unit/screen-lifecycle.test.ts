@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import blessed from 'blessed';
 import { FRAME_MS, blessedInstanceCounts, createBbsScreen, prepareBlessed } from '../../src/ui/screen.js';
-import { closeScreens, heldBackScreen, keep, open, ticks } from '../helpers/bbs-screens.js';
+import { closeScreens, heldBackScreen, keep, open, ticks, withFakeTimeouts } from '../helpers/bbs-screens.js';
 import { createFakeTerminal } from '../helpers/virtual-terminal.js';
 
 afterEach(closeScreens);
@@ -65,9 +65,8 @@ describe('destroy', () => {
     await expect.poll(() => keys).toEqual(['a', 'up']);
   });
 
-  it('draws nothing after destroy, not even a render that was waiting for its frame to end', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
+  it('draws nothing after destroy, not even a render that was waiting for its frame to end', () =>
+    withFakeTimeouts(async () => {
       const { fake, bbs } = open();
       let renders = 0;
       bbs.screen.on('render', () => renders++);
@@ -83,22 +82,15 @@ describe('destroy', () => {
       expect(renders).toBe(1);
       expect(fake.output.chunks.join('')).toContain('drawn');
       expect(fake.output.chunks.join('')).not.toContain('never drawn');
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    }));
 
-  it('stops the stall clock on destroy', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
+  it('stops the stall clock on destroy', () =>
+    withFakeTimeouts(async () => {
       const { bbs, onStall } = await heldBackScreen();
       bbs.destroy();
       vi.advanceTimersByTime(5000);
       expect(onStall).not.toHaveBeenCalled();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    }));
 
   it('cancels a pending render and draws nothing after destroy', async () => {
     const { fake, bbs } = open();

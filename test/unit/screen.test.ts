@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import blessed from 'blessed';
 import { FRAME_MS, RENDER_MARK, createBbsScreen, safeTerm, type BbsScreen } from '../../src/ui/screen.js';
 import { displayWidth } from '../../src/ui/display-width.js';
-import { closeScreens, keep, open, ticks } from '../helpers/bbs-screens.js';
+import { closeScreens, keep, open, ticks, withFakeTimeouts } from '../helpers/bbs-screens.js';
 import { createFakeTerminal } from '../helpers/virtual-terminal.js';
 
 afterEach(closeScreens);
@@ -82,9 +82,8 @@ describe('createBbsScreen', () => {
     expect(renders).toBe(1);
   });
 
-  it('renders at most once per frame: the first request at once, the next when the frame ends', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
+  it('renders at most once per frame: the first request at once, the next when the frame ends', () =>
+    withFakeTimeouts(async () => {
       const { fake, bbs } = open();
       let renders = 0;
       bbs.screen.on('render', () => renders++);
@@ -113,14 +112,10 @@ describe('createBbsScreen', () => {
       await ticks();
       expect(renders).toBe(3);
       expect(fake.output.chunks.join('')).toContain('xyz');
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    }));
 
-  it('holds a frame’s render back while the channel is full, and draws it once on drain', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
+  it('holds a frame’s render back while the channel is full, and draws it once on drain', () =>
+    withFakeTimeouts(async () => {
       const { fake, bbs } = open();
       let renders = 0;
       bbs.screen.on('render', () => renders++);
@@ -138,10 +133,7 @@ describe('createBbsScreen', () => {
       await ticks();
       expect(renders).toBe(2);
       expect(fake.output.chunks.join('')).toContain('second');
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    }));
 
   it('rings the bell on this caller only', async () => {
     const one = open();
