@@ -70,6 +70,8 @@ export class BenchCaller {
   /** Chunks received while deferring, not parsed yet, with their arrival times. */
   private deferred: Array<{ data: Buffer; arrivedAt: number }> | undefined;
   private deferredBytes = 0;
+  /** The stream's own high-water mark (ssh2's: 2 MiB), restored when reading again. */
+  private readonly readableMark: number;
 
   private constructor(
     readonly handle: string,
@@ -77,6 +79,7 @@ export class BenchCaller {
     private readonly stream: ClientChannel,
     private readonly vt: RemoteScreen,
   ) {
+    this.readableMark = stream.readableHighWaterMark;
     stream.on('data', (data: Buffer) => this.receive(data));
     stream.on('error', () => undefined); // the connection closing is what the bench watches
     client.on('close', () => {
@@ -179,12 +182,20 @@ export class BenchCaller {
     return this.vt.text();
   }
 
-  /** Stops reading: ssh2 buffers up to its window (2 MiB), then stops adjusting it and the board must wait. */
-  pause(): void {
+  /**
+   * Stops reading. ssh2 still tops the SSH window up until 2 MiB wait in its stream (so the board
+   * may send 2 MiB more than the window before it must wait). `asOpenSsh`: the window is no longer
+   * topped up from now on, as OpenSSH does for a terminal that takes no more output, and the
+   * board must wait once what is left of the window (1 to 2 MiB) is spent.
+   */
+  pause(options: { asOpenSsh?: boolean } = {}): void {
+    // ssh2 tops the window up only while push() returns true, i.e. below the stream's high-water mark.
+    if (options.asOpenSsh) readableState(this.stream).highWaterMark = 0;
     this.stream.pause();
   }
 
   resume(): void {
+    readableState(this.stream).highWaterMark = this.readableMark;
     this.stream.resume();
   }
 
@@ -264,4 +275,9 @@ function openShell(client: ssh2.Client, cols: number, rows: number): Promise<Cli
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Node keeps a readable stream's high-water mark here; the public getter cannot set it. */
+function readableState(stream: ClientChannel): { highWaterMark: number } {
+  return (stream as unknown as { _readableState: { highWaterMark: number } })._readableState;
 }

@@ -172,23 +172,27 @@ function stalled({ stalled: st }: BenchResults): string {
   const p99 = (b: BusyRoom) => b.latency?.p99 ?? NaN;
   const middle = (runs: BusyRoom[]) => runs.find((b) => p99(b) === median(runs.map(p99))) ?? runs[0]!;
   const percent = (from: number, to: number) => `${signed((100 * (to - from)) / from, 0)}%`;
-  const stalledP99 = median(st.stalled.map(p99));
   const perRound = st.stalled.map((b, i) => percent(p99(st.reading[i]!), p99(b))).join(', ');
   const rounds = `median run of ${st.stalled.length}`;
-  const peaks = (runs: BusyRoom[]) => spread(runs.map((b) => (b.rssPeakKb - b.rssBeforeKb) / 1024), (v) => signed(v));
+  const mib = (kb: number) => signed(kb / 1024);
+  const atStart = st.stalled.map((b, i) => b.rssBeforeKb - st.reading[i]!.rssBeforeKb);
+  const peaks = (runs: BusyRoom[]) => spread(runs.map((b) => b.rssPeakKb - b.rssBeforeKb), mib);
+  const kib = (bytes: number[]) => spread(bytes.map((b) => b / 1024), (v) => v.toFixed(0));
+  const others = st.reading[0]!.receivers + 1;
   return renderTable({
-    title: `${st.count} stalled callers in the busy room: they join, then ${st.stalled.length} rounds of a run with them reading and one with them stalled (${MS99})`,
+    title: `${st.count} of the room's callers stop reading: ${st.stalled.length} rounds of a busy-room run with them reading and one with them stalled, their windows full (${MS99})`,
     headers: BUSY_HEADERS,
     rows: [
-      busyRoomRow(`${st.before.receivers + 1}, before they came`, st.before),
-      busyRoomRow(`+${st.count} reading (${rounds})`, middle(st.reading)),
-      busyRoomRow(`+${st.count} stalled (${rounds})`, middle(st.stalled)),
+      busyRoomRow(`${others} + ${st.count} reading (${rounds})`, middle(st.reading)),
+      busyRoomRow(`${others} + ${st.count} stalled (${rounds})`, middle(st.stalled)),
     ],
     notes: [
-      'latency: the crowd\'s only, never the newcomers\'; each stalled run is followed by their reading everything they were sent.',
-      `readers' p99 with them stalled: ${percent(median(st.reading.map(p99)), stalledP99)} against the same callers reading (medians; round by round ${perRound}), ${percent(p99(st.before), stalledP99)} against the run before they came`,
-      `RSS: +${megabytes(st.joinedKb)} MiB as they joined (${(st.joinedKb / st.count).toFixed(0)} KiB each); a run's peak over its start, median (lowest…highest): ${peaks(st.stalled)} MiB stalled, ${peaks(st.reading)} MiB reading`,
-      `unread in their windows at the end of a stalled run, in all: ${spread(st.unreadBytes.map((b) => b / 1024), (v) => v.toFixed(0))} KiB; ${st.connected} of ${st.count} still connected at the end`,
+      `latency: the other ${others} callers' only, the same callers in every run. Before each stalled run the ${st.count} flip their views until their SSH windows are full (the board holds back from then on); after it they read everything. Before each reading run they flip as long, reading.`,
+      `board CPU is per line per measured receiver: in the reading runs the board draws for the ${st.count} as well.`,
+      `others' p99 with them stalled: ${percent(median(st.reading.map(p99)), median(st.stalled.map(p99)))} against them reading (medians; round by round ${perRound})`,
+      `windows full before the stalled runs: ${st.filled.map((f) => `${f.callers} of ${st.count} in ${(f.ms / 1000).toFixed(1)} s`).join('; ')}; ${st.connected} of ${st.count} still connected at the end`,
+      `held for them: the board sent ${kib(st.heldBytes)} KiB in all, median (lowest…highest), once they read again, beyond the ${kib(st.unreadBytes)} KiB waiting in their windows (what it had held back, and a fresh screen each)`,
+      `RSS with them stalled and full, against the same moment of the round with them reading: median (lowest…highest) ${spread(atStart, mib)} MiB; a run's peak over its start ${peaks(st.stalled)} MiB stalled, ${peaks(st.reading)} MiB reading`,
       'targets (issue #6): 50 stalled callers add at most 10 MiB and move the others\' p99 by at most 10%',
     ],
   });

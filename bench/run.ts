@@ -108,7 +108,7 @@ function stormCrowd(sizes: readonly number[]): number {
 function accountsFor(options: Options): number {
   const largest = options.sizes[options.sizes.length - 1] as number;
   const cycle = Math.min(largest, CYCLE_MAX);
-  return largest + 2 * LOGINS_EACH + STALLED_CALLERS + BURST_CALLERS + 1 + CYCLES * cycle + (1 + CYCLES);
+  return largest + 2 * LOGINS_EACH + BURST_CALLERS + 1 + CYCLES * cycle + (1 + CYCLES);
 }
 
 function progress(text: string): void {
@@ -118,7 +118,7 @@ function progress(text: string): void {
 async function main(options: Options): Promise<void> {
   const accounts = accountsFor(options);
   progress(`creating ${accounts} accounts and host keys`);
-  // Every account may be on at once (the stalled callers and the storm's dial in on top of the
+  // Every account may be on at once (the storm's callers dial in on top of the
   // largest N), so nodes and seats are sized by accounts, not by N.
   const workspace = await createWorkspace({ accounts, callers: accounts });
   cleanup.add(() => workspace.remove());
@@ -191,7 +191,7 @@ async function measure(board: BoardProcess, crowd: Crowd, options: Options, acco
   }
 
   if (has('stalled')) {
-    progress(`${STALLED_CALLERS} callers join; the busy room before them, then ${STALLED_ROUNDS} rounds with them reading and stalled (${BUSY_SECONDS} s each)`);
+    progress(`${STALLED_CALLERS} callers stop reading: ${STALLED_ROUNDS} rounds of the busy room with them reading, then stalled with full windows (${BUSY_SECONDS} s each)`);
     m.stalled = await stalledCallers(board, crowd, STALLED_CALLERS, BUSY_SECONDS);
   }
   if (has('slow-caller')) {

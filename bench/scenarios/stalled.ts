@@ -1,68 +1,149 @@
 /**
- * Callers who stop reading: `count` more callers join, and the busy room runs in interleaved
- * rounds, first with them reading, then with them stalled (their SSH streams paused, so what the
- * board sends waits in their windows; they read it all again before the next round). Single runs
- * at a thousand callers differ by a third in p99 from one to the next (70.8 and 100.7 ms in one
- * bench run, same room), so one run each could not show a 10% effect; the median of STALLED_ROUNDS
- * pairs can. Stalled against reading shows what a caller who stops reading costs everyone else
- * beyond what any caller costs; against the run before they came, what they cost in all. RSS
- * shows what they cost the board: as they join, and the peak of a run with them stalled against
- * one with them reading.
+ * Callers who stop reading: `count` callers of the room (never the senders) stop reading, and the
+ * busy room runs in interleaved rounds, first with them reading, then with them stalled. The
+ * latency is always the other callers' only, the same callers in every run.
+ *
+ * A caller who stops reading costs the board nothing until its SSH window (2 MiB) is full: until
+ * then the board's writes are accepted as if it read. The busy room sends a caller ~15 KiB in a
+ * run, so before each stalled run their windows are filled: each flips its view a page up and
+ * down (every flip redraws its whole log) until its unread bytes stop growing. From then on the
+ * board holds back their frames, which is what the run measures: what that costs everyone else,
+ * and what the board keeps for them. After the run they read everything again. Each run with them
+ * reading follows the same flipping, with them reading.
+ *
+ * Single runs at a thousand callers differ by a third in p99 from one to the next, so one run
+ * each could not show a 10% effect; the median of STALLED_ROUNDS pairs can.
  */
+import { performance } from 'node:perf_hooks';
 import type { BoardProcess } from '../board-process.js';
 import type { BenchCaller } from '../caller.js';
 import type { Crowd } from '../crowd.js';
-import { delay, SETTLE_MS } from '../timing.js';
+import { delay, SETTLE_MS, waitUntil } from '../timing.js';
 import { busyRoom, type BusyRoom } from './busy-room.js';
 
 export const STALLED_ROUNDS = 3;
+/**
+ * ssh2 tops the SSH window (2 MiB) up whenever it falls to 1 MiB: a caller who stops reading has
+ * at least this much left, which the board may send before it must wait.
+ */
+const WINDOW_LEFT_BYTES = 1024 * 1024;
+/** Unread bytes that have not grown for this long while flipping: the board is holding back. */
+const HELD_AFTER_MS = 1000;
+/** A page flip every this often: a little over the board's frame interval, so each flip is drawn. */
+const FLIP_MS = 40;
+/**
+ * Filling is given this long. The board hangs up on a caller whose window stays full for 60 s, and
+ * the first to fill wait for the last, then the run: 35 + 1.5 + 10 s stays under it.
+ */
+const FILL_TIMEOUT_MS = 35_000;
+const CATCH_UP_TIMEOUT_MS = 30_000;
+/** About as long as filling takes at 200 and at 1,000 callers (20-25 s). */
+const FLIP_WHILE_READING_MS = 20_000;
+const PAGE_UP = '\x1b[5~';
+const PAGE_DOWN = '\x1b[6~';
 
 export interface StalledCallers {
   count: number;
-  /** The busy room with everyone reading, just before they came. */
-  before: BusyRoom;
-  /** One per round, with them on and reading; the latency is the crowd's only. */
+  /** One per round, with them reading; the latency is the other callers' only. */
   reading: BusyRoom[];
-  /** One per round, with them on and not reading; the latency is the crowd's only. */
+  /** One per round, with them stalled and their windows full; the same callers' latency. */
   stalled: BusyRoom[];
-  /** RSS growth from their joining (measured after a settle, before the rounds), in KiB. */
-  joinedKb: number;
-  /** Bytes waiting unread in their windows at the end of each stalled run, summed over them. */
+  /** Per round: how many of them had a full window when the stalled run began, and how long filling took. */
+  filled: Array<{ callers: number; ms: number }>;
+  /** Per round: bytes waiting unread in their windows when they read again, summed over them. */
   unreadBytes: number[];
+  /**
+   * Per round: what the board sent them after they read again, beyond what waited in their
+   * windows, summed: what it had held back for them, plus the one fresh screen each is then drawn.
+   */
+  heldBytes: number[];
   /** How many the board still had connected at the end. */
   connected: number;
 }
 
-export async function stalledCallers(board: BoardProcess, crowd: Crowd, count: number, seconds: number): Promise<StalledCallers> {
-  const before = await busyRoom(board, crowd.callers, seconds, 'ref');
-  const rssBefore = board.memory().rssKb;
-  const newcomers = (await crowd.dial(count)).map((joined) => joined.caller);
-  try {
+export async function stalledCallers(board: BoardProcess, crowd: Crowd, wanted: number, seconds: number): Promise<StalledCallers> {
+  // Two senders and at least one other reader stay reading in a small room.
+  const count = Math.min(wanted, crowd.size - 3);
+  const stalling = crowd.callers.slice(-count);
+  const others = crowd.callers.slice(0, -count);
+  const result: StalledCallers = { count, reading: [], stalled: [], filled: [], unreadBytes: [], heldBytes: [], connected: 0 };
+  for (let round = 0; round < STALLED_ROUNDS; round++) {
+    await flipWhileReading(stalling);
+    result.reading.push(await busyRoom(board, others, seconds, `rd${round}`));
+    for (const caller of stalling) caller.pause({ asOpenSsh: true });
+    result.filled.push(await fillWindows(stalling));
     await delay(SETTLE_MS);
-    const result: StalledCallers = {
-      count,
-      before,
-      reading: [],
-      stalled: [],
-      joinedKb: board.memory().rssKb - rssBefore,
-      unreadBytes: [],
-      connected: 0,
-    };
-    for (let round = 0; round < STALLED_ROUNDS; round++) {
-      result.reading.push(await busyRoom(board, crowd.callers, seconds, `rd${round}`));
-      await stalledRun(board, crowd, newcomers, seconds, round, result);
-    }
-    result.connected = newcomers.filter((caller) => !caller.closed).length;
-    return result;
+    result.stalled.push(await busyRoom(board, others, seconds, `st${round}`));
+    const { unread, held } = await readAgain(stalling);
+    result.unreadBytes.push(unread);
+    result.heldBytes.push(held);
+  }
+  result.connected = stalling.filter((caller) => !caller.closed).length;
+  return result;
+}
+
+/**
+ * The same flipping before a run with them reading, for about as long as filling takes: the board
+ * has drawn as much in both kinds of run (and has as much garbage to collect), and they differ
+ * only in whether these callers read.
+ */
+async function flipWhileReading(callers: BenchCaller[]): Promise<void> {
+  let page = 0;
+  const flipping = setInterval(() => {
+    const key = page++ % 2 === 0 ? PAGE_UP : PAGE_DOWN;
+    for (const caller of callers) caller.type(key);
+  }, FLIP_MS);
+  await delay(FLIP_WHILE_READING_MS);
+  clearInterval(flipping);
+  for (const caller of callers) caller.type(PAGE_DOWN);
+  await caughtUp(callers);
+}
+
+/** Flips each paused caller's view until its window is full: its unread bytes stop growing though it flips. */
+async function fillWindows(callers: BenchCaller[]): Promise<{ callers: number; ms: number }> {
+  const started = performance.now();
+  const last = new Map(callers.map((caller) => [caller, { bytes: -1, at: started }]));
+  const full = (caller: BenchCaller) => {
+    const seen = last.get(caller)!;
+    const bytes = caller.unreadBytes;
+    if (bytes !== seen.bytes) last.set(caller, { bytes, at: performance.now() });
+    return caller.closed || (bytes >= WINDOW_LEFT_BYTES && performance.now() - seen.at >= HELD_AFTER_MS);
+  };
+  let page = 0;
+  const flipping = setInterval(() => {
+    const key = page++ % 2 === 0 ? PAGE_UP : PAGE_DOWN;
+    for (const caller of callers) if (!full(caller)) caller.type(key);
+  }, FLIP_MS);
+  try {
+    await waitUntil(() => callers.every(full), FILL_TIMEOUT_MS);
+    return { callers: callers.filter((caller) => !caller.closed && full(caller)).length, ms: performance.now() - started };
   } finally {
-    await Promise.all(newcomers.map((caller) => caller.close()));
+    clearInterval(flipping);
+    for (const caller of callers) caller.type(PAGE_DOWN);
   }
 }
 
-/** One run with `newcomers` not reading; they read everything again afterwards. */
-async function stalledRun(board: BoardProcess, crowd: Crowd, newcomers: BenchCaller[], seconds: number, round: number, into: StalledCallers): Promise<void> {
-  for (const caller of newcomers) caller.pause();
-  into.stalled.push(await busyRoom(board, crowd.callers, seconds, `st${round}`));
-  into.unreadBytes.push(newcomers.reduce((sum, caller) => sum + caller.unreadBytes, 0));
-  for (const caller of newcomers) caller.resume();
+/** They read again, until nothing has arrived for half a second. */
+async function readAgain(callers: BenchCaller[]): Promise<{ unread: number; held: number }> {
+  const unread = callers.reduce((sum, caller) => sum + caller.unreadBytes, 0);
+  const before = callers.reduce((sum, caller) => sum + caller.bytesReceived, 0);
+  for (const caller of callers) caller.resume();
+  let bytes = -1;
+  let since = performance.now();
+  await waitUntil(() => {
+    const now = callers.reduce((sum, caller) => sum + caller.bytesReceived, 0);
+    if (now !== bytes) [bytes, since] = [now, performance.now()];
+    return performance.now() - since >= 500;
+  }, CATCH_UP_TIMEOUT_MS);
+  await caughtUp(callers);
+  return { unread, held: bytes - before - unread };
+}
+
+/**
+ * The screen threads parse what was read (~2 MiB each) after it is counted: the next run must not
+ * wait behind that. A screen's text is answered once everything before it is parsed.
+ */
+async function caughtUp(callers: BenchCaller[]): Promise<void> {
+  await Promise.all(callers.map((caller) => caller.screen()));
+  await delay(SETTLE_MS);
 }
