@@ -12,7 +12,8 @@
  * reading follows the same flipping, with them reading.
  *
  * Single runs at a thousand callers differ by a third in p99 from one to the next, so one run
- * each could not show a 10% effect; the median of STALLED_ROUNDS pairs can.
+ * each could not show a 10% effect; the median of STALLED_ROUNDS pairs is steadier, and the
+ * report gives every round's figure beside it.
  */
 import { performance } from 'node:perf_hooks';
 import type { BoardProcess } from '../board-process.js';
@@ -64,6 +65,7 @@ export interface StalledCallers {
 export async function stalledCallers(board: BoardProcess, crowd: Crowd, wanted: number, seconds: number): Promise<StalledCallers> {
   // Two senders and at least one other reader stay reading in a small room.
   const count = Math.min(wanted, crowd.size - 3);
+  if (count < 1) throw new Error(`bench: the stalled callers need a room of at least 4 (it has ${crowd.size})`);
   const stalling = crowd.callers.slice(-count);
   const others = crowd.callers.slice(0, -count);
   const result: StalledCallers = { count, reading: [], stalled: [], filled: [], unreadBytes: [], heldBytes: [], connected: 0 };
