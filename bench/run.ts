@@ -35,7 +35,7 @@ import { scrollbackCost } from './scenarios/scrollback.js';
 import { growTo, idleStep } from './scenarios/sessions.js';
 import { slowCaller } from './scenarios/slow-caller.js';
 import { BURST_CALLERS, resizeStorm, STORM_ROUNDS } from './scenarios/resize-storm.js';
-import { STALLED_ROUNDS, stalledCallers } from './scenarios/stalled.js';
+import { STALLED_ROUNDS, stalledCallers, stallingCount } from './scenarios/stalled.js';
 import { delay, SETTLE_MS } from './timing.js';
 import { createWorkspace } from './workspace.js';
 import { INSTANCE_LIMITS, instancesScenario } from './multi-instance.js';
@@ -191,7 +191,7 @@ async function measure(board: BoardProcess, crowd: Crowd, options: Options, acco
   }
 
   if (has('stalled')) {
-    progress(`${STALLED_CALLERS} callers stop reading: ${STALLED_ROUNDS} rounds of the busy room with them reading, then stalled with full windows (${BUSY_SECONDS} s each)`);
+    progress(`${stallingCount(crowd.size, STALLED_CALLERS)} callers stop reading: ${STALLED_ROUNDS} rounds of the busy room with them reading, then stalled with full windows (${BUSY_SECONDS} s each)`);
     m.stalled = await stalledCallers(board, crowd, STALLED_CALLERS, BUSY_SECONDS);
   }
   if (has('slow-caller')) {

@@ -18,6 +18,7 @@ import type { Crowd } from '../crowd.js';
 import { DeliveryTracker, type Arrival } from '../delivery.js';
 import { summarize, type Summary } from '../stats.js';
 import { delay, sampleMemory, SETTLE_MS, waitUntil } from '../timing.js';
+import { flipViews, untilQuiet, windowFull } from '../stalling.js';
 import { randomWords } from '../words.js';
 
 const LINES = 500;
@@ -32,10 +33,10 @@ const SSH_WINDOW_BYTES = 2 * 1024 * 1024;
 const FILL_LINE_CHARS = 200;
 const FILL_INTERVAL_MS = 60;
 const FILL_TIMEOUT_MS = 20_000;
-const PAGE_UP = '\x1b[5~';
-const PAGE_DOWN = '\x1b[6~';
 /** How long a caller that reads again is given to show the latest line by itself. */
 const CATCH_UP_TIMEOUT_MS = 5_000;
+/** How long its reading everything again may take to go quiet. */
+const QUIET_TIMEOUT_MS = 10_000;
 
 export interface Chatter {
   /** Per write: sent → every reading caller's screen shows its last line. */
@@ -132,24 +133,14 @@ async function chatter(board: BoardProcess, callers: readonly BenchCaller[], tag
 /** Returns how long filling took, or undefined when the window was not full by FILL_TIMEOUT_MS. */
 async function fillWindow(stalled: BenchCaller, recipient: BenchCaller): Promise<number | undefined> {
   const started = performance.now();
-  let last = { bytes: -1, at: started };
-  const full = () => {
-    const bytes = stalled.unreadBytes;
-    if (bytes !== last.bytes) last = { bytes, at: performance.now() };
-    return bytes >= SSH_WINDOW_BYTES && performance.now() - last.at >= 500;
-  };
+  const full = windowFull(stalled, SSH_WINDOW_BYTES, 500);
   // The board scrolls the terminal for a new line, so new lines alone are cheap; flipping the view
   // a page up and back down with every message makes each frame redraw the whole (500×200) log.
-  let page = 0;
-  const typing = setInterval(() => {
-    const flip = page++ % 2 === 0 ? PAGE_UP : PAGE_DOWN;
-    stalled.type(`/msg ${recipient.handle} ${randomWords(FILL_LINE_CHARS)}\r${flip}`);
-  }, FILL_INTERVAL_MS);
+  const flipping = flipViews([stalled], FILL_INTERVAL_MS, { before: () => `/msg ${recipient.handle} ${randomWords(FILL_LINE_CHARS)}\r` });
   try {
     return (await waitUntil(full, FILL_TIMEOUT_MS)) ? performance.now() - started : undefined;
   } finally {
-    clearInterval(typing);
-    stalled.type(PAGE_DOWN);
+    flipping.stop();
   }
 }
 
@@ -170,8 +161,7 @@ async function catchUp(stalled: BenchCaller, sender: BenchCaller, tag: string): 
   );
   stalled.resume();
   const catchUpMs = await shown;
-  await quiet(stalled);
-  const sentAfterResume = stalled.bytesReceived - before - unreadBytes;
+  const sentAfterResume = (await untilQuiet([stalled], QUIET_TIMEOUT_MS)) - before - unreadBytes;
   if (catchUpMs !== undefined || stalled.closed) return { unreadBytes, sentAfterResume, connected: !stalled.closed, catchUpMs };
   const nudged = performance.now();
   const nudge = stalled.until({ kind: 'text', includes: marker(LINES + 1) }, CATCH_UP_TIMEOUT_MS).then(
@@ -180,17 +170,4 @@ async function catchUp(stalled: BenchCaller, sender: BenchCaller, tag: string): 
   );
   sender.type(`${marker(LINES + 1)}\r`);
   return { unreadBytes, sentAfterResume, connected: !stalled.closed, nudgedMs: await nudge };
-}
-
-/** Waits (bounded) until nothing has arrived for half a second. */
-async function quiet(caller: BenchCaller): Promise<void> {
-  let bytes = -1;
-  let since = performance.now();
-  await waitUntil(() => {
-    if (caller.bytesReceived !== bytes) {
-      bytes = caller.bytesReceived;
-      since = performance.now();
-    }
-    return performance.now() - since >= 500;
-  }, 10_000);
 }

@@ -20,6 +20,7 @@ import type { BoardProcess } from '../board-process.js';
 import type { BenchCaller } from '../caller.js';
 import type { Crowd } from '../crowd.js';
 import { delay, SETTLE_MS, waitUntil } from '../timing.js';
+import { flipViews, untilQuiet, windowFull } from '../stalling.js';
 import { busyRoom, type BusyRoom } from './busy-room.js';
 
 export const STALLED_ROUNDS = 3;
@@ -40,8 +41,6 @@ const FILL_TIMEOUT_MS = 35_000;
 const CATCH_UP_TIMEOUT_MS = 30_000;
 /** About as long as filling takes at 200 and at 1,000 callers (20-25 s). */
 const FLIP_WHILE_READING_MS = 20_000;
-const PAGE_UP = '\x1b[5~';
-const PAGE_DOWN = '\x1b[6~';
 
 export interface StalledCallers {
   count: number;
@@ -62,10 +61,15 @@ export interface StalledCallers {
   connected: number;
 }
 
+/** How many of a room of `roomSize` stop reading: two senders and at least one other reader stay reading. */
+export function stallingCount(roomSize: number, wanted: number): number {
+  const count = Math.min(wanted, roomSize - 3);
+  if (count < 1) throw new Error(`bench: the stalled callers need a room of at least 4 (it has ${roomSize})`);
+  return count;
+}
+
 export async function stalledCallers(board: BoardProcess, crowd: Crowd, wanted: number, seconds: number): Promise<StalledCallers> {
-  // Two senders and at least one other reader stay reading in a small room.
-  const count = Math.min(wanted, crowd.size - 3);
-  if (count < 1) throw new Error(`bench: the stalled callers need a room of at least 4 (it has ${crowd.size})`);
+  const count = stallingCount(crowd.size, wanted);
   const stalling = crowd.callers.slice(-count);
   const others = crowd.callers.slice(0, -count);
   const result: StalledCallers = { count, reading: [], stalled: [], filled: [], unreadBytes: [], heldBytes: [], connected: 0 };
@@ -90,38 +94,23 @@ export async function stalledCallers(board: BoardProcess, crowd: Crowd, wanted: 
  * only in whether these callers read.
  */
 async function flipWhileReading(callers: BenchCaller[]): Promise<void> {
-  let page = 0;
-  const flipping = setInterval(() => {
-    const key = page++ % 2 === 0 ? PAGE_UP : PAGE_DOWN;
-    for (const caller of callers) caller.type(key);
-  }, FLIP_MS);
+  const flipping = flipViews(callers, FLIP_MS);
   await delay(FLIP_WHILE_READING_MS);
-  clearInterval(flipping);
-  for (const caller of callers) caller.type(PAGE_DOWN);
+  flipping.stop();
   await caughtUp(callers);
 }
 
 /** Flips each paused caller's view until its window is full: its unread bytes stop growing though it flips. */
 async function fillWindows(callers: BenchCaller[]): Promise<{ callers: number; ms: number }> {
   const started = performance.now();
-  const last = new Map(callers.map((caller) => [caller, { bytes: -1, at: started }]));
-  const full = (caller: BenchCaller) => {
-    const seen = last.get(caller)!;
-    const bytes = caller.unreadBytes;
-    if (bytes !== seen.bytes) last.set(caller, { bytes, at: performance.now() });
-    return caller.closed || (bytes >= WINDOW_LEFT_BYTES && performance.now() - seen.at >= HELD_AFTER_MS);
-  };
-  let page = 0;
-  const flipping = setInterval(() => {
-    const key = page++ % 2 === 0 ? PAGE_UP : PAGE_DOWN;
-    for (const caller of callers) if (!full(caller)) caller.type(key);
-  }, FLIP_MS);
+  const checks = new Map(callers.map((caller) => [caller, windowFull(caller, WINDOW_LEFT_BYTES, HELD_AFTER_MS)]));
+  const full = (caller: BenchCaller) => caller.closed || checks.get(caller)!();
+  const flipping = flipViews(callers, FLIP_MS, { flips: (caller) => !full(caller) });
   try {
     await waitUntil(() => callers.every(full), FILL_TIMEOUT_MS);
     return { callers: callers.filter((caller) => !caller.closed && full(caller)).length, ms: performance.now() - started };
   } finally {
-    clearInterval(flipping);
-    for (const caller of callers) caller.type(PAGE_DOWN);
+    flipping.stop();
   }
 }
 
@@ -130,15 +119,9 @@ async function readAgain(callers: BenchCaller[]): Promise<{ unread: number; held
   const unread = callers.reduce((sum, caller) => sum + caller.unreadBytes, 0);
   const before = callers.reduce((sum, caller) => sum + caller.bytesReceived, 0);
   for (const caller of callers) caller.resume();
-  let bytes = -1;
-  let since = performance.now();
-  await waitUntil(() => {
-    const now = callers.reduce((sum, caller) => sum + caller.bytesReceived, 0);
-    if (now !== bytes) [bytes, since] = [now, performance.now()];
-    return performance.now() - since >= 500;
-  }, CATCH_UP_TIMEOUT_MS);
+  const after = await untilQuiet(callers, CATCH_UP_TIMEOUT_MS);
   await caughtUp(callers);
-  return { unread, held: bytes - before - unread };
+  return { unread, held: after - before - unread };
 }
 
 /**
