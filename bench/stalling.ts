@@ -42,22 +42,28 @@ export function flipViews(
  * `caller`: at least `atLeast` bytes wait unread and none have been added for `forMs`.
  */
 export function windowFull(caller: BenchCaller, atLeast: number, forMs: number): () => boolean {
-  let bytes = -1;
-  let since = performance.now();
-  return () => {
-    if (caller.unreadBytes !== bytes) [bytes, since] = [caller.unreadBytes, performance.now()];
-    return bytes >= atLeast && performance.now() - since >= forMs;
-  };
+  const steady = unchangedFor(() => caller.unreadBytes, forMs);
+  return () => steady() && caller.unreadBytes >= atLeast;
 }
 
 /** Waits (at most `timeoutMs`) until none of `callers` has received anything for half a second; resolves with their bytes received, summed. */
 export async function untilQuiet(callers: readonly BenchCaller[], timeoutMs: number): Promise<number> {
-  const received = () => callers.reduce((sum, caller) => sum + caller.bytesReceived, 0);
-  let bytes = -1;
+  await waitUntil(unchangedFor(() => bytesReceived(callers), 500), timeoutMs);
+  return bytesReceived(callers);
+}
+
+/** What `callers` have received, summed. */
+export function bytesReceived(callers: readonly BenchCaller[]): number {
+  return callers.reduce((sum, caller) => sum + caller.bytesReceived, 0);
+}
+
+/** A check, to be asked again and again, that holds once `read()` has kept one value for `forMs`. */
+function unchangedFor(read: () => number, forMs: number): () => boolean {
+  let value = read();
   let since = performance.now();
-  await waitUntil(() => {
-    if (received() !== bytes) [bytes, since] = [received(), performance.now()];
-    return performance.now() - since >= 500;
-  }, timeoutMs);
-  return received();
+  return () => {
+    const now = read();
+    if (now !== value) [value, since] = [now, performance.now()];
+    return performance.now() - since >= forMs;
+  };
 }

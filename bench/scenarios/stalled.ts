@@ -20,7 +20,7 @@ import type { BoardProcess } from '../board-process.js';
 import type { BenchCaller } from '../caller.js';
 import type { Crowd } from '../crowd.js';
 import { delay, SETTLE_MS, waitUntil } from '../timing.js';
-import { flipViews, untilQuiet, windowFull } from '../stalling.js';
+import { bytesReceived, flipViews, untilQuiet, windowFull } from '../stalling.js';
 import { busyRoom, type BusyRoom } from './busy-room.js';
 
 export const STALLED_ROUNDS = 3;
@@ -117,7 +117,7 @@ async function fillWindows(callers: BenchCaller[]): Promise<{ callers: number; m
 /** They read again, until nothing has arrived for half a second. */
 async function readAgain(callers: BenchCaller[]): Promise<{ unread: number; held: number }> {
   const unread = callers.reduce((sum, caller) => sum + caller.unreadBytes, 0);
-  const before = callers.reduce((sum, caller) => sum + caller.bytesReceived, 0);
+  const before = bytesReceived(callers);
   for (const caller of callers) caller.resume();
   const after = await untilQuiet(callers, CATCH_UP_TIMEOUT_MS);
   await caughtUp(callers);
