@@ -268,12 +268,19 @@ export class SingleRow {
     private readonly rows: LogRows,
     private readonly terminal: () => ShapeTerminal,
     private readonly style: Style,
+    /** fill: the text is padded with spaces to the width, so its style (a background) spans the row. */
+    private readonly options: { fill?: boolean } = {},
   ) {}
 
+  /**
+   * Asked every frame by every screen with the same string until the text changes, so the
+   * comparison with the last text is most often one of identity, and nothing is built to ask.
+   */
   row(text: string, width: number): EncodedRow {
     const { drawn } = this;
     if (drawn?.text === text && drawn.width === width) return drawn.row;
-    const row = this.rows.shape(this.terminal(), width).single([{ text, style: this.style }]);
+    const shown = this.options.fill ? text + ' '.repeat(Math.max(0, width - displayWidth(text))) : text;
+    const row = this.rows.shape(this.terminal(), width).single([{ text: shown, style: this.style }]);
     this.drawn = { text, width, row };
     return row;
   }

@@ -4,9 +4,8 @@
  * row written beside the frame's shared bytes instead of a full render. At each minute's turn
  * every screen of the board changes its title at once, and a full render is ~1 ms a screen.
  */
-import { shapeTerminal, SingleRow, type EncodedRow, type LogRows } from './log-rows.js';
+import { shapeTerminal, SingleRow, type LogRows } from './log-rows.js';
 import { RowPainter, type PaintedScreen } from './row-painter.js';
-import { displayWidth } from './display-width.js';
 
 /** What bringing the title up to date outside a render takes. */
 export type TitleChange =
@@ -23,18 +22,18 @@ export class TitleRow {
 
   constructor(screen: PaintedScreen, rows: LogRows, term: string) {
     this.painter = new RowPainter(screen);
-    this.bar = new SingleRow(rows, () => shapeTerminal(term, screen.tput), 'title');
+    this.bar = new SingleRow(rows, () => shapeTerminal(term, screen.tput), 'title', { fill: true });
   }
 
   /** Inside a full render: paints `text` on the top row (a screen of one row has none: it is the input line). */
   frame(text: string, width: number, screenRows: number): void {
-    if (screenRows >= 2) this.painter.frame(0, [this.rowFor(text, width)], 0, screenRows);
+    if (screenRows >= 2) this.painter.frame(0, [this.bar.row(text, width)], 0, screenRows);
   }
 
   /** Outside a render: what it takes to show `text` as the title now. */
   change(text: string, width: number, screenRows: number): TitleChange {
     if (screenRows < 2) return { kind: 'same' };
-    const row = this.rowFor(text, width);
+    const row = this.bar.row(text, width);
     if (this.painter.shows(0, row, screenRows)) return { kind: 'same' };
     if (!this.painter.inStep(0, 1, screenRows) || !this.painter.canRestoreCursor()) return { kind: 'render' };
     const bytes = this.painter.aside(this.painter.bottomBytes([row]));
@@ -44,10 +43,5 @@ export class TitleRow {
   /** Gives the row back to blessed (its next render blanks it). */
   release(): void {
     this.painter.release();
-  }
-
-  /** The title across the whole row. */
-  private rowFor(text: string, width: number): EncodedRow {
-    return this.bar.row(text + ' '.repeat(Math.max(0, width - displayWidth(text))), width);
   }
 }
