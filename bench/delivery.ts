@@ -1,6 +1,6 @@
 /**
  * How long lines take to reach every screen. Each measured line carries a numbered marker
- * (`fan-0007`); a caller counts as having a line once its screen shows that marker or a later one,
+ * (`fan_3-0007`: the tag, the tracker's number, the line's); a caller counts as having a line once its screen shows that marker or a later one,
  * because under load the board may draw several lines in one frame and an early one can scroll
  * past before a frame ever shows it.
  */
@@ -29,18 +29,27 @@ interface Expected {
   resolve: (arrival: Arrival) => void;
 }
 
+/** Trackers made so far in this process: each one's markers carry its own number. */
+let trackersMade = 0;
+
 export class DeliveryTracker {
   private readonly expected = new Set<Expected>();
   private readonly stops: Array<() => void>;
+  /**
+   * `tag` and this tracker's own number ("fan_3"): a marker an earlier run with the same tag left
+   * on a screen must not count as this run's line of that number.
+   */
+  private readonly tag: string;
 
   constructor(
-    private readonly tag: string,
-    private readonly callers: readonly BenchCaller[],
+    tag: string,
+    readonly callers: readonly BenchCaller[],
   ) {
-    this.stops = callers.map((caller) => caller.watchMarkers(tag, (highest, at) => this.saw(caller, highest, at)));
+    this.tag = `${tag}_${(++trackersMade).toString(36)}`;
+    this.stops = callers.map((caller) => caller.watchMarkers(this.tag, (highest, at) => this.saw(caller, highest, at)));
   }
 
-  /** The line that carries marker `seq`, e.g. "fan-0007 hello". */
+  /** The line that carries marker `seq`, e.g. "fan_3-0007 hello". */
   marker(seq: number): string {
     return `${this.tag}-${String(seq).padStart(4, '0')}`;
   }

@@ -49,7 +49,7 @@ async function sendLines(callers: readonly BenchCaller[], tag: string, lines: nu
   const last = tracker.expect(lines, ARRIVAL_TIMEOUT_MS);
   for (let first = 1; first <= lines; first += LINES_PER_WRITE) {
     const seqs = Array.from({ length: Math.min(LINES_PER_WRITE, lines - first + 1) }, (_, i) => first + i);
-    sender.type(seqs.map((seq) => `${tracker.marker(seq)} ${randomWords(LINE_CHARS - 8)}\r`).join(''));
+    sender.type(seqs.map((seq) => `${tracker.marker(seq)} ${randomWords(LINE_CHARS - tracker.marker(seq).length - 1)}\r`).join(''));
     await delay(WRITE_INTERVAL_MS);
   }
   await last;

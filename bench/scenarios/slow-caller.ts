@@ -75,9 +75,9 @@ export interface SlowCallerResult {
 }
 
 export async function slowCaller(board: BoardProcess, crowd: Crowd): Promise<SlowCallerResult> {
-  const reading = await chatter(board, crowd.callers, 'calm');
+  const reading = await chatter(board, new DeliveryTracker('calm', crowd.callers));
   const { withStalled, stalled } = await withStalledCaller(board, crowd);
-  const readingAgain = await chatter(board, crowd.callers, 'again');
+  const readingAgain = await chatter(board, new DeliveryTracker('again', crowd.callers));
   return { reading, withStalled, readingAgain, stalled };
 }
 
@@ -88,17 +88,20 @@ async function withStalledCaller(board: BoardProcess, crowd: Crowd): Promise<{ w
     caller.pause();
     const filledMs = await fillWindow(caller, crowd.callers[crowd.size - 1] as BenchCaller);
     await delay(SETTLE_MS);
-    const withStalled = await chatter(board, crowd.callers, 'stall');
-    const caughtUp = await catchUp(caller, crowd.callers[0] as BenchCaller, 'stall');
+    // The stalled caller is not one of the crowd: the tracker does not wait for it, but catchUp
+    // looks on its screen for this tracker's markers.
+    const tracker = new DeliveryTracker('stall', crowd.callers);
+    const withStalled = await chatter(board, tracker);
+    const caughtUp = await catchUp(caller, crowd.callers[0] as BenchCaller, tracker);
     return { withStalled, stalled: { filledMs, ...caughtUp } };
   } finally {
     await caller.close();
   }
 }
 
-async function chatter(board: BoardProcess, callers: readonly BenchCaller[], tag: string): Promise<Chatter> {
-  const sender = callers[0] as BenchCaller;
-  const tracker = new DeliveryTracker(tag, callers);
+/** The tracker's first caller sends; every one of its callers is waited for. */
+async function chatter(board: BoardProcess, tracker: DeliveryTracker): Promise<Chatter> {
+  const sender = tracker.callers[0] as BenchCaller;
   const rssBeforeKb = board.memory().rssKb;
   const memory = sampleMemory(board);
   const cpuBefore = board.cpuMs();
@@ -149,13 +152,12 @@ async function fillWindow(stalled: BenchCaller, recipient: BenchCaller): Promise
  * fresh render once the channel drains); if it has not within CATCH_UP_TIMEOUT_MS, one more line
  * in the room shows whether it was only waiting for a reason to draw.
  */
-async function catchUp(stalled: BenchCaller, sender: BenchCaller, tag: string): Promise<Omit<Stalled, 'filledMs'>> {
+async function catchUp(stalled: BenchCaller, sender: BenchCaller, markers: DeliveryTracker): Promise<Omit<Stalled, 'filledMs'>> {
   const unreadBytes = stalled.unreadBytes;
   if (stalled.closed) return { unreadBytes, sentAfterResume: 0, connected: false };
   const before = stalled.bytesReceived;
-  const marker = (seq: number) => `${tag}-${String(seq).padStart(4, '0')}`;
   const resumed = performance.now();
-  const shown = stalled.until({ kind: 'text', includes: marker(LINES) }, CATCH_UP_TIMEOUT_MS).then(
+  const shown = stalled.until({ kind: 'text', includes: markers.marker(LINES) }, CATCH_UP_TIMEOUT_MS).then(
     (at) => at - resumed,
     () => undefined,
   );
@@ -164,10 +166,10 @@ async function catchUp(stalled: BenchCaller, sender: BenchCaller, tag: string): 
   const sentAfterResume = (await untilQuiet([stalled], QUIET_TIMEOUT_MS)) - before - unreadBytes;
   if (catchUpMs !== undefined || stalled.closed) return { unreadBytes, sentAfterResume, connected: !stalled.closed, catchUpMs };
   const nudged = performance.now();
-  const nudge = stalled.until({ kind: 'text', includes: marker(LINES + 1) }, CATCH_UP_TIMEOUT_MS).then(
+  const nudge = stalled.until({ kind: 'text', includes: markers.marker(LINES + 1) }, CATCH_UP_TIMEOUT_MS).then(
     (at) => at - nudged,
     () => undefined,
   );
-  sender.type(`${marker(LINES + 1)}\r`);
+  sender.type(`${markers.marker(LINES + 1)}\r`);
   return { unreadBytes, sentAfterResume, connected: !stalled.closed, nudgedMs: await nudge };
 }
