@@ -15,7 +15,7 @@
  *   npm run bench -- --only instances --instances 3  fan-out over 3 instances on Redis vs one
  *                                                  (part of the full run; ./multi-instance.ts)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -146,6 +146,7 @@ async function main(options: Options): Promise<void> {
   }
   keepProfile = true;
   // Boards of its own (one, then several on a redis-server), after the main board has stopped.
+  if (instancesSkipped) process.stdout.write(`\n${INSTANCES_SKIPPED}\n`);
   if (options.scenarios.has('instances')) {
     const largest = options.sizes[options.sizes.length - 1] as number;
     process.stdout.write(`\n${await instancesScenario(largest, options.instances, progress, cleanup)}\n`);
@@ -318,8 +319,31 @@ process.on('uncaughtException', (err) => void finish(1, `bench failed: ${err.sta
 process.on('unhandledRejection', (err) => void finish(1, `bench failed: ${String(err)}`));
 setTimeout(() => void finish(1, `bench: stopped after ${RUN_LIMIT_MS / 60_000} minutes`), RUN_LIMIT_MS).unref();
 
+/** The instances scenario needs a redis-server; without one, everything else is still measured. */
+const INSTANCES_SKIPPED = 'instances: not run, no redis-server on PATH (Debian: apt-get install redis-server)';
+let instancesSkipped = false;
+
+function skipInstancesWithoutRedis(options: Options): Options {
+  if (!options.scenarios.has('instances') || onPath('redis-server')) return options;
+  instancesSkipped = true;
+  progress(INSTANCES_SKIPPED);
+  options.scenarios.delete('instances');
+  return options;
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      accessSync(path.join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 try {
-  await main(parseOptions());
+  await main(skipInstancesWithoutRedis(parseOptions()));
   await finish(0);
 } catch (err) {
   await finish(1, `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
