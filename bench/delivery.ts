@@ -1,8 +1,8 @@
 /**
  * How long lines take to reach every screen. Each measured line carries a numbered marker
- * (`fan_3-0007`: the tag, the tracker's number, the line's); a caller counts as having a line once its screen shows that marker or a later one,
- * because under load the board may draw several lines in one frame and an early one can scroll
- * past before a frame ever shows it.
+ * (`fan_3-0007`: the tag, the tracker's number, the line's); a caller counts as having a line
+ * once its screen shows that marker or a later one, because under load the board may draw
+ * several lines in one frame and an early one can scroll past before a frame ever shows it.
  */
 import { performance } from 'node:perf_hooks';
 import type { BenchCaller } from './caller.js';
