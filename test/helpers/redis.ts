@@ -19,6 +19,8 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
+const NOT_INSTALLED = 'redis-server is not on PATH (Debian: apt-get install redis-server; .ci/run installs it)';
+
 export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bbs-redis-'));
   const socket = path.join(dir, 'redis.sock');
@@ -38,7 +40,7 @@ export async function startRedis(): Promise<TestRedis> {
         // Redis 7.0 says "ready to accept connections at <socket>"; 7.2 and later "Ready to accept connections unix".
         if (/ready to accept connections/i.test(line)) resolve();
       });
-      proc.once('error', reject);
+      proc.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new Error(NOT_INSTALLED) : err));
       proc.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
     });
     await ready.catch((err: unknown) => {
