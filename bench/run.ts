@@ -15,7 +15,7 @@
  *   npm run bench -- --only instances --instances 3  fan-out over 3 instances on Redis vs one
  *                                                  (part of the full run; ./multi-instance.ts)
  */
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,8 +39,10 @@ import { STALLED_ROUNDS, stalledCallers, stallingCount } from './scenarios/stall
 import { delay, SETTLE_MS } from './timing.js';
 import { createWorkspace } from './workspace.js';
 import { INSTANCE_LIMITS, instancesScenario } from './multi-instance.js';
+import { hasRedisServer, REDIS_MISSING } from '../test/helpers/redis.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const INSTANCES_SKIPPED = `instances: not run, ${REDIS_MISSING}`;
 const DEFAULT_SIZES = [10, 100, 200, 500, 1000];
 const MAX_CALLERS = 1000;
 const SCENARIOS = ['logins', 'fan-out', 'busy-room', 'stalled', 'resize-storm', 'slow-caller', 'hang-up', 'instances'] as const;
@@ -66,6 +68,8 @@ interface Options {
   profile: boolean;
   /** Instances on Redis in the `instances` scenario. */
   instances: number;
+  /** The `instances` scenario was asked for, but there is no redis-server to run it on. */
+  instancesSkipped: boolean;
 }
 
 type Measured = Omit<BenchResults, 'environment' | 'accounts' | 'totalMs' | 'scenarios' | 'stopped'>;
@@ -93,7 +97,11 @@ function parseOptions(): Options {
   if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
   const heapAt = values['heap-at'] === undefined ? undefined : Number(values['heap-at']);
   if (heapAt !== undefined && !sizes.includes(heapAt)) throw new Error(`--heap-at must be one of the sizes in --n (${sizes.join(', ')})`);
-  return { sizes, scenarios: new Set(scenarios as Scenario[]), heapAt, profile: values.profile ?? false, instances };
+  const chosen = new Set(scenarios as Scenario[]);
+  // Without a redis-server everything else is still measured, and the report says what was not.
+  const instancesSkipped = chosen.has('instances') && !hasRedisServer();
+  if (instancesSkipped) chosen.delete('instances');
+  return { sizes, scenarios: chosen, heapAt, profile: values.profile ?? false, instances, instancesSkipped };
 }
 
 /**
@@ -116,6 +124,7 @@ function progress(text: string): void {
 }
 
 async function main(options: Options): Promise<void> {
+  if (options.instancesSkipped) progress(INSTANCES_SKIPPED);
   const accounts = accountsFor(options);
   progress(`creating ${accounts} accounts and host keys`);
   // Every account may be on at once (the storm's callers dial in on top of the
@@ -146,7 +155,7 @@ async function main(options: Options): Promise<void> {
   }
   keepProfile = true;
   // Boards of its own (one, then several on a redis-server), after the main board has stopped.
-  if (instancesSkipped) process.stdout.write(`\n${INSTANCES_SKIPPED}\n`);
+  if (options.instancesSkipped) process.stdout.write(`\n${INSTANCES_SKIPPED}\n`);
   if (options.scenarios.has('instances')) {
     const largest = options.sizes[options.sizes.length - 1] as number;
     process.stdout.write(`\n${await instancesScenario(largest, options.instances, progress, cleanup)}\n`);
@@ -319,31 +328,8 @@ process.on('uncaughtException', (err) => void finish(1, `bench failed: ${err.sta
 process.on('unhandledRejection', (err) => void finish(1, `bench failed: ${String(err)}`));
 setTimeout(() => void finish(1, `bench: stopped after ${RUN_LIMIT_MS / 60_000} minutes`), RUN_LIMIT_MS).unref();
 
-/** The instances scenario needs a redis-server; without one, everything else is still measured. */
-const INSTANCES_SKIPPED = 'instances: not run, no redis-server on PATH (Debian: apt-get install redis-server)';
-let instancesSkipped = false;
-
-function skipInstancesWithoutRedis(options: Options): Options {
-  if (!options.scenarios.has('instances') || onPath('redis-server')) return options;
-  instancesSkipped = true;
-  progress(INSTANCES_SKIPPED);
-  options.scenarios.delete('instances');
-  return options;
-}
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
-    try {
-      accessSync(path.join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 try {
-  await main(skipInstancesWithoutRedis(parseOptions()));
+  await main(parseOptions());
   await finish(0);
 } catch (err) {
   await finish(1, `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

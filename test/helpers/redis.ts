@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { hasCommand } from './commands.js';
 
 export interface TestRedis {
   /** What room.redis / BBS_REDIS_URL takes. */
@@ -19,7 +20,12 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-const NOT_INSTALLED = 'redis-server is not on PATH (Debian: apt-get install redis-server; .ci/run installs it)';
+/** What to say when there is no redis-server to start. */
+export const REDIS_MISSING = 'no redis-server on PATH (Debian: apt-get install redis-server; .ci/run installs it)';
+
+export function hasRedisServer(): boolean {
+  return hasCommand('redis-server');
+}
 
 export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bbs-redis-'));
@@ -40,7 +46,7 @@ export async function startRedis(): Promise<TestRedis> {
         // Redis 7.0 says "ready to accept connections at <socket>"; 7.2 and later "Ready to accept connections unix".
         if (/ready to accept connections/i.test(line)) resolve();
       });
-      proc.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new Error(NOT_INSTALLED) : err));
+      proc.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new Error(REDIS_MISSING) : err));
       proc.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
     });
     await ready.catch((err: unknown) => {

@@ -49,16 +49,6 @@ export function pythonWithParamiko(): string | undefined {
   });
 }
 
-/** Is this program on the PATH? */
-export function hasCommand(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Any client command line in tmux (arguments are quoted for the shell tmux starts). `env` is set
  * for the client only (tmux passes it with -e), e.g. dbclient's DROPBEAR_PASSWORD.

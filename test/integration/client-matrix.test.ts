@@ -11,7 +11,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parsePublicKey } from '../../src/keys/openssh.js';
 import { startBoard, type TestBoard } from '../helpers/board.js';
-import { clientInTmux, hasCommand, pythonWithParamiko, type TmuxSsh } from '../helpers/tmux.js';
+import { hasCommand } from '../helpers/commands.js';
+import { clientInTmux, pythonWithParamiko, type TmuxSsh } from '../helpers/tmux.js';
 
 const PASSWORD = 'matrix password 7';
 const PARAMIKO_SHELL = path.resolve('test/helpers/paramiko-shell.py');

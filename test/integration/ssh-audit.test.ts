@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBoard, type TestBoard } from '../helpers/board.js';
-import { hasCommand } from '../helpers/tmux.js';
+import { hasCommand } from '../helpers/commands.js';
 
 let board: TestBoard | undefined;
 
